@@ -1,0 +1,32 @@
+"""All mapped tables, imported together so the metadata is complete."""
+
+from app.db.tables.money import CreditNote, CreditNoteApplication, Payment, PaymentAllocation
+from app.db.tables.reference import Bill, Consumer, Installment, PaymentPlan, ServiceCharge
+from app.db.tables.system import (
+    AuditEvent,
+    LocalState,
+    NumberSequence,
+    OutboxRecord,
+    Setting,
+    Terminal,
+    User,
+)
+
+__all__ = [
+    "AuditEvent",
+    "Bill",
+    "Consumer",
+    "CreditNote",
+    "CreditNoteApplication",
+    "Installment",
+    "LocalState",
+    "NumberSequence",
+    "OutboxRecord",
+    "Payment",
+    "PaymentAllocation",
+    "PaymentPlan",
+    "ServiceCharge",
+    "Setting",
+    "Terminal",
+    "User",
+]

@@ -1,0 +1,87 @@
+"""Reference data owned by the server and pulled: consumers, bills, service charges, plans."""
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.base import Base, UtcDateTime
+
+
+class Consumer(Base):
+    __tablename__ = "consumers"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    account_number: Mapped[str] = mapped_column(String(32, collation="NOCASE"), unique=True)
+    name: Mapped[str] = mapped_column(String(120, collation="NOCASE"))
+    service_address: Mapped[str] = mapped_column(String(240))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254))
+    timezone: Mapped[str] = mapped_column(String(64))
+    segment: Mapped[str] = mapped_column(String(32), default="Residential")
+    status: Mapped[str] = mapped_column(String(16), default="Active")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index(None, "name"),)
+
+
+class Bill(Base):
+    __tablename__ = "bills"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    consumer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("consumers.id"))
+    invoice_number: Mapped[str] = mapped_column(String(32), unique=True)
+    period_label: Mapped[str] = mapped_column(String(32))
+    amount_minor: Mapped[int]
+    issued_on: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
+
+    __table_args__ = (
+        CheckConstraint("amount_minor > 0", name="amount_positive"),
+        Index(None, "consumer_id", "due_date"),
+        Index(None, "due_date"),
+    )
+
+
+class ServiceCharge(Base):
+    __tablename__ = "service_charges"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    consumer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("consumers.id"))
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    description: Mapped[str] = mapped_column(String(120))
+    amount_minor: Mapped[int]
+    service_date: Mapped[date] = mapped_column(Date)
+
+    __table_args__ = (
+        CheckConstraint("amount_minor > 0", name="amount_positive"),
+        Index(None, "consumer_id", "service_date"),
+        Index(None, "service_date"),
+    )
+
+
+class PaymentPlan(Base):
+    __tablename__ = "payment_plans"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    consumer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("consumers.id"), index=True)
+    plan_number: Mapped[str] = mapped_column(String(32), unique=True)
+    created_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="Active")
+
+
+class Installment(Base):
+    __tablename__ = "installments"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("payment_plans.id"))
+    number: Mapped[int]
+    amount_minor: Mapped[int]
+    due_date: Mapped[date] = mapped_column(Date, index=True)
+
+    __table_args__ = (
+        UniqueConstraint("plan_id", "number"),
+        CheckConstraint("amount_minor > 0", name="amount_positive"),
+        CheckConstraint("number > 0", name="number_positive"),
+    )

@@ -1,0 +1,113 @@
+"""Unit of work: one SQLite transaction per use case; rollback unless committed."""
+
+import json
+import uuid
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any, Self
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db import audit, outbox, sequences
+from app.db.tables import LocalState, Setting, Terminal
+from app.domain.errors import UserFacingError
+from app.domain.settings import Settings
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+class UnitOfWork:
+    """`with db.unit_of_work() as uow: ...; uow.commit()` - the cosmicpython shape."""
+
+    session: Session
+
+    def __init__(self, session_factory: sessionmaker[Session], clock: Clock) -> None:
+        self._session_factory = session_factory
+        self._clock = clock
+        self._settings: Settings | None = None
+        self._terminal: Terminal | None = None
+        self._now: datetime | None = None
+
+    def __enter__(self) -> Self:
+        self.session = self._session_factory()
+        self._now = None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    # -- time: one instant per unit of work, so every row it writes agrees -------------
+    def now(self) -> datetime:
+        if self._now is None:
+            self._now = self._clock()
+        return self._now
+
+    def today(self) -> date:
+        """The business date at this service center."""
+        return self.now().astimezone(self.settings().zone).date()
+
+    # -- configuration -------------------------------------------------------------------
+    def settings(self) -> Settings:
+        if self._settings is None:
+            rows = self.session.execute(select(Setting.key, Setting.value_json)).all()
+            self._settings = Settings.from_mapping({k: json.loads(v) for k, v in rows})
+        return self._settings
+
+    def terminal(self) -> Terminal:
+        """This counter's terminal, set by `tilldesk init`."""
+        if self._terminal is None:
+            terminal_id = self.session.get(LocalState, "terminal_id")
+            if terminal_id is None:
+                raise UserFacingError("This database is not set up yet: run 'tilldesk init'.")
+            self._terminal = self.session.get(Terminal, uuid.UUID(terminal_id.value))
+        assert self._terminal is not None
+        return self._terminal
+
+    # -- the cross-cutting writes every use case makes -----------------------------------
+    def next_number(self, series: str, on: date) -> str:
+        fmt = self.settings().number_format(series)
+        terminal = self.terminal()
+        value = sequences.next_value(
+            self.session, terminal_id=terminal.id, series=series, period=fmt.period(on)
+        )
+        return fmt.render(sequence=value, terminal_code=terminal.code, on=on)
+
+    def audit(
+        self,
+        *,
+        user_id: uuid.UUID | None,
+        action: str,
+        entity: str,
+        entity_id: object,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        terminal_id = self.terminal().id if self._has_terminal() else None
+        audit.append(
+            self.session,
+            at=self.now(),
+            user_id=user_id,
+            terminal_id=terminal_id,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            before=before,
+            after=after,
+        )
+
+    def enqueue(self, entity: str, entity_id: uuid.UUID, payload: dict[str, Any]) -> None:
+        outbox.enqueue(
+            self.session, at=self.now(), entity=entity, entity_id=entity_id, payload=payload
+        )
+
+    def _has_terminal(self) -> bool:
+        return self._terminal is not None or self.session.get(LocalState, "terminal_id") is not None

@@ -1,0 +1,76 @@
+"""Human-readable numbers (PAY-2025-T01-004521, R-T01-5001) from configurable formats.
+
+A format is text with tokens: {YYYY} or {YY} (year), {TERM} (terminal code) and {SEQ:n}
+(sequence zero-padded to n digits). Every format must carry {TERM}: sequences are per
+terminal, so the terminal code is what keeps two counters' numbers apart, online or offline.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from app.domain.errors import UserFacingError
+
+SERIES = ("payment", "transaction", "receipt", "credit_note")
+
+_TOKEN = re.compile(r"\{([A-Z]+)(?::(\d+))?\}")
+_KNOWN = {"YYYY", "YY", "TERM", "SEQ"}
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    pattern: str
+
+    def __post_init__(self) -> None:
+        tokens = [m.group(1) for m in _TOKEN.finditer(self.pattern)]
+        unknown = sorted(set(tokens) - _KNOWN)
+        if unknown:
+            raise UserFacingError(
+                f"Number format '{self.pattern}' has unknown token(s): "
+                + ", ".join("{" + t + "}" for t in unknown)
+                + ". Use {YYYY}, {YY}, {TERM} and {SEQ:n}."
+            )
+        if tokens.count("SEQ") != 1:
+            raise UserFacingError(
+                f"Number format '{self.pattern}' needs exactly one {{SEQ:n}} token."
+            )
+        if "TERM" not in tokens:
+            raise UserFacingError(
+                f"Number format '{self.pattern}' needs the {{TERM}} token so that numbers "
+                "from different counters never collide."
+            )
+        if len(self.pattern) > 40:
+            raise UserFacingError("A number format can be at most 40 characters long.")
+
+    @property
+    def resets_yearly(self) -> bool:
+        """A format showing the year restarts its sequence every year."""
+        return "{YYYY}" in self.pattern or "{YY}" in self.pattern
+
+    def period(self, on: date) -> str:
+        """The sequence bucket a number issued on this date belongs to."""
+        return str(on.year) if self.resets_yearly else ""
+
+    def render(self, *, sequence: int, terminal_code: str, on: date) -> str:
+        if sequence < 1:
+            raise ValueError("sequences start at 1")
+
+        def token(match: re.Match[str]) -> str:
+            name, width = match.group(1), match.group(2)
+            if name == "YYYY":
+                return f"{on.year:04d}"
+            if name == "YY":
+                return f"{on.year % 100:02d}"
+            if name == "TERM":
+                return terminal_code
+            return str(sequence).zfill(int(width or 1))
+
+        return _TOKEN.sub(token, self.pattern)
+
+
+DEFAULT_FORMATS = {
+    "payment": "PAY-{YYYY}-{TERM}-{SEQ:6}",
+    "transaction": "TXN-{YYYY}-{TERM}-{SEQ:6}",
+    "receipt": "R-{TERM}-{SEQ:4}",
+    "credit_note": "CN-{TERM}-{SEQ:5}",
+}

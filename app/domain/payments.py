@@ -1,0 +1,170 @@
+"""Payment rules: types and statuses, how an amount settles the chosen items, cash change."""
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from uuid import UUID
+
+from app.domain.errors import UserFacingError
+from app.domain.money import format_money
+
+
+class PaymentType(StrEnum):
+    BILL = "Bill"
+    SERVICE = "Service"
+    INSTALLMENT = "Installment"
+
+    @classmethod
+    def parse(cls, text: str) -> "PaymentType":
+        for kind in cls:
+            if kind.value.casefold() == text.strip().casefold():
+                return kind
+        raise UserFacingError(
+            f"Unknown payment type '{text}'. Choose Bill, Service or Installment."
+        )
+
+
+class PaymentStatus(StrEnum):
+    POSTED = "Posted"
+    PENDING = "Pending"
+    FAILED = "Failed"
+    CANCELLED = "Cancelled"
+    VOIDED = "Voided"
+
+    @classmethod
+    def parse(cls, text: str) -> "PaymentStatus":
+        for status in cls:
+            if status.value.casefold() == text.strip().casefold():
+                return status
+        raise UserFacingError(
+            f"Unknown payment status '{text}'. Choose one of: {', '.join(s.value for s in cls)}."
+        )
+
+
+class Verification(StrEnum):
+    VERIFIED = "Verified"
+    PENDING = "Pending"
+
+
+class Analysis(StrEnum):
+    EXACT = "exact"
+    OVER = "over"
+    UNDER = "under"
+
+
+COUNTER_PROCESSING_TIME = "Immediate"
+
+
+@dataclass(frozen=True)
+class Due:
+    """One unpaid item offered for payment: a bill, a service charge or an installment."""
+
+    item_id: UUID
+    reference: str
+    outstanding_minor: int
+    due_date: date
+    generated_on: date
+
+
+@dataclass(frozen=True)
+class Allocation:
+    item_id: UUID
+    amount_minor: int
+    collection_days: int
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """How one payment splits: onto items, into a credit note, back as change."""
+
+    amount_minor: int  # what the consumer pays toward the account
+    tendered_minor: int  # what was handed over (equals amount unless cash)
+    change_minor: int
+    allocations: tuple[Allocation, ...]
+    overpaid_minor: int  # kept as a credit note (reason Overpayment)
+    outstanding_minor: int  # of the selected items, before this payment
+
+    @property
+    def difference_minor(self) -> int:
+        return self.amount_minor - self.outstanding_minor
+
+    @property
+    def analysis(self) -> Analysis:
+        if self.difference_minor == 0:
+            return Analysis.EXACT
+        return Analysis.OVER if self.difference_minor > 0 else Analysis.UNDER
+
+
+def settle(
+    *,
+    amount_minor: int,
+    tendered_minor: int | None,
+    is_cash: bool,
+    dues: list[Due],
+    paid_on: date,
+    overpayment_threshold_minor: int,
+    currency: str,
+    locale: str,
+) -> Settlement:
+    """Apply the amount to the items oldest-due first; the rest becomes credit, cash gets change.
+
+    Raises UserFacingError for any amount the counter must refuse.
+    """
+
+    def money(minor: int) -> str:
+        return format_money(minor, currency, locale)
+
+    if not dues:
+        raise UserFacingError("Select at least one unpaid item to pay.")
+    if amount_minor <= 0:
+        raise UserFacingError("Amount must be greater than zero.")
+    outstanding = sum(d.outstanding_minor for d in dues)
+    ceiling = outstanding + overpayment_threshold_minor
+    if amount_minor > ceiling:
+        raise UserFacingError(
+            f"Amount {money(amount_minor)} is more than the outstanding {money(outstanding)} "
+            f"plus the allowed overpayment of {money(overpayment_threshold_minor)} "
+            f"(at most {money(ceiling)})."
+        )
+    if tendered_minor is None:
+        tendered_minor = amount_minor
+    elif not is_cash:
+        raise UserFacingError("Amount received and change apply to cash payments only.")
+    if tendered_minor < amount_minor:
+        raise UserFacingError(
+            f"Amount received {money(tendered_minor)} is less than the amount paid "
+            f"{money(amount_minor)}."
+        )
+    allocations = []
+    left = amount_minor
+    for due in sorted(dues, key=lambda d: (d.due_date, d.reference)):
+        if left == 0:
+            break
+        share = min(left, due.outstanding_minor)
+        if share > 0:
+            days = max(0, (paid_on - due.generated_on).days)
+            allocations.append(Allocation(due.item_id, share, days))
+            left -= share
+    return Settlement(
+        amount_minor=amount_minor,
+        tendered_minor=tendered_minor,
+        change_minor=tendered_minor - amount_minor,
+        allocations=tuple(allocations),
+        overpaid_minor=left,
+        outstanding_minor=outstanding,
+    )
+
+
+def check_notes(notes: str | None, limit: int) -> str | None:
+    if notes is None or not notes.strip():
+        return None
+    notes = notes.strip()
+    if len(notes) > limit:
+        raise UserFacingError(f"Notes can be at most {limit} characters (these are {len(notes)}).")
+    return notes
+
+
+def check_payment_date(paid_on: date, today: date) -> date:
+    if paid_on > today:
+        raise UserFacingError("The payment date cannot be in the future.")
+    return paid_on

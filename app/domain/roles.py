@@ -1,0 +1,52 @@
+"""Roles and what each may do; services check these, screens only hide what is refused."""
+
+from enum import StrEnum
+
+from app.domain.errors import PermissionDenied, UserFacingError
+
+
+class Role(StrEnum):
+    CASHIER = "cashier"
+    RECOVERY_EXECUTIVE = "recovery_executive"
+    BILLING_MANAGER = "billing_manager"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").title()
+
+    @classmethod
+    def parse(cls, text: str) -> "Role":
+        for role in cls:
+            if text.strip().casefold() in (role.value, role.label.casefold()):
+                return role
+        raise UserFacingError(f"Unknown role '{text}'.")
+
+
+_EVERYONE = frozenset(Role)
+_SUPERVISORS = frozenset({Role.BILLING_MANAGER, Role.ADMIN})
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "record_payment": _EVERYONE,
+    "create_credit_note": frozenset({Role.CASHIER, Role.BILLING_MANAGER, Role.ADMIN}),
+    "apply_credit_note": frozenset({Role.CASHIER, Role.BILLING_MANAGER, Role.ADMIN}),
+    "void_payment": _SUPERVISORS,
+    "view_kpis": _EVERYONE,
+    "manage_settings": frozenset({Role.ADMIN}),
+    "manage_users": frozenset({Role.ADMIN}),
+}
+
+_ACTION_TEXT = {
+    "record_payment": "record payments",
+    "create_credit_note": "create credit notes",
+    "apply_credit_note": "apply credit notes",
+    "void_payment": "void payments",
+    "view_kpis": "view collection figures",
+    "manage_settings": "change settings",
+    "manage_users": "manage users",
+}
+
+
+def require(role: Role, action: str) -> None:
+    if role not in PERMISSIONS[action]:
+        raise PermissionDenied(f"A {role.label.lower()} may not {_ACTION_TEXT[action]}.")
