@@ -32,15 +32,21 @@ class UnitOfWork:
         self._settings: Settings | None = None
         self._terminal: Terminal | None = None
         self._now: datetime | None = None
+        self._depth = 0
 
     def __enter__(self) -> Self:
-        self.session = self._session_factory()
-        self._now = None
+        # Re-entrant, so one use case can run inside another's transaction.
+        if self._depth == 0:
+            self.session = self._session_factory()
+            self._now = None
+        self._depth += 1
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.session.rollback()
-        self.session.close()
+        self._depth -= 1
+        if self._depth == 0:
+            self.session.rollback()
+            self.session.close()
 
     def commit(self) -> None:
         self.session.commit()

@@ -1,0 +1,105 @@
+"""Who is acting: the signed-in (or named) user, resolved and checked once per use case."""
+
+import uuid
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from app.db.tables import User
+from app.db.unit_of_work import UnitOfWork
+from app.domain.errors import NotFound, PermissionDenied, UserFacingError
+from app.domain.roles import Role, require
+
+_hasher = PasswordHasher()
+ADMIN_USERNAME = "admin"
+MIN_SECRET_LENGTH = 4
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: uuid.UUID
+    username: str
+    full_name: str
+    role: Role
+
+    def require(self, action: str) -> None:
+        require(self.role, action)
+
+
+def actor_for(uow: UnitOfWork, username: str | None, action: str | None = None) -> Actor:
+    """The active user with this username (the built-in admin when none is given)."""
+    name = (username or ADMIN_USERNAME).strip()
+    user = uow.session.scalar(select(User).where(User.username == name))
+    if user is None:
+        raise NotFound(f"No user named '{name}'.")
+    if not user.active:
+        raise PermissionDenied(f"User '{name}' is disabled.")
+    actor = Actor(user.id, user.username, user.full_name, Role(user.role))
+    if action is not None:
+        actor.require(action)
+    return actor
+
+
+def hash_secret(secret: str) -> str:
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise UserFacingError(f"A PIN or password needs at least {MIN_SECRET_LENGTH} characters.")
+    return _hasher.hash(secret)
+
+
+def authenticate(uow: UnitOfWork, username: str, secret: str) -> Actor:
+    """Sign-in: the same message whether the user or the PIN is wrong."""
+    wrong = UserFacingError("Wrong user name or PIN.")
+    user = uow.session.scalar(select(User).where(User.username == username.strip()))
+    if user is None or not user.active:
+        raise wrong
+    try:
+        _hasher.verify(user.secret_hash, secret)
+    except (VerificationError, InvalidHashError):
+        raise wrong from None
+    return Actor(user.id, user.username, user.full_name, Role(user.role))
+
+
+def add_user(
+    uow: UnitOfWork,
+    *,
+    username: str,
+    full_name: str,
+    role: Role,
+    secret: str,
+    by: uuid.UUID | None,
+) -> User:
+    """Create a user inside the caller's unit of work (audited there)."""
+    username = username.strip()
+    if (
+        not username
+        or len(username) > 40
+        or not username.replace(".", "").replace("_", "").isalnum()
+    ):
+        raise UserFacingError("A user name is 1-40 letters, digits, dots or underscores.")
+    if not full_name.strip():
+        raise UserFacingError("A user's full name is required.")
+    if uow.session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise UserFacingError(f"User name '{username}' is already taken.")
+    from app.domain.ids import new_id
+
+    user = User(
+        id=new_id(),
+        username=username,
+        full_name=full_name.strip(),
+        role=role.value,
+        secret_hash=hash_secret(secret),
+        active=True,
+        created_at=uow.now(),
+    )
+    uow.session.add(user)
+    uow.session.flush()
+    uow.audit(
+        user_id=by,
+        action="user.created",
+        entity="user",
+        entity_id=user.id,
+        after={"username": username, "full_name": user.full_name, "role": role.value},
+    )
+    return user

@@ -1,0 +1,287 @@
+"""Credit notes: create from a payment, apply to bills or services, read their state."""
+
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from app.db.queries import dues
+from app.db.queries.dues import ItemRow
+from app.db.tables import Consumer, CreditNote, CreditNoteApplication, Payment
+from app.db.unit_of_work import UnitOfWork
+from app.domain import credit_notes as rules
+from app.domain.credit_notes import CreditNoteStatus
+from app.domain.errors import NotFound, UserFacingError
+from app.domain.ids import new_id
+from app.domain.money import format_money, parse_amount
+from app.services import item_refs
+from app.services.actors import Actor, actor_for
+
+CHANGES = frozenset({"credit_notes", "consumers", "payments"})
+
+
+@dataclass(frozen=True)
+class IssuedCreditNote:
+    credit_note_id: uuid.UUID
+    number: str
+    amount_minor: int
+    currency: str
+    reason: str
+    expires_on: str
+    changes: frozenset[str] = field(default=CHANGES)
+
+
+@dataclass(frozen=True)
+class AppliedCredit:
+    number: str
+    applied_to: str
+    amount_minor: int
+    remaining_minor: int
+    status: str
+    currency: str
+    changes: frozenset[str] = field(default=CHANGES)
+
+
+def issue_credit_note(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    payment: Payment,
+    amount_minor: int,
+    reason: str,
+    remarks: str | None,
+) -> IssuedCreditNote:
+    """Write a credit note inside the caller's transaction (already validated)."""
+    settings = uow.settings()
+    today = uow.today()
+    note = CreditNote(
+        id=new_id(),
+        terminal_id=uow.terminal().id,
+        number=uow.next_number("credit_note", today),
+        consumer_id=payment.consumer_id,
+        payment_id=payment.id,
+        currency=payment.currency,
+        amount_minor=amount_minor,
+        reason=reason,
+        remarks=remarks,
+        created_by=actor.user_id,
+        created_at=uow.now(),
+        created_on=today,
+        expires_on=rules.expiry_date(today, settings.credit_note_expiry_days),
+        status=CreditNoteStatus.ACTIVE.value,
+    )
+    uow.session.add(note)
+    uow.session.flush()
+    snapshot = {
+        "id": str(note.id),
+        "number": note.number,
+        "payment_id": str(payment.id),
+        "receipt_number": payment.receipt_number,
+        "consumer_id": str(note.consumer_id),
+        "amount_minor": amount_minor,
+        "currency": note.currency,
+        "reason": reason,
+        "remarks": remarks,
+        "created_by": str(actor.user_id),
+        "created_at": note.created_at.isoformat(),
+        "expires_on": note.expires_on.isoformat(),
+    }
+    uow.audit(
+        user_id=actor.user_id,
+        action="credit_note.created",
+        entity="credit_note",
+        entity_id=note.id,
+        after=snapshot,
+    )
+    uow.enqueue("credit_note", note.id, snapshot)
+    return IssuedCreditNote(
+        note.id, note.number, amount_minor, note.currency, reason, note.expires_on.isoformat()
+    )
+
+
+def credited_on_payment(uow: UnitOfWork, payment_id: uuid.UUID) -> int:
+    total = uow.session.scalar(
+        select(func.coalesce(func.sum(CreditNote.amount_minor), 0)).where(
+            CreditNote.payment_id == payment_id,
+            CreditNote.status != CreditNoteStatus.CANCELLED.value,
+        )
+    )
+    return int(total or 0)
+
+
+def find_payment(uow: UnitOfWork, number: str) -> Payment:
+    """A payment by receipt, payment or transaction number."""
+    ref = number.strip()
+    if not ref:
+        raise UserFacingError("Enter a receipt or payment number.")
+    payment = uow.session.scalar(
+        select(Payment).where(
+            (Payment.receipt_number == ref)
+            | (func.upper(Payment.payment_number) == ref.upper())
+            | (func.upper(Payment.transaction_number) == ref.upper())
+        )
+    )
+    if payment is None:
+        raise NotFound(f"No payment with receipt or payment number '{ref}'.")
+    return payment
+
+
+def create_credit_note(
+    uow: UnitOfWork,
+    *,
+    receipt: str,
+    amount: str | Decimal | int,
+    reason: str,
+    remarks: str | None = None,
+    username: str | None = None,
+) -> IssuedCreditNote:
+    with uow:
+        actor = actor_for(uow, username, "create_credit_note")
+        settings = uow.settings()
+        payment = find_payment(uow, receipt)
+        if payment.status != "Posted":
+            raise UserFacingError(
+                f"Receipt {payment.receipt_number} is {payment.status.lower()}: "
+                "credit notes can only be made from posted payments."
+            )
+        reason_name = settings.reason(reason)
+        remarks_text = rules.check_remarks(remarks)
+        amount_minor = parse_amount(amount, settings.currency, field="Credit amount")
+        maximum = rules.creditable_minor(payment.amount_minor, credited_on_payment(uow, payment.id))
+        rules.check_credit_amount(
+            amount_minor, maximum, format_money(maximum, settings.currency, settings.locale)
+        )
+        issued = issue_credit_note(
+            uow,
+            actor=actor,
+            payment=payment,
+            amount_minor=amount_minor,
+            reason=reason_name,
+            remarks=remarks_text,
+        )
+        uow.commit()
+    return issued
+
+
+def applied_minor(uow: UnitOfWork, credit_note_id: uuid.UUID) -> int:
+    total = uow.session.scalar(
+        select(func.coalesce(func.sum(CreditNoteApplication.amount_minor), 0)).where(
+            CreditNoteApplication.credit_note_id == credit_note_id
+        )
+    )
+    return int(total or 0)
+
+
+def find_credit_note(uow: UnitOfWork, number: str) -> CreditNote:
+    ref = number.strip()
+    note = uow.session.scalar(select(CreditNote).where(CreditNote.number == ref))
+    if note is None:
+        raise NotFound(f"No credit note '{ref}'.")
+    return note
+
+
+def apply_credit_note(
+    uow: UnitOfWork,
+    *,
+    number: str,
+    to: str,
+    amount: str | Decimal | int,
+    username: str | None = None,
+) -> AppliedCredit:
+    """Use credit against one of the consumer's unpaid bills, services or installments."""
+    with uow:
+        actor = actor_for(uow, username, "apply_credit_note")
+        settings = uow.settings()
+        note = find_credit_note(uow, number)
+        applied = applied_minor(uow, note.id)
+        status = rules.status_of(
+            amount_minor=note.amount_minor,
+            applied_minor=applied,
+            expires_on=note.expires_on,
+            today=uow.today(),
+            cancelled=note.status == CreditNoteStatus.CANCELLED.value,
+        )
+        if status is not CreditNoteStatus.ACTIVE:
+            raise UserFacingError(
+                f"Credit note {note.number} is {status.value.lower()}: it cannot be applied."
+            )
+        amount_minor = parse_amount(amount, settings.currency, field="Amount")
+        remaining = note.amount_minor - applied
+        target = _target(uow, note, to)
+        money = lambda m: format_money(m, settings.currency, settings.locale)  # noqa: E731
+        if amount_minor <= 0:
+            raise UserFacingError("Amount must be greater than zero.")
+        if amount_minor > remaining:
+            raise UserFacingError(f"Only {money(remaining)} of {note.number} remains to apply.")
+        if amount_minor > target.outstanding_minor:
+            raise UserFacingError(
+                f"{target.reference} has only {money(target.outstanding_minor)} outstanding."
+            )
+        column = {
+            "bill": "bill_id",
+            "service": "service_charge_id",
+            "installment": "installment_id",
+        }[target.kind]
+        application = CreditNoteApplication(
+            id=new_id(),
+            credit_note_id=note.id,
+            amount_minor=amount_minor,
+            applied_at=uow.now(),
+            applied_by=actor.user_id,
+            **{column: target.item_id},
+        )
+        uow.session.add(application)
+        before = {"status": note.status, "applied_minor": applied}
+        remaining -= amount_minor
+        if remaining == 0:
+            note.status = CreditNoteStatus.APPLIED.value
+        uow.session.flush()
+        after = {
+            "status": note.status,
+            "applied_minor": applied + amount_minor,
+            "applied_to": target.reference,
+            "amount_minor": amount_minor,
+        }
+        uow.audit(
+            user_id=actor.user_id,
+            action="credit_note.applied",
+            entity="credit_note",
+            entity_id=note.id,
+            before=before,
+            after=after,
+        )
+        uow.enqueue(
+            "credit_note_application",
+            application.id,
+            {
+                "id": str(application.id),
+                "credit_note_id": str(note.id),
+                "target_kind": target.kind,
+                "target_id": str(target.item_id),
+                "amount_minor": amount_minor,
+                "applied_at": application.applied_at.isoformat(),
+                "applied_by": str(actor.user_id),
+            },
+        )
+        uow.commit()
+    return AppliedCredit(
+        note.number, target.reference, amount_minor, remaining, note.status, note.currency
+    )
+
+
+def _target(uow: UnitOfWork, note: CreditNote, ref: str) -> ItemRow:
+    consumer = uow.session.get(Consumer, note.consumer_id)
+    assert consumer is not None
+    wanted = ref.strip().casefold()
+    if not wanted:
+        raise UserFacingError("Choose the bill or service to apply the credit to.")
+    rows = [r for r in dues.all_items(uow.session, consumer.id) if item_refs.matches(r, ref)]
+    unpaid = [r for r in rows if r.outstanding_minor > 0]
+    if not rows:
+        raise UserFacingError(f"Account {consumer.account_number} has no bill or service '{ref}'.")
+    if not unpaid:
+        raise UserFacingError(f"{rows[0].reference} is already paid in full.")
+    if len(unpaid) > 1:
+        raise UserFacingError(f"'{ref}' matches more than one item: use its number.")
+    return unpaid[0]

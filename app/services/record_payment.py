@@ -1,0 +1,244 @@
+"""Record a counter payment: validate, settle onto items, number, audit, queue for sync."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from app.db.tables import Payment, PaymentAllocation
+from app.db.unit_of_work import UnitOfWork
+from app.domain import payments as rules
+from app.domain.errors import UserFacingError
+from app.domain.ids import new_id
+from app.domain.money import parse_amount
+from app.domain.payments import (
+    COUNTER_PROCESSING_TIME,
+    Analysis,
+    Due,
+    PaymentStatus,
+    PaymentType,
+    Settlement,
+    Verification,
+)
+from app.services import item_refs
+from app.services.actors import Actor, actor_for
+from app.services.consumers import find_consumer
+from app.services.credit_notes import IssuedCreditNote, issue_credit_note
+
+Amount = str | Decimal | int
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    account_number: str
+    payment_type: str
+    items: tuple[str, ...]
+    method: str
+    amount: Amount
+    tendered: Amount | None = None
+    channel: str | None = None
+    paid_on: date | None = None
+    notes: str | None = None
+    username: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordedPayment:
+    payment_id: uuid.UUID
+    payment_number: str
+    transaction_number: str
+    receipt_number: str
+    status: str
+    verification: str
+    processing_time: str
+    currency: str
+    amount_minor: int
+    tendered_minor: int
+    change_minor: int
+    outstanding_minor: int
+    difference_minor: int
+    analysis: Analysis
+    credit_note: IssuedCreditNote | None
+    changes: frozenset[str] = field(
+        default=frozenset({"payments", "consumers", "kpis", "credit_notes"})
+    )
+
+
+def record_payment(uow: UnitOfWork, request: PaymentRequest) -> RecordedPayment:
+    with uow:
+        actor = actor_for(uow, request.username, "record_payment")
+        settings = uow.settings()
+        kind = rules.PaymentType.parse(request.payment_type or "")
+        method = settings.method(request.method or "")
+        channel = settings.channel(request.channel)
+        consumer = find_consumer(uow, request.account_number)
+        if consumer.status != "Active":
+            raise UserFacingError(
+                f"Account {consumer.account_number} is {consumer.status.lower()}: "
+                "payments cannot be recorded."
+            )
+        today = uow.today()
+        paid_on = rules.check_payment_date(request.paid_on or today, today)
+        notes = rules.check_notes(request.notes, settings.notes_max_length)
+        amount = parse_amount(request.amount, settings.currency, field="Amount")
+        tendered = (
+            None
+            if request.tendered in (None, "")
+            else parse_amount(request.tendered, settings.currency, field="Amount received")
+        )
+        rows = item_refs.resolve(
+            uow, consumer.id, consumer.account_number, kind.value.lower(), list(request.items)
+        )
+        settlement = rules.settle(
+            amount_minor=amount,
+            tendered_minor=tendered,
+            is_cash=method.is_cash,
+            dues=[
+                Due(r.item_id, r.reference, r.outstanding_minor, r.due_date, r.generated_on)
+                for r in rows
+            ],
+            paid_on=paid_on,
+            overpayment_threshold_minor=settings.overpayment_threshold_minor,
+            currency=settings.currency,
+            locale=settings.locale,
+        )
+        payment = _write_payment(
+            uow,
+            actor,
+            consumer.id,
+            kind,
+            method.name,
+            method.kind,
+            channel,
+            paid_on,
+            notes,
+            settlement,
+        )
+        credit = None
+        if settlement.overpaid_minor:
+            credit = issue_credit_note(
+                uow,
+                actor=actor,
+                payment=payment,
+                amount_minor=settlement.overpaid_minor,
+                reason="Overpayment",
+                remarks="Overpayment kept as credit at the counter",
+            )
+        uow.commit()
+    return RecordedPayment(
+        payment_id=payment.id,
+        payment_number=payment.payment_number,
+        transaction_number=payment.transaction_number,
+        receipt_number=payment.receipt_number,
+        status=payment.status,
+        verification=payment.verification,
+        processing_time=COUNTER_PROCESSING_TIME,
+        currency=payment.currency,
+        amount_minor=settlement.amount_minor,
+        tendered_minor=settlement.tendered_minor,
+        change_minor=settlement.change_minor,
+        outstanding_minor=settlement.outstanding_minor,
+        difference_minor=settlement.difference_minor,
+        analysis=settlement.analysis,
+        credit_note=credit,
+    )
+
+
+def _write_payment(
+    uow: UnitOfWork,
+    actor: Actor,
+    consumer_id: uuid.UUID,
+    kind: PaymentType,
+    method: str,
+    method_kind: str,
+    channel: str,
+    paid_on: date,
+    notes: str | None,
+    settlement: Settlement,
+) -> Payment:
+    payment = Payment(
+        id=new_id(),
+        terminal_id=uow.terminal().id,
+        payment_number=uow.next_number("payment", paid_on),
+        transaction_number=uow.next_number("transaction", paid_on),
+        receipt_number=uow.next_number("receipt", paid_on),
+        consumer_id=consumer_id,
+        payment_type=kind.value,
+        channel=channel,
+        method=method,
+        method_kind=method_kind,
+        currency=uow.settings().currency,
+        amount_minor=settlement.amount_minor,
+        tendered_minor=settlement.tendered_minor,
+        change_minor=settlement.change_minor,
+        overpaid_minor=settlement.overpaid_minor,
+        outstanding_minor=settlement.outstanding_minor,
+        payment_date=paid_on,
+        recorded_at=uow.now(),
+        recorded_by=actor.user_id,
+        status=PaymentStatus.POSTED.value,
+        verification=Verification.VERIFIED.value,
+        source="counter",
+        settlement_status="N/A",
+        notes=notes,
+    )
+    uow.session.add(payment)
+    target = {"Bill": "bill_id", "Service": "service_charge_id", "Installment": "installment_id"}
+    allocations = [
+        PaymentAllocation(
+            id=new_id(),
+            payment_id=payment.id,
+            amount_minor=a.amount_minor,
+            collection_days=a.collection_days,
+            **{target[kind.value]: a.item_id},
+        )
+        for a in settlement.allocations
+    ]
+    uow.session.add_all(allocations)
+    uow.session.flush()
+    snapshot = payment_snapshot(payment, allocations)
+    uow.audit(
+        user_id=actor.user_id,
+        action="payment.recorded",
+        entity="payment",
+        entity_id=payment.id,
+        after=snapshot,
+    )
+    uow.enqueue("payment", payment.id, snapshot)
+    return payment
+
+
+def payment_snapshot(payment: Payment, allocations: list[PaymentAllocation]) -> dict[str, object]:
+    """The payment as the audit log and the server see it."""
+    return {
+        "id": str(payment.id),
+        "terminal_id": str(payment.terminal_id),
+        "payment_number": payment.payment_number,
+        "transaction_number": payment.transaction_number,
+        "receipt_number": payment.receipt_number,
+        "consumer_id": str(payment.consumer_id),
+        "payment_type": payment.payment_type,
+        "channel": payment.channel,
+        "method": payment.method,
+        "currency": payment.currency,
+        "amount_minor": payment.amount_minor,
+        "tendered_minor": payment.tendered_minor,
+        "change_minor": payment.change_minor,
+        "overpaid_minor": payment.overpaid_minor,
+        "payment_date": payment.payment_date.isoformat(),
+        "recorded_at": payment.recorded_at.isoformat(),
+        "recorded_by": str(payment.recorded_by) if payment.recorded_by else None,
+        "status": payment.status,
+        "notes": payment.notes,
+        "allocations": [
+            {
+                "id": str(a.id),
+                "bill_id": str(a.bill_id) if a.bill_id else None,
+                "service_charge_id": str(a.service_charge_id) if a.service_charge_id else None,
+                "installment_id": str(a.installment_id) if a.installment_id else None,
+                "amount_minor": a.amount_minor,
+                "reversal_of": str(a.reversal_of) if a.reversal_of else None,
+            }
+            for a in allocations
+        ],
+    }
