@@ -1,0 +1,93 @@
+"""The payments table: filters, text search through FTS5, keyset paging newest first."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Row, text
+from sqlalchemy.orm import Session
+
+from app.db.queries.consumer_search import fts_phrase
+
+
+@dataclass(frozen=True)
+class PageKey:
+    """Where the previous page ended: (payment_date, recorded_at, rowid) of its last row."""
+
+    payment_date: str
+    recorded_at: str
+    rowid: int
+
+
+@dataclass(frozen=True)
+class Filters:
+    search: str | None = None
+    method: str | None = None
+    status: str | None = None
+    payment_type: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+_SELECT = (
+    "SELECT p.rowid AS rowid, p.id, p.receipt_number, c.name AS consumer_name, c.account_number, "
+    "p.amount_minor, p.currency, p.method, p.payment_date, p.recorded_at, p.payment_type, "
+    "p.status, p.verification FROM payments p JOIN consumers c ON c.id = p.consumer_id"
+)
+
+
+def _where(filters: Filters, params: dict[str, Any]) -> list[str]:
+    clauses = []
+    for column, value in (
+        ("p.method", filters.method),
+        ("p.status", filters.status),
+        ("p.payment_type", filters.payment_type),
+    ):
+        if value is not None:
+            key = column.split(".")[1]
+            clauses.append(f"{column} = :{key}")
+            params[key] = value
+    if filters.date_from is not None:
+        clauses.append("p.payment_date >= :date_from")
+        params["date_from"] = filters.date_from.isoformat()
+    if filters.date_to is not None:
+        clauses.append("p.payment_date <= :date_to")
+        params["date_to"] = filters.date_to.isoformat()
+    query = " ".join((filters.search or "").split())
+    if len(query) >= 3:
+        clauses.append(
+            "p.rowid IN (SELECT rowid FROM payments_fts WHERE payments_fts MATCH :match)"
+        )
+        params["match"] = fts_phrase(query)
+    elif query:
+        clauses.append(
+            "(c.name LIKE :like ESCAPE '\\' OR c.account_number LIKE :like ESCAPE '\\' "
+            "OR p.receipt_number LIKE :like ESCAPE '\\')"
+        )
+        escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params["like"] = f"%{escaped}%"
+    return clauses
+
+
+def page(session: Session, filters: Filters, *, limit: int, after: PageKey | None) -> list[Row]:
+    params: dict[str, Any] = {"limit": limit}
+    clauses = _where(filters, params)
+    if after is not None:
+        clauses.append("(p.payment_date, p.recorded_at, p.rowid) < (:k_date, :k_at, :k_rowid)")
+        params.update(k_date=after.payment_date, k_at=after.recorded_at, k_rowid=after.rowid)
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    sql = (
+        f"{_SELECT}{where} ORDER BY p.payment_date DESC, p.recorded_at DESC, p.rowid DESC "
+        "LIMIT :limit"
+    )
+    return list(session.execute(text(sql), params))
+
+
+def count(session: Session, filters: Filters) -> int:
+    params: dict[str, Any] = {}
+    clauses = _where(filters, params)
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    join = " JOIN consumers c ON c.id = p.consumer_id" if "c." in where else ""
+    return session.execute(
+        text(f"SELECT count(*) FROM payments p{join}{where}"), params
+    ).scalar_one()

@@ -1,0 +1,222 @@
+"""Everything the Payment Details view and the receipt show about one payment."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.db.tables import (
+    Bill,
+    Consumer,
+    CreditNote,
+    Installment,
+    PaymentAllocation,
+    PaymentPlan,
+    ServiceCharge,
+    Terminal,
+    User,
+)
+from app.db.unit_of_work import UnitOfWork
+from app.domain.payments import COUNTER_PROCESSING_TIME, Analysis
+from app.services.credit_notes import find_payment
+
+SYSTEM = "System"
+
+
+@dataclass(frozen=True)
+class PaidItem:
+    """One line of 'Payment details' and 'Payment amount analysis'."""
+
+    kind: str  # bill | service | installment
+    reference: str  # invoice id / service charge number / plan id and installment
+    description: str  # service period / service name / plan and installment
+    item_date: date  # period start / service date / installment due date
+    item_amount_minor: int  # billed / service / installment amount
+    paid_minor: int  # by this payment
+
+
+@dataclass(frozen=True)
+class CreditNoteLink:
+    number: str
+    amount_minor: int
+    reason: str
+    status: str
+
+
+@dataclass(frozen=True)
+class PaymentDetails:
+    # Payment information
+    payment_id: uuid.UUID
+    payment_number: str
+    status: str
+    settlement_status: str
+    amount_minor: int
+    currency: str
+    method: str
+    method_kind: str
+    payment_type: str
+    channel: str
+    notes: str | None
+    # Details by type and amount analysis
+    items: tuple[PaidItem, ...]
+    outstanding_minor: int
+    difference_minor: int
+    analysis: Analysis
+    # Credit note generated
+    credit_notes: tuple[CreditNoteLink, ...]
+    # Cash
+    is_cash: bool
+    tendered_minor: int
+    change_minor: int
+    # Transaction information
+    transaction_number: str
+    receipt_number: str
+    payment_date: date
+    recorded_at: datetime
+    terminal_code: str
+    # Processing information
+    received_by: str
+    processing_time: str
+    verification: str
+    # Consumer information
+    consumer_name: str
+    account_number: str
+    service_address: str
+    phone: str | None
+    email: str | None
+    # Void
+    voided_at: datetime | None = None
+    voided_by: str | None = None
+    void_reason: str | None = None
+    changes: frozenset[str] = field(default=frozenset())
+
+    @property
+    def billed_minor(self) -> int:
+        return sum(i.item_amount_minor for i in self.items)
+
+
+def payment_details(uow: UnitOfWork, number: str) -> PaymentDetails:
+    """Look a payment up by receipt, payment or transaction number."""
+    with uow:
+        payment = find_payment(uow, number)
+        session = uow.session
+        consumer = session.get(Consumer, payment.consumer_id)
+        terminal = session.get(Terminal, payment.terminal_id)
+        assert consumer is not None and terminal is not None
+        recorder = session.get(User, payment.recorded_by) if payment.recorded_by else None
+        voider = session.get(User, payment.voided_by) if payment.voided_by else None
+        notes = session.scalars(
+            select(CreditNote)
+            .where(CreditNote.payment_id == payment.id)
+            .order_by(CreditNote.created_at)
+        ).all()
+        difference = payment.amount_minor - payment.outstanding_minor
+        return PaymentDetails(
+            payment_id=payment.id,
+            payment_number=payment.payment_number,
+            status=payment.status,
+            settlement_status=payment.settlement_status,
+            amount_minor=payment.amount_minor,
+            currency=payment.currency,
+            method=payment.method,
+            method_kind=payment.method_kind,
+            payment_type=payment.payment_type,
+            channel=payment.channel,
+            notes=payment.notes,
+            items=tuple(_paid_items(uow, payment.id)),
+            outstanding_minor=payment.outstanding_minor,
+            difference_minor=difference,
+            analysis=Analysis.EXACT
+            if difference == 0
+            else (Analysis.OVER if difference > 0 else Analysis.UNDER),
+            credit_notes=tuple(
+                CreditNoteLink(n.number, n.amount_minor, n.reason, n.status) for n in notes
+            ),
+            is_cash=payment.method_kind == "cash",
+            tendered_minor=payment.tendered_minor,
+            change_minor=payment.change_minor,
+            transaction_number=payment.transaction_number,
+            receipt_number=payment.receipt_number,
+            payment_date=payment.payment_date,
+            recorded_at=payment.recorded_at,
+            terminal_code=terminal.code,
+            received_by=recorder.full_name if recorder else SYSTEM,
+            processing_time=_processing_time(
+                payment.source, payment.recorded_at, payment.settled_at
+            ),
+            verification=payment.verification,
+            consumer_name=consumer.name,
+            account_number=consumer.account_number,
+            service_address=consumer.service_address,
+            phone=consumer.phone,
+            email=consumer.email,
+            voided_at=payment.voided_at,
+            voided_by=voider.full_name if voider else None,
+            void_reason=payment.void_reason,
+        )
+
+
+def _processing_time(source: str, recorded_at: datetime, settled_at: datetime | None) -> str:
+    """Immediate at the counter; for online payments the days until settlement."""
+    if source == "counter":
+        return COUNTER_PROCESSING_TIME
+    if settled_at is None:
+        return "N/A"
+    days = Decimal((settled_at - recorded_at).total_seconds()) / Decimal(86400)
+    return f"{days.quantize(Decimal('0.1'))} days"
+
+
+def _paid_items(uow: UnitOfWork, payment_id: uuid.UUID) -> list[PaidItem]:
+    session = uow.session
+    allocations = session.scalars(
+        select(PaymentAllocation).where(
+            PaymentAllocation.payment_id == payment_id,
+            PaymentAllocation.reversal_of.is_(None),
+        )
+    ).all()
+    items = []
+    for a in allocations:
+        if a.bill_id:
+            bill = session.get(Bill, a.bill_id)
+            assert bill is not None
+            items.append(
+                PaidItem(
+                    "bill",
+                    bill.invoice_number,
+                    bill.period_label,
+                    bill.issued_on,
+                    bill.amount_minor,
+                    a.amount_minor,
+                )
+            )
+        elif a.service_charge_id:
+            charge = session.get(ServiceCharge, a.service_charge_id)
+            assert charge is not None
+            items.append(
+                PaidItem(
+                    "service",
+                    charge.reference,
+                    charge.description,
+                    charge.service_date,
+                    charge.amount_minor,
+                    a.amount_minor,
+                )
+            )
+        else:
+            inst = session.get(Installment, a.installment_id)
+            assert inst is not None
+            plan = session.get(PaymentPlan, inst.plan_id)
+            assert plan is not None
+            items.append(
+                PaidItem(
+                    "installment",
+                    f"{plan.plan_number}/{inst.number}",
+                    f"{plan.plan_number} installment {inst.number}",
+                    inst.due_date,
+                    inst.amount_minor,
+                    a.amount_minor,
+                )
+            )
+    return sorted(items, key=lambda i: (i.item_date, i.reference))

@@ -1,0 +1,99 @@
+"""The All Payments tab: search, filters and keyset paging that stay fast at a million rows."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from app.db.queries import payment_list
+from app.db.queries.payment_list import Filters, PageKey
+from app.db.unit_of_work import UnitOfWork
+from app.domain.errors import UserFacingError
+from app.domain.payments import PaymentStatus, PaymentType
+
+MAX_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class PaymentQuery:
+    search: str | None = None
+    method: str | None = None
+    status: str | None = None
+    payment_type: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    limit: int = 50
+    after: PageKey | None = None
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    payment_id: uuid.UUID
+    receipt_number: str
+    consumer_name: str
+    account_number: str
+    amount_minor: int
+    currency: str
+    method: str
+    payment_date: date
+    recorded_at: datetime
+    payment_type: str
+    status: str
+    verification: str
+
+
+@dataclass(frozen=True)
+class PaymentPage:
+    rows: tuple[PaymentRow, ...]
+    next_after: PageKey | None  # pass back as `after` for the next page; None at the end
+
+
+def list_payments(uow: UnitOfWork, query: PaymentQuery) -> PaymentPage:
+    with uow:
+        filters = _filters(uow, query)
+        if not 1 <= query.limit <= MAX_LIMIT:
+            raise UserFacingError(f"A page holds 1 to {MAX_LIMIT} payments.")
+        rows = payment_list.page(uow.session, filters, limit=query.limit, after=query.after)
+    last = rows[-1] if len(rows) == query.limit else None
+    next_after = (
+        PageKey(str(last.payment_date), str(last.recorded_at), int(last.rowid)) if last else None
+    )
+    return PaymentPage(tuple(_row(r) for r in rows), next_after)
+
+
+def count_payments(uow: UnitOfWork, query: PaymentQuery) -> int:
+    with uow:
+        return payment_list.count(uow.session, _filters(uow, query))
+
+
+def _filters(uow: UnitOfWork, query: PaymentQuery) -> Filters:
+    if query.date_from and query.date_to and query.date_from > query.date_to:
+        raise UserFacingError("The 'from' date must be on or before the 'to' date.")
+    search = (query.search or "").strip() or None
+    if search and len(search) > 100:
+        raise UserFacingError("A search can be at most 100 characters.")
+    return Filters(
+        search=search,
+        method=uow.settings().method(query.method).name if query.method else None,
+        status=PaymentStatus.parse(query.status).value if query.status else None,
+        payment_type=PaymentType.parse(query.payment_type).value if query.payment_type else None,
+        date_from=query.date_from,
+        date_to=query.date_to,
+    )
+
+
+def _row(r: object) -> PaymentRow:
+    g = r._mapping  # type: ignore[attr-defined]
+    return PaymentRow(
+        payment_id=uuid.UUID(g["id"]) if isinstance(g["id"], str) else g["id"],
+        receipt_number=g["receipt_number"],
+        consumer_name=g["consumer_name"],
+        account_number=g["account_number"],
+        amount_minor=g["amount_minor"],
+        currency=g["currency"],
+        method=g["method"],
+        payment_date=date.fromisoformat(g["payment_date"]),
+        recorded_at=datetime.fromisoformat(g["recorded_at"]).replace(tzinfo=UTC),
+        payment_type=g["payment_type"],
+        status=g["status"],
+        verification=g["verification"],
+    )

@@ -1,0 +1,117 @@
+"""Void a payment the same day: a supervisor's correction that reverses its allocations."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from app.db.tables import CreditNote, CreditNoteApplication, PaymentAllocation
+from app.db.unit_of_work import UnitOfWork
+from app.domain.credit_notes import CreditNoteStatus
+from app.domain.errors import UserFacingError
+from app.domain.ids import new_id
+from app.domain.payments import PaymentStatus
+from app.services.actors import actor_for
+from app.services.credit_notes import find_payment
+
+REASON_MAX = 500
+
+
+@dataclass(frozen=True)
+class VoidedPayment:
+    receipt_number: str
+    status: str
+    cancelled_credit_notes: tuple[str, ...]
+    changes: frozenset[str] = field(
+        default=frozenset({"payments", "consumers", "kpis", "credit_notes"})
+    )
+
+
+def void_payment(
+    uow: UnitOfWork, *, receipt: str, reason: str, username: str | None
+) -> VoidedPayment:
+    with uow:
+        actor = actor_for(uow, username, "void_payment")
+        reason_text = (reason or "").strip()
+        if not reason_text:
+            raise UserFacingError("Give the reason for voiding the payment.")
+        if len(reason_text) > REASON_MAX:
+            raise UserFacingError(f"The reason can be at most {REASON_MAX} characters.")
+        payment = find_payment(uow, receipt)
+        if payment.status != PaymentStatus.POSTED.value:
+            raise UserFacingError(
+                f"Receipt {payment.receipt_number} is {payment.status.lower()}: "
+                "only posted payments can be voided."
+            )
+        zone = uow.settings().zone
+        if payment.recorded_at.astimezone(zone).date() != uow.today():
+            raise UserFacingError(
+                f"Receipt {payment.receipt_number} was recorded on an earlier day: only "
+                "same-day payments can be voided. Issue a credit note instead."
+            )
+        notes = uow.session.scalars(
+            select(CreditNote).where(
+                CreditNote.payment_id == payment.id,
+                CreditNote.status != CreditNoteStatus.CANCELLED.value,
+            )
+        ).all()
+        for note in notes:
+            used = uow.session.scalar(
+                select(func.count()).where(CreditNoteApplication.credit_note_id == note.id)
+            )
+            if used:
+                raise UserFacingError(
+                    f"Credit note {note.number} from this payment has already been applied: "
+                    "the payment cannot be voided."
+                )
+        allocations = uow.session.scalars(
+            select(PaymentAllocation).where(PaymentAllocation.payment_id == payment.id)
+        ).all()
+        for a in allocations:
+            uow.session.add(
+                PaymentAllocation(
+                    id=new_id(),
+                    payment_id=payment.id,
+                    bill_id=a.bill_id,
+                    service_charge_id=a.service_charge_id,
+                    installment_id=a.installment_id,
+                    amount_minor=-a.amount_minor,
+                    collection_days=a.collection_days,
+                    reversal_of=a.id,
+                )
+            )
+        for note in notes:
+            note.status = CreditNoteStatus.CANCELLED.value
+            uow.audit(
+                user_id=actor.user_id,
+                action="credit_note.cancelled",
+                entity="credit_note",
+                entity_id=note.id,
+                before={"status": CreditNoteStatus.ACTIVE.value},
+                after={"status": note.status, "reason": "payment voided"},
+            )
+        before = {"status": payment.status}
+        payment.status = PaymentStatus.VOIDED.value
+        payment.voided_at = uow.now()
+        payment.voided_by = actor.user_id
+        payment.void_reason = reason_text
+        uow.session.flush()
+        after = {
+            "status": payment.status,
+            "reason": reason_text,
+            "voided_at": payment.voided_at.isoformat(),
+        }
+        uow.audit(
+            user_id=actor.user_id,
+            action="payment.voided",
+            entity="payment",
+            entity_id=payment.id,
+            before=before,
+            after=after,
+        )
+        uow.enqueue(
+            "payment_void",
+            payment.id,
+            {"payment_id": str(payment.id), **after, "voided_by": str(actor.user_id)},
+        )
+        uow.commit()
+    return VoidedPayment(payment.receipt_number, payment.status, tuple(n.number for n in notes))

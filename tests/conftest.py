@@ -1,0 +1,50 @@
+"""Shared fixtures: a real SQLite file, set up as a counter, with the spec's sample loaded."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from app.db.database import Database, open_database
+from app.services.sample_data import load_sample
+from app.services.setup import initialise
+
+
+class FakeClock:
+    """A clock tests move by hand. Starts on the spec's sample day, 20 Apr 2025, 10:00 EDT."""
+
+    def __init__(self, start: datetime = datetime(2025, 4, 20, 14, 0, tzinfo=UTC)) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "counter.sqlite"
+
+
+@pytest.fixture
+def empty_db(db_path: Path, clock: FakeClock) -> Iterator[Database]:
+    """Migrated and initialised as terminal T01; no consumers."""
+    database = open_database(db_path, clock)
+    initialise(database, terminal_code="T01", admin_secret="0000")
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def db(empty_db: Database) -> Database:
+    """The counter with John Doe (WU-10001) and the staff (jsmith, mbrown, rpatel) loaded."""
+    load_sample(empty_db)
+    return empty_db
