@@ -52,6 +52,8 @@ class RecordedPayment:
     verification: str
     processing_time: str
     currency: str
+    method: str
+    is_cash: bool
     amount_minor: int
     tendered_minor: int
     change_minor: int
@@ -134,6 +136,8 @@ def record_payment(uow: UnitOfWork, request: PaymentRequest) -> RecordedPayment:
         verification=payment.verification,
         processing_time=COUNTER_PROCESSING_TIME,
         currency=payment.currency,
+        method=payment.method,
+        is_cash=payment.method_kind == "cash",
         amount_minor=settlement.amount_minor,
         tendered_minor=settlement.tendered_minor,
         change_minor=settlement.change_minor,

@@ -1,0 +1,131 @@
+"""`tilldesk kpis`, `tilldesk audit verify` and `tilldesk bench`."""
+
+import tempfile
+from argparse import Namespace, _SubParsersAction
+from pathlib import Path
+
+from app.domain.money import format_money
+from app.services.audit_check import verify_audit_chain
+from app.services.kpis import Kpi, collection_kpis
+from app.services.settings import current_settings
+from cli.context import open_db
+from cli.output import emit_json, emit_pairs, money
+
+
+def register(sub: _SubParsersAction, common: list) -> None:
+    kpis = sub.add_parser("kpis", parents=common, help="header KPIs for a month")
+    kpis.add_argument("--month", help="YYYY-MM (default: this month)")
+    kpis.set_defaults(run=run_kpis)
+
+    audit = sub.add_parser("audit", help="the hash-chained audit log")
+    verbs = audit.add_subparsers(dest="verb", required=True)
+    verify = verbs.add_parser("verify", parents=common, help="detect tampered events")
+    verify.set_defaults(run=run_audit_verify)
+
+    bench = sub.add_parser("bench", parents=common, help="measure the performance budgets")
+    bench.add_argument("--consumers", type=int, default=100_000)
+    bench.add_argument("--payments", type=int, default=100_000)
+    bench.add_argument("--samples", type=int, default=200)
+    bench.add_argument("--file", help="benchmark database (reused when it has this size)")
+    bench.set_defaults(run=run_bench)
+
+
+def _change(kpi: Kpi) -> str:
+    change = kpi.change_percent
+    return "" if change is None else f" ({'+' if change >= 0 else ''}{change}% vs previous)"
+
+
+def run_kpis(args: Namespace) -> int:
+    db = open_db(args)
+    k = collection_kpis(db.read(), args.month)
+    cur = k.currency
+    if args.json:
+
+        def pair(kpi: Kpi, as_money: bool = False) -> dict:
+            conv = (lambda v: money(v, cur)) if as_money else (lambda v: v)
+            return {
+                "value": None if kpi.value is None else conv(kpi.value),
+                "previous": None if kpi.previous is None else conv(kpi.previous),
+                "change_percent": kpi.change_percent,
+            }
+
+        emit_json(
+            {
+                "month": k.month,
+                "today": k.today,
+                "currency": cur,
+                "total_collected": pair(k.total_collected, True),
+                "received_today": {
+                    "amount": money(k.received_today.value, cur),  # type: ignore[arg-type]
+                    "count": k.received_today_count.value,
+                    "previous_amount": money(k.received_today.previous, cur),  # type: ignore[arg-type]
+                    "previous_count": k.received_today_count.previous,
+                    "change_percent": k.received_today.change_percent,
+                },
+                "collection_rate": pair(k.collection_rate),
+                "avg_collection_time_days": pair(k.avg_collection_time_days),
+            }
+        )
+        return 0
+    locale = current_settings(db.read()).locale
+
+    def fmt(minor: object) -> str:
+        return format_money(int(minor or 0), cur, locale)  # type: ignore[call-overload]
+
+    rate = k.collection_rate.value
+    days = k.avg_collection_time_days.value
+    emit_pairs(
+        [
+            ("Period", k.month_label),
+            ("Total Collected", fmt(k.total_collected.value) + _change(k.total_collected)),
+            (
+                "Received Today",
+                f"{fmt(k.received_today.value)} in {k.received_today_count.value} "
+                f"payment(s){_change(k.received_today)}",
+            ),
+            (
+                "Collection Rate",
+                ("n/a" if rate is None else f"{rate}%") + _change(k.collection_rate),
+            ),
+            (
+                "Avg Collection Time",
+                ("n/a" if days is None else f"{days} days") + _change(k.avg_collection_time_days),
+            ),
+        ]
+    )
+    return 0
+
+
+def run_audit_verify(args: Namespace) -> int:
+    db = open_db(args)
+    report = verify_audit_chain(db.read())
+    if args.json:
+        emit_json(
+            {
+                "intact": report.intact,
+                "checked": report.checked,
+                "broken_at": report.broken_at,
+                "problem": report.problem,
+            }
+        )
+    elif report.intact:
+        print(f"Audit log intact: {report.checked} events verified.")
+    else:
+        print(f"Audit log TAMPERED at event {report.broken_at}: {report.problem}.")
+    return 0 if report.intact else 4
+
+
+def run_bench(args: Namespace) -> int:
+    from app.services.benchmark import run_benchmark
+
+    if args.file:
+        path = Path(args.file)
+    else:
+        path = (
+            Path(tempfile.gettempdir()) / f"tilldesk-bench-{args.consumers}-{args.payments}.sqlite"
+        )
+    result = run_benchmark(
+        path, consumers=args.consumers, payments=args.payments, samples=args.samples
+    )
+    emit_json(result)
+    return 0

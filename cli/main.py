@@ -1,0 +1,51 @@
+"""The `tilldesk` console script: one entry point, a subcommand per job."""
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from app.domain.errors import UserCancelled, UserFacingError
+from cli.commands import consumers, credit_notes, payments, reports, setup
+
+EXIT_RULE = 3  # a rule said no: message on stderr, nothing written
+
+log = logging.getLogger("tilldesk")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="database file (default: $TILLDESK_DB or the user data dir)")
+    common.add_argument("--json", action="store_true", help="machine-readable output")
+    parser = argparse.ArgumentParser(
+        prog="tilldesk",
+        description="Tilldesk: the counter and payment-recovery system of a utility service "
+        "center.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (setup, consumers, payments, credit_notes, reports):
+        module.register(sub, [common])
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    run = getattr(args, "run", None)
+    if run is None:
+        parser.print_help()
+        return 0
+    try:
+        return run(args)
+    except UserFacingError as error:
+        print(f"tilldesk: {error.message}", file=sys.stderr)
+        return EXIT_RULE
+    except UserCancelled:
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
