@@ -7,4 +7,4 @@ if ! python3 -m uv --version >/dev/null 2>&1; then
     python3 -m pip install --quiet "uv==${UV_VERSION}" 2>/dev/null \
         || python3 -m pip install --quiet --user "uv==${UV_VERSION}"
 fi
-python3 -m uv sync --frozen --quiet
+python3 -m uv sync --frozen --quiet --compile-bytecode
