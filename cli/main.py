@@ -6,7 +6,7 @@ import sys
 from collections.abc import Sequence
 
 from app.domain.errors import UserCancelled, UserFacingError
-from cli.commands import consumers, credit_notes, payments, reports, setup
+from cli.commands import client, consumers, credit_notes, payments, reports, setup
 
 EXIT_RULE = 3  # a rule said no: message on stderr, nothing written
 
@@ -23,7 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
         "center.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (setup, consumers, payments, credit_notes, reports):
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    for module in (client, setup, consumers, payments, credit_notes, reports):
         module.register(sub, [common])
     return parser
 
@@ -34,8 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     run = getattr(args, "run", None)
     if run is None:
-        parser.print_help()
-        return 0
+        run = client.run_client_command
     try:
         return run(args)
     except UserFacingError as error:

@@ -103,3 +103,14 @@ def add_user(
         after={"username": username, "full_name": user.full_name, "role": role.value},
     )
     return user
+
+
+def sign_in(uow: UnitOfWork, username: str, secret: str) -> Actor:
+    """The client's sign-in: checks the PIN or password, audits the session start."""
+    with uow:
+        actor = authenticate(uow, username, secret)
+        uow.audit(
+            user_id=actor.user_id, action="user.signed_in", entity="user", entity_id=actor.user_id
+        )
+        uow.commit()
+        return actor

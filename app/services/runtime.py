@@ -1,0 +1,31 @@
+"""An open counter as the client holds it: units of work for writes and for reads."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.db.database import Database, open_database
+from app.db.unit_of_work import Clock, UnitOfWork, system_clock
+
+
+@dataclass(frozen=True)
+class Counter:
+    """What screens pass to services; hides the database behind units of work."""
+
+    database: Database
+
+    def write(self) -> UnitOfWork:
+        return self.database.unit_of_work()
+
+    def read(self) -> UnitOfWork:
+        return self.database.read()
+
+    def close(self) -> None:
+        self.database.close()
+
+
+def open_counter(path: Path, clock: Clock = system_clock) -> Counter:
+    return Counter(open_database(path, clock))
+
+
+def counter_for(database: Database) -> Counter:
+    return Counter(database)

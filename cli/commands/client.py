@@ -1,0 +1,16 @@
+"""`tilldesk` (or `tilldesk client`): open the desktop client on this counter's database."""
+
+from argparse import Namespace, _SubParsersAction
+
+from cli.context import database_path
+
+
+def register(sub: _SubParsersAction, common: list) -> None:
+    client = sub.add_parser("client", parents=common, help="open the desktop client (default)")
+    client.set_defaults(run=run_client_command)
+
+
+def run_client_command(args: Namespace) -> int:
+    from ui.app import run_client  # Qt is loaded only when the window is wanted
+
+    return run_client(database_path(args))

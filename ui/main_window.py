@@ -1,0 +1,202 @@
+"""The one window: a stack of screens, the navigation bar, the status bar, the idle lock."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.actors import Actor
+from app.services.status import CounterStatus, counter_status
+from ui.context import ClientContext
+from ui.errors import show_crash_dialog
+from ui.ops import ServiceOp, hub
+from ui.screens.landing import LandingScreen
+from ui.screens.sign_in import SignInScreen
+
+IDLE_LOCK_MS = 5 * 60 * 1000
+
+
+class _ActivityWatcher(QObject):
+    """Restarts the idle timer on every key press or mouse click anywhere in the app."""
+
+    def __init__(self, on_activity: Callable[[], None]) -> None:
+        super().__init__()
+        self._on_activity = on_activity
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress):
+            self._on_activity()
+        return False
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: ClientContext, *, idle_lock_ms: int = IDLE_LOCK_MS) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(f"Tilldesk — Terminal {context.terminal_code}")
+        self.context = context
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("screens")
+        self.screens: dict[str, QWidget] = {}
+        self.sign_in = SignInScreen(context)
+        self.sign_in.signed_in.connect(self.on_sign_in_signed_in)
+        self._add("sign_in", self.sign_in)
+        self._build_nav()
+        self._build_status_bar()
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.idle = QTimer(self, singleShot=True, interval=idle_lock_ms)
+        self.idle.timeout.connect(self.lock)
+        self._watcher = _ActivityWatcher(self._on_activity)
+        QApplication.instance().installEventFilter(self._watcher)  # type: ignore[union-attr]
+        self._status_timer = QTimer(self, interval=30_000)
+        self._status_timer.timeout.connect(self.refresh_status)
+        hub.changed.connect(lambda _areas: self.refresh_status())
+        hub.unexpected_error.connect(lambda error: show_crash_dialog(error, self))
+        self._shortcuts()
+        self.show_sign_in()
+
+    # -- building -----------------------------------------------------------------------
+    def _add(self, name: str, screen: QWidget) -> None:
+        self.screens[name] = screen
+        self.stack.addWidget(screen)
+
+    def _button(self, name: str, text: str, slot: Callable[[], None]) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setAccessibleName(text.split("  ")[0])
+        button.setProperty("role", "nav")
+        button.clicked.connect(slot)
+        return button
+
+    def _build_nav(self) -> None:
+        self.nav = QWidget()
+        self.nav.setObjectName("navBar")
+        self.nav_dashboard = self._button("navDashboard", "Dashboard  (F1)", self.show_dashboard)
+        self.nav_record = self._button(
+            "navRecordPayment", "Record Payment  (F2)", self.show_record_payment
+        )
+        self.nav_lock = self._button("navLock", "Lock  (Ctrl+L)", self.lock)
+        self.nav_sign_out = self._button("navSignOut", "Sign out", self.sign_out)
+        self.nav_user = QLabel("")
+        self.nav_user.setObjectName("navUser")
+        row = QHBoxLayout(self.nav)
+        row.setContentsMargins(12, 6, 12, 6)
+        brand = QLabel("Tilldesk")
+        brand.setProperty("role", "brand")
+        row.addWidget(brand)
+        row.addSpacing(16)
+        for button in (self.nav_dashboard, self.nav_record):
+            row.addWidget(button)
+        row.addStretch(1)
+        row.addWidget(self.nav_user)
+        row.addWidget(self.nav_lock)
+        row.addWidget(self.nav_sign_out)
+
+    def _build_status_bar(self) -> None:
+        self.status_terminal = QLabel(f"Terminal {self.context.terminal_code}")
+        self.status_user = QLabel("Not signed in")
+        self.status_shift = QLabel("Shift: not open")
+        self.status_pending = QLabel("")
+        for name, label in (
+            ("statusTerminal", self.status_terminal),
+            ("statusUser", self.status_user),
+            ("statusShift", self.status_shift),
+            ("statusPending", self.status_pending),
+        ):
+            label.setObjectName(name)
+            self.statusBar().addPermanentWidget(label)
+
+    def _shortcuts(self) -> None:
+        QShortcut(QKeySequence("F1"), self, activated=self.show_dashboard)
+        QShortcut(QKeySequence("F2"), self, activated=self.show_record_payment)
+        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
+
+    # -- session --------------------------------------------------------------------------
+    def show_sign_in(self, locked_user: str | None = None) -> None:
+        self.nav.setVisible(False)
+        self.stack.setCurrentWidget(self.sign_in)
+        self.sign_in.prepare(locked_user=locked_user)
+
+    def on_sign_in_signed_in(self, actor: Actor) -> None:
+        self.context = self.context.signed_in(actor)
+        self.status_user.setText(f"{actor.full_name} · {actor.role.label}")
+        self.nav_user.setText(f"{actor.full_name} ({actor.role.label})")
+        self.nav.setVisible(True)
+        self._ensure_screens()
+        for screen in self.screens.values():
+            if hasattr(screen, "set_context"):
+                screen.set_context(self.context)
+        self.idle.start()
+        self._status_timer.start()
+        self.refresh_status()
+        self.show_dashboard()
+
+    def _ensure_screens(self) -> None:
+        if "landing" in self.screens:
+            return
+        self.landing = LandingScreen(self.context)
+        self._add("landing", self.landing)
+        self.landing.record_payment_requested.connect(self.show_record_payment)
+
+    def lock(self) -> None:
+        if self.context.actor is None:
+            return
+        self.idle.stop()
+        self.show_sign_in(locked_user=self.context.actor.username)
+
+    def sign_out(self) -> None:
+        self.context = self.context.signed_in(None)
+        self.idle.stop()
+        self._status_timer.stop()
+        self.status_user.setText("Not signed in")
+        self.show_sign_in()
+
+    def _on_activity(self) -> None:
+        if self.context.actor is not None and self.stack.currentWidget() is not self.sign_in:
+            self.idle.start()
+
+    # -- navigation -----------------------------------------------------------------------
+    def show_dashboard(self) -> None:
+        if self.context.actor is None:
+            return
+        self.stack.setCurrentWidget(self.landing)
+        self.landing.refresh()
+        self.landing.table.setFocus()
+
+    def show_record_payment(self) -> None:
+        if self.context.actor is None:
+            return
+        screen = self.screens.get("record_payment")
+        if screen is None:
+            return
+        self.stack.setCurrentWidget(screen)
+
+    def refresh_status(self) -> None:
+        counter = self.context.counter
+        ServiceOp(self, lambda: counter_status(counter.read()), read=True).success(
+            self._show_status
+        ).run()
+
+    def _show_status(self, status: CounterStatus) -> None:
+        text = f"{status.pending_count} waiting to send"
+        if status.oldest_pending_at is not None:
+            minutes = int((datetime.now(UTC) - status.oldest_pending_at).total_seconds() // 60)
+            text += f" (oldest {minutes} min)"
+        self.status_pending.setText(text)

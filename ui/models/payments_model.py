@@ -1,0 +1,125 @@
+"""The All Payments table: rows arrive a page at a time as the view scrolls (keyset paging)."""
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from app.services.payments_list import PaymentPage, PaymentQuery, PaymentRow, list_payments
+from ui.context import ClientContext
+from ui.ops import ServiceOp
+
+RECEIPT, CONSUMER, AMOUNT, METHOD, DATE, TYPE, STATUS = range(7)
+HEADERS = ("Receipt #", "Consumer", "Amount", "Method", "Date", "Type", "Status")
+PAGE_SIZE = 100
+Index = QModelIndex | QPersistentModelIndex
+
+
+class PaymentsModel(QAbstractTableModel):
+    loaded = Signal(int)  # rows now held, after each page
+    failed = Signal(str)
+
+    def __init__(self, context: ClientContext, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._query = PaymentQuery(limit=PAGE_SIZE)
+        self._rows: list[PaymentRow] = []
+        self._next: Any = None
+        self._more = False
+        self._loading = False
+        self._generation = 0  # answers for an older query are dropped
+
+    # -- what to show ----------------------------------------------------------------
+    def set_query(self, query: PaymentQuery) -> None:
+        self._query = replace(query, limit=PAGE_SIZE, after=None)
+        self.reload()
+
+    def reload(self) -> None:
+        self._generation += 1
+        self._loading = False
+        self._load(after=None, generation=self._generation)
+
+    def row_at(self, row: int) -> PaymentRow:
+        return self._rows[row]
+
+    # -- lazy loading --------------------------------------------------------------------
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._more and not self._loading
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if self.canFetchMore(parent):
+            self._load(after=self._next, generation=self._generation)
+
+    def _load(self, *, after: Any, generation: int) -> None:
+        self._loading = True
+        query = replace(self._query, after=after)
+        counter = self._context.counter
+        ServiceOp(self, lambda: list_payments(counter.read(), query), read=True).success(
+            lambda page: self._arrived(page, generation, first=after is None)
+        ).failure(lambda error: self._failed(error, generation)).run()
+
+    def _arrived(self, page: PaymentPage, generation: int, *, first: bool) -> None:
+        if generation != self._generation:
+            return
+        self._loading = False
+        if first:
+            self.beginResetModel()
+            self._rows = list(page.rows)
+            self.endResetModel()
+        elif page.rows:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(page.rows) - 1)
+            self._rows.extend(page.rows)
+            self.endInsertRows()
+        self._next = page.next_after
+        self._more = page.next_after is not None
+        self.loaded.emit(len(self._rows))
+
+    def _failed(self, error: Exception, generation: int) -> None:
+        if generation == self._generation:
+            self._loading = False
+            self.failed.emit(str(error))
+
+    # -- Qt model ------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == AMOUNT:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and column == RECEIPT:
+            return "Open the payment details (Enter)"
+        if role == Qt.ItemDataRole.UserRole:
+            return row
+        return None
+
+    def _text(self, row: PaymentRow, column: int) -> str:
+        match column:
+            case 0:
+                return row.receipt_number
+            case 1:
+                return f"{row.consumer_name} ({row.account_number})"
+            case 2:
+                return self._context.money(row.amount_minor)
+            case 3:
+                return row.method
+            case 4:
+                return self._context.day(row.payment_date)
+            case 5:
+                return row.payment_type
+            case _:
+                return row.status

@@ -1,0 +1,298 @@
+"""The landing page: KPI tiles, All Payments and Credit Notes tabs, search and filters."""
+
+from datetime import date
+
+from PySide6.QtCore import QDate, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.payments import PaymentStatus, PaymentType
+from app.services.credit_notes_list import list_credit_notes
+from app.services.kpis import Kpis, collection_kpis
+from app.services.payments_list import PaymentQuery
+from ui.context import ClientContext
+from ui.models.credit_notes_model import CreditNotesModel
+from ui.models.payments_model import PaymentsModel
+from ui.ops import ServiceOp, hub
+from ui.widgets.kpi_tile import KpiTile
+
+NO_DATE = QDate(2000, 1, 1)
+
+
+def _combo(name: str, label: str, every: str, values: list[str]) -> QComboBox:
+    """A filter drop-down whose first entry ('All methods') means no filter."""
+    combo = QComboBox()
+    combo.setObjectName(name)
+    combo.setAccessibleName(label)
+    combo.addItem(every, None)
+    for value in values:
+        combo.addItem(value, value)
+    return combo
+
+
+def _date_edit(name: str, label: str) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setObjectName(name)
+    edit.setAccessibleName(label)
+    edit.setCalendarPopup(True)
+    edit.setMinimumDate(NO_DATE)
+    edit.setSpecialValueText(f"{label}: any")
+    edit.setDate(NO_DATE)
+    edit.setDisplayFormat("dd MMM yyyy")
+    return edit
+
+
+class LandingScreen(QWidget):
+    payment_opened = Signal(str)  # receipt number
+    receipt_opened = Signal(str)
+    credit_note_requested = Signal(str)  # receipt number
+    record_payment_requested = Signal()
+
+    def __init__(self, context: ClientContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("landingScreen")
+        self._context = context
+        self._refresh_timer = QTimer(self, singleShot=True, interval=250)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self._build_header()
+        self._build_payments_tab()
+        self._build_credit_notes_tab()
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._header)
+        layout.addLayout(self._tiles)
+        layout.addWidget(self.tabs, 1)
+        hub.changed.connect(self.on_hub_changed)
+        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
+
+    # -- building -----------------------------------------------------------------------
+    def _build_header(self) -> None:
+        title = QLabel("Payments")
+        title.setProperty("role", "heading")
+        self.month = QComboBox()
+        self.month.setObjectName("kpiMonth")
+        self.month.setAccessibleName("KPI month")
+        today = date.today()
+        year, month = today.year, today.month
+        for _ in range(18):
+            self.month.addItem(date(year, month, 1).strftime("%B %Y"), f"{year:04d}-{month:02d}")
+            year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        self.month.currentIndexChanged.connect(self.load_kpis)
+        self.record_button = QPushButton("Record Payment  (F2)")
+        self.record_button.setObjectName("recordPaymentButton")
+        self.record_button.setAccessibleName("Record payment")
+        self.record_button.setProperty("role", "primary")
+        self.record_button.clicked.connect(self.record_payment_requested)
+        self._header = QHBoxLayout()
+        self._header.addWidget(title)
+        self._header.addStretch(1)
+        self._header.addWidget(self.month)
+        self._header.addWidget(self.record_button)
+        self.tile_collected = KpiTile("total_collected", "Total Collected")
+        self.tile_today = KpiTile("received_today", "Received Today")
+        self.tile_rate = KpiTile("collection_rate", "Collection Rate")
+        self.tile_time = KpiTile("avg_collection_time", "Avg Collection Time")
+        self._tiles = QHBoxLayout()
+        for tile in (self.tile_collected, self.tile_today, self.tile_rate, self.tile_time):
+            self._tiles.addWidget(tile, 1)
+
+    def _build_payments_tab(self) -> None:
+        settings = self._context.settings
+        self.search = QLineEdit()
+        self.search.setObjectName("paymentSearch")
+        self.search.setAccessibleName("Search payments")
+        self.search.setPlaceholderText("Search consumer name, receipt # or account…  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.method = _combo(
+            "filterMethod", "Method", "All methods", [m.name for m in settings.methods]
+        )
+        self.status = _combo(
+            "filterStatus", "Status", "All statuses", [s.value for s in PaymentStatus]
+        )
+        self.kind = _combo("filterType", "Type", "All types", [t.value for t in PaymentType])
+        self.date_from = _date_edit("filterFrom", "From")
+        self.date_to = _date_edit("filterTo", "To")
+        self.filter_error = QLabel("")
+        self.filter_error.setObjectName("filterError")
+        self.filter_error.setProperty("role", "error")
+        self.count = QLabel("")
+        self.count.setObjectName("paymentsCount")
+        self.count.setProperty("role", "muted")
+        self.payments = PaymentsModel(self._context, self)
+        self.payments.loaded.connect(lambda n: self.count.setText(f"{n} shown"))
+        self.payments.failed.connect(self.filter_error.setText)
+        self.table = self._table("paymentsTable", "All payments")
+        self.table.setModel(self.payments)
+        self.table.activated.connect(lambda index: self._open_payment(index.row()))
+        self.table.customContextMenuRequested.connect(self._payment_menu)
+        for widget in (self.search,):
+            widget.textChanged.connect(self._refresh_timer.start)
+        for combo in (self.method, self.status, self.kind):
+            combo.currentIndexChanged.connect(self._refresh_timer.start)
+        for edit in (self.date_from, self.date_to):
+            edit.dateChanged.connect(self._refresh_timer.start)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        for widget in (self.date_from, self.date_to, self.method, self.status, self.kind):
+            filters.addWidget(widget, 1)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addLayout(filters)
+        layout.addWidget(self.filter_error)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("landingTabs")
+        self.tabs.addTab(page, "All Payments")
+
+    def _build_credit_notes_tab(self) -> None:
+        self.cn_search = QLineEdit()
+        self.cn_search.setObjectName("creditNoteSearch")
+        self.cn_search.setAccessibleName("Search credit notes")
+        self.cn_search.setPlaceholderText("Search credit note #, consumer, account or receipt…")
+        self.cn_search.setClearButtonEnabled(True)
+        self.cn_status = _combo(
+            "creditNoteStatus", "Status", "All statuses", ["Active", "Applied", "Expired"]
+        )
+        self.credit_notes = CreditNotesModel(self._context, self)
+        self.cn_table = self._table("creditNotesTable", "Credit notes")
+        self.cn_table.setModel(self.credit_notes)
+        self.cn_table.activated.connect(
+            lambda index: self.payment_opened.emit(
+                self.credit_notes.row_at(index.row()).receipt_number
+            )
+        )
+        self.cn_search.textChanged.connect(self._refresh_timer.start)
+        self.cn_status.currentIndexChanged.connect(self._refresh_timer.start)
+        row = QHBoxLayout()
+        row.addWidget(self.cn_search, 3)
+        row.addWidget(self.cn_status, 1)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addLayout(row)
+        layout.addWidget(self.cn_table, 1)
+        self.tabs.addTab(page, "Credit Notes")
+
+    def _table(self, name: str, label: str) -> QTableView:
+        table = QTableView()
+        table.setObjectName(name)
+        table.setAccessibleName(label)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        return table
+
+    # -- loading ------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        target = self.search if self.tabs.currentIndex() == 0 else self.cn_search
+        target.setFocus()
+        target.selectAll()
+
+    def on_hub_changed(self, areas: frozenset) -> None:
+        if areas & {"payments", "kpis", "credit_notes"}:
+            self._refresh_timer.start()
+
+    def refresh(self) -> None:
+        self.load_kpis()
+        self._load_payments()
+        self._load_credit_notes()
+
+    def query(self) -> PaymentQuery:
+        def chosen(combo: QComboBox) -> str | None:
+            return combo.currentData()
+
+        def day(edit: QDateEdit) -> date | None:
+            return None if edit.date() == NO_DATE else edit.date().toPython()
+
+        return PaymentQuery(
+            search=self.search.text().strip() or None,
+            method=chosen(self.method),
+            status=chosen(self.status),
+            payment_type=chosen(self.kind),
+            date_from=day(self.date_from),
+            date_to=day(self.date_to),
+        )
+
+    def _load_payments(self) -> None:
+        query = self.query()
+        if query.date_from and query.date_to and query.date_from > query.date_to:
+            self.filter_error.setText("The 'from' date must be on or before the 'to' date.")
+            return
+        self.filter_error.clear()
+        self.payments.set_query(query)
+
+    def _load_credit_notes(self) -> None:
+        counter = self._context.counter
+        search = self.cn_search.text().strip() or None
+        status = self.cn_status.currentData()
+        ServiceOp(
+            self,
+            lambda: list_credit_notes(counter.read(), search=search, status=status, limit=500),
+            read=True,
+        ).success(self.credit_notes.set_rows).failure(
+            lambda e: self.filter_error.setText(str(e))
+        ).run()
+
+    def load_kpis(self) -> None:
+        month = self.month.currentData()
+        counter = self._context.counter
+        ServiceOp(self, lambda: collection_kpis(counter.read(), month), read=True).success(
+            self._show_kpis
+        ).run()
+
+    def _show_kpis(self, k: Kpis) -> None:
+        money = self._context.money
+        self.tile_collected.show_value(
+            money(k.total_collected.value),
+            k.total_collected.change_percent,  # type: ignore[arg-type]
+            "last month",
+        )
+        self.tile_today.show_value(
+            f"{money(k.received_today.value)}  ·  {k.received_today_count.value} payments",  # type: ignore[arg-type]
+            k.received_today.change_percent,
+            "yesterday",
+        )
+        rate = k.collection_rate.value
+        self.tile_rate.show_value(
+            "—" if rate is None else f"{rate}%", k.collection_rate.change_percent, "last month"
+        )
+        days = k.avg_collection_time_days.value
+        self.tile_time.show_value(
+            "—" if days is None else f"{days} days",
+            k.avg_collection_time_days.change_percent,
+            "last month",
+            higher_is_better=False,
+        )
+
+    # -- row actions --------------------------------------------------------------------
+    def _open_payment(self, row: int) -> None:
+        self.payment_opened.emit(self.payments.row_at(row).receipt_number)
+
+    def _payment_menu(self, point: QPoint) -> None:
+        index = self.table.indexAt(point)
+        if not index.isValid():
+            return
+        receipt = self.payments.row_at(index.row()).receipt_number
+        menu = QMenu(self)
+        menu.setObjectName("paymentRowMenu")
+        menu.addAction("View details", lambda: self.payment_opened.emit(receipt))
+        menu.addAction("View receipt", lambda: self.receipt_opened.emit(receipt))
+        menu.addAction("Create credit note", lambda: self.credit_note_requested.emit(receipt))
+        menu.popup(self.table.viewport().mapToGlobal(point))
