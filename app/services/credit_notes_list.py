@@ -92,6 +92,7 @@ def list_credit_notes(
     *,
     search: str | None = None,
     status: str | None = None,
+    account_number: str | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> list[CreditNoteRow]:
@@ -115,6 +116,8 @@ def list_credit_notes(
             )
         if wanted is not None:
             query = query.where(*_status_clause(wanted, today))
+        if account_number:
+            query = query.where(Consumer.account_number == account_number.strip())
         rows = uow.session.execute(query.limit(limit).offset(offset)).all()
         return [_row(r, today) for r in rows]
 

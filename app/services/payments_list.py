@@ -9,6 +9,7 @@ from app.db.queries.payment_list import Filters, PageKey
 from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import UserFacingError
 from app.domain.payments import PaymentStatus, PaymentType
+from app.services.consumers import find_consumer
 
 MAX_LIMIT = 500
 
@@ -21,6 +22,7 @@ class PaymentQuery:
     payment_type: str | None = None
     date_from: date | None = None
     date_to: date | None = None
+    account_number: str | None = None  # one consumer's payment history
     limit: int = 50
     after: PageKey | None = None
 
@@ -71,7 +73,11 @@ def _filters(uow: UnitOfWork, query: PaymentQuery) -> Filters:
     search = (query.search or "").strip() or None
     if search and len(search) > 100:
         raise UserFacingError("A search can be at most 100 characters.")
+    consumer_id = None
+    if query.account_number:
+        consumer_id = find_consumer(uow, query.account_number).id.hex
     return Filters(
+        consumer_id=consumer_id,
         search=search,
         method=uow.settings().method(query.method).name if query.method else None,
         status=PaymentStatus.parse(query.status).value if query.status else None,

@@ -27,6 +27,7 @@ class Filters:
     payment_type: str | None = None
     date_from: date | None = None
     date_to: date | None = None
+    consumer_id: str | None = None  # hex of the consumer's id: one consumer's history
 
 
 _SELECT = (
@@ -47,6 +48,9 @@ def _where(filters: Filters, params: dict[str, Any]) -> list[str]:
             key = column.split(".")[1]
             clauses.append(f"{column} = :{key}")
             params[key] = value
+    if filters.consumer_id is not None:
+        clauses.append("p.consumer_id = :consumer_id")
+        params["consumer_id"] = filters.consumer_id
     if filters.date_from is not None:
         clauses.append("p.payment_date >= :date_from")
         params["date_from"] = filters.date_from.isoformat()
