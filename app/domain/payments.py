@@ -16,6 +16,8 @@ class PaymentType(StrEnum):
 
     @classmethod
     def parse(cls, text: str) -> "PaymentType":
+        if not text or not text.strip():
+            raise UserFacingError("Choose the payment type: Bill, Service or Installment.")
         for kind in cls:
             if kind.value.casefold() == text.strip().casefold():
                 return kind

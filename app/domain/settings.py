@@ -65,6 +65,8 @@ class Settings:
 
     # -- lookups, case-insensitive as people type them ------------------------------
     def method(self, name: str) -> PaymentMethod:
+        if not name or not name.strip():
+            raise UserFacingError("Choose the payment method.")
         for method in self.methods:
             if method.name.casefold() == name.strip().casefold():
                 return method

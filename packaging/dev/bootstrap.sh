@@ -3,6 +3,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 UV_VERSION=0.13.9
+
+# Qt's shared libraries and a Unicode font come from the OS; install any that are missing.
+missing=()
+for pair in libEGL.so.1:libegl1 libGL.so.1:libgl1 libxkbcommon.so.0:libxkbcommon0 \
+            libfontconfig.so.1:libfontconfig1 libdbus-1.so.3:libdbus-1-3 \
+            libglib-2.0.so.0:libglib2.0-0; do
+    ldconfig -p 2>/dev/null | grep -q "${pair%%:*}" || missing+=("${pair##*:}")
+done
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "Installing system packages: ${missing[*]}"
+        apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+        echo "Please install these system packages: ${missing[*]}" >&2
+    fi
+fi
+
 if ! python3 -m uv --version >/dev/null 2>&1; then
     python3 -m pip install --quiet "uv==${UV_VERSION}" 2>/dev/null \
         || python3 -m pip install --quiet --user "uv==${UV_VERSION}"

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Load fresh demo data and open the client on it (or, with no screen, show it on the terminal).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+db="${DEMO_DB:-$PWD/out/demo.sqlite}"
+mkdir -p "$(dirname "$db")"
+rm -f "$db" "$db-wal" "$db-shm"
+.venv/bin/tilldesk demo --db "$db" --consumers "${DEMO_CONSUMERS:-500}"
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || [ -n "${QT_QPA_PLATFORM:-}" ]; then
+    exec .venv/bin/tilldesk client --db "$db"
+fi
+echo
+echo "No screen here (DISPLAY is not set): the demo data on the command line instead."
+echo "On a desktop, run: .venv/bin/tilldesk client --db $db"
+echo
+.venv/bin/tilldesk kpis --db "$db"
+echo
+.venv/bin/tilldesk payments list --db "$db" --limit 10
