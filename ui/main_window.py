@@ -23,6 +23,7 @@ from ui.errors import show_crash_dialog
 from ui.ops import ServiceOp, hub
 from ui.screens.landing import LandingScreen
 from ui.screens.sign_in import SignInScreen
+from ui.widgets.consumer_finder import ConsumerFinder
 
 IDLE_LOCK_MS = 5 * 60 * 1000
 
@@ -94,6 +95,9 @@ class MainWindow(QMainWindow):
         )
         self.nav_lock = self._button("navLock", "Lock  (Ctrl+L)", self.lock)
         self.nav_sign_out = self._button("navSignOut", "Sign out", self.sign_out)
+        self.finder = ConsumerFinder(self.context)
+        self.finder.setMinimumWidth(320)
+        self.finder.consumer_chosen.connect(self.show_consumer)
         self.nav_user = QLabel("")
         self.nav_user.setObjectName("navUser")
         row = QHBoxLayout(self.nav)
@@ -104,6 +108,8 @@ class MainWindow(QMainWindow):
         row.addSpacing(16)
         for button in (self.nav_dashboard, self.nav_record):
             row.addWidget(button)
+        row.addSpacing(16)
+        row.addWidget(self.finder)
         row.addStretch(1)
         row.addWidget(self.nav_user)
         row.addWidget(self.nav_lock)
@@ -127,6 +133,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("F1"), self, activated=self.show_dashboard)
         QShortcut(QKeySequence("F2"), self, activated=self.show_record_payment)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
+        QShortcut(QKeySequence("Ctrl+K"), self, activated=self.focus_finder)
 
     # -- session --------------------------------------------------------------------------
     def show_sign_in(self, locked_user: str | None = None) -> None:
@@ -140,6 +147,7 @@ class MainWindow(QMainWindow):
         self.nav_user.setText(f"{actor.full_name} ({actor.role.label})")
         self.nav.setVisible(True)
         self._ensure_screens()
+        self.finder.set_context(self.context)
         for screen in self.screens.values():
             if hasattr(screen, "set_context"):
                 screen.set_context(self.context)
@@ -187,6 +195,18 @@ class MainWindow(QMainWindow):
         if screen is None:
             return
         self.stack.setCurrentWidget(screen)
+
+    def focus_finder(self) -> None:
+        if self.context.actor is not None:
+            self.finder.setFocus()
+            self.finder.selectAll()
+
+    def show_consumer(self, account_number: str) -> None:
+        screen = self.screens.get("consumer_profile")
+        if self.context.actor is None or screen is None:
+            return
+        self.stack.setCurrentWidget(screen)
+        screen.show_consumer(account_number)  # type: ignore[attr-defined]
 
     def refresh_status(self) -> None:
         counter = self.context.counter

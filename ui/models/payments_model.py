@@ -4,6 +4,7 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont
 
 from app.services.payments_list import PaymentPage, PaymentQuery, PaymentRow, list_payments
 from ui.context import ClientContext
@@ -12,6 +13,15 @@ from ui.ops import ServiceOp
 RECEIPT, CONSUMER, AMOUNT, METHOD, DATE, TYPE, STATUS = range(7)
 HEADERS = ("Receipt #", "Consumer", "Amount", "Method", "Date", "Type", "Status")
 PAGE_SIZE = 100
+LINK_COLOUR = QColor("#1769aa")
+
+
+def _link_font() -> QFont:
+    font = QFont()
+    font.setUnderline(True)
+    return font
+
+
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -103,6 +113,12 @@ class PaymentsModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column == RECEIPT:
             return "Open the payment details (Enter)"
+        if role == Qt.ItemDataRole.ToolTipRole and column == CONSUMER:
+            return "Open the consumer profile"
+        if column in (RECEIPT, CONSUMER) and role == Qt.ItemDataRole.ForegroundRole:
+            return LINK_COLOUR
+        if column in (RECEIPT, CONSUMER) and role == Qt.ItemDataRole.FontRole:
+            return _link_font()
         if role == Qt.ItemDataRole.UserRole:
             return row
         return None

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,7 +26,7 @@ from app.services.kpis import Kpis, collection_kpis
 from app.services.payments_list import PaymentQuery
 from ui.context import ClientContext
 from ui.models.credit_notes_model import CreditNotesModel
-from ui.models.payments_model import PaymentsModel
+from ui.models.payments_model import CONSUMER, RECEIPT, PaymentsModel
 from ui.ops import ServiceOp, hub
 from ui.widgets.kpi_tile import KpiTile
 
@@ -60,6 +60,7 @@ class LandingScreen(QWidget):
     payment_opened = Signal(str)  # receipt number
     receipt_opened = Signal(str)
     credit_note_requested = Signal(str)  # receipt number
+    consumer_opened = Signal(str)  # account number
     record_payment_requested = Signal()
 
     def __init__(self, context: ClientContext, parent: QWidget | None = None) -> None:
@@ -137,6 +138,7 @@ class LandingScreen(QWidget):
         self.table = self._table("paymentsTable", "All payments")
         self.table.setModel(self.payments)
         self.table.activated.connect(lambda index: self._open_payment(index.row()))
+        self.table.clicked.connect(self.on_table_clicked)
         self.table.customContextMenuRequested.connect(self._payment_menu)
         for widget in (self.search,):
             widget.textChanged.connect(self._refresh_timer.start)
@@ -285,14 +287,24 @@ class LandingScreen(QWidget):
     def _open_payment(self, row: int) -> None:
         self.payment_opened.emit(self.payments.row_at(row).receipt_number)
 
+    def on_table_clicked(self, index: QModelIndex) -> None:
+        """The receipt number and the consumer are links, as the spec asks."""
+        row = self.payments.row_at(index.row())
+        if index.column() == RECEIPT:
+            self.payment_opened.emit(row.receipt_number)
+        elif index.column() == CONSUMER:
+            self.consumer_opened.emit(row.account_number)
+
     def _payment_menu(self, point: QPoint) -> None:
         index = self.table.indexAt(point)
         if not index.isValid():
             return
-        receipt = self.payments.row_at(index.row()).receipt_number
+        row = self.payments.row_at(index.row())
+        receipt = row.receipt_number
         menu = QMenu(self)
         menu.setObjectName("paymentRowMenu")
         menu.addAction("View details", lambda: self.payment_opened.emit(receipt))
+        menu.addAction("Consumer profile", lambda: self.consumer_opened.emit(row.account_number))
         menu.addAction("View receipt", lambda: self.receipt_opened.emit(receipt))
         menu.addAction("Create credit note", lambda: self.credit_note_requested.emit(receipt))
         menu.popup(self.table.viewport().mapToGlobal(point))
