@@ -31,8 +31,8 @@ IDLE_LOCK_MS = 5 * 60 * 1000
 class _ActivityWatcher(QObject):
     """Restarts the idle timer on every key press or mouse click anywhere in the app."""
 
-    def __init__(self, on_activity: Callable[[], None]) -> None:
-        super().__init__()
+    def __init__(self, on_activity: Callable[[], None], parent: QObject) -> None:
+        super().__init__(parent)  # dies with the window, which removes the filter
         self._on_activity = on_activity
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -64,12 +64,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.idle = QTimer(self, singleShot=True, interval=idle_lock_ms)
         self.idle.timeout.connect(self.lock)
-        self._watcher = _ActivityWatcher(self._on_activity)
+        self._watcher = _ActivityWatcher(self._on_activity, self)
         QApplication.instance().installEventFilter(self._watcher)  # type: ignore[union-attr]
         self._status_timer = QTimer(self, interval=30_000)
         self._status_timer.timeout.connect(self.refresh_status)
-        hub.changed.connect(lambda _areas: self.refresh_status())
-        hub.unexpected_error.connect(lambda error: show_crash_dialog(error, self))
+        # Bound methods, not lambdas: Qt drops them when this window is destroyed.
+        hub.changed.connect(self.on_hub_changed)
+        hub.unexpected_error.connect(self.on_hub_unexpected_error)
         self._shortcuts()
         self.show_sign_in()
 
@@ -195,6 +196,13 @@ class MainWindow(QMainWindow):
         if screen is None:
             return
         self.stack.setCurrentWidget(screen)
+
+    def on_hub_changed(self, _areas: frozenset) -> None:
+        if self.context.actor is not None:
+            self.refresh_status()
+
+    def on_hub_unexpected_error(self, error: BaseException) -> None:
+        show_crash_dialog(error, self)
 
     def focus_finder(self) -> None:
         if self.context.actor is not None:
