@@ -20,7 +20,8 @@ def build_window(db_path: Path) -> MainWindow:
     counter = open_counter(db_path)
     settings = current_settings(counter.read())
     terminal = counter_status(counter.read()).terminal_code
-    return MainWindow(ClientContext(counter=counter, settings=settings, terminal_code=terminal))
+    context = ClientContext(counter=counter, settings=settings, terminal_code=terminal)
+    return MainWindow(context, idle_lock_ms=settings.idle_lock_minutes * 60_000)
 
 
 def apply_style(app: QApplication) -> None:

@@ -53,6 +53,9 @@ class Settings:
     overpayment_threshold_minor: int = 50_000
     credit_note_reasons: tuple[str, ...] = DEFAULT_REASONS
     credit_note_expiry_days: int = 365
+    credit_note_approval_minor: int = 10_000  # above this a billing manager must approve
+    shift_difference_threshold_minor: int = 500  # a larger count difference needs a supervisor
+    idle_lock_minutes: int = 5
     notes_max_length: int = 250
     currency: str = "USD"
     locale: str = "en_US"
@@ -111,6 +114,9 @@ class Settings:
             "overpayment_threshold_minor": self.overpayment_threshold_minor,
             "credit_note_reasons": list(self.credit_note_reasons),
             "credit_note_expiry_days": self.credit_note_expiry_days,
+            "credit_note_approval_minor": self.credit_note_approval_minor,
+            "shift_difference_threshold_minor": self.shift_difference_threshold_minor,
+            "idle_lock_minutes": self.idle_lock_minutes,
             "notes_max_length": self.notes_max_length,
             "currency": self.currency,
             "locale": self.locale,
@@ -161,6 +167,12 @@ def _validate(s: Settings) -> None:
         raise UserFacingError("The allowable overpayment threshold must be zero or more.")
     if not 1 <= s.credit_note_expiry_days <= 3650:
         raise UserFacingError("Credit-note expiry must be between 1 and 3650 days.")
+    if not 0 <= s.credit_note_approval_minor <= 10**12:
+        raise UserFacingError("The credit-note approval amount must be zero or more.")
+    if not 0 <= s.shift_difference_threshold_minor <= 10**12:
+        raise UserFacingError("The shift difference threshold must be zero or more.")
+    if not 1 <= s.idle_lock_minutes <= 240:
+        raise UserFacingError("The idle lock must be between 1 and 240 minutes.")
     if not 1 <= s.notes_max_length <= 2000:
         raise UserFacingError("The notes limit must be between 1 and 2000 characters.")
     try:

@@ -1,9 +1,62 @@
-"""Reading the counter's settings (changing them arrives with the settings screen)."""
+"""The counter's settings: read them, change them (admin only, validated, audited)."""
 
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from app.db.tables import Setting
 from app.db.unit_of_work import UnitOfWork
+from app.domain.ids import new_id
 from app.domain.settings import Settings
+from app.services.actors import actor_for
+
+
+@dataclass(frozen=True)
+class SettingsChanged:
+    settings: Settings
+    changed_keys: tuple[str, ...]
+    changes: frozenset[str] = field(default=frozenset({"settings", "payments", "kpis"}))
 
 
 def current_settings(uow: UnitOfWork) -> Settings:
     with uow:
         return uow.settings()
+
+
+def update_settings(
+    uow: UnitOfWork, changes: dict[str, Any], *, username: str | None
+) -> SettingsChanged:
+    """Apply some settings at once; the whole result is validated before anything is written."""
+    with uow:
+        actor = actor_for(uow, username, "manage_settings")
+        before = uow.settings().to_mapping()
+        merged = Settings.from_mapping({**before, **changes})  # raises UserFacingError
+        after = merged.to_mapping()
+        changed = tuple(sorted(k for k in after if after[k] != before.get(k)))
+        rows = {r.key: r for r in uow.session.scalars(select(Setting)).all()}
+        for key in changed:
+            row = rows.get(key)
+            if row is None:
+                uow.session.add(
+                    Setting(
+                        key=key, value_json=json.dumps(after[key]), version=1, updated_at=uow.now()
+                    )
+                )
+            else:
+                row.value_json = json.dumps(after[key])
+                row.version += 1
+                row.updated_at = uow.now()
+        if changed:
+            uow.audit(
+                user_id=actor.user_id,
+                action="settings.changed",
+                entity="settings",
+                entity_id="counter",
+                before={k: before.get(k) for k in changed},
+                after={k: after[k] for k in changed},
+            )
+            uow.enqueue("settings_change", new_id(), {"changed": {k: after[k] for k in changed}})
+        uow.commit()
+    return SettingsChanged(merged, changed)
