@@ -6,7 +6,7 @@ import sys
 from collections.abc import Sequence
 
 from app.domain.errors import UserCancelled, UserFacingError
-from cli.commands import client, consumers, credit_notes, payments, reports, setup
+from cli.commands import client, consumers, credit_notes, payments, printing, reports, setup
 
 EXIT_RULE = 3  # a rule said no: message on stderr, nothing written
 
@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     parser.add_argument("--db", help=argparse.SUPPRESS)
-    for module in (client, setup, consumers, payments, credit_notes, reports):
+    for module in (client, setup, consumers, payments, credit_notes, reports, printing):
         module.register(sub, [common])
     return parser
 

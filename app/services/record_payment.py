@@ -24,6 +24,7 @@ from app.services import item_refs
 from app.services.actors import Actor, actor_for
 from app.services.consumers import find_consumer
 from app.services.credit_notes import IssuedCreditNote, issue_credit_note
+from app.services.print_queue import enqueue_receipt
 
 Amount = str | Decimal | int
 
@@ -126,6 +127,9 @@ def record_payment(uow: UnitOfWork, request: PaymentRequest) -> RecordedPayment:
                 reason="Overpayment",
                 remarks="Overpayment kept as credit at the counter",
             )
+        # Stored with the payment, so the receipt prints even after a crash (or never at all
+        # if the payment is rolled back), showing the balance as it is right now.
+        enqueue_receipt(uow, payment.receipt_number, user_id=actor.user_id)
         uow.commit()
     return RecordedPayment(
         payment_id=payment.id,

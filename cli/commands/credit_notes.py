@@ -1,4 +1,4 @@
-"""`tilldesk credit-notes create|list|apply|show`."""
+"""`tilldesk credit-notes create|list|apply|show|print`."""
 
 from argparse import Namespace, _SubParsersAction
 
@@ -6,6 +6,7 @@ from app.domain.money import format_money
 from app.services.credit_notes import apply_credit_note, create_credit_note
 from app.services.credit_notes_list import CreditNoteRow, credit_note_details, list_credit_notes
 from app.services.settings import current_settings
+from cli.commands.printing import add_output_options, deliver, runtime
 from cli.context import open_db
 from cli.output import emit_json, emit_pairs, emit_table, money
 
@@ -34,6 +35,10 @@ def register(sub: _SubParsersAction, common: list) -> None:
     apply.add_argument("--amount", required=True)
     apply.add_argument("--user")
     apply.set_defaults(run=run_apply)
+    printout = verbs.add_parser("print", parents=common, help="print, or save as PDF or ESC/POS")
+    printout.add_argument("number")
+    add_output_options(printout)
+    printout.set_defaults(run=run_print)
 
 
 def run_create(args: Namespace) -> int:
@@ -196,3 +201,14 @@ def run_apply(args: Namespace) -> int:
         f"({result.status})."
     )
     return 0
+
+
+def run_print(args: Namespace) -> int:
+    printing_runtime = runtime()
+    return deliver(
+        args,
+        args.number,
+        pdf=printing_runtime.credit_note_pdf,
+        escpos=printing_runtime.credit_note_escpos,
+        send=printing_runtime.print_credit_note_now,
+    )

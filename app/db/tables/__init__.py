@@ -1,6 +1,7 @@
 """All mapped tables, imported together so the metadata is complete."""
 
 from app.db.tables.money import CreditNote, CreditNoteApplication, Payment, PaymentAllocation
+from app.db.tables.printing import Printer, PrintJob
 from app.db.tables.reference import Bill, Consumer, Installment, PaymentPlan, ServiceCharge
 from app.db.tables.system import (
     AuditEvent,
@@ -25,6 +26,8 @@ __all__ = [
     "Payment",
     "PaymentAllocation",
     "PaymentPlan",
+    "PrintJob",
+    "Printer",
     "ServiceCharge",
     "Setting",
     "Terminal",

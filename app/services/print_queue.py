@@ -1,0 +1,341 @@
+"""The print queue: jobs stored with the document they print, and what the cashier sees of it."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from app.db.tables import PrintJob
+from app.db.unit_of_work import UnitOfWork
+from app.domain.document_json import document_to_json
+from app.domain.documents import Formats, PrintDocument, Row, Section, header_lines
+from app.domain.errors import NotFound, UserFacingError
+from app.domain.ids import new_id
+from app.domain.printing import UNPRINTED, DocumentKind, JobState, PrinterConfig
+from app.services.actors import actor_for
+from app.services.credit_notes import find_credit_note, find_payment
+from app.services.documents import credit_note_document, receipt_document
+from app.services.printers import auto_printer, choose_printer
+
+CHANGES = frozenset({"print_queue"})
+_DISMISSABLE = (JobState.QUEUED, JobState.WAITING, JobState.FAILED)
+
+
+@dataclass(frozen=True)
+class PrintJobView:
+    job_id: uuid.UUID
+    kind: DocumentKind
+    reference: str
+    copy_number: int
+    state: JobState
+    printer_name: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    next_attempt_at: datetime | None
+    printed_at: datetime | None
+    changes: frozenset[str] = field(default=CHANGES)
+
+    @property
+    def title(self) -> str:
+        """'Receipt R-T01-0001', 'Receipt R-T01-0001 (copy 2)'."""
+        copy = f" (copy {self.copy_number})" if self.copy_number else ""
+        return f"{self.kind.label} {self.reference}{copy}"
+
+
+@dataclass(frozen=True)
+class QueueStatus:
+    """Jobs not printed yet and jobs that need a person, oldest first."""
+
+    jobs: tuple[PrintJobView, ...]
+
+    @property
+    def waiting(self) -> tuple[PrintJobView, ...]:
+        return tuple(j for j in self.jobs if j.state is JobState.WAITING)
+
+    @property
+    def needs_attention(self) -> tuple[PrintJobView, ...]:
+        return tuple(j for j in self.jobs if j.state is JobState.FAILED)
+
+    @property
+    def next_attempt_at(self) -> datetime | None:
+        due = [j.next_attempt_at for j in self.waiting if j.next_attempt_at is not None]
+        return min(due, default=None)
+
+    @property
+    def message(self) -> str | None:
+        """One line for the status bar, or None when there is nothing to say."""
+        if self.needs_attention:
+            count, first = len(self.needs_attention), self.needs_attention[0]
+            verb = "needs" if count == 1 else "need"
+            return f"{_jobs(count)} {verb} attention: {first.last_error}"
+        if self.waiting:
+            return f"Printer waiting, {_jobs(len(self.waiting))}: {self.waiting[0].last_error}"
+        if self.jobs:
+            return f"{_jobs(len(self.jobs))} to print."
+        return None
+
+
+def _jobs(count: int) -> str:
+    return f"{count} print job{'s' if count != 1 else ''}"
+
+
+def enqueue_receipt(
+    uow: UnitOfWork, receipt_number: str, *, user_id: uuid.UUID | None
+) -> PrintJobView | None:
+    """The original receipt, in the caller's transaction, when a printer prints receipts itself.
+
+    The document is composed now, so it shows the balance right after this payment however
+    late it prints.
+    """
+    printer = auto_printer(uow, DocumentKind.RECEIPT)
+    if printer is None:
+        return None
+    document = receipt_document(uow, receipt_number, reprint=0)
+    return enqueue_document(
+        uow, DocumentKind.RECEIPT, document, printer=printer, user_id=user_id, copy_number=0
+    )
+
+
+def enqueue_document(
+    uow: UnitOfWork,
+    kind: DocumentKind,
+    document: PrintDocument,
+    *,
+    printer: PrinterConfig,
+    user_id: uuid.UUID | None,
+    copy_number: int,
+) -> PrintJobView:
+    """Store one job in the caller's transaction, audited; the caller commits."""
+    job = PrintJob(
+        id=new_id(),
+        terminal_id=uow.terminal().id,
+        kind=kind.value,
+        reference=document.number,
+        document_json=document_to_json(document),
+        copy_number=copy_number,
+        state=JobState.QUEUED.value,
+        attempts=0,
+        printer_name=printer.name,
+        created_at=uow.now(),
+        created_by=user_id,
+    )
+    uow.session.add(job)
+    uow.session.flush()
+    uow.audit(
+        user_id=user_id,
+        action="print_job.queued",
+        entity="print_job",
+        entity_id=job.id,
+        after={
+            "kind": kind.value,
+            "reference": job.reference,
+            "copy_number": copy_number,
+            "printer": printer.name,
+        },
+    )
+    return view_of(job)
+
+
+def print_receipt(
+    uow: UnitOfWork, receipt: str, *, username: str | None = None, printer: str | None = None
+) -> PrintJobView:
+    """Queue a receipt: the original if it never went to a printer, else the next COPY."""
+    with uow:
+        actor = actor_for(uow, username)
+        target = choose_printer(uow, printer)
+        number = find_payment(uow, receipt).receipt_number
+        copy_number = next_copy_number(uow, DocumentKind.RECEIPT, number)
+        document = receipt_document(uow, number, reprint=copy_number)
+        job = enqueue_document(
+            uow,
+            DocumentKind.RECEIPT,
+            document,
+            printer=target,
+            user_id=actor.user_id,
+            copy_number=copy_number,
+        )
+        uow.commit()
+        return job
+
+
+def print_credit_note(
+    uow: UnitOfWork, number: str, *, username: str | None = None, printer: str | None = None
+) -> PrintJobView:
+    with uow:
+        actor = actor_for(uow, username)
+        target = choose_printer(uow, printer)
+        note_number = find_credit_note(uow, number).number
+        copy_number = next_copy_number(uow, DocumentKind.CREDIT_NOTE, note_number)
+        document = credit_note_document(uow, note_number, reprint=copy_number)
+        job = enqueue_document(
+            uow,
+            DocumentKind.CREDIT_NOTE,
+            document,
+            printer=target,
+            user_id=actor.user_id,
+            copy_number=copy_number,
+        )
+        uow.commit()
+        return job
+
+
+def print_test_page(
+    uow: UnitOfWork, *, printer: str | None = None, username: str | None = None
+) -> PrintJobView:
+    """A short page showing the printer's settings, the code page and the currency sign."""
+    with uow:
+        actor = actor_for(uow, username)
+        target = choose_printer(uow, printer)
+        reference = f"TEST-{target.name}"[:48]
+        copy_number = next_copy_number(uow, DocumentKind.TEST, reference)
+        document = _test_page(uow, target, reference)
+        job = enqueue_document(
+            uow,
+            DocumentKind.TEST,
+            document,
+            printer=target,
+            user_id=actor.user_id,
+            copy_number=copy_number,
+        )
+        uow.commit()
+        return job
+
+
+def _test_page(uow: UnitOfWork, printer: PrinterConfig, reference: str) -> PrintDocument:
+    settings = uow.settings()
+    f = Formats(settings.currency, settings.locale, settings.timezone)
+    rows = (
+        Row("Printer", printer.name),
+        Row("Connection", f"{printer.kind.value} {printer.address}"),
+        Row("Paper", f"{printer.width_mm} mm"),
+        Row("Code page", printer.code_page),
+        Row("Terminal", uow.terminal().code),
+        Row("Printed", f.moment(uow.now())),
+        Row("Amount", f.money(123456)),
+        Row("Automatic", ", ".join(sorted(k.label for k in printer.auto_print)) or "none"),
+    )
+    return PrintDocument(
+        title="TEST PRINT",
+        number=reference,
+        header=header_lines(settings.receipt_header),
+        sections=(Section("Printer settings", rows),),
+        footer=("If you can read this, the printer is set up.",),
+        open_drawer=printer.opens_drawer,  # so the drawer wiring is tested as well
+    )
+
+
+def next_copy_number(uow: UnitOfWork, kind: DocumentKind, reference: str) -> int:
+    """0 for the first print of a document, then 1, 2 ... for each reprint."""
+    last = uow.session.scalar(
+        select(func.max(PrintJob.copy_number)).where(
+            PrintJob.kind == kind.value, PrintJob.reference == reference
+        )
+    )
+    return 0 if last is None else last + 1
+
+
+def cancel_job(uow: UnitOfWork, job: str, *, username: str | None = None) -> PrintJobView:
+    """Take a job off the queue, or dismiss one that needs attention."""
+    with uow:
+        actor = actor_for(uow, username)
+        row = find_job(uow, job)
+        if JobState(row.state) not in _DISMISSABLE:
+            raise UserFacingError(f"{view_of(row).title} is {row.state}: it cannot be cancelled.")
+        _move(uow, row, JobState.CANCELLED, actor.user_id, "print_job.cancelled")
+        uow.commit()
+        return view_of(row)
+
+
+def retry_job(uow: UnitOfWork, job: str, *, username: str | None = None) -> PrintJobView:
+    """Send a job that needed attention again, once a person checked it did not print."""
+    with uow:
+        actor = actor_for(uow, username)
+        row = find_job(uow, job)
+        if JobState(row.state) not in (JobState.FAILED, JobState.WAITING):
+            raise UserFacingError(f"{view_of(row).title} is {row.state}: nothing to retry.")
+        _move(uow, row, JobState.QUEUED, actor.user_id, "print_job.retried")
+        row.next_attempt_at = None
+        uow.commit()
+        return view_of(row)
+
+
+def _move(
+    uow: UnitOfWork, row: PrintJob, state: JobState, user_id: uuid.UUID | None, action: str
+) -> None:
+    before = {"state": row.state, "last_error": row.last_error}
+    row.state = state.value
+    uow.audit(
+        user_id=user_id,
+        action=action,
+        entity="print_job",
+        entity_id=row.id,
+        before=before,
+        after={"state": state.value},
+    )
+
+
+def find_job(uow: UnitOfWork, job: str) -> PrintJob:
+    """A job by its id, or the first 8 or more characters of it."""
+    text = job.strip().lower().replace("-", "")
+    if len(text) < 8:
+        raise UserFacingError("Give at least the first 8 characters of the job id.")
+    rows = list(
+        uow.session.scalars(select(PrintJob).where(func.lower(PrintJob.id).like(f"{text}%")))
+    )
+    if not rows:
+        raise NotFound(f"No print job '{job.strip()}'.")
+    if len(rows) > 1:
+        raise UserFacingError(f"'{job.strip()}' matches more than one job: give more of the id.")
+    return rows[0]
+
+
+def queue_status(uow: UnitOfWork) -> QueueStatus:
+    with uow:
+        shown = (*UNPRINTED, JobState.FAILED)
+        rows = uow.session.scalars(
+            select(PrintJob)
+            .where(
+                PrintJob.terminal_id == uow.terminal().id,
+                PrintJob.state.in_([s.value for s in shown]),
+            )
+            .order_by(PrintJob.created_at, PrintJob.id)
+        )
+        return QueueStatus(tuple(view_of(r) for r in rows))
+
+
+def job_status(uow: UnitOfWork, job_id: uuid.UUID) -> PrintJobView:
+    with uow:
+        row = uow.session.get(PrintJob, job_id)
+        if row is None:
+            raise NotFound(f"No print job '{job_id}'.")
+        return view_of(row)
+
+
+def recent_jobs(uow: UnitOfWork, limit: int = 50) -> list[PrintJobView]:
+    """Every job, newest first: what printed, when, and how many copies."""
+    with uow:
+        rows = uow.session.scalars(
+            select(PrintJob)
+            .where(PrintJob.terminal_id == uow.terminal().id)
+            .order_by(PrintJob.created_at.desc(), PrintJob.id.desc())
+            .limit(limit)
+        )
+        return [view_of(r) for r in rows]
+
+
+def view_of(row: PrintJob) -> PrintJobView:
+    return PrintJobView(
+        job_id=row.id,
+        kind=DocumentKind(row.kind),
+        reference=row.reference,
+        copy_number=row.copy_number,
+        state=JobState(row.state),
+        printer_name=row.printer_name,
+        attempts=row.attempts,
+        last_error=row.last_error,
+        created_at=row.created_at,
+        next_attempt_at=row.next_attempt_at,
+        printed_at=row.printed_at,
+    )
