@@ -1,5 +1,6 @@
 """Money as integer minor units: parsing user text, converting, formatting with Babel."""
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_currency, get_currency_precision
@@ -12,23 +13,32 @@ def minor_digits(currency: str) -> int:
     return get_currency_precision(currency)
 
 
+# Digits with an optional decimal part; groups may be separated by commas the Western way
+# (1,234,567.50) or the Indian way (12,34,567.50), always ending in a group of three.
+_AMOUNT = re.compile(r"-?(\d{1,3}((,\d{3})+|(,\d{2})*,\d{3})|\d+)(\.\d*)?|-?\.\d+")
+MAX_MINOR = 10**13  # a hundred billion in a two-decimal currency: no real payment is larger
+
+
 def parse_amount(text: str | Decimal | int, currency: str, *, field: str = "Amount") -> int:
     """Turn what a user typed into minor units, refusing anything that is not an exact amount."""
-    raw = str(text).strip().replace(",", "")
+    raw = str(text).strip()
     for symbol in ("$", "₹", "€", "£"):
         raw = raw.replace(symbol, "")
+    raw = raw.strip()
     if not raw:
         raise UserFacingError(f"{field} is required.")
+    if not _AMOUNT.fullmatch(raw):
+        raise UserFacingError(f"{field} must be a number, not '{text}'.")
     try:
-        value = Decimal(raw)
+        value = Decimal(raw.replace(",", ""))
     except InvalidOperation:
         raise UserFacingError(f"{field} must be a number, not '{text}'.") from None
-    if not value.is_finite():
-        raise UserFacingError(f"{field} must be a number, not '{text}'.")
     digits = minor_digits(currency)
     scaled = value.scaleb(digits)
     if scaled != scaled.to_integral_value():
         raise UserFacingError(f"{field} can have at most {digits} decimal places.")
+    if abs(scaled) >= MAX_MINOR:
+        raise UserFacingError(f"{field} is too large.")
     return int(scaled)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
-from babel.numbers import get_currency_name
+from babel.numbers import list_currencies
 
 from app.domain.errors import UserFacingError
 from app.domain.numbering import DEFAULT_FORMATS, SERIES, NumberFormat
@@ -176,11 +176,10 @@ def _validate(s: Settings) -> None:
     if not 1 <= s.notes_max_length <= 2000:
         raise UserFacingError("The notes limit must be between 1 and 2000 characters.")
     try:
-        get_currency_name(s.currency, locale="en")
         Locale.parse(s.locale)
     except (UnknownLocaleError, ValueError):
         raise UserFacingError(f"Unknown locale '{s.locale}'.") from None
-    if len(s.currency) != 3 or not s.currency.isupper():
+    if s.currency not in list_currencies():
         raise UserFacingError(f"Unknown currency '{s.currency}': use an ISO code like USD.")
     try:
         ZoneInfo(s.timezone)

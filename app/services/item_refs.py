@@ -26,7 +26,7 @@ def resolve(
         raise UserFacingError(f"Select at least one unpaid {KIND_WORDS[kind]} to pay.")
     if len({r.casefold() for r in cleaned}) != len(cleaned):
         raise UserFacingError("The same item is selected twice.")
-    rows = dues.all_items(uow.session, consumer_id)
+    rows = dues.all_items(uow.session, consumer_id, [r.upper() for r in cleaned])
     chosen: list[ItemRow] = []
     for ref in cleaned:
         candidates = [r for r in rows if matches(r, ref)]

@@ -34,8 +34,14 @@ STATEMENTS = [
     """CREATE TRIGGER consumers_fts_delete AFTER DELETE ON consumers BEGIN
         DELETE FROM consumers_fts WHERE rowid = OLD.rowid;
     END""",
+    # Rows already there when the index arrives are indexed too.
+    "INSERT INTO consumers_fts (rowid, name, account_number, phone_digits) "
+    f"SELECT rowid, name, account_number, {_DIGITS.format(col='phone')} FROM consumers",
     "CREATE VIRTUAL TABLE payments_fts USING fts5("
     "receipt_number, consumer_name, account_number, tokenize='trigram')",
+    "INSERT INTO payments_fts (rowid, receipt_number, consumer_name, account_number) "
+    "SELECT p.rowid, p.receipt_number, c.name, c.account_number "
+    "FROM payments p JOIN consumers c ON c.id = p.consumer_id",
     """CREATE TRIGGER payments_fts_insert AFTER INSERT ON payments BEGIN
         INSERT INTO payments_fts (rowid, receipt_number, consumer_name, account_number)
         SELECT NEW.rowid, NEW.receipt_number, c.name, c.account_number

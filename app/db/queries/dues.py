@@ -16,6 +16,8 @@ from app.db.tables import (
     ServiceCharge,
 )
 
+Refs = list[str] | None
+
 
 @dataclass(frozen=True)
 class ItemRow:
@@ -53,8 +55,8 @@ def _credited(
     )
 
 
-def bills(session: Session, consumer_id: uuid.UUID) -> list[ItemRow]:
-    rows = session.execute(
+def bills(session: Session, consumer_id: uuid.UUID, refs: Refs = None) -> list[ItemRow]:
+    query = (
         select(
             Bill,
             _paid(PaymentAllocation.bill_id, Bill.id),
@@ -62,7 +64,10 @@ def bills(session: Session, consumer_id: uuid.UUID) -> list[ItemRow]:
         )
         .where(Bill.consumer_id == consumer_id)
         .order_by(Bill.due_date, Bill.invoice_number)
-    ).all()
+    )
+    if refs is not None:
+        query = query.where(func.upper(Bill.invoice_number).in_(refs))
+    rows = session.execute(query).all()
     return [
         ItemRow(
             b.id,
@@ -80,8 +85,8 @@ def bills(session: Session, consumer_id: uuid.UUID) -> list[ItemRow]:
     ]
 
 
-def services(session: Session, consumer_id: uuid.UUID) -> list[ItemRow]:
-    rows = session.execute(
+def services(session: Session, consumer_id: uuid.UUID, refs: Refs = None) -> list[ItemRow]:
+    query = (
         select(
             ServiceCharge,
             _paid(PaymentAllocation.service_charge_id, ServiceCharge.id),
@@ -89,7 +94,13 @@ def services(session: Session, consumer_id: uuid.UUID) -> list[ItemRow]:
         )
         .where(ServiceCharge.consumer_id == consumer_id)
         .order_by(ServiceCharge.service_date, ServiceCharge.reference)
-    ).all()
+    )
+    if refs is not None:
+        query = query.where(
+            func.upper(ServiceCharge.reference).in_(refs)
+            | func.upper(ServiceCharge.description).in_(refs)
+        )
+    rows = session.execute(query).all()
     return [
         ItemRow(
             s.id,
@@ -107,8 +118,8 @@ def services(session: Session, consumer_id: uuid.UUID) -> list[ItemRow]:
     ]
 
 
-def installments(session: Session, consumer_id: uuid.UUID) -> list[ItemRow]:
-    rows = session.execute(
+def installments(session: Session, consumer_id: uuid.UUID, refs: Refs = None) -> list[ItemRow]:
+    query = (
         select(
             Installment,
             PaymentPlan,
@@ -118,7 +129,11 @@ def installments(session: Session, consumer_id: uuid.UUID) -> list[ItemRow]:
         .join(PaymentPlan, PaymentPlan.id == Installment.plan_id)
         .where(PaymentPlan.consumer_id == consumer_id)
         .order_by(Installment.due_date, PaymentPlan.plan_number, Installment.number)
-    ).all()
+    )
+    if refs is not None:
+        plans = {ref.split("/")[0] for ref in refs}
+        query = query.where(func.upper(PaymentPlan.plan_number).in_(plans))
+    rows = session.execute(query).all()
     return [
         ItemRow(
             i.id,
@@ -136,11 +151,12 @@ def installments(session: Session, consumer_id: uuid.UUID) -> list[ItemRow]:
     ]
 
 
-def all_items(session: Session, consumer_id: uuid.UUID) -> list[ItemRow]:
+def all_items(session: Session, consumer_id: uuid.UUID, refs: Refs = None) -> list[ItemRow]:
+    """Every item of the consumer, or (with upper-cased refs) only those that may match."""
     return (
-        bills(session, consumer_id)
-        + services(session, consumer_id)
-        + installments(session, consumer_id)
+        bills(session, consumer_id, refs)
+        + services(session, consumer_id, refs)
+        + installments(session, consumer_id, refs)
     )
 
 
