@@ -30,8 +30,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "record_payment": _EVERYONE,
     "create_credit_note": frozenset({Role.CASHIER, Role.BILLING_MANAGER, Role.ADMIN}),
     "apply_credit_note": frozenset({Role.CASHIER, Role.BILLING_MANAGER, Role.ADMIN}),
+    "approve_credit_note": _SUPERVISORS,
     "void_payment": _SUPERVISORS,
+    "verify_payment": _SUPERVISORS,
     "view_kpis": _EVERYONE,
+    "view_dashboards": _SUPERVISORS,
     "manage_settings": frozenset({Role.ADMIN}),
     "manage_users": frozenset({Role.ADMIN}),
 }
@@ -40,8 +43,11 @@ _ACTION_TEXT = {
     "record_payment": "record payments",
     "create_credit_note": "create credit notes",
     "apply_credit_note": "apply credit notes",
+    "approve_credit_note": "approve or reject credit notes",
     "void_payment": "void payments",
+    "verify_payment": "verify online payments",
     "view_kpis": "view collection figures",
+    "view_dashboards": "view the supervisor dashboards",
     "manage_settings": "change settings",
     "manage_users": "manage users",
 }
