@@ -57,6 +57,18 @@ class Payment(Base):
         Index(None, "status", "payment_date", "recorded_at"),
         Index(None, "payment_type", "payment_date", "recorded_at"),
         Index(None, "consumer_id", "payment_date"),
+        # Covers the KPI and dashboard aggregates: no table look-ups over a month of rows.
+        Index(
+            "ix_payments_dashboard",
+            "status",
+            "payment_date",
+            "method",
+            "channel",
+            "payment_type",
+            "recorded_by",
+            "amount_minor",
+            "id",
+        ),
     )
 
 
@@ -66,7 +78,7 @@ class PaymentAllocation(Base):
     __tablename__ = "payment_allocations"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    payment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("payments.id"), index=True)
+    payment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("payments.id"))
     bill_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("bills.id"), index=True)
     service_charge_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("service_charges.id"), index=True
@@ -78,7 +90,11 @@ class PaymentAllocation(Base):
     collection_days: Mapped[int]
     reversal_of: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("payment_allocations.id"))
 
-    __table_args__ = (CheckConstraint(_ONE_TARGET, name="one_target"),)
+    __table_args__ = (
+        CheckConstraint(_ONE_TARGET, name="one_target"),
+        # Covers average collection time: allocations of a payment without a table look-up.
+        Index(None, "payment_id", "reversal_of", "collection_days"),
+    )
 
 
 class CreditNote(Base):

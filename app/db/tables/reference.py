@@ -40,7 +40,7 @@ class Bill(Base):
     __table_args__ = (
         CheckConstraint("amount_minor > 0", name="amount_positive"),
         Index(None, "consumer_id", "due_date"),
-        Index(None, "due_date"),
+        Index(None, "due_date", "amount_minor"),  # covers the KPI "total due" sum
     )
 
 
@@ -57,7 +57,7 @@ class ServiceCharge(Base):
     __table_args__ = (
         CheckConstraint("amount_minor > 0", name="amount_positive"),
         Index(None, "consumer_id", "service_date"),
-        Index(None, "service_date"),
+        Index(None, "service_date", "amount_minor"),
     )
 
 
@@ -78,10 +78,11 @@ class Installment(Base):
     plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("payment_plans.id"))
     number: Mapped[int]
     amount_minor: Mapped[int]
-    due_date: Mapped[date] = mapped_column(Date, index=True)
+    due_date: Mapped[date] = mapped_column(Date)
 
     __table_args__ = (
         UniqueConstraint("plan_id", "number"),
+        Index(None, "due_date", "amount_minor"),
         CheckConstraint("amount_minor > 0", name="amount_positive"),
         CheckConstraint("number > 0", name="number_positive"),
     )
