@@ -2,6 +2,7 @@
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -15,8 +16,10 @@ from app.domain.credit_notes import CreditNoteStatus
 from app.domain.errors import NotFound, UserFacingError
 from app.domain.ids import new_id
 from app.domain.money import format_money, parse_amount
+from app.domain.roles import PERMISSIONS
 from app.services import item_refs
 from app.services.actors import Actor, actor_for
+from app.services.numbering_preview import next_number_preview
 
 CHANGES = frozenset({"credit_notes", "consumers", "payments"})
 
@@ -29,6 +32,7 @@ class IssuedCreditNote:
     currency: str
     reason: str
     expires_on: str
+    status: str = CreditNoteStatus.ACTIVE.value  # or Pending Approval, above the approval amount
     changes: frozenset[str] = field(default=CHANGES)
 
 
@@ -51,8 +55,12 @@ def issue_credit_note(
     amount_minor: int,
     reason: str,
     remarks: str | None,
+    status: CreditNoteStatus = CreditNoteStatus.ACTIVE,
 ) -> IssuedCreditNote:
-    """Write a credit note inside the caller's transaction (already validated)."""
+    """Write a credit note inside the caller's transaction (already validated).
+
+    An overpayment kept as credit is issued Active: only a note made by hand from a payment
+    can wait for approval (see create_credit_note)."""
     settings = uow.settings()
     today = uow.today()
     note = CreditNote(
@@ -69,7 +77,7 @@ def issue_credit_note(
         created_at=uow.now(),
         created_on=today,
         expires_on=rules.expiry_date(today, settings.credit_note_expiry_days),
-        status=CreditNoteStatus.ACTIVE.value,
+        status=status.value,
     )
     uow.session.add(note)
     uow.session.flush()
@@ -86,6 +94,7 @@ def issue_credit_note(
         "created_by": str(actor.user_id),
         "created_at": note.created_at.isoformat(),
         "expires_on": note.expires_on.isoformat(),
+        "status": note.status,
     }
     uow.audit(
         user_id=actor.user_id,
@@ -96,15 +105,24 @@ def issue_credit_note(
     )
     uow.enqueue("credit_note", note.id, snapshot)
     return IssuedCreditNote(
-        note.id, note.number, amount_minor, note.currency, reason, note.expires_on.isoformat()
+        note.id,
+        note.number,
+        amount_minor,
+        note.currency,
+        reason,
+        note.expires_on.isoformat(),
+        status=note.status,
     )
 
 
 def credited_on_payment(uow: UnitOfWork, payment_id: uuid.UUID) -> int:
+    """Credit already taken from this payment; a pending note counts, a rejected one not."""
     total = uow.session.scalar(
         select(func.coalesce(func.sum(CreditNote.amount_minor), 0)).where(
             CreditNote.payment_id == payment_id,
-            CreditNote.status != CreditNoteStatus.CANCELLED.value,
+            CreditNote.status.not_in(
+                (CreditNoteStatus.CANCELLED.value, CreditNoteStatus.REJECTED.value)
+            ),
         )
     )
     return int(total or 0)
@@ -127,6 +145,60 @@ def find_payment(uow: UnitOfWork, number: str) -> Payment:
     return payment
 
 
+@dataclass(frozen=True)
+class CreditNoteDraft:
+    """What the Create credit note form shows before anything is written."""
+
+    receipt_number: str
+    consumer_name: str
+    account_number: str
+    payment_amount_minor: int
+    payment_date: date
+    method: str
+    currency: str
+    already_credited_minor: int
+    maximum_minor: int  # the payment less the credit already taken from it
+    next_number: str  # a preview: another counter write may take it first
+    reasons: tuple[str, ...]
+    approval_minor: int | None  # above this the note waits; None when this user may approve
+
+
+def credit_note_draft(
+    uow: UnitOfWork, receipt: str, username: str | None = None
+) -> CreditNoteDraft:
+    with uow:
+        actor = actor_for(uow, username, "create_credit_note")
+        settings = uow.settings()
+        payment = _creditable_payment(uow, receipt)
+        consumer = uow.session.get(Consumer, payment.consumer_id)
+        assert consumer is not None
+        credited = credited_on_payment(uow, payment.id)
+        return CreditNoteDraft(
+            receipt_number=payment.receipt_number,
+            consumer_name=consumer.name,
+            account_number=consumer.account_number,
+            payment_amount_minor=payment.amount_minor,
+            payment_date=payment.payment_date,
+            method=payment.method,
+            currency=payment.currency,
+            already_credited_minor=credited,
+            maximum_minor=rules.creditable_minor(payment.amount_minor, credited),
+            next_number=next_number_preview(uow, "credit_note"),
+            reasons=settings.credit_note_reasons,
+            approval_minor=None if may_approve(actor) else settings.credit_note_approval_minor,
+        )
+
+
+def _creditable_payment(uow: UnitOfWork, receipt: str) -> Payment:
+    payment = find_payment(uow, receipt)
+    if payment.status != "Posted":
+        raise UserFacingError(
+            f"Receipt {payment.receipt_number} is {payment.status.lower()}: "
+            "credit notes can only be made from posted payments."
+        )
+    return payment
+
+
 def create_credit_note(
     uow: UnitOfWork,
     *,
@@ -139,12 +211,7 @@ def create_credit_note(
     with uow:
         actor = actor_for(uow, username, "create_credit_note")
         settings = uow.settings()
-        payment = find_payment(uow, receipt)
-        if payment.status != "Posted":
-            raise UserFacingError(
-                f"Receipt {payment.receipt_number} is {payment.status.lower()}: "
-                "credit notes can only be made from posted payments."
-            )
+        payment = _creditable_payment(uow, receipt)
         reason_name = settings.reason(reason)
         remarks_text = rules.check_remarks(remarks)
         amount_minor = parse_amount(amount, settings.currency, field="Credit amount")
@@ -159,9 +226,21 @@ def create_credit_note(
             amount_minor=amount_minor,
             reason=reason_name,
             remarks=remarks_text,
+            status=status_on_creation(actor, amount_minor, settings.credit_note_approval_minor),
         )
         uow.commit()
     return issued
+
+
+def status_on_creation(actor: Actor, amount_minor: int, approval_minor: int) -> CreditNoteStatus:
+    """Above the approval amount a note waits, unless its maker may approve it anyway."""
+    if rules.needs_approval(amount_minor, approval_minor) and not may_approve(actor):
+        return CreditNoteStatus.PENDING_APPROVAL
+    return CreditNoteStatus.ACTIVE
+
+
+def may_approve(actor: Actor) -> bool:
+    return actor.role in PERMISSIONS["approve_credit_note"]
 
 
 def applied_minor(uow: UnitOfWork, credit_note_id: uuid.UUID) -> int:
@@ -200,8 +279,13 @@ def apply_credit_note(
             applied_minor=applied,
             expires_on=note.expires_on,
             today=uow.today(),
-            cancelled=note.status == CreditNoteStatus.CANCELLED.value,
+            stored=note.status,
         )
+        if status is CreditNoteStatus.PENDING_APPROVAL:
+            raise UserFacingError(
+                f"Credit note {note.number} is waiting for a billing manager's approval: "
+                "it cannot be applied yet."
+            )
         if status is not CreditNoteStatus.ACTIVE:
             raise UserFacingError(
                 f"Credit note {note.number} is {status.value.lower()}: it cannot be applied."
