@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -17,11 +17,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.actors import Actor
+from app.services.payments_list import PaymentQuery
+from app.services.print_queue import QueueStatus, queue_status
 from app.services.status import CounterStatus, counter_status
 from ui.context import ClientContext
+from ui.dialogs.create_credit_note import CreateCreditNoteDialog
+from ui.dialogs.credit_note_details import CreditNoteDetailsDialog
 from ui.errors import show_crash_dialog
 from ui.ops import ServiceOp, hub
-from ui.screens.landing import LandingScreen
+from ui.printing_runtime import run_print_queue
+from ui.screen_wiring import wire_screens
 from ui.screens.sign_in import SignInScreen
 from ui.widgets.consumer_finder import ConsumerFinder
 
@@ -50,6 +55,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.setObjectName("screens")
         self.screens: dict[str, QWidget] = {}
+        self.history: list[QWidget] = []
         self.sign_in = SignInScreen(context)
         self.sign_in.signed_in.connect(self.on_sign_in_signed_in)
         self._add("sign_in", self.sign_in)
@@ -68,6 +74,7 @@ class MainWindow(QMainWindow):
         QApplication.instance().installEventFilter(self._watcher)  # type: ignore[union-attr]
         self._status_timer = QTimer(self, interval=30_000)
         self._status_timer.timeout.connect(self.refresh_status)
+        self._status_timer.timeout.connect(self.run_print_queue)
         # Bound methods, not lambdas: Qt drops them when this window is destroyed.
         hub.changed.connect(self.on_hub_changed)
         hub.unexpected_error.connect(self.on_hub_unexpected_error)
@@ -107,7 +114,9 @@ class MainWindow(QMainWindow):
         brand.setProperty("role", "brand")
         row.addWidget(brand)
         row.addSpacing(16)
-        for button in (self.nav_dashboard, self.nav_record):
+        self.nav_analytics = self._button("navAnalytics", "Analytics  (F3)", self.show_analytics)
+        self.nav_approvals = self._button("navApprovals", "Approvals  (F4)", self.show_approvals)
+        for button in (self.nav_dashboard, self.nav_record, self.nav_analytics, self.nav_approvals):
             row.addWidget(button)
         row.addSpacing(16)
         row.addWidget(self.finder)
@@ -121,11 +130,14 @@ class MainWindow(QMainWindow):
         self.status_user = QLabel("Not signed in")
         self.status_shift = QLabel("Shift: not open")
         self.status_pending = QLabel("")
+        self.status_printer = QLabel("")
+        self.status_printer.setProperty("role", "error")
         for name, label in (
             ("statusTerminal", self.status_terminal),
             ("statusUser", self.status_user),
             ("statusShift", self.status_shift),
             ("statusPending", self.status_pending),
+            ("statusPrinter", self.status_printer),
         ):
             label.setObjectName(name)
             self.statusBar().addPermanentWidget(label)
@@ -133,6 +145,8 @@ class MainWindow(QMainWindow):
     def _shortcuts(self) -> None:
         QShortcut(QKeySequence("F1"), self, activated=self.show_dashboard)
         QShortcut(QKeySequence("F2"), self, activated=self.show_record_payment)
+        QShortcut(QKeySequence("F3"), self, activated=self.show_analytics)
+        QShortcut(QKeySequence("F4"), self, activated=self.show_approvals)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
         QShortcut(QKeySequence("Ctrl+K"), self, activated=self.focus_finder)
 
@@ -158,11 +172,14 @@ class MainWindow(QMainWindow):
         self.show_dashboard()
 
     def _ensure_screens(self) -> None:
-        if "landing" in self.screens:
-            return
-        self.landing = LandingScreen(self.context)
-        self._add("landing", self.landing)
-        self.landing.record_payment_requested.connect(self.show_record_payment)
+        if "landing" not in self.screens:
+            wire_screens(self)
+        supervisor = self.context.is_supervisor
+        self.nav_analytics.setVisible(supervisor)
+        self.nav_approvals.setVisible(supervisor)
+
+    def add_screen(self, name: str, screen: QWidget) -> None:
+        self._add(name, screen)
 
     def lock(self) -> None:
         if self.context.actor is None:
@@ -182,20 +199,76 @@ class MainWindow(QMainWindow):
             self.idle.start()
 
     # -- navigation -----------------------------------------------------------------------
+    def _open(self, name: str, *, remember: bool = True) -> QWidget | None:
+        """Show a screen; Back (Escape on that screen) returns to the one shown before."""
+        screen = self.screens.get(name)
+        if self.context.actor is None or screen is None:
+            return None
+        current = self.stack.currentWidget()
+        if remember and current is not screen and current is not self.sign_in:
+            self.history.append(current)
+        self.stack.setCurrentWidget(screen)
+        return screen
+
+    def go_back(self) -> None:
+        while self.history:
+            screen = self.history.pop()
+            if screen is not self.sign_in:
+                self.stack.setCurrentWidget(screen)
+                return
+        self.show_dashboard()
+
     def show_dashboard(self) -> None:
-        if self.context.actor is None:
+        if self._open("landing", remember=False) is None:
             return
-        self.stack.setCurrentWidget(self.landing)
+        self.history.clear()
         self.landing.refresh()
         self.landing.table.setFocus()
 
-    def show_record_payment(self) -> None:
-        if self.context.actor is None:
-            return
-        screen = self.screens.get("record_payment")
-        if screen is None:
-            return
-        self.stack.setCurrentWidget(screen)
+    def show_record_payment(self, account_number: str | None = None) -> None:
+        screen = self._open("record_payment")
+        if screen is not None:
+            screen.start(account_number or None)  # type: ignore[attr-defined]
+
+    def show_receipt(self, receipt_number: str, *, remember: bool = True) -> None:
+        screen = self._open("receipt", remember=remember)
+        if screen is not None:
+            screen.show_receipt(receipt_number)  # type: ignore[attr-defined]
+
+    def show_payment(self, number: str) -> None:
+        screen = self._open("payment_details")
+        if screen is not None:
+            screen.show_payment(number)  # type: ignore[attr-defined]
+
+    def show_analytics(self) -> None:
+        if self.context.is_supervisor and (screen := self._open("dashboard")) is not None:
+            screen.refresh()  # type: ignore[attr-defined]
+
+    def show_approvals(self) -> None:
+        if self.context.is_supervisor and (screen := self._open("approvals")) is not None:
+            screen.refresh()  # type: ignore[attr-defined]
+
+    def drill_down(self, query: PaymentQuery) -> None:
+        """From a chart to the payments it stands for."""
+        self._open("landing")
+        self.landing.apply_query(query)
+
+    def create_credit_note(self, receipt_number: str) -> None:
+        dialog = CreateCreditNoteDialog(self.context, receipt_number, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def open_credit_note(self, number: str) -> None:
+        dialog = CreditNoteDetailsDialog(self.context, number, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.payment_opened.connect(self.show_payment)
+        dialog.open()
+
+    def run_print_queue(self) -> None:
+        counter = self.context.counter
+        ServiceOp(self, lambda: run_print_queue(counter), lane="print").success(
+            lambda _run: self.refresh_status()
+        ).failure(lambda error: self.status_printer.setText(str(error))).run()
 
     def on_hub_changed(self, _areas: frozenset) -> None:
         if self.context.actor is not None:
@@ -221,6 +294,14 @@ class MainWindow(QMainWindow):
         ServiceOp(self, lambda: counter_status(counter.read()), read=True).success(
             self._show_status
         ).run()
+        ServiceOp(self, lambda: queue_status(counter.read()), read=True).success(
+            self._show_printer
+        ).run()
+
+    def _show_printer(self, status: QueueStatus) -> None:
+        message = status.message
+        self.status_printer.setText(message or "")
+        self.status_printer.setVisible(bool(message))
 
     def _show_status(self, status: CounterStatus) -> None:
         text = f"{status.pending_count} waiting to send"

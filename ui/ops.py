@@ -26,25 +26,17 @@ class ChangeHub(QObject):
 hub = ChangeHub()
 
 
-def _writer_pool() -> QThreadPool:
-    pool = QThreadPool()
-    pool.setMaxThreadCount(1)  # the single writer: units of work never race each other
-    pool.setExpiryTimeout(-1)
-    return pool
-
-
-def _reader_pool() -> QThreadPool:
-    pool = QThreadPool()
-    pool.setMaxThreadCount(2)
-    return pool
-
-
+# write: the single writer, so units of work never race each other; read: quick queries;
+# print: talking to a printer can take seconds and must not hold up payments.
+_THREADS = {"write": 1, "read": 2, "print": 1}
 _pools: dict[str, QThreadPool] = {}
 
 
 def pool(kind: str) -> QThreadPool:
     if kind not in _pools:
-        _pools[kind] = _writer_pool() if kind == "write" else _reader_pool()
+        made = QThreadPool()
+        made.setMaxThreadCount(_THREADS[kind])
+        _pools[kind] = made
     return _pools[kind]
 
 
@@ -54,35 +46,51 @@ def wait_for_all(timeout_ms: int = 10_000) -> None:
         p.waitForDone(timeout_ms)
 
 
+class _Carrier(QObject):
+    """Carries one result from a worker to the GUI thread.
+
+    It has no parent, so it outlives a screen closed while its work runs: the answer is then
+    simply dropped (the connection to the deleted ServiceOp is gone) instead of being emitted
+    on a deleted object.
+    """
+
+    done = Signal(object)
+    failed = Signal(object)
+
+
+_in_flight: set[_Carrier] = set()
+
+
 class _Job(QRunnable):
-    def __init__(self, op: "ServiceOp") -> None:
+    def __init__(self, fn: Callable[[], Any], carrier: _Carrier) -> None:
         super().__init__()
-        self._op = op
+        self._fn = fn
+        self._carrier = carrier
         self.setAutoDelete(True)
 
     def run(self) -> None:
         try:
-            result = self._op.fn()
+            result = self._fn()
         except BaseException as error:  # every failure goes back to the GUI
-            self._op.failed_signal.emit(error)
+            self._carrier.failed.emit(error)
         else:
-            self._op.done_signal.emit(result)
+            self._carrier.done.emit(result)
 
 
 class ServiceOp(QObject):
     """One service call for one screen. Keep a reference only as long as the parent lives."""
 
-    done_signal = Signal(object)
-    failed_signal = Signal(object)
-
-    def __init__(self, parent: QObject, fn: Callable[[], Any], *, read: bool = False) -> None:
+    def __init__(
+        self, parent: QObject, fn: Callable[[], Any], *, read: bool = False, lane: str = ""
+    ) -> None:
         super().__init__(parent)
         self.fn = fn
-        self._read = read
+        self._lane = lane or ("read" if read else "write")
         self._on_success: Callable[[Any], None] | None = None
         self._on_failure: Callable[[UserFacingError], None] | None = None
-        self.done_signal.connect(self._done)
-        self.failed_signal.connect(self._failed)
+        self._carrier = _Carrier()
+        self._carrier.done.connect(self._done)
+        self._carrier.failed.connect(self._failed)
 
     def success(self, callback: Callable[[Any], None]) -> Self:
         self._on_success = callback
@@ -94,10 +102,12 @@ class ServiceOp(QObject):
         return self
 
     def run(self) -> None:
-        pool("read" if self._read else "write").start(_Job(self))
+        _in_flight.add(self._carrier)
+        pool(self._lane).start(_Job(self.fn, self._carrier))
 
     @Slot(object)
     def _done(self, result: Any) -> None:
+        _in_flight.discard(self._carrier)
         try:
             changes = getattr(result, "changes", None)
             if self._on_success is not None:
@@ -109,6 +119,7 @@ class ServiceOp(QObject):
 
     @Slot(object)
     def _failed(self, error: BaseException) -> None:
+        _in_flight.discard(self._carrier)
         try:
             if isinstance(error, UserCancelled):
                 return

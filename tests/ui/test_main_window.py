@@ -6,6 +6,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from app.db.database import Database
 from app.services.record_payment import PaymentRequest, record_payment
@@ -34,6 +35,9 @@ def sign_in(qtbot, window: MainWindow, username: str, pin: str) -> None:
     qtbot.keyClick(window.sign_in.username, Qt.Key.Key_Return)
     qtbot.keyClicks(window.sign_in.secret, pin)
     qtbot.keyClick(window.sign_in.secret, Qt.Key.Key_Return)
+    # Window shortcuts need an active window; offscreen there is no window manager to do it.
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
 
 
 def on(window: MainWindow, screen: str) -> bool:
@@ -137,3 +141,20 @@ def test_the_window_locks_itself_when_idle(qtbot, window) -> None:
     window.idle.start()
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.sign_in, timeout=3000)
     assert window.sign_in.heading.text() == "Screen locked"
+
+
+def test_signing_in_pops_up_no_stray_windows(qtbot, window) -> None:
+    sign_in(qtbot, window, "mbrown", "2345")
+    qtbot.waitUntil(lambda: on(window, "landing"))
+    stray = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not window]
+    assert stray == []
+    assert QApplication.activeWindow() is window
+    assert window.nav_analytics.isVisible() and window.nav_approvals.isVisible()
+
+
+def test_a_cashier_has_no_supervisor_screens(qtbot, window) -> None:
+    sign_in(qtbot, window, "jsmith", "1234")
+    qtbot.waitUntil(lambda: on(window, "landing"))
+    assert not window.nav_analytics.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_F3)
+    assert on(window, "landing")

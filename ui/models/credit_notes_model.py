@@ -1,31 +1,100 @@
-"""The Credit Notes tab's table: one page of notes for the current search and status."""
+"""Credit-note tables (the Credit Notes tab, the approvals queue) and how statuses look."""
 
+import zlib
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.services.credit_notes_list import CreditNoteRow
 from ui.context import ClientContext
 
-HEADERS = (
-    "Credit Note #",
-    "Consumer",
-    "Amount",
-    "Remaining",
-    "Reason",
-    "Status",
-    "Created Date",
-    "Linked Payment",
-)
-AMOUNT, REMAINING = 2, 3
 Index = QModelIndex | QPersistentModelIndex
+Cell = Callable[[CreditNoteRow, ClientContext], str]
+
+# key -> (header, text of the cell)
+COLUMNS: dict[str, tuple[str, Cell]] = {
+    "number": ("Credit Note #", lambda n, c: n.number),
+    "consumer": ("Consumer", lambda n, c: f"{n.consumer_name} ({n.account_number})"),
+    "amount": ("Amount", lambda n, c: c.money(n.amount_minor)),
+    "remaining": ("Remaining", lambda n, c: c.money(n.remaining_minor)),
+    "reason": ("Reason", lambda n, c: n.reason),
+    "status": ("Status", lambda n, c: n.status),
+    "created": ("Created Date", lambda n, c: c.day(n.created_on)),
+    "receipt": ("Linked Payment", lambda n, c: n.receipt_number),
+    "created_by": ("Created By", lambda n, c: n.created_by),
+    "remarks": ("Remarks", lambda n, c: n.remarks or ""),
+}
+TAB_COLUMNS = (
+    "number",
+    "consumer",
+    "amount",
+    "remaining",
+    "reason",
+    "status",
+    "created",
+    "receipt",
+)
+HEADERS = tuple(COLUMNS[key][0] for key in TAB_COLUMNS)
+NUMBER, CONSUMER, AMOUNT, REMAINING, REASON, STATUS, CREATED, LINKED = range(8)
+BADGE_ROLE = Qt.ItemDataRole.UserRole + 1  # (background, foreground) for a pill-drawn cell
+LINKS = frozenset({"number", "receipt"})
+_MONEY = frozenset({"amount", "remaining"})
+_BADGES = frozenset({"reason", "status"})
+_LINK_COLOUR = QColor("#1769aa")
+
+# -- badge colours: (background, text) -------------------------------------------------------
+STATUS_COLOURS = {
+    "Active": ("#e3f4e8", "#1e6b34"),
+    "Applied": ("#e0ecfa", "#1f5fa8"),
+    "Expired": ("#eceff1", "#546e7a"),
+    "Pending Approval": ("#fff1d6", "#8a5300"),
+    "Rejected": ("#fde7e7", "#b3261e"),
+    "Cancelled": ("#eceff1", "#546e7a"),
+}
+REASON_COLOURS = {
+    "Overpayment": ("#e0f2f1", "#00695c"),
+    "Duplicate Payment": ("#ede7f6", "#5e35b1"),
+    "Billing Error": ("#fdecea", "#b23c17"),
+    "Billing Adjustment": ("#e3f2fd", "#1565c0"),
+    "Refund Request": ("#fff3e0", "#a65400"),
+    "Customer Request": ("#e8f5e9", "#2e7d32"),
+    "Other": ("#eceff1", "#455a64"),
+}
+_SPARE = tuple(REASON_COLOURS.values())
+
+
+def badge_colours(kind: str, text: str) -> tuple[str, str]:
+    """A status or reason's pill colours; a reason an admin added gets a stable spare pair."""
+    if kind == "status":
+        return STATUS_COLOURS.get(text, STATUS_COLOURS["Expired"])
+    if text in REASON_COLOURS:
+        return REASON_COLOURS[text]
+    return _SPARE[zlib.crc32(text.encode()) % len(_SPARE)]
+
+
+def badge_css(kind: str, text: str) -> str:
+    background, foreground = badge_colours(kind, text)
+    return (
+        f"background: {background}; color: {foreground}; border-radius: 10px;"
+        " padding: 2px 10px; font-weight: 600; font-size: 12px;"
+    )
 
 
 class CreditNotesModel(QAbstractTableModel):
-    def __init__(self, context: ClientContext, parent: Any = None) -> None:
+    """One page of credit notes; which columns is the view's choice (tab or approvals)."""
+
+    def __init__(
+        self, context: ClientContext, parent: Any = None, columns: tuple[str, ...] = TAB_COLUMNS
+    ) -> None:
         super().__init__(parent)
         self._context = context
+        self._columns = columns
         self._rows: list[CreditNoteRow] = []
+
+    def set_context(self, context: ClientContext) -> None:
+        self._context = context
 
     def set_rows(self, rows: list[CreditNoteRow]) -> None:
         self.beginResetModel()
@@ -35,32 +104,46 @@ class CreditNotesModel(QAbstractTableModel):
     def row_at(self, row: int) -> CreditNoteRow:
         return self._rows[row]
 
+    def column_key(self, column: int) -> str:
+        return self._columns[column]
+
+    def column_of(self, key: str) -> int:
+        return self._columns.index(key)
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
+        return 0 if parent.isValid() else len(self._columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
+            return COLUMNS[self._columns[section]][0]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         note = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                note.number,
-                f"{note.consumer_name} ({note.account_number})",
-                self._context.money(note.amount_minor),
-                self._context.money(note.remaining_minor),
-                note.reason,
-                note.status,
-                self._context.day(note.created_on),
-                note.receipt_number,
-            )[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (AMOUNT, REMAINING):
+        key = self._columns[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return COLUMNS[key][1](note, self._context)
+        if role == Qt.ItemDataRole.TextAlignmentRole and key in _MONEY:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == BADGE_ROLE and key in _BADGES:
+            return badge_colours(key, COLUMNS[key][1](note, self._context))
+        if key in LINKS:
+            return self._link(role)
+        return None
+
+    def _link(self, role: int) -> Any:
+        """Credit note and receipt numbers read as links: they open the note or the payment."""
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(_LINK_COLOUR)
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setUnderline(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "Open (Enter)"
         return None

@@ -21,13 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.payments import PaymentStatus, PaymentType
-from app.services.credit_notes_list import list_credit_notes
 from app.services.kpis import Kpis, collection_kpis
 from app.services.payments_list import PaymentQuery
 from ui.context import ClientContext
-from ui.models.credit_notes_model import CreditNotesModel
 from ui.models.payments_model import CONSUMER, RECEIPT, PaymentsModel
 from ui.ops import ServiceOp, hub
+from ui.screens.credit_notes_tab import CreditNotesTab
 from ui.widgets.kpi_tile import KpiTile
 
 NO_DATE = QDate(2000, 1, 1)
@@ -61,6 +60,7 @@ class LandingScreen(QWidget):
     receipt_opened = Signal(str)
     credit_note_requested = Signal(str)  # receipt number
     consumer_opened = Signal(str)  # account number
+    credit_note_opened = Signal(str)  # credit note number
     record_payment_requested = Signal()
 
     def __init__(self, context: ClientContext, parent: QWidget | None = None) -> None:
@@ -161,32 +161,14 @@ class LandingScreen(QWidget):
         self.tabs.addTab(page, "All Payments")
 
     def _build_credit_notes_tab(self) -> None:
-        self.cn_search = QLineEdit()
-        self.cn_search.setObjectName("creditNoteSearch")
-        self.cn_search.setAccessibleName("Search credit notes")
-        self.cn_search.setPlaceholderText("Search credit note #, consumer, account or receipt…")
-        self.cn_search.setClearButtonEnabled(True)
-        self.cn_status = _combo(
-            "creditNoteStatus", "Status", "All statuses", ["Active", "Applied", "Expired"]
-        )
-        self.credit_notes = CreditNotesModel(self._context, self)
-        self.cn_table = self._table("creditNotesTable", "Credit notes")
-        self.cn_table.setModel(self.credit_notes)
-        self.cn_table.activated.connect(
-            lambda index: self.payment_opened.emit(
-                self.credit_notes.row_at(index.row()).receipt_number
-            )
-        )
-        self.cn_search.textChanged.connect(self._refresh_timer.start)
-        self.cn_status.currentIndexChanged.connect(self._refresh_timer.start)
-        row = QHBoxLayout()
-        row.addWidget(self.cn_search, 3)
-        row.addWidget(self.cn_status, 1)
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addLayout(row)
-        layout.addWidget(self.cn_table, 1)
-        self.tabs.addTab(page, "Credit Notes")
+        self.credit_notes_tab = CreditNotesTab(self._context)
+        self.credit_notes_tab.credit_note_opened.connect(self.credit_note_opened)
+        self.credit_notes_tab.payment_opened.connect(self.payment_opened)
+        self.tabs.addTab(self.credit_notes_tab, "Credit Notes")
+
+    def set_context(self, context: ClientContext) -> None:
+        self._context = context
+        self.credit_notes_tab.set_context(context)
 
     def _table(self, name: str, label: str) -> QTableView:
         table = QTableView()
@@ -203,9 +185,11 @@ class LandingScreen(QWidget):
 
     # -- loading ------------------------------------------------------------------------
     def focus_search(self) -> None:
-        target = self.search if self.tabs.currentIndex() == 0 else self.cn_search
-        target.setFocus()
-        target.selectAll()
+        if self.tabs.currentIndex() == 1:
+            self.credit_notes_tab.focus_search()
+            return
+        self.search.setFocus()
+        self.search.selectAll()
 
     def on_hub_changed(self, areas: frozenset) -> None:
         if areas & {"payments", "kpis", "credit_notes"}:
@@ -214,7 +198,27 @@ class LandingScreen(QWidget):
     def refresh(self) -> None:
         self.load_kpis()
         self._load_payments()
-        self._load_credit_notes()
+        self.credit_notes_tab.refresh()
+
+    def apply_query(self, query: PaymentQuery) -> None:
+        """Show the payments a chart drilled into: its period, method and type."""
+        self.tabs.setCurrentIndex(0)
+        for combo, value in (
+            (self.method, query.method),
+            (self.status, query.status),
+            (self.kind, query.payment_type),
+        ):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(value)) if value else 0)
+            combo.blockSignals(False)
+        for edit, day in ((self.date_from, query.date_from), (self.date_to, query.date_to)):
+            edit.blockSignals(True)
+            edit.setDate(QDate(day) if day else NO_DATE)
+            edit.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.setText(query.search or "")
+        self.search.blockSignals(False)
+        self.refresh()
 
     def query(self) -> PaymentQuery:
         def chosen(combo: QComboBox) -> str | None:
@@ -239,18 +243,6 @@ class LandingScreen(QWidget):
             return
         self.filter_error.clear()
         self.payments.set_query(query)
-
-    def _load_credit_notes(self) -> None:
-        counter = self._context.counter
-        search = self.cn_search.text().strip() or None
-        status = self.cn_status.currentData()
-        ServiceOp(
-            self,
-            lambda: list_credit_notes(counter.read(), search=search, status=status, limit=500),
-            read=True,
-        ).success(self.credit_notes.set_rows).failure(
-            lambda e: self.filter_error.setText(str(e))
-        ).run()
 
     def load_kpis(self) -> None:
         month = self.month.currentData()

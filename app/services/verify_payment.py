@@ -1,0 +1,49 @@
+"""Verify an online payment: a supervisor confirms a Pending-verification payment is genuine."""
+
+from dataclasses import dataclass, field
+
+from app.db.unit_of_work import UnitOfWork
+from app.domain.errors import UserFacingError
+from app.domain.payments import PaymentStatus, Verification
+from app.services.actors import actor_for
+from app.services.credit_notes import find_payment
+
+VERIFIABLE = frozenset({PaymentStatus.POSTED.value, PaymentStatus.PENDING.value})
+
+
+@dataclass(frozen=True)
+class VerifiedPayment:
+    receipt_number: str
+    verification: str
+    changes: frozenset[str] = field(default=frozenset({"payments"}))
+
+
+def verify_payment(uow: UnitOfWork, *, receipt: str, username: str | None) -> VerifiedPayment:
+    with uow:
+        actor = actor_for(uow, username, "verify_payment")
+        payment = find_payment(uow, receipt)
+        if payment.verification == Verification.VERIFIED.value:
+            raise UserFacingError(f"Receipt {payment.receipt_number} is already verified.")
+        if payment.status not in VERIFIABLE:
+            raise UserFacingError(
+                f"Receipt {payment.receipt_number} is {payment.status.lower()}: "
+                "only posted or pending payments can be verified."
+            )
+        before = {"verification": payment.verification}
+        payment.verification = Verification.VERIFIED.value
+        after = {
+            "verification": payment.verification,
+            "verified_at": uow.now().isoformat(),
+            "verified_by": str(actor.user_id),
+        }
+        uow.audit(
+            user_id=actor.user_id,
+            action="payment.verified",
+            entity="payment",
+            entity_id=payment.id,
+            before=before,
+            after=after,
+        )
+        uow.enqueue("payment_verification", payment.id, {"payment_id": str(payment.id), **after})
+        uow.commit()
+    return VerifiedPayment(payment.receipt_number, payment.verification)

@@ -1,0 +1,50 @@
+"""Screens under test: offscreen Qt, and a client context signed in as the cashier jsmith."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QEvent
+
+from app.db.database import Database
+from app.services.actors import sign_in
+from app.services.runtime import counter_for
+from app.services.settings import current_settings
+from ui.context import ClientContext
+from ui.ops import wait_for_all
+
+
+@pytest.fixture
+def context(db: Database) -> Iterator[ClientContext]:
+    """Terminal T01 with the spec's sample, Jane Smith (jsmith, cashier) signed in."""
+    counter = counter_for(db)
+    actor = sign_in(counter.write(), "jsmith", "1234")
+    yield ClientContext(
+        counter=counter,
+        settings=current_settings(counter.read()),
+        actor=actor,
+        terminal_code="T01",
+    )
+    wait_for_all()  # no service call may outlive the database it runs on
+
+
+@pytest.fixture(autouse=True)
+def _nothing_outlives_its_test(qapp) -> Iterator[None]:
+    """Runs after qtbot closed the test's widgets: no service call keeps running, and the
+    widgets are really deleted now, not all at once while the interpreter shuts down."""
+    yield
+    wait_for_all()
+    qapp.processEvents()
+    qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pools_idle_at_exit(qapp) -> Iterator[None]:
+    """A pool thread still running Python while the interpreter shuts down crashes it."""
+    yield
+    wait_for_all()
+    qapp.processEvents()  # deliver the last results here, on the GUI thread
+    qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)

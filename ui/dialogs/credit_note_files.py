@@ -1,0 +1,82 @@
+"""Print and Download PDF of a credit note, shared by the Credit Notes tab and the details."""
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QStandardPaths, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from app.domain.credit_notes import CreditNoteStatus
+from app.services.runtime import Counter
+from ui.context import ClientContext
+from ui.ops import ServiceOp
+from ui.printing_runtime import credit_note_pdf, save_file
+
+# A note waiting for approval, rejected or cancelled is not credit: nothing to hand a customer.
+_NOT_PRINTED = frozenset(
+    {CreditNoteStatus.PENDING_APPROVAL, CreditNoteStatus.REJECTED, CreditNoteStatus.CANCELLED}
+)
+
+
+def printable(status: str) -> bool:
+    return status not in _NOT_PRINTED
+
+
+def write_credit_note_pdf(counter: Counter, number: str, path: Path, username: str | None) -> Path:
+    """The credit note as a PDF file (audited as a download)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return save_file(credit_note_pdf(counter, number, username=username), path)
+
+
+class CreditNoteFiles(QObject):
+    """Print (open the PDF for printing) and Download PDF, for the tab and the details view."""
+
+    saved = Signal(object)  # Path
+    opened = Signal(object)  # Path
+    failed = Signal(str)
+
+    def __init__(self, context: ClientContext, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._host = parent
+
+    def set_context(self, context: ClientContext) -> None:
+        self._context = context
+
+    def choose_pdf_path(self, suggested: Path) -> Path | None:
+        """Ask where to save; tests override this to skip the dialog."""
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self._host, "Save credit note as PDF", str(suggested), "PDF files (*.pdf)"
+        )
+        if not chosen:
+            return None
+        path = Path(chosen)
+        return path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
+
+    def open_pdf(self, path: Path) -> bool:
+        """Show the PDF in the system viewer, which previews and prints; tests override this."""
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def preview(self, number: str) -> None:
+        path = Path(tempfile.gettempdir()) / "tilldesk" / f"{number}.pdf"
+        self._write(number, path, self._opened)
+
+    def download(self, number: str) -> None:
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        path = self.choose_pdf_path(Path(folder or Path.home()) / f"{number}.pdf")
+        if path is not None:
+            self._write(number, path, self.saved.emit)
+
+    def _write(self, number: str, path: Path, done: Callable[[Path], None]) -> None:
+        counter, user = self._context.counter, self._context.username
+        ServiceOp(self, lambda: write_credit_note_pdf(counter, number, path, user)).success(
+            done
+        ).failure(lambda e: self.failed.emit(e.message)).run()
+
+    def _opened(self, path: Path) -> None:
+        if self.open_pdf(path):
+            self.opened.emit(path)
+        else:
+            self.failed.emit(f"No PDF viewer could open {path.name}; it is saved in {path.parent}.")

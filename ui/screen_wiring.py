@@ -1,0 +1,67 @@
+"""Create the signed-in screens and connect them: who opens what, and where Back leads."""
+
+from typing import TYPE_CHECKING
+
+from app.services.record_payment import RecordedPayment
+from ui.screens.approvals import ApprovalsScreen
+from ui.screens.consumer_profile import ConsumerProfileScreen
+from ui.screens.dashboard import DashboardScreen
+from ui.screens.landing import LandingScreen
+from ui.screens.payment_details import PaymentDetailsScreen
+from ui.screens.receipt import ReceiptScreen
+from ui.screens.record_payment import RecordPaymentScreen
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+
+def wire_screens(window: "MainWindow") -> None:
+    context = window.context
+    landing = LandingScreen(context)
+    record = RecordPaymentScreen(context)
+    receipt = ReceiptScreen(context)
+    details = PaymentDetailsScreen(context)
+    profile = ConsumerProfileScreen(context)
+    dashboard = DashboardScreen(context)
+    approvals = ApprovalsScreen(context)
+    for name, screen in (
+        ("landing", landing),
+        ("record_payment", record),
+        ("receipt", receipt),
+        ("payment_details", details),
+        ("consumer_profile", profile),
+        ("dashboard", dashboard),
+        ("approvals", approvals),
+    ):
+        window.add_screen(name, screen)
+    window.landing = landing
+
+    landing.record_payment_requested.connect(window.show_record_payment)
+    landing.payment_opened.connect(window.show_payment)
+    landing.receipt_opened.connect(window.show_receipt)
+    landing.credit_note_requested.connect(window.create_credit_note)
+    landing.consumer_opened.connect(window.show_consumer)
+    landing.credit_note_opened.connect(window.open_credit_note)
+
+    def recorded(payment: RecordedPayment) -> None:
+        window.run_print_queue()
+        window.show_receipt(payment.receipt_number, remember=False)
+
+    record.payment_recorded.connect(recorded)
+    record.cancelled.connect(window.show_dashboard)
+    receipt.record_another.connect(window.show_record_payment)
+    receipt.back_to_dashboard.connect(window.show_dashboard)
+
+    details.back_requested.connect(window.go_back)
+    details.receipt_opened.connect(window.show_receipt)
+    details.credit_note_requested.connect(window.create_credit_note)
+    details.credit_note_opened.connect(window.open_credit_note)
+    details.consumer_opened.connect(window.show_consumer)
+
+    profile.back_requested.connect(window.go_back)
+    profile.record_payment_requested.connect(window.show_record_payment)
+    profile.payment_opened.connect(window.show_payment)
+
+    dashboard.drill_down.connect(window.drill_down)
+    approvals.credit_note_opened.connect(window.open_credit_note)
+    approvals.payment_opened.connect(window.show_payment)

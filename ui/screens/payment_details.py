@@ -1,0 +1,609 @@
+"""Payment details: every section of one payment, with Verify and Void for a supervisor."""
+
+from datetime import date
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.errors import UserFacingError
+from app.domain.payments import Analysis, PaymentStatus, Verification
+from app.services.payment_details import PaidItem, PaymentDetails, payment_details
+from app.services.verify_payment import verify_payment
+from app.services.void_payment import REASON_MAX, VoidedPayment, void_payment
+from ui.context import ClientContext
+from ui.ops import ServiceOp, hub
+
+TONES = {  # badge background and text: readable on white, distinct without colour alone
+    "good": ("#e3f4e6", "#1e6b2a"),
+    "warn": ("#fff1d6", "#7a4a00"),
+    "bad": ("#fdecea", "#b3261e"),
+    "info": ("#e3eefa", "#0b4f8a"),
+}
+STATUS_TONE = {"Posted": "good", "Pending": "warn", "Verified": "good"}
+ANALYSIS = {
+    Analysis.EXACT: ("Exact payment", "good"),
+    Analysis.OVER: ("Overpaid", "info"),
+    Analysis.UNDER: ("Underpaid", "warn"),
+}
+AMOUNT_CAPTION = {"Bill": "Billed amount", "Service": "Service amount"}
+LINK_STYLE = (
+    "QPushButton { color: #1769aa; text-decoration: underline; border: none;"
+    " background: transparent; padding: 0; text-align: left; }"
+    " QPushButton:focus { background: #e3eefa; border: none; }"
+)
+
+
+def badge(text: str, tone: str, name: str = "") -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    set_badge(label, text, tone)
+    return label
+
+
+def set_badge(label: QLabel, text: str, tone: str) -> None:
+    background, colour = TONES[tone]
+    label.setText(text)
+    label.setAccessibleName(text)
+    label.setStyleSheet(
+        f"background: {background}; color: {colour}; border-radius: 9px;"
+        " padding: 2px 10px; font-weight: 600;"
+    )
+
+
+def link_button(name: str, text: str, accessible: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setAccessibleName(accessible)
+    button.setStyleSheet(LINK_STYLE)
+    button.setCursor(Qt.CursorShape.PointingHandCursor)
+    return button
+
+
+def enable_danger(button: QPushButton, enabled: bool) -> None:
+    """A disabled danger button must look disabled: the danger role outranks :disabled."""
+    button.setEnabled(enabled)
+    if button.property("role") != ("danger" if enabled else None):
+        button.setProperty("role", "danger" if enabled else None)
+        button.style().unpolish(button)
+        button.style().polish(button)
+
+
+def _button(name: str, text: str, accessible: str, role: str | None = None) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setAccessibleName(accessible)
+    if role:
+        button.setProperty("role", role)
+    return button
+
+
+class Card(QGroupBox):
+    """A titled section of caption / value rows; refilled on every payment shown."""
+
+    def __init__(self, name: str, title: str, values: dict[str, QWidget]) -> None:
+        super().__init__(title)
+        self.setObjectName(name)
+        self.setAccessibleName(title)
+        self._values = values
+        self.captions: dict[str, QLabel] = {}
+        self._grid = QGridLayout(self)
+        self._grid.setHorizontalSpacing(16)
+        self._grid.setVerticalSpacing(8)
+        self._grid.setColumnMinimumWidth(0, 150)
+        self._grid.setColumnStretch(1, 1)
+
+    def clear(self) -> None:
+        self.captions.clear()
+        while self._grid.count():
+            item = self._grid.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+
+    def row(self, key: str, caption: str, value: str | QWidget) -> QWidget:
+        line = self._grid.rowCount()
+        label = QLabel(caption)
+        label.setProperty("role", "muted")
+        widget = value if isinstance(value, QWidget) else QLabel(value)
+        if isinstance(widget, QLabel) and not widget.objectName():
+            widget.setWordWrap(True)
+            widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        if not widget.objectName():
+            widget.setObjectName(f"detail_{key}")
+        widget.setAccessibleDescription(caption)
+        label.setBuddy(widget)
+        plain = not isinstance(value, QWidget)  # wrapped text reads from the top line
+        align = Qt.AlignmentFlag.AlignTop if plain else Qt.AlignmentFlag.AlignVCenter
+        self._grid.addWidget(label, line, 0, align)
+        if isinstance(value, QLabel | QPushButton):  # badges and links keep their own width
+            self._grid.addWidget(widget, line, 1, Qt.AlignmentFlag.AlignLeft)
+        else:
+            self._grid.addWidget(widget, line, 1)
+        self._values[key] = widget
+        self.captions[key] = label
+        return widget
+
+    def paragraph(self, key: str, text: str) -> QLabel:
+        label = QLabel(text)
+        label.setObjectName(f"detail_{key}")
+        label.setAccessibleDescription(self.title())
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._grid.addWidget(label, self._grid.rowCount(), 0, 1, 2)
+        self._values[key] = label
+        return label
+
+    def gap(self) -> None:
+        self._grid.setRowMinimumHeight(self._grid.rowCount(), 6)
+
+
+class VoidPaymentDialog(QDialog):
+    """Asks why (required, at most 500 characters) and voids; refusals stay in the dialog."""
+
+    voided = Signal(object)  # VoidedPayment
+
+    def __init__(self, context: ClientContext, details: PaymentDetails, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("voidPaymentDialog")
+        self.setWindowTitle(f"Void payment {details.receipt_number}")
+        self.setMinimumWidth(460)
+        self._context = context
+        self._receipt = details.receipt_number
+        self._touched = False
+        intro = QLabel(
+            f"Void receipt {details.receipt_number} for {context.money(details.amount_minor)} "
+            f"paid by {details.consumer_name}? The amount goes back onto the account and any "
+            "credit note from this payment is cancelled. This cannot be undone."
+        )
+        intro.setWordWrap(True)
+        caption = QLabel("&Reason for voiding (required)")
+        self.reason = QPlainTextEdit()
+        self.reason.setObjectName("voidReason")
+        self.reason.setAccessibleName("Reason for voiding")
+        self.reason.setTabChangesFocus(True)
+        self.reason.setFixedHeight(90)
+        caption.setBuddy(self.reason)
+        self.count = QLabel(f"0 / {REASON_MAX}")
+        self.count.setObjectName("voidReasonCount")
+        self.count.setProperty("role", "muted")
+        self.error = QLabel("")
+        self.error.setObjectName("voidError")
+        self.error.setProperty("role", "error")
+        self.error.setWordWrap(True)
+        self.error.setVisible(False)
+        self.cancel = _button("voidCancel", "Cancel", "Cancel")
+        self.confirm = _button("voidConfirm", "Void payment", "Void payment")
+        enable_danger(self.confirm, False)
+        self.reason.textChanged.connect(self.on_reason_text_changed)
+        self.cancel.clicked.connect(self.reject)
+        self.confirm.clicked.connect(self.on_confirm_clicked)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.count)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel)
+        buttons.addWidget(self.confirm)
+        layout = QVBoxLayout(self)
+        for widget in (intro, caption, self.reason, self.error):
+            layout.addWidget(widget)
+        layout.addLayout(buttons)
+
+    def problem(self) -> str | None:
+        text = self.reason.toPlainText().strip()
+        if not text:
+            return "Give the reason for voiding the payment."
+        if len(text) > REASON_MAX:
+            return f"The reason can be at most {REASON_MAX} characters (this one has {len(text)})."
+        return None
+
+    def on_reason_text_changed(self) -> None:
+        self._touched = True
+        self.count.setText(f"{len(self.reason.toPlainText().strip())} / {REASON_MAX}")
+        problem = self.problem()
+        self._show_error(problem if self._touched else None)
+        enable_danger(self.confirm, problem is None)
+
+    def _show_error(self, message: str | None) -> None:
+        self.error.setText(message or "")
+        self.error.setAccessibleName(message or "")
+        self.error.setVisible(bool(message))
+
+    def on_confirm_clicked(self) -> None:
+        if self.problem() is not None:
+            return
+        enable_danger(self.confirm, False)
+        counter, receipt = self._context.counter, self._receipt
+        reason, username = self.reason.toPlainText(), self._context.username
+        ServiceOp(
+            self,
+            lambda: void_payment(
+                counter.write(), receipt=receipt, reason=reason, username=username
+            ),
+        ).success(self._done).failure(self._refused).run()
+
+    def _done(self, result: VoidedPayment) -> None:
+        self.voided.emit(result)
+        self.accept()
+
+    def _refused(self, error: UserFacingError) -> None:
+        self._show_error(error.message)
+        enable_danger(self.confirm, True)
+
+
+class PaymentDetailsScreen(QWidget):
+    back_requested = Signal()
+    receipt_opened = Signal(str)  # receipt number
+    credit_note_requested = Signal(str)  # receipt number
+    credit_note_opened = Signal(str)  # credit note number
+    consumer_opened = Signal(str)  # account number
+
+    def __init__(self, context: ClientContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("paymentDetailsScreen")
+        self._context = context
+        self._number: str | None = None
+        self._generation = 0
+        self.details: PaymentDetails | None = None
+        self.void_dialog: VoidPaymentDialog | None = None
+        self.values: dict[str, QWidget] = {}
+        self._refresh = QTimer(self, singleShot=True, interval=150)
+        self._refresh.timeout.connect(self.reload)
+        self._build()
+        hub.changed.connect(self.on_hub_changed)
+        QShortcut(
+            QKeySequence("Escape"),
+            self,
+            self.back_requested.emit,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
+
+    # -- building -----------------------------------------------------------------------
+    def _build(self) -> None:
+        self.back_button = _button("detailsBack", "← &Back  (Esc)", "Back")
+        self.title = QLabel("Payment details")
+        self.title.setObjectName("detailsTitle")
+        self.title.setProperty("role", "heading")
+        self.status_badge = badge("", "good", "detailsStatus")
+        self.receipt_button = _button("viewReceipt", "View &receipt", "View receipt")
+        self.credit_button = _button(
+            "createCreditNote", "Create &credit note", "Create credit note"
+        )
+        self.void_button = _button("voidPayment", "&Void payment…", "Void payment")
+        self.back_button.clicked.connect(self.back_requested)
+        self.receipt_button.clicked.connect(self.on_receipt_button_clicked)
+        self.credit_button.clicked.connect(self.on_credit_button_clicked)
+        self.void_button.clicked.connect(self.on_void_button_clicked)
+        header = QHBoxLayout()
+        header.addWidget(self.back_button)
+        header.addSpacing(8)
+        header.addWidget(self.title)
+        header.addWidget(self.status_badge)
+        header.addStretch(1)
+        for button in (self.receipt_button, self.credit_button, self.void_button):
+            header.addWidget(button)
+        self.banner = QLabel("")
+        self.banner.setObjectName("voidBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "background: #fdecea; color: #8e1c15; border: 1px solid #f5b7b1;"
+            " border-radius: 6px; padding: 8px 12px; font-weight: 600;"
+        )
+        self.message = QLabel("")
+        self.message.setObjectName("detailsMessage")
+        self.message.setWordWrap(True)
+        self.cards = {
+            key: Card(f"card_{key}", title, self.values)
+            for key, title in (
+                ("payment", "Payment information"),
+                ("items", "Payment details"),
+                ("analysis", "Payment amount analysis"),
+                ("credit", "Credit note generated"),
+                ("cash", "Cash details"),
+                ("transaction", "Transaction information"),
+                ("processing", "Processing information"),
+                ("consumer", "Consumer information"),
+                ("notes", "Notes"),
+            )
+        }
+        columns = QHBoxLayout()
+        columns.setSpacing(16)
+        for keys in (
+            ("payment", "items", "analysis", "credit", "cash"),
+            ("transaction", "processing", "consumer", "notes"),
+        ):
+            column = QVBoxLayout()
+            for key in keys:
+                column.addWidget(self.cards[key])
+            column.addStretch(1)
+            columns.addLayout(column, 1)
+        self.body = QWidget()
+        self.body.setObjectName("detailsBody")
+        self.body.setLayout(columns)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("detailsScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(self.body)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 14, 20, 14)
+        layout.addLayout(header)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.message, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.scroll, 1)
+        self._show_nothing("")
+
+    # -- loading ------------------------------------------------------------------------
+    def set_context(self, context: ClientContext) -> None:
+        self._context = context
+        if self.details is not None:
+            self._show_actions(self.details)
+
+    def show_payment(self, receipt_or_number: str) -> None:
+        self._number = receipt_or_number.strip()
+        self.details = None
+        self._show_nothing("Loading…")
+        self.reload()
+
+    def reload(self) -> None:
+        if not self._number:
+            return
+        self._generation += 1
+        generation, number, counter = self._generation, self._number, self._context.counter
+        ServiceOp(self, lambda: payment_details(counter.read(), number), read=True).success(
+            lambda details: self._arrived(details, generation)
+        ).failure(lambda error: self._failed(error, generation)).run()
+
+    def on_hub_changed(self, areas: frozenset) -> None:
+        if self._number and areas & {"payments", "credit_notes"}:
+            self._refresh.start()
+
+    def _arrived(self, details: PaymentDetails, generation: int) -> None:
+        if generation != self._generation:
+            return
+        self.details = details
+        self._number = details.receipt_number
+        self._show(details)
+
+    def _failed(self, error: UserFacingError, generation: int) -> None:
+        if generation == self._generation:
+            self.details = None
+            self._show_nothing(error.message, error=True)
+
+    def _show_nothing(self, text: str, *, error: bool = False) -> None:
+        self.title.setText("Payment details")
+        self.status_badge.setVisible(False)
+        self.banner.setVisible(False)
+        self.scroll.setVisible(False)
+        self.message.setProperty("role", "error" if error else "muted")
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+        self.receipt_button.setEnabled(False)
+        self.credit_button.setEnabled(False)
+        enable_danger(self.void_button, False)
+        self.void_button.setVisible(self._context.is_supervisor)
+
+    # -- showing ------------------------------------------------------------------------
+    def _show(self, d: PaymentDetails) -> None:
+        self.values.clear()
+        for card in self.cards.values():
+            card.clear()
+        self.title.setText(f"Payment {d.receipt_number}")
+        set_badge(self.status_badge, d.status, STATUS_TONE.get(d.status, "bad"))
+        self.status_badge.setVisible(True)
+        self.message.setVisible(False)
+        self._fill_payment(d)
+        self._fill_items(d)
+        self._fill_analysis(d)
+        self._fill_credit(d)
+        self._fill_cash(d)
+        self._fill_transaction(d)
+        self._fill_processing(d)
+        self._fill_consumer(d)
+        self.cards["notes"].setVisible(bool(d.notes))
+        if d.notes:
+            self.cards["notes"].paragraph("notes", d.notes)
+        self._show_banner(d)
+        self._show_actions(d)
+        self.scroll.setVisible(True)
+
+    def _fill_payment(self, d: PaymentDetails) -> None:
+        card, money = self.cards["payment"], self._context.money
+        card.row("payment_id", "Payment ID", d.payment_number)
+        card.row("status", "Status", badge(d.status, STATUS_TONE.get(d.status, "bad")))
+        card.row("amount_paid", "Amount paid", money(d.amount_minor))
+        card.row("method", "Payment method", d.method)
+        card.row("type", "Payment type", d.payment_type)
+        card.row("channel", "Channel", d.channel)
+        card.row("settlement", "Settlement status", d.settlement_status)
+
+    def _fill_items(self, d: PaymentDetails) -> None:
+        card = self.cards["items"]
+        card.setTitle(f"Payment details · {d.payment_type}")
+        for n, item in enumerate(d.items):
+            suffix = "" if n == 0 else f"_{n + 1}"
+            if n:
+                card.gap()
+            for key, caption, text in self._item_fields(item):
+                card.row(key + suffix, caption, text)
+
+    def _item_fields(self, item: PaidItem) -> list[tuple[str, str, str]]:
+        day = self._context.day
+        if item.kind == "bill":
+            return [
+                ("invoice", "Invoice ID", item.reference),
+                ("period", "Service period", item.description),
+            ]
+        if item.kind == "service":
+            return [
+                ("service", "Service name", item.description),
+                ("service_date", "Service date", day(item.item_date)),
+                ("service_ref", "Charge reference", item.reference),
+            ]
+        plan, _, number = item.reference.rpartition("/")
+        return [
+            ("plan", "Payment plan", plan),
+            ("installment", "Installment number", number),
+            ("due_date", "Due date", day(item.item_date)),
+        ]
+
+    def _fill_analysis(self, d: PaymentDetails) -> None:
+        card, money = self.cards["analysis"], self._context.money
+        caption = AMOUNT_CAPTION.get(d.payment_type, "Installment amount")
+        card.row("item_amount", caption, money(d.billed_minor))
+        if d.outstanding_minor != d.billed_minor:
+            card.row("outstanding", "Outstanding before payment", money(d.outstanding_minor))
+        card.row("analysis_paid", "Amount paid", money(d.amount_minor))
+        text, tone = ANALYSIS[d.analysis]
+        difference = QWidget()
+        line = QHBoxLayout(difference)
+        line.setContentsMargins(0, 0, 0, 0)
+        amount = QLabel(money(abs(d.difference_minor)))
+        amount.setObjectName("detail_difference_amount")
+        line.addWidget(amount)
+        line.addWidget(badge(text, tone, "detail_analysis"))
+        line.addStretch(1)
+        card.row("difference", "Difference", difference)
+        self.values["difference_amount"] = amount
+        self.values["analysis"] = difference.findChild(QLabel, "detail_analysis")
+
+    def _fill_credit(self, d: PaymentDetails) -> None:
+        card = self.cards["credit"]
+        card.setVisible(bool(d.credit_notes))
+        for n, note in enumerate(d.credit_notes):
+            suffix = "" if n == 0 else f"_{n + 1}"
+            link = link_button(
+                f"creditNoteLink{suffix}", note.number, f"Open credit note {note.number}"
+            )
+            link.clicked.connect(
+                lambda _=False, number=note.number: self.credit_note_opened.emit(number)
+            )
+            card.row("credit_note" + suffix, "Credit note number", link)
+            card.row(
+                "credit_amount" + suffix, "Credit amount", self._context.money(note.amount_minor)
+            )
+            card.row("credit_status" + suffix, "Status", f"{note.status} · {note.reason}")
+
+    def _fill_cash(self, d: PaymentDetails) -> None:
+        card, money = self.cards["cash"], self._context.money
+        card.setVisible(d.is_cash)
+        if d.is_cash:
+            card.row("received", "Amount received", money(d.tendered_minor))
+            card.row("change", "Change given", money(d.change_minor))
+
+    def _fill_transaction(self, d: PaymentDetails) -> None:
+        card = self.cards["transaction"]
+        card.row("transaction_id", "Transaction ID", d.transaction_number)
+        card.row("receipt_number", "Receipt number", d.receipt_number)
+        card.row("payment_date", "Payment date", self._context.day(d.payment_date))
+        card.row("recorded_at", "Recorded at", self._context.moment(d.recorded_at))
+        card.row("terminal", "Terminal", d.terminal_code)
+
+    def _fill_processing(self, d: PaymentDetails) -> None:
+        card = self.cards["processing"]
+        card.row("received_by", "Received by", d.received_by)
+        card.row("processing_time", "Processing time", d.processing_time)
+        verified = d.verification == Verification.VERIFIED.value
+        box = QWidget()
+        line = QHBoxLayout(box)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(badge(d.verification, "good" if verified else "warn", "detail_verification"))
+        self.verify_button = _button("verifyPayment", "V&erify", "Verify payment", "primary")
+        self.verify_button.clicked.connect(self.on_verify_button_clicked)
+        self.verify_error = QLabel("")
+        self.verify_error.setObjectName("verifyError")
+        self.verify_error.setProperty("role", "error")
+        line.addWidget(self.verify_button)
+        line.addWidget(self.verify_error)
+        line.addStretch(1)
+        card.row("verification_row", "Verification", box)
+        self.values["verification"] = box.findChild(QLabel, "detail_verification")
+
+    def _fill_consumer(self, d: PaymentDetails) -> None:
+        card = self.cards["consumer"]
+        card.row("consumer_name", "Consumer name", d.consumer_name)
+        link = link_button(
+            "consumerLink", d.account_number, f"Open consumer profile {d.account_number}"
+        )
+        link.clicked.connect(lambda: self.consumer_opened.emit(d.account_number))
+        card.row("account_number", "Account number", link)
+        card.row("service_address", "Service address", d.service_address)
+        card.row("phone", "Phone", d.phone or "—")
+
+    def _show_banner(self, d: PaymentDetails) -> None:
+        voided = d.status == PaymentStatus.VOIDED.value
+        self.banner.setVisible(voided)
+        if voided and d.voided_at is not None:
+            self.banner.setText(
+                f"Voided {self._context.moment(d.voided_at)} by {d.voided_by or 'System'}. "
+                f"Reason: {d.void_reason or '—'}"
+            )
+
+    def _show_actions(self, d: PaymentDetails) -> None:
+        posted = d.status == PaymentStatus.POSTED.value
+        self.receipt_button.setEnabled(True)
+        self.credit_button.setEnabled(posted)
+        supervisor = self._context.is_supervisor
+        self.void_button.setVisible(supervisor)
+        same_day = d.recorded_at.astimezone(self._context.settings.zone).date() == self._today()
+        enable_danger(self.void_button, supervisor and posted and same_day)
+        self.void_button.setToolTip(
+            "Reverse this payment (same day only)"
+            if posted and same_day
+            else "Only posted payments recorded today can be voided; issue a credit note instead."
+        )
+        if self.values.get("verification_row") is not None:
+            pending = d.verification == Verification.PENDING.value
+            can_verify = pending and d.status in (PaymentStatus.POSTED, PaymentStatus.PENDING)
+            self.verify_button.setVisible(supervisor and can_verify)
+
+    def _today(self) -> date:
+        """The service center's business date by the counter's own clock (as services use)."""
+        now = self._context.counter.database.clock()
+        return now.astimezone(self._context.settings.zone).date()
+
+    # -- actions ------------------------------------------------------------------------
+    def on_receipt_button_clicked(self) -> None:
+        if self.details is not None:
+            self.receipt_opened.emit(self.details.receipt_number)
+
+    def on_credit_button_clicked(self) -> None:
+        if self.details is not None:
+            self.credit_note_requested.emit(self.details.receipt_number)
+
+    def on_void_button_clicked(self) -> None:
+        if self.details is None:
+            return
+        self.void_dialog = VoidPaymentDialog(self._context, self.details, self)
+        self.void_dialog.voided.connect(self.on_void_dialog_voided)
+        self.void_dialog.open()
+        self.void_dialog.reason.setFocus()
+
+    def on_void_dialog_voided(self, _result: VoidedPayment) -> None:
+        self.reload()
+
+    def on_verify_button_clicked(self) -> None:
+        if self.details is None:
+            return
+        self.verify_button.setEnabled(False)
+        counter, receipt = self._context.counter, self.details.receipt_number
+        username = self._context.username
+        ServiceOp(
+            self, lambda: verify_payment(counter.write(), receipt=receipt, username=username)
+        ).success(lambda _result: self.reload()).failure(self._verify_refused).run()
+
+    def _verify_refused(self, error: UserFacingError) -> None:
+        self.verify_button.setEnabled(True)
+        self.verify_error.setText(error.message)

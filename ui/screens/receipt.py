@@ -1,0 +1,320 @@
+"""The receipt after a payment: the paper as it prints, Print, Download PDF, and what next."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.documents import ReceiptDocument
+from app.domain.errors import UserFacingError
+from app.domain.printing import JobState
+from app.services.documents import receipt_document
+from app.services.payment_details import PaymentDetails, payment_details
+from app.services.print_queue import PrintJobView
+from app.services.runtime import Counter
+from printing.escpos_render import TextLine, layout
+from printing.preview import roll_image
+from printing.profiles import PAPER_80
+from ui.context import ClientContext
+from ui.ops import ServiceOp
+from ui.printing_runtime import print_receipt_now, receipt_pdf, save_file
+
+PDF_PAGE = "A4"  # a customer's copy prints on any office printer
+
+
+@dataclass(frozen=True)
+class LoadedReceipt:
+    document: ReceiptDocument
+    details: PaymentDetails
+    text: str  # every printed line, for screen readers and tests
+    image: QImage  # the thermal roll as it will print
+
+
+def load_receipt(counter: Counter, number: str) -> LoadedReceipt:
+    """Off the GUI thread: the document, its details, and the roll drawn as the printer will."""
+    document = receipt_document(counter.read(), number)
+    details = payment_details(counter.read(), number)
+    blocks = layout(document, PAPER_80)
+    text = "\n".join(b.text.rstrip() for b in blocks if isinstance(b, TextLine))
+    roll = roll_image(blocks, PAPER_80).convert("RGB")
+    data = roll.tobytes("raw", "RGB")
+    image = QImage(data, roll.width, roll.height, 3 * roll.width, QImage.Format.Format_RGB888)
+    return LoadedReceipt(document, details, text, image.copy())  # copy: own the pixels
+
+
+def printed_message(job: PrintJobView) -> tuple[str, bool]:
+    """What the cashier reads after pressing Print, and whether it is a problem."""
+    if job.state is JobState.PRINTED:
+        copy = f" (copy {job.copy_number})" if job.copy_number else ""
+        return f"Sent to printer {job.printer_name}{copy}.", False
+    if job.state is JobState.WAITING:
+        waiting = f"Printer {job.printer_name} is not ready: {job.last_error}"
+        return f"{waiting} The receipt waits in the print queue.", True
+    if job.state is JobState.FAILED:
+        return f"Printing failed on {job.printer_name}: {job.last_error}", True
+    return f"Queued for printer {job.printer_name}.", False
+
+
+def _button(name: str, text: str, accessible: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setAccessibleName(accessible)
+    button.setMinimumHeight(38)
+    return button
+
+
+class ReceiptScreen(QWidget):
+    record_another = Signal()
+    back_to_dashboard = Signal()
+
+    def __init__(self, context: ClientContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("receiptScreen")
+        self._context = context
+        self._receipt: LoadedReceipt | None = None
+        self._number = ""
+        self._busy = False
+        self._generation = 0
+        self.receipt_text = ""
+        self._build()
+        self._shortcuts()
+
+    def set_context(self, context: ClientContext) -> None:
+        self._context = context
+
+    # -- building -----------------------------------------------------------------------
+    def _build(self) -> None:
+        self.paper = QLabel("Loading the receipt…")
+        self.paper.setObjectName("receiptPaper")
+        self.paper.setAccessibleName("Receipt")
+        self.paper.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.paper.setProperty("role", "paper")
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("receiptScroll")
+        self.scroll.setAccessibleName("Receipt preview")
+        self.scroll.setWidget(self.paper)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.scroll.setMinimumWidth(660)
+        self.heading = QLabel("Receipt")
+        self.heading.setObjectName("receiptHeading")
+        self.heading.setProperty("role", "heading")
+        self.facts = QFrame()
+        self.facts.setObjectName("receiptFacts")
+        self.facts.setProperty("role", "card")
+        self._facts = QGridLayout(self.facts)
+        self._facts.setContentsMargins(16, 12, 16, 12)
+        self._facts.setVerticalSpacing(8)
+        self.fact_values: dict[str, QLabel] = {}
+        self.print_button = _button("receiptPrint", "Print  (P)", "Print receipt")
+        self.pdf_button = _button("receiptDownloadPdf", "Download PDF  (D)", "Download PDF")
+        self.another_button = _button(
+            "receiptRecordAnother", "Record Another Payment  (N)", "Record another payment"
+        )
+        self.another_button.setProperty("role", "primary")
+        self.dashboard_button = _button(
+            "receiptDashboard", "Return to Dashboard  (Esc)", "Return to dashboard"
+        )
+        self.status = QLabel("")
+        self.status.setObjectName("receiptStatus")
+        self.status.setWordWrap(True)
+        self.status.setProperty("role", "muted")
+        self.print_button.clicked.connect(self.on_print_button_clicked)
+        self.pdf_button.clicked.connect(self.on_pdf_button_clicked)
+        self.another_button.clicked.connect(self.record_another)
+        self.dashboard_button.clicked.connect(self.back_to_dashboard)
+        side = QVBoxLayout()
+        side.addWidget(self.heading)
+        side.addWidget(self.facts)
+        side.addSpacing(8)
+        for button in (
+            self.print_button,
+            self.pdf_button,
+            self.another_button,
+            self.dashboard_button,
+        ):
+            side.addWidget(button)
+        side.addWidget(self.status)
+        side.addStretch(1)
+        layout_ = QHBoxLayout(self)
+        layout_.setContentsMargins(20, 14, 20, 14)
+        layout_.setSpacing(20)
+        layout_.addWidget(self.scroll, 3)
+        layout_.addLayout(side, 2)
+
+    def _shortcuts(self) -> None:
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        keys = (
+            (("P", "Ctrl+P"), self.on_print_button_clicked),
+            (("D", "Ctrl+D"), self.on_pdf_button_clicked),
+            (("N", "Ctrl+N"), self.record_another.emit),
+            (("Escape",), self.back_to_dashboard.emit),
+            (("Return", "Enter"), self.on_enter_pressed),
+        )
+        for sequences, slot in keys:
+            for sequence in sequences:
+                QShortcut(QKeySequence(sequence), self, slot, context=context)
+
+    # -- showing ------------------------------------------------------------------------
+    def show_receipt(self, receipt_number: str) -> None:
+        """Load and show one receipt (by receipt, payment or transaction number)."""
+        self._receipt, self._number = None, receipt_number
+        self.receipt_text = ""
+        self.heading.setText(f"Receipt {receipt_number}")
+        self.paper.setPixmap(QPixmap())
+        self.paper.setText("Loading the receipt…")
+        self._say("")
+        self._show_facts([])
+        self.print_button.setEnabled(False)
+        self.pdf_button.setEnabled(False)
+        self.dashboard_button.setFocus()
+        self._generation += 1
+        counter, generation = self._context.counter, self._generation
+        ServiceOp(self, lambda: load_receipt(counter, receipt_number), read=True).success(
+            lambda receipt: self._loaded(receipt, generation)
+        ).failure(self._load_failed).run()
+
+    def _loaded(self, receipt: LoadedReceipt, generation: int) -> None:
+        if generation != self._generation:
+            return  # another receipt was asked for meanwhile
+        self._receipt = receipt
+        self.receipt_text = receipt.text
+        self.paper.setPixmap(QPixmap.fromImage(receipt.image))
+        self.paper.setAccessibleDescription(receipt.text)
+        self.heading.setText(f"Receipt {receipt.document.receipt_number}")
+        self._show_facts(self._fact_lines(receipt.details))
+        self.print_button.setEnabled(True)
+        self.pdf_button.setEnabled(True)
+
+    def _load_failed(self, error: UserFacingError) -> None:
+        self.paper.setText("")
+        self._say(error.message, error=True)
+
+    def _fact_lines(self, d: PaymentDetails) -> list[tuple[str, str, str]]:
+        money = self._context.money
+        lines = [
+            ("consumer", "Consumer", f"{d.consumer_name} · {d.account_number}"),
+            ("amount", "Amount paid", money(d.amount_minor)),
+            ("method", "Method", f"{d.method} · {d.payment_type} · {d.channel}"),
+        ]
+        if d.is_cash:
+            lines.append(("received", "Amount received", money(d.tendered_minor)))
+            lines.append(("change", "Change to give", money(d.change_minor)))
+        for note in d.credit_notes:
+            lines.append(("credit", "Credit note", f"{note.number} · {money(note.amount_minor)}"))
+        lines.append(("payment", "Payment ID", d.payment_number))
+        return lines
+
+    def _show_facts(self, lines: list[tuple[str, str, str]]) -> None:
+        while self._facts.count():
+            item = self._facts.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.fact_values = {}
+        self.facts.setVisible(bool(lines))
+        for row, (key, caption, value) in enumerate(lines):
+            label = QLabel(caption)
+            label.setProperty("role", "muted")
+            shown = QLabel(value)
+            shown.setObjectName(f"receipt_{key}")
+            shown.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            shown.setWordWrap(True)
+            if key in ("amount", "change"):
+                shown.setProperty("role", "subheading")
+            self._facts.addWidget(label, row, 0)
+            self._facts.addWidget(shown, row, 1)
+            self.fact_values[key] = shown
+        self._facts.setColumnStretch(1, 1)
+
+    def _say(self, message: str, *, error: bool = False) -> None:
+        self.status.setText(message)
+        self.status.setProperty("role", "error" if error else "ok")
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+
+    # -- actions ------------------------------------------------------------------------
+    def on_enter_pressed(self) -> None:
+        """Enter presses the focused button; with none focused it returns to the dashboard."""
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QPushButton) and self.isAncestorOf(focus):
+            focus.click()
+        else:
+            self.back_to_dashboard.emit()
+
+    def on_print_button_clicked(self) -> None:
+        """Queue the receipt (a COPY after the first) on this counter's printer and print it."""
+        if self._receipt is None or self._busy:
+            return
+        number, counter, username = self._receipt_number(), self._context.counter, self._username
+        self._set_busy(True, "Printing…")
+        # On the writer: the queue claims and marks jobs in units of work of its own.
+        ServiceOp(self, lambda: print_receipt_now(counter, number, username=username)).success(
+            self._printed
+        ).failure(self._action_failed).run()
+
+    def _printed(self, job: PrintJobView) -> None:
+        self._set_busy(False)
+        message, problem = printed_message(job)
+        self._say(message, error=problem)
+
+    def choose_pdf_path(self, suggested: Path) -> Path | None:
+        """Ask where to save; tests override this to skip the dialog."""
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, "Save receipt as PDF", str(suggested), "PDF files (*.pdf)"
+        )
+        if not chosen:
+            return None
+        path = Path(chosen)
+        return path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
+
+    def on_pdf_button_clicked(self) -> None:
+        if self._receipt is None or self._busy:
+            return
+        number = self._receipt_number()
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        path = self.choose_pdf_path(Path(folder or Path.home()) / f"{number}.pdf")
+        if path is None:
+            return
+        self._set_busy(True, "Saving the PDF…")
+        counter, username = self._context.counter, self._username
+
+        def download() -> Path:
+            data = receipt_pdf(counter, number, page=PDF_PAGE, username=username)
+            return save_file(data, path)
+
+        ServiceOp(self, download).success(self._saved).failure(self._action_failed).run()
+
+    def _saved(self, path: Path) -> None:
+        self._set_busy(False)
+        self._say(f"Saved {path.name} to {path.parent}.")
+
+    def _action_failed(self, error: UserFacingError) -> None:
+        self._set_busy(False)
+        self._say(error.message, error=True)
+
+    def _set_busy(self, busy: bool, message: str = "") -> None:
+        self._busy = busy
+        self.print_button.setEnabled(not busy)
+        self.pdf_button.setEnabled(not busy)
+        if message:
+            self._say(message)
+
+    @property
+    def _username(self) -> str | None:
+        return self._context.username
+
+    def _receipt_number(self) -> str:
+        return self._receipt.document.receipt_number if self._receipt else self._number
