@@ -13,7 +13,7 @@ lint: setup
 	.venv/bin/lint-imports
 
 test: lint
-	.venv/bin/pytest -q
+	.venv/bin/pytest -q -n 2
 
 bench: setup
 	.venv/bin/tilldesk bench --consumers 1000000 --payments 1000000

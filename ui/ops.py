@@ -5,10 +5,12 @@ thread, through Qt signals. A result carrying `changes` is announced on `hub.cha
 so every screen that shows those areas refreshes.
 """
 
+import itertools
 import logging
 from collections.abc import Callable
 from typing import Any, Self
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from app.domain.errors import UserCancelled, UserFacingError
@@ -46,35 +48,61 @@ def wait_for_all(timeout_ms: int = 10_000) -> None:
         p.waitForDone(timeout_ms)
 
 
-class _Carrier(QObject):
-    """Carries one result from a worker to the GUI thread.
+class _Dispatcher(QObject):
+    """The one object workers emit on; it lives in the GUI thread for the whole run.
 
-    It has no parent, so it outlives a screen closed while its work runs: the answer is then
-    simply dropped (the connection to the deleted ServiceOp is gone) instead of being emitted
-    on a deleted object.
+    Workers never touch a screen's objects: they report (op number, result) here, and the
+    answer is handed to its ServiceOp only if that op (and so its screen) still exists.
     """
 
-    done = Signal(object)
-    failed = Signal(object)
+    done = Signal(int, object)
+    failed = Signal(int, object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ops: dict[int, ServiceOp] = {}
+        self.done.connect(self.on_done)
+        self.failed.connect(self.on_failed)
+
+    @Slot(int, object)
+    def on_done(self, number: int, result: Any) -> None:
+        op = self.ops.pop(number, None)
+        if op is not None and shiboken6.isValid(op):
+            op.deliver(result)
+
+    @Slot(int, object)
+    def on_failed(self, number: int, error: BaseException) -> None:
+        op = self.ops.pop(number, None)
+        if op is not None and shiboken6.isValid(op):
+            op.fail(error)
 
 
-_in_flight: set[_Carrier] = set()
+_dispatcher: _Dispatcher | None = None
+_numbers = itertools.count(1)
+
+
+def _dispatch() -> _Dispatcher:
+    global _dispatcher
+    if _dispatcher is None:
+        _dispatcher = _Dispatcher()  # first use is on the GUI thread
+    return _dispatcher
 
 
 class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], carrier: _Carrier) -> None:
+    def __init__(self, number: int, fn: Callable[[], Any], dispatcher: _Dispatcher) -> None:
         super().__init__()
+        self._number = number
         self._fn = fn
-        self._carrier = carrier
+        self._dispatcher = dispatcher
         self.setAutoDelete(True)
 
     def run(self) -> None:
         try:
             result = self._fn()
         except BaseException as error:  # every failure goes back to the GUI
-            self._carrier.failed.emit(error)
+            self._dispatcher.failed.emit(self._number, error)
         else:
-            self._carrier.done.emit(result)
+            self._dispatcher.done.emit(self._number, result)
 
 
 class ServiceOp(QObject):
@@ -88,9 +116,6 @@ class ServiceOp(QObject):
         self._lane = lane or ("read" if read else "write")
         self._on_success: Callable[[Any], None] | None = None
         self._on_failure: Callable[[UserFacingError], None] | None = None
-        self._carrier = _Carrier()
-        self._carrier.done.connect(self._done)
-        self._carrier.failed.connect(self._failed)
 
     def success(self, callback: Callable[[Any], None]) -> Self:
         self._on_success = callback
@@ -102,12 +127,12 @@ class ServiceOp(QObject):
         return self
 
     def run(self) -> None:
-        _in_flight.add(self._carrier)
-        pool(self._lane).start(_Job(self.fn, self._carrier))
+        dispatcher = _dispatch()
+        number = next(_numbers)
+        dispatcher.ops[number] = self
+        pool(self._lane).start(_Job(number, self.fn, dispatcher))
 
-    @Slot(object)
-    def _done(self, result: Any) -> None:
-        _in_flight.discard(self._carrier)
+    def deliver(self, result: Any) -> None:
         try:
             changes = getattr(result, "changes", None)
             if self._on_success is not None:
@@ -117,9 +142,7 @@ class ServiceOp(QObject):
         finally:
             self.deleteLater()
 
-    @Slot(object)
-    def _failed(self, error: BaseException) -> None:
-        _in_flight.discard(self._carrier)
+    def fail(self, error: BaseException) -> None:
         try:
             if isinstance(error, UserCancelled):
                 return
