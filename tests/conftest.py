@@ -1,5 +1,6 @@
 """Shared fixtures: a real SQLite file, set up as a counter, with the spec's sample loaded."""
 
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -43,8 +44,27 @@ def empty_db(db_path: Path, clock: FakeClock) -> Iterator[Database]:
     database.close()
 
 
+@pytest.fixture(scope="session")
+def sample_counter(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample counter built once per run (hashing the staff PINs is the slow part)."""
+    template = tmp_path_factory.mktemp("template") / "counter.sqlite"
+    source = open_database(template.with_name("source.sqlite"), FakeClock())
+    initialise(source, terminal_code="T01", admin_secret="0000")
+    load_sample(source)
+    raw = source.writer.raw_connection()
+    try:
+        raw.driver_connection.execute("VACUUM INTO ?", (str(template),))
+    finally:
+        raw.close()
+    source.close()
+    return template
+
+
 @pytest.fixture
-def db(empty_db: Database) -> Database:
-    """The counter with John Doe (WU-10001) and the staff (jsmith, mbrown, rpatel) loaded."""
-    load_sample(empty_db)
-    return empty_db
+def db(sample_counter: Path, db_path: Path, clock: FakeClock) -> Iterator[Database]:
+    """A fresh copy of the counter with John Doe (WU-10001) and the staff (jsmith, mbrown,
+    rpatel) loaded, on its own file."""
+    shutil.copyfile(sample_counter, db_path)
+    database = open_database(db_path, clock)
+    yield database
+    database.close()

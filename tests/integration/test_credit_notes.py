@@ -1,16 +1,13 @@
 """Credit notes on a real counter file: made from a receipt, applied to bills, or refused."""
 
 import json
-import shutil
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
 
 from app.db import audit
-from app.db.database import Database, open_database
+from app.db.database import Database
 from app.db.tables import AuditEvent, OutboxRecord
 from app.domain.errors import NotFound, PermissionDenied, UserFacingError
 from app.services.consumers import consumer_account
@@ -22,39 +19,11 @@ from app.services.credit_notes import (
 )
 from app.services.credit_notes_list import credit_note_details
 from app.services.record_payment import PaymentRequest, RecordedPayment, record_payment
-from app.services.sample_data import load_sample
 from app.services.settings import update_settings
-from app.services.setup import initialise
-from tests.conftest import FakeClock
 
 ACCOUNT = "WU-10001"
 MARCH_BILL = "INV-2025-001234"  # $145.50
 APRIL_BILL = "INV-2025-001567"  # $152.25
-
-
-@pytest.fixture(scope="module")
-def sample_counter(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The conftest `db` counter, built once: hashing the staff PINs is the slow part."""
-    template = tmp_path_factory.mktemp("template") / "counter.sqlite"
-    source = open_database(template.with_name("source.sqlite"), FakeClock())
-    initialise(source, terminal_code="T01", admin_secret="0000")
-    load_sample(source)
-    raw = source.writer.raw_connection()
-    try:
-        raw.driver_connection.execute("VACUUM INTO ?", (str(template),))
-    finally:
-        raw.close()
-    source.close()
-    return template
-
-
-@pytest.fixture
-def db(sample_counter: Path, db_path: Path, clock: FakeClock) -> Iterator[Database]:
-    """A fresh copy of the sample counter (John Doe WU-10001, jsmith, mbrown, rpatel)."""
-    shutil.copyfile(sample_counter, db_path)
-    database = open_database(db_path, clock)
-    yield database
-    database.close()
 
 
 def pay(db: Database, amount: str, item: str = MARCH_BILL, method: str = "Cash") -> RecordedPayment:

@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
@@ -23,8 +22,6 @@ from app.domain.money import decimal_text
 from app.services.consumers import find_consumer
 from app.services.credit_notes import apply_credit_note
 from app.services.record_payment import PaymentRequest, record_payment
-from app.services.sample_data import load_sample
-from app.services.setup import initialise
 from tests.conftest import FakeClock
 
 ACCOUNT = "WU-10001"
@@ -35,22 +32,6 @@ ITEMS = {
     "Installment": ("PP-2025-0034/1", "PP-2025-0034/2", "PP-2025-0034/3"),
 }
 METHODS = ("Cash", "cash", "Credit Card", "Cheque", "Mobile Wallet")
-
-
-@pytest.fixture(scope="module")
-def sample_counter(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample counter built once; every example starts from a copy of this file."""
-    template = tmp_path_factory.mktemp("template") / "counter.sqlite"
-    source = open_database(template.with_name("source.sqlite"), FakeClock())
-    initialise(source, terminal_code="T01", admin_secret="0000")
-    load_sample(source)
-    raw = source.writer.raw_connection()
-    try:
-        raw.driver_connection.execute("VACUUM INTO ?", (str(template),))
-    finally:
-        raw.close()
-    source.close()
-    return template
 
 
 @contextmanager
