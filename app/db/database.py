@@ -17,14 +17,15 @@ class Database:
         self.reader: Engine = make_engine(self.path, read_only=True)
         self._write_sessions = sessionmaker(self.writer, expire_on_commit=False)
         self._read_sessions = sessionmaker(self.reader, expire_on_commit=False)
+        self._cache: dict[str, object] = {}  # parsed settings, this terminal
 
     def unit_of_work(self) -> UnitOfWork:
         """For use cases that write: takes the write lock at its first statement."""
-        return UnitOfWork(self._write_sessions, self.clock)
+        return UnitOfWork(self._write_sessions, self.clock, self._cache)
 
     def read(self) -> UnitOfWork:
         """For queries: a snapshot that never blocks the writer."""
-        return UnitOfWork(self._read_sessions, self.clock)
+        return UnitOfWork(self._read_sessions, self.clock, self._cache)
 
     def close(self) -> None:
         self.writer.dispose()

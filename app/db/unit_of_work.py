@@ -3,10 +3,11 @@
 import json
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Self
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import audit, outbox, sequences
@@ -15,6 +16,18 @@ from app.domain.errors import UserFacingError
 from app.domain.settings import Settings
 
 Clock = Callable[[], datetime]
+
+
+_SETTINGS_FINGERPRINT = text(
+    "SELECT count(*), coalesce(sum(version), 0), max(updated_at) FROM settings"
+)
+
+
+@dataclass(frozen=True)
+class TerminalRef:
+    id: uuid.UUID
+    code: str
+    name: str
 
 
 def system_clock() -> datetime:
@@ -26,11 +39,17 @@ class UnitOfWork:
 
     session: Session
 
-    def __init__(self, session_factory: sessionmaker[Session], clock: Clock) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        clock: Clock,
+        cache: dict[str, Any] | None = None,
+    ) -> None:
         self._session_factory = session_factory
         self._clock = clock
+        self._cache = cache if cache is not None else {}  # shared by the Database's units
         self._settings: Settings | None = None
-        self._terminal: Terminal | None = None
+        self._terminal: TerminalRef | None = None
         self._now: datetime | None = None
         self._depth = 0
 
@@ -63,19 +82,30 @@ class UnitOfWork:
 
     # -- configuration -------------------------------------------------------------------
     def settings(self) -> Settings:
+        """Parsed and validated once per change: a cheap fingerprint says when to re-read."""
         if self._settings is None:
-            rows = self.session.execute(select(Setting.key, Setting.value_json)).all()
-            self._settings = Settings.from_mapping({k: json.loads(v) for k, v in rows})
+            fingerprint = tuple(self.session.execute(_SETTINGS_FINGERPRINT).one())
+            cached = self._cache.get("settings")
+            if cached is not None and cached[0] == fingerprint:
+                self._settings = cached[1]
+            else:
+                rows = self.session.execute(select(Setting.key, Setting.value_json)).all()
+                self._settings = Settings.from_mapping({k: json.loads(v) for k, v in rows})
+                self._cache["settings"] = (fingerprint, self._settings)
         return self._settings
 
-    def terminal(self) -> Terminal:
-        """This counter's terminal, set by `tilldesk init`."""
+    def terminal(self) -> TerminalRef:
+        """This counter's terminal, set by `tilldesk init` (never changes afterwards)."""
+        if self._terminal is None:
+            self._terminal = self._cache.get("terminal")
         if self._terminal is None:
             terminal_id = self.session.get(LocalState, "terminal_id")
             if terminal_id is None:
                 raise UserFacingError("This database is not set up yet: run 'tilldesk init'.")
-            self._terminal = self.session.get(Terminal, uuid.UUID(terminal_id.value))
-        assert self._terminal is not None
+            row = self.session.get(Terminal, uuid.UUID(terminal_id.value))
+            assert row is not None
+            self._terminal = TerminalRef(row.id, row.code, row.name)
+            self._cache["terminal"] = self._terminal
         return self._terminal
 
     # -- the cross-cutting writes every use case makes -----------------------------------
