@@ -59,7 +59,7 @@ def run_create(args: Namespace) -> int:
                 "currency": note.currency,
                 "reason": note.reason,
                 "expires_on": note.expires_on,
-                "status": "Active",
+                "status": note.status,
             }
         )
         return 0
