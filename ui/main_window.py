@@ -283,11 +283,9 @@ class MainWindow(QMainWindow):
             self.finder.selectAll()
 
     def show_consumer(self, account_number: str) -> None:
-        screen = self.screens.get("consumer_profile")
-        if self.context.actor is None or screen is None:
-            return
-        self.stack.setCurrentWidget(screen)
-        screen.show_consumer(account_number)  # type: ignore[attr-defined]
+        screen = self._open("consumer_profile")
+        if screen is not None:
+            screen.show_consumer(account_number)  # type: ignore[attr-defined]
 
     def refresh_status(self) -> None:
         counter = self.context.counter

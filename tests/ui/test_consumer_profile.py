@@ -17,10 +17,10 @@ LEFT = Qt.MouseButton.LeftButton
 
 
 def settle() -> None:
-    """Let every service call finish and its result land before a screen is freed.
+    """Let every service call finish and its answer land before the screen is freed.
 
-    A parentless screen freed while the op it started is still being cleaned up crashes
-    PySide 6.11; in the app every screen has a parent.
+    A test's screen has no parent, so Python frees it; freeing it while answers are still
+    queued for its ops crashes PySide 6.11 (in the app every screen has a parent).
     """
     wait_for_all()
     QApplication.processEvents()
@@ -157,11 +157,17 @@ def test_record_payment_and_back(qtbot, profile) -> None:
         qtbot.keyClick(profile.record_button, Qt.Key.Key_Escape)
 
 
-def test_an_unknown_account_says_so(qtbot, context) -> None:
+@pytest.fixture
+def hidden_profile(qtbot, context: ClientContext):
     screen = ConsumerProfileScreen(context)
     qtbot.addWidget(screen)
+    yield screen
+    settle()
+
+
+def test_an_unknown_account_says_so(qtbot, hidden_profile) -> None:
+    screen = hidden_profile
     screen.show_consumer("WU-99999")
     qtbot.waitUntil(lambda: screen.message.text() != "")
     assert "No consumer with account number 'WU-99999'." in screen.message.text()
     assert not screen.record_button.isEnabled()
-    settle()

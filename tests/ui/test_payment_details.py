@@ -94,10 +94,10 @@ def supervisor(context: ClientContext) -> ClientContext:
 
 @pytest.fixture
 def keep(qtbot):
-    """Holds screens until the test's service calls are over and their results handled.
+    """Holds screens until the test's service calls are over and their answers landed.
 
-    A parentless screen freed when the test function returns, while the op it started is
-    still being cleaned up, crashes PySide 6.11; in the app every screen has a parent.
+    A test's screen has no parent, so Python frees it; freeing it while answers are still
+    queued for its ops crashes PySide 6.11 (in the app every screen has a parent).
     """
     kept: list[QWidget] = []
 

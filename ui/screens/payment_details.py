@@ -335,6 +335,9 @@ class PaymentDetailsScreen(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setWidget(self.body)
+        # The cards sit on the screen's own background, not the viewport's grey.
+        self.body.setAutoFillBackground(False)
+        self.scroll.viewport().setAutoFillBackground(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 14, 20, 14)
         layout.addLayout(header)
