@@ -48,6 +48,12 @@ def wait_for_all(timeout_ms: int = 10_000) -> None:
         p.waitForDone(timeout_ms)
 
 
+def shut_down(timeout_ms: int = 10_000) -> None:
+    """Finish queued work and drop the pools, so no pool thread outlives the interpreter."""
+    wait_for_all(timeout_ms)
+    _pools.clear()
+
+
 class _Dispatcher(QObject):
     """The one object workers emit on; it lives in the GUI thread for the whole run.
 

@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
+import gc
 from collections.abc import Iterator
 
 import pytest
@@ -13,8 +14,8 @@ from app.db.database import Database
 from app.services.actors import sign_in
 from app.services.runtime import counter_for
 from app.services.settings import current_settings
+from ui import ops
 from ui.context import ClientContext
-from ui.ops import wait_for_all
 
 
 @pytest.fixture
@@ -28,7 +29,7 @@ def context(db: Database) -> Iterator[ClientContext]:
         actor=actor,
         terminal_code="T01",
     )
-    wait_for_all()  # no service call may outlive the database it runs on
+    ops.wait_for_all()  # no service call may outlive the database it runs on
 
 
 @pytest.fixture(autouse=True)
@@ -36,15 +37,21 @@ def _nothing_outlives_its_test(qapp) -> Iterator[None]:
     """Runs after qtbot closed the test's widgets: no service call keeps running, and the
     widgets are really deleted now, not all at once while the interpreter shuts down."""
     yield
-    wait_for_all()
+    ops.wait_for_all()
     qapp.processEvents()
     qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _pools_idle_at_exit(qapp) -> Iterator[None]:
-    """A pool thread still running Python while the interpreter shuts down crashes it."""
+def _pools_gone_before_exit(qapp) -> Iterator[None]:
+    """Join the op helper's pool threads while the interpreter is whole.
+
+    Left to interpreter shutdown, the pools are destroyed in no particular order with the
+    Qt objects around them and the process segfaults at exit about every other run.
+    """
     yield
-    wait_for_all()
+    ops.wait_for_all()
     qapp.processEvents()  # deliver the last results here, on the GUI thread
     qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    ops.shut_down()
+    gc.collect()

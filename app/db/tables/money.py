@@ -56,6 +56,8 @@ class Payment(Base):
         Index(None, "method", "payment_date", "recorded_at"),
         Index(None, "status", "payment_date", "recorded_at"),
         Index(None, "payment_type", "payment_date", "recorded_at"),
+        Index(None, "channel", "payment_date", "recorded_at"),
+        Index(None, "recorded_by", "payment_date", "recorded_at"),
         Index(None, "consumer_id", "payment_date"),
         # Covers the KPI and dashboard aggregates: no table look-ups over a month of rows.
         Index(
