@@ -1,0 +1,128 @@
+"""The wire format between a counter and the central server (version 1).
+
+Both sides import these models, so a field is named and validated in one place. JSON over HTTPS;
+every endpoint except /v1/health, /v1/terminals/register and the gateway webhooks needs
+`Authorization: Bearer <terminal token>`. Paths:
+
+* GET  /v1/health                 -> Health
+* POST /v1/terminals/register     (HTTP Basic: a server admin) RegisterRequest -> Registration
+* POST /v1/push                   PushRequest -> PushResponse
+* GET  /v1/pull?cursor=N&limit=M  -> PullResponse (changes with seq > cursor, oldest first)
+* POST /v1/webhooks/stripe, /v1/webhooks/nmi (signature-checked, see sync.gateways)
+
+Push is idempotent by record id: sending a batch twice changes nothing the second time. Pull is
+resumable by cursor: a counter stores `next_cursor` in the same transaction as the changes it
+applied. The server's `epoch` changes when it is restored from a backup; a counter that sees a
+new epoch pulls from cursor 0 again and re-sends what the server no longer has.
+"""
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PROTOCOL_VERSION = 1
+MAX_PUSH_BATCH = 500
+MAX_PULL_PAGE = 10_000
+
+# What a counter pushes (its outbox `entity` values) and what the server sends back by pull.
+PUSHED_ENTITIES = (
+    "payment",
+    "payment_void",
+    "payment_verification",
+    "credit_note",
+    "credit_note_application",
+    "credit_note_decision",
+    "shift",
+    "settings_change",
+    "audit",
+)
+PULLED_ENTITIES = (
+    "consumer",
+    "bill",
+    "service_charge",
+    "payment_plan",
+    "installment",
+    "setting",
+    "user",
+    "payment",  # online (gateway) payments and other counters' payments
+    "credit_note",
+    "flag",  # a record the server flagged for a supervisor (e.g. a bill paid twice)
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Health(_Model):
+    status: Literal["ok"] = "ok"
+    protocol: int = PROTOCOL_VERSION
+    epoch: str
+    server_time: datetime
+
+
+class RegisterRequest(_Model):
+    code: str = Field(pattern=r"^[A-Z0-9]{2,8}$", description="Terminal code, e.g. T01")
+    terminal_id: uuid.UUID = Field(description="The counter's own terminal id")
+    name: str = Field(default="", max_length=120)
+
+
+class Registration(_Model):
+    terminal_id: uuid.UUID
+    code: str
+    token: str = Field(description="Shown once; the counter keeps it in the OS keyring")
+    epoch: str
+    server_time: datetime
+
+
+class PushRecord(_Model):
+    id: uuid.UUID = Field(description="The outbox record id: the idempotency key")
+    entity: str
+    entity_id: uuid.UUID
+    payload: dict[str, Any]
+    created_at: datetime = Field(description="Counter clock when the record was written")
+
+
+class PushRequest(_Model):
+    epoch: str | None = Field(description="The server epoch the counter last saw")
+    client_time: datetime
+    records: list[PushRecord] = Field(max_length=MAX_PUSH_BATCH)
+
+
+class Outcome(StrEnum):
+    STORED = "stored"
+    DUPLICATE_SAME = "duplicate_same"  # already stored, identical: nothing to do
+    DUPLICATE_DIFFERENT = "duplicate_different"  # same id, other content: flagged on the server
+    REJECTED = "rejected"  # parked on the counter with the reason; never blocks the rest
+
+
+class PushResult(_Model):
+    id: uuid.UUID
+    outcome: Outcome
+    reason: str | None = None
+    flags: list[str] = Field(default_factory=list, description="e.g. 'overpayment'")
+
+
+class PushResponse(_Model):
+    epoch: str
+    server_time: datetime
+    results: list[PushResult]
+
+
+class Change(_Model):
+    seq: int = Field(description="Server change sequence; strictly increasing")
+    entity: str
+    key: str = Field(description="The record's id (or a setting's key)")
+    op: Literal["upsert", "delete"]
+    data: dict[str, Any] | None = Field(default=None, description="None for a delete")
+
+
+class PullResponse(_Model):
+    epoch: str
+    server_time: datetime
+    changes: list[Change]
+    next_cursor: int
+    has_more: bool
