@@ -1,0 +1,1 @@
+"""Gateway adapters: one class per gateway behind the GatewayAdapter protocol."""
