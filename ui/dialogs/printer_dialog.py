@@ -1,0 +1,231 @@
+"""Add or change one of this counter's printers: connection, paper, code page, and which
+documents it prints by itself. Each field is checked as the admin leaves the dialog."""
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.errors import UserFacingError
+from app.domain.printing import (
+    CODE_PAGES,
+    PAPER_WIDTHS,
+    DocumentKind,
+    PrinterConfig,
+    PrinterKind,
+    check_address,
+    check_code_page,
+    check_name,
+)
+from app.services.printers import add_printer, update_printer
+from ui.context import ClientContext
+from ui.ops import ServiceOp
+from ui.screens.settings_fields import FieldRow, label, line_edit
+
+KIND_TEXT = {
+    PrinterKind.NETWORK: ("Network (Ethernet, Wi-Fi)", "192.168.1.50:9100"),
+    PrinterKind.USB: ("USB", "04b8:0202 (vendor:product)"),
+    PrinterKind.SERIAL: ("Serial", "/dev/ttyUSB0 or COM3"),
+    PrinterKind.FILE: ("Device or file", "/dev/usb/lp0"),
+}
+AUTOMATIC = (
+    (DocumentKind.RECEIPT, "Receipts, when a payment is recorded"),
+    (DocumentKind.CREDIT_NOTE, "Credit notes, when one becomes active"),
+    (DocumentKind.SHIFT_REPORT, "Shift reports, when a shift is closed"),
+)
+
+
+class PrinterDialog(QDialog):
+    printer_saved = Signal(object)  # PrinterConfig
+
+    def __init__(
+        self,
+        context: ClientContext,
+        printer: PrinterConfig | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("printerDialog")
+        title = f"Printer — {printer.name}" if printer else "Add printer"
+        self.setWindowTitle(title)
+        self.setMinimumWidth(560)
+        self._context = context
+        self._printer = printer
+        self._busy = False
+        self.rows: dict[str, FieldRow] = {}
+        self.form = QFormLayout()
+        self.form.setVerticalSpacing(8)
+        self._fields()
+        self.form_error = label("printerFormError", "", "error")
+        self.form_error.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setObjectName("printerSaveButton")
+        self.buttons.accepted.connect(self.on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label("printerDialogHeading", title, "subheading"))
+        layout.addLayout(self.form)
+        layout.addWidget(self.form_error)
+        layout.addWidget(self.buttons)
+        self._load(printer)
+        (self.address if printer else self.name).setFocus()
+
+    def _fields(self) -> None:
+        self.name = line_edit("printerName", "Printer name", width=260)
+        self.name.setMaxLength(40)
+        self._row("&Name", "name", self.name)
+        self.kind = QComboBox()
+        self.kind.setObjectName("printerKind")
+        self.kind.setAccessibleName("Connection")
+        self.kind.setFixedWidth(260)
+        for kind, (text, _example) in KIND_TEXT.items():
+            self.kind.addItem(text, kind.value)
+        self.kind.currentIndexChanged.connect(self.on_kind_current_index_changed)
+        self._row("&Connection", "kind", self.kind)
+        self.address = line_edit("printerAddress", "Address", width=300)
+        self._row("&Address", "address", self.address)
+        self.paper_width = QComboBox()
+        self.paper_width.setObjectName("printerWidth")
+        self.paper_width.setAccessibleName("Paper width")
+        self.paper_width.setFixedWidth(120)
+        for mm in PAPER_WIDTHS:
+            self.paper_width.addItem(f"{mm} mm", mm)
+        self._row("&Paper", "width_mm", self.paper_width)
+        self.code_page = QComboBox()
+        self.code_page.setObjectName("printerCodePage")
+        self.code_page.setAccessibleName("Code page")
+        self.code_page.setFixedWidth(140)
+        self.code_page.addItems(CODE_PAGES)
+        self._row(
+            "Code pa&ge",
+            "code_page",
+            self.code_page,
+            label("codePageNote", "the printer's character table; CP437 on most", "muted"),
+        )
+        automatic = QWidget()
+        column = QVBoxLayout(automatic)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.automatic: dict[DocumentKind, QCheckBox] = {}
+        for kind, text in AUTOMATIC:
+            box = QCheckBox(text)
+            box.setObjectName(f"autoPrint_{kind.value}")
+            column.addWidget(box)
+            self.automatic[kind] = box
+        self._row("Prints by &itself", "auto_print", automatic)
+        options = QWidget()
+        row = QHBoxLayout(options)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.opens_drawer = QCheckBox("Opens the cash drawer")
+        self.opens_drawer.setObjectName("printerOpensDrawer")
+        self.enabled = QCheckBox("In use")
+        self.enabled.setObjectName("printerEnabled")
+        row.addWidget(self.opens_drawer)
+        row.addWidget(self.enabled)
+        row.addStretch(1)
+        self._row("", "options", options)
+
+    def _row(self, caption: str, key: str, editor: QWidget, note: QWidget | None = None) -> None:
+        row = FieldRow(key, editor, note)
+        self.rows[key] = row
+        self.form.addRow(caption, row)
+        caption_label = self.form.labelForField(row)
+        if isinstance(caption_label, QLabel):
+            caption_label.setBuddy(editor)
+
+    def _load(self, printer: PrinterConfig | None) -> None:
+        if printer is None:
+            self.paper_width.setCurrentIndex(self.paper_width.findData(80))
+            self.opens_drawer.setChecked(True)
+            self.enabled.setChecked(True)
+            self.automatic[DocumentKind.RECEIPT].setChecked(True)
+            self.on_kind_current_index_changed()
+            return
+        self.name.setText(printer.name)
+        self.name.setReadOnly(True)  # print jobs refer to a printer by its name
+        self.name.setToolTip("A printer keeps its name: its print jobs refer to it.")
+        self.kind.setCurrentIndex(self.kind.findData(printer.kind.value))
+        self.address.setText(printer.address)
+        self.paper_width.setCurrentIndex(self.paper_width.findData(printer.width_mm))
+        self.code_page.setCurrentText(printer.code_page)
+        for kind, box in self.automatic.items():
+            box.setChecked(kind in printer.auto_print)
+        self.opens_drawer.setChecked(printer.opens_drawer)
+        self.enabled.setChecked(printer.enabled)
+
+    def on_kind_current_index_changed(self, *_args: object) -> None:
+        self.address.setPlaceholderText(KIND_TEXT[self._kind()][1])
+
+    def _kind(self) -> PrinterKind:
+        return PrinterKind(self.kind.currentData())
+
+    # -- saving ------------------------------------------------------------------------------
+    def problems(self) -> dict[str, str]:
+        checks: dict[str, Callable[[], object]] = {
+            "name": lambda: check_name(self.name.text()),
+            "address": lambda: check_address(self._kind(), self.address.text()),
+            "code_page": lambda: check_code_page(self.code_page.currentText()),
+        }
+        problems = {}
+        for key, check in checks.items():
+            try:
+                check()
+            except UserFacingError as error:
+                problems[key] = error.message
+        return problems
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        for key, row in self.rows.items():
+            row.show_error(problems.get(key))
+        self.form_error.setText(problems.get("", ""))
+
+    def on_buttons_accepted(self) -> None:
+        if self._busy:
+            return
+        problems = self.problems()
+        self.show_problems(problems)
+        if problems:
+            return
+        self._busy = True
+        self.save_button.setEnabled(False)
+        ServiceOp(self, self._call()).success(self._saved).failure(self._refused).run()
+
+    def _call(self) -> Callable[[], PrinterConfig]:
+        counter, by = self._context.counter, self._context.username
+        fields = {
+            "kind": self._kind().value,
+            "address": self.address.text(),
+            "width_mm": self.paper_width.currentData(),
+            "code_page": self.code_page.currentText(),
+            "auto_print": tuple(k.value for k, box in self.automatic.items() if box.isChecked()),
+            "opens_drawer": self.opens_drawer.isChecked(),
+            "enabled": self.enabled.isChecked(),
+        }
+        if self._printer is None:
+            name = self.name.text()
+            return lambda: add_printer(counter.write(), name=name, username=by, **fields)
+        name = self._printer.name
+        return lambda: update_printer(counter.write(), name, username=by, **fields)
+
+    def _saved(self, printer: PrinterConfig) -> None:
+        self._busy = False
+        self.printer_saved.emit(printer)
+        self.accept()
+
+    def _refused(self, error: UserFacingError) -> None:
+        self._busy = False
+        self.save_button.setEnabled(True)
+        key = "name" if "named" in error.message else ""
+        self.show_problems({key: error.message})

@@ -1,0 +1,132 @@
+"""Settings > Numbering: each series' format, with the next number it would issue shown as
+the admin types and the reason beside the field when a format cannot be used."""
+
+from typing import Any
+
+from PySide6.QtCore import QTimer
+
+from app.domain.errors import UserFacingError
+from app.domain.numbering import SERIES, NumberFormat
+from app.domain.settings import Settings
+from app.services.numbering_preview import next_number_preview
+from ui.context import ClientContext
+from ui.ops import ServiceOp, hub
+from ui.screens.settings_fields import SettingsSection, label, line_edit
+
+SERIES_LABELS = {
+    "payment": "&Payment number",
+    "transaction": "&Transaction number",
+    "receipt": "&Receipt number",
+    "credit_note": "&Credit note number",
+}
+PREVIEW_DELAY_MS = 200  # typing pauses this long before the counter is asked
+
+
+def row_key(series: str) -> str:
+    return f"number_formats.{series}"
+
+
+class NumberingSection(SettingsSection):
+    title = "Numbering"
+    name = "settingsNumbering"
+
+    def __init__(self, context: ClientContext) -> None:
+        super().__init__()
+        self._context = context
+        self.formats = {}
+        self.previews = {}
+        self._timers: dict[str, QTimer] = {}
+        for series in SERIES:
+            caption = SERIES_LABELS[series]
+            edit = line_edit(f"format_{series}", caption.replace("&", "") + " format", width=320)
+            preview = label(f"preview_{series}", "", "muted")
+            preview.setAccessibleName(caption.replace("&", "") + ", next")
+            self.formats[series] = edit
+            self.previews[series] = preview
+            self.add_row(caption, row_key(series), edit, preview)
+            timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
+            timer.timeout.connect(lambda s=series: self._ask_preview(s))
+            self._timers[series] = timer
+            edit.textChanged.connect(lambda _text, s=series: self.on_format_text_changed(s))
+            edit.textEdited.connect(lambda _text: self.edited.emit())
+        help_text = label(
+            "tokensHelp",
+            "Tokens: {YYYY} or {YY} year (the sequence restarts each year), {TERM} this "
+            "terminal's code (required), {SEQ:n} the sequence padded to n digits.",
+            "muted",
+        )
+        help_text.setWordWrap(True)
+        self.form.addRow("", help_text)
+        hub.changed.connect(self.on_hub_changed)
+
+    def on_hub_changed(self, areas: frozenset) -> None:
+        """A payment or credit note took a number: the previews move on with it."""
+        if self.isVisible() and areas & {"payments", "credit_notes"}:
+            for series in self.formats:
+                self.on_format_text_changed(series)
+
+    def set_context(self, context: ClientContext) -> None:
+        self._context = context
+
+    # -- the section's contract ------------------------------------------------------------
+    def load(self, settings: Settings) -> None:
+        super().load(settings)
+        for series, edit in self.formats.items():
+            edit.setText(settings.number_formats[series])
+
+    def values(self) -> dict[str, Any]:
+        formats = {}
+        for series, edit in self.formats.items():
+            pattern = edit.text().strip()
+            problem = _problem(pattern)
+            if problem:
+                self.field_errors[row_key(series)] = problem
+            formats[series] = pattern
+        return {} if self.field_errors else {"number_formats": formats}
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        """A problem with 'number_formats' belongs to the first format that is wrong."""
+        shown = dict(problems)
+        general = shown.pop("number_formats", None)
+        if general:
+            for series, edit in self.formats.items():
+                if _problem(edit.text().strip()):
+                    shown.setdefault(row_key(series), general)
+                    break
+            else:
+                shown.setdefault(row_key(SERIES[0]), general)
+        super().show_problems(shown)
+
+    # -- the live preview -----------------------------------------------------------------------
+    def on_format_text_changed(self, series: str) -> None:
+        pattern = self.formats[series].text().strip()
+        problem = _problem(pattern)
+        self.rows[row_key(series)].show_error(problem)
+        if problem:
+            self._timers[series].stop()
+            self.previews[series].setText("")
+            return
+        self._timers[series].start()
+
+    def _ask_preview(self, series: str) -> None:
+        pattern = self.formats[series].text().strip()
+        counter = self._context.counter
+        ServiceOp(
+            self, lambda: next_number_preview(counter.read(), series, pattern), read=True
+        ).success(lambda number: self._show_preview(series, pattern, number)).failure(
+            lambda error: self.rows[row_key(series)].show_error(error.message)
+        ).run()
+
+    def _show_preview(self, series: str, pattern: str, number: str) -> None:
+        if self.formats[series].text().strip() == pattern:  # not typed over meanwhile
+            self.previews[series].setText(f"Next: {number}")
+
+
+def _problem(pattern: str) -> str | None:
+    if not pattern:
+        return "Enter a format, such as R-{TERM}-{SEQ:4}."
+    try:
+        NumberFormat(pattern)
+    except UserFacingError as error:
+        return error.message
+    return None
