@@ -1,0 +1,132 @@
+"""`tilldesk sync`: push and pull with the central server (a foreground loop, or --once), and
+`tilldesk sync status` for people and scripts."""
+
+import logging
+import signal
+import sys
+from argparse import Namespace, _SubParsersAction
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from app.db.database import Database
+from app.services.sync_status import status_line, sync_status
+from cli.context import open_db
+from cli.output import emit_json, emit_pairs
+
+if TYPE_CHECKING:
+    from sync.client.runner import SyncResult
+
+EXIT_UNREACHABLE = 4  # the server could not be reached: nothing lost, try again later
+
+log = logging.getLogger("tilldesk.sync")
+
+
+def register(sub: _SubParsersAction, common: list) -> None:
+    sync = sub.add_parser("sync", parents=common, help="sync with the central server")
+    sync.add_argument("--once", action="store_true", help="one push and pull, then exit")
+    sync.add_argument("--interval", type=float, default=15.0, help="seconds between syncs")
+    sync.set_defaults(run=run_sync)
+    actions = sync.add_subparsers(dest="sync_command", metavar="ACTION")
+    status = actions.add_parser("status", parents=common, help="online, pending, last sync")
+    status.set_defaults(run=run_status)
+
+
+def run_sync(args: Namespace) -> int:
+    from sync.client.runner import SyncRunner  # requests/keyring only when syncing
+
+    db = open_db(args)
+    try:
+        if args.once:
+            return _once(db, args.json)
+        runner = SyncRunner(db, interval_s=max(args.interval, 1.0), on_result=_report)
+
+        def stop(_signum: int, _frame: FrameType | None) -> None:
+            runner.stop()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        runner.run()
+        return 0
+    finally:
+        db.close()
+
+
+def _once(db: Database, as_json: bool) -> int:
+    from sync.client.errors import ServerUnavailable
+    from sync.client.runner import sync_once
+
+    try:
+        result = sync_once(db)
+    except ServerUnavailable as error:
+        print(f"tilldesk: {error} Nothing was lost; try again later.", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    if as_json:
+        emit_json(result)
+    else:
+        _report(result)
+    return 0
+
+
+def _report(result: "SyncResult | Exception") -> None:
+    if isinstance(result, Exception):
+        print(f"sync: {result}", flush=True)
+        return
+    push, pull = result.push, result.pull
+    if not (push.sent or push.parked or push.flagged or pull.changes):
+        return  # the foreground loop stays quiet while there is nothing to say
+    print(
+        f"sync: sent {push.sent}, parked {push.parked}, flagged {push.flagged}; "
+        f"pulled {pull.changes} changes, cursor {pull.cursor}",
+        flush=True,
+    )
+
+
+def run_status(args: Namespace) -> int:
+    db = open_db(args)
+    try:
+        status = sync_status(db.read())
+        with db.read() as uow:
+            zone = uow.settings().zone
+    finally:
+        db.close()
+    if args.json:
+        emit_json(
+            {
+                "registered": status.registered,
+                "server_url": status.server_url,
+                "terminal": status.terminal_code,
+                "online": status.online,
+                "offline_since": status.offline_since,
+                "pending": status.pending_count,
+                "oldest_pending_at": status.oldest_pending_at,
+                "oldest_pending_age_seconds": status.oldest_pending_age_seconds,
+                "last_sync_at": status.last_sync_at,
+                "last_error": status.last_error,
+                "parked": status.parked_count,
+                "flagged": status.flagged_count,
+                "server_flags": status.server_flag_count,
+                "clock_skew_seconds": status.clock_skew_seconds,
+                "clock_warning": status.clock_warning,
+                "clock_blocked": status.clock_blocked,
+            }
+        )
+        return 0
+    print(status_line(status, zone))
+    emit_pairs(
+        [
+            ("Server", status.server_url or "not registered"),
+            ("Terminal", status.terminal_code),
+            ("Pending", str(status.pending_count)),
+            ("Parked", str(status.parked_count)),
+            ("Flagged", str(status.flagged_count)),
+            ("Server flags", str(status.server_flag_count)),
+            (
+                "Clock skew",
+                None
+                if status.clock_skew_seconds is None
+                else f"{status.clock_skew_seconds:+.1f} s (server minus this counter)",
+            ),
+            ("Last error", status.last_error),
+        ]
+    )
+    return 0

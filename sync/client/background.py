@@ -1,0 +1,45 @@
+"""Sync in the background of the desktop client: its own connection to the same file, a
+thread that pushes and pulls on an interval, stopped when the window closes. The window only
+reads the status the runner leaves in sync_state (app.services.sync_status)."""
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from app.db.database import Database, open_database
+from app.db.tables import SyncState
+from sync.client.runner import DEFAULT_INTERVAL_S, SyncRunner
+
+log = logging.getLogger(__name__)
+
+CLIENT_PAGE = 1000
+
+
+def _registered(db: Database) -> bool:
+    with db.read() as uow:
+        state = uow.session.get(SyncState, 1)
+        return state is not None and bool(state.server_url)
+
+
+@contextmanager
+def background_sync(db_path: Path, interval_s: float = DEFAULT_INTERVAL_S) -> Iterator[None]:
+    """Run the body with a SyncRunner thread beside it (only if this counter is registered).
+
+    A separate Database (engine) keeps the runner's transactions from ever queueing behind the
+    window's single writer connection; SQLite's own locking orders the two."""
+    db = open_database(db_path)
+    # Small pages: each is one write transaction, and a cashier's payment waits behind it.
+    runner = (
+        SyncRunner(db, interval_s=interval_s, page_size=CLIENT_PAGE) if _registered(db) else None
+    )
+    thread = runner.start_thread() if runner else None
+    try:
+        yield
+    finally:
+        if runner is not None and thread is not None:
+            runner.stop()
+            thread.join(timeout=30)
+            if thread.is_alive():
+                log.warning("sync was still busy when the client closed; it resumes next start")
+        db.close()

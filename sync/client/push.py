@@ -1,0 +1,52 @@
+"""Push: the outbox in batches, oldest first; each batch's outcomes stored in one transaction."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.db.database import Database
+from sync.client import state
+from sync.client.errors import ServerUnavailable
+from sync.client.http import ServerClient
+from sync.protocol import MAX_PUSH_BATCH, Outcome, PushRequest
+
+
+@dataclass(frozen=True)
+class PushSummary:
+    sent: int = 0
+    parked: int = 0
+    flagged: int = 0
+    server_time: datetime | None = None
+    epoch_changed: bool = False
+
+
+def push_all(
+    db: Database, client: ServerClient, *, batch_size: int = MAX_PUSH_BATCH
+) -> PushSummary:
+    """Until nothing is pending. A network failure leaves the batch pending (attempts + 1)."""
+    sent = parked = flagged = 0
+    server_time = None
+    epoch_changed = False
+    while True:
+        records = state.pending_batch(db, min(batch_size, MAX_PUSH_BATCH))
+        if not records:
+            break
+        epoch = state.connection(db).epoch
+        request = PushRequest(epoch=epoch, client_time=db.clock(), records=records)
+        try:
+            response = client.push(request)
+        except ServerUnavailable as error:
+            state.count_attempt(db, [r.id for r in records], str(error))
+            raise
+        if response.epoch != epoch and state.adopt_epoch(db, response.epoch):
+            epoch_changed = True  # everything sent before is pending again: loop sends it
+        state.apply_push_results(db, response.results, response.server_time)
+        server_time = response.server_time
+        outcomes = [r.outcome for r in response.results]
+        sent += sum(o in (Outcome.STORED, Outcome.DUPLICATE_SAME) for o in outcomes)
+        parked += outcomes.count(Outcome.REJECTED)
+        flagged += outcomes.count(Outcome.DUPLICATE_DIFFERENT)
+        answered = {r.id for r in response.results}
+        if not answered & {r.id for r in records}:
+            # The server answered about none of them: stop rather than spin on the same batch.
+            raise ServerUnavailable("The server's answer named none of the records sent.")
+    return PushSummary(sent, parked, flagged, server_time, epoch_changed)

@@ -1,0 +1,145 @@
+"""One sync = push then pull; the SyncRunner repeats it on an interval until told to stop,
+backing off (full jitter) while the server is out of reach. Used by `tilldesk sync` in the
+foreground and by the desktop client on a background thread."""
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.db.database import Database
+from sync.client import state
+from sync.client.backoff import Backoff
+from sync.client.errors import NotRegistered, ServerRefused, ServerUnavailable
+from sync.client.http import ServerClient
+from sync.client.pull import PullSummary, pull_all
+from sync.client.push import PushSummary, push_all
+from sync.client.tokens import TokenStore
+from sync.protocol import MAX_PULL_PAGE
+
+log = logging.getLogger(__name__)
+
+DEFAULT_INTERVAL_S = 15.0
+
+ClientFactory = Callable[[state.Connection, str], ServerClient]
+
+
+def default_client(connection: state.Connection, token: str) -> ServerClient:
+    return ServerClient(connection.server_url, token=token, ca_file=connection.ca_file)
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    push: PushSummary
+    pull: PullSummary
+
+
+def sync_once(
+    db: Database,
+    *,
+    tokens: TokenStore | None = None,
+    client_factory: ClientFactory = default_client,
+    page_size: int = MAX_PULL_PAGE,
+) -> SyncResult:
+    """Push everything pending, then pull everything new. Raises ServerUnavailable (try later),
+    ServerRefused or NotRegistered (a person must act); the failure is recorded either way."""
+    try:
+        connection = state.connection(db)
+        token = (tokens or TokenStore()).load(connection.server_url, connection.terminal_code)
+        if not token:
+            raise NotRegistered(
+                "This terminal's token is not in the keyring: register the terminal again."
+            )
+        client = client_factory(connection, token)
+        try:
+            started = db.clock()
+            pushed = push_all(db, client)
+            pulled = pull_all(db, client, page_size=page_size)
+            if pulled.epoch_changed:
+                # A restored server: what it lost was marked pending again; send it now.
+                pushed = push_all(db, client)
+            server_time = pulled.server_time or pushed.server_time
+            if server_time is not None:
+                state.record_success(db, server_time, started)
+        finally:
+            client.close()
+    except (ServerUnavailable, ServerRefused) as error:
+        state.record_failure(db, str(error))
+        raise
+    except NotRegistered:
+        raise
+    return SyncResult(pushed, pulled)
+
+
+class SyncRunner:
+    """`run()` loops until `stop()`; safe to run on a thread (it owns nothing of the caller's)."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        interval_s: float = DEFAULT_INTERVAL_S,
+        backoff: Backoff | None = None,
+        tokens: TokenStore | None = None,
+        client_factory: ClientFactory = default_client,
+        on_result: Callable[[SyncResult | Exception], None] | None = None,
+        page_size: int = MAX_PULL_PAGE,
+    ) -> None:
+        self.db = db
+        self.interval_s = interval_s
+        self.backoff = backoff or Backoff()
+        self.tokens = tokens
+        self.client_factory = client_factory
+        self.on_result = on_result
+        self.page_size = page_size
+        self.stopped = threading.Event()
+        self.wake = threading.Event()
+        self.failures = 0
+        self.last_run: datetime | None = None
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.wake.set()
+
+    def nudge(self) -> None:
+        """Sync now (e.g. right after a payment) instead of at the next interval."""
+        self.wake.set()
+
+    def run_once(self) -> SyncResult | Exception:
+        try:
+            result: SyncResult | Exception = sync_once(
+                self.db,
+                tokens=self.tokens,
+                client_factory=self.client_factory,
+                page_size=self.page_size,
+            )
+            self.failures = 0
+        except (ServerUnavailable, ServerRefused, NotRegistered) as error:
+            self.failures += 1
+            log.info("sync failed (%s in a row): %s", self.failures, error)
+            result = error
+        self.last_run = self.db.clock()
+        if self.on_result is not None:
+            self.on_result(result)
+        return result
+
+    def next_delay(self) -> float:
+        if self.failures == 0:
+            return self.interval_s
+        return max(self.backoff.delay(self.failures), min(1.0, self.interval_s))
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                self.run_once()
+            except Exception:  # a bug must not kill the loop: log it and keep the data
+                self.failures += 1
+                log.exception("sync crashed; retrying later")
+            self.wake.wait(self.next_delay())
+            self.wake.clear()
+
+    def start_thread(self) -> threading.Thread:
+        thread = threading.Thread(target=self.run, name="tilldesk-sync", daemon=True)
+        thread.start()
+        return thread

@@ -1,0 +1,132 @@
+"""The sync entry in the status bar and the supervisors' Sync screen, driven by keyboard."""
+
+import json
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from app.db.database import Database
+from app.db.tables import OutboxRecord, SyncFlag, SyncState
+from app.services.record_payment import PaymentRequest, record_payment
+from app.services.runtime import counter_for
+from app.services.settings import current_settings
+from tests.ui.test_main_window import on
+from tests.ui.test_main_window import sign_in as type_credentials
+from ui.context import ClientContext
+from ui.main_window import MainWindow
+from ui.ops import wait_for_all
+
+
+def sign_in(qtbot, window: MainWindow, username: str, pin: str) -> None:
+    type_credentials(qtbot, window, username, pin)
+    qtbot.waitUntil(lambda: window.context.actor is not None)
+
+
+@pytest.fixture
+def synced_counter(db: Database, clock) -> Database:
+    """Registered, last synced 10 minutes ago; one payment waiting, one record parked by the
+    server, and the server's flag for a bill paid twice."""
+    receipt = record_payment(
+        db.unit_of_work(),
+        PaymentRequest(
+            account_number="WU-10001",
+            payment_type="Bill",
+            items=("INV-2025-001234",),
+            method="Cash",
+            amount="145.50",
+            username="jsmith",
+        ),
+    ).receipt_number
+    with db.unit_of_work() as uow:
+        now = uow.now()
+        uow.session.add(
+            SyncState(
+                id=1,
+                server_url="https://sync.example",
+                terminal_code="T01",
+                epoch="e1",
+                cursor=40,
+                failures=0,
+                last_sync_at=now - timedelta(minutes=10),
+                clock_skew_seconds=2.0,
+            )
+        )
+        uow.enqueue("credit_note", uow.terminal().id, {"number": "CN-T01-00009"})
+        uow.session.flush()
+        parked = uow.session.scalars(select(OutboxRecord).order_by(OutboxRecord.seq.desc())).first()
+        parked.state, parked.reason = "parked", "unknown consumer 0190-abc"
+        uow.session.add(
+            SyncFlag(
+                key="f1",
+                kind="overpayment",
+                entity="bill",
+                entity_id="b1",
+                reason="the bill was paid more than once (for example at two counters)",
+                data_json=json.dumps({"invoice_number": "INV-2025-001234"}),
+                flagged_at=now,
+            )
+        )
+        uow.commit()
+    clock.advance(minutes=4)
+    assert receipt
+    return db
+
+
+@pytest.fixture
+def window(qtbot, synced_counter: Database) -> MainWindow:
+    counter = counter_for(synced_counter)
+    context = ClientContext(
+        counter=counter, settings=current_settings(counter.read()), terminal_code="T01"
+    )
+    main = MainWindow(context, idle_lock_ms=60_000)
+    qtbot.addWidget(main)
+    main.resize(1280, 800)
+    main.show()
+    yield main
+    wait_for_all()
+
+
+def test_the_status_bar_says_online_pending_and_when_it_last_synced(qtbot, window):
+    sign_in(qtbot, window, "jsmith", "1234")
+    qtbot.waitUntil(lambda: window.status_sync.text().startswith("Online"))
+    text = window.status_sync.text()
+    # 10:00 EDT minus 10 minutes, seen 4 minutes later; the payment is 4 minutes old.
+    assert "1 pending" in text and "oldest 4 min" in text and "synced 09:50" in text
+    assert "2 to review" in text
+
+
+def test_a_supervisor_reviews_parked_and_flagged_records_and_retries(qtbot, window):
+    sign_in(qtbot, window, "mbrown", "2345")
+    qtbot.keyClick(window, Qt.Key.Key_F7)
+    qtbot.waitUntil(lambda: on(window, "sync"))
+    screen = window.screens["sync"]
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 2)
+    rows = [
+        [screen.table.item(r, c).text() for c in range(screen.table.columnCount())]
+        for r in range(2)
+    ]
+    assert rows[0][:4] == ["Parked", "credit note", "CN-T01-00009", "unknown consumer 0190-abc"]
+    assert rows[1][0] == "Overpayment" and rows[1][2] == "INV-2025-001234"
+    assert "paid more than once" in rows[1][3]
+    assert screen.retry_button.isEnabled()
+    window.grab().save("/tmp/client/sync_screen.png")
+
+    qtbot.keyClick(screen, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 1)
+    assert screen.table.item(0, 0).text() == "Overpayment"
+    assert not screen.retry_button.isEnabled()
+    qtbot.keyClick(screen, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: on(window, "landing"))
+
+
+def test_a_cashier_cannot_open_the_sync_screen(qtbot, window):
+    sign_in(qtbot, window, "jsmith", "1234")
+    qtbot.keyClick(window, Qt.Key.Key_F7)
+    qtbot.wait(100)
+    assert not on(window, "sync")

@@ -1,0 +1,170 @@
+"""The Sync screen (supervisors): where sync stands, and the records a person must look at -
+parked (the server refused them), flagged (the server holds other content under the same id)
+and the server's flags (e.g. a bill paid at two counters) - each with its reason."""
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.sync_retry import Retried, retry_parked
+from app.services.sync_status import SyncIssue, SyncStatus, status_line, sync_issues, sync_status
+from ui.context import ClientContext
+from ui.ops import ServiceOp, hub
+from ui.widgets.toast import show_toast
+
+HEADERS = ("Kind", "Record", "Reference", "Reason", "When", "Tries")
+KIND_TEXT = {"parked": "Parked", "flagged": "Flagged", "overpayment": "Overpayment"}
+
+
+@dataclass(frozen=True)
+class SyncView:
+    status: SyncStatus
+    issues: list[SyncIssue]
+
+
+def load_sync_view(context: ClientContext) -> SyncView:
+    counter = context.counter
+    return SyncView(sync_status(counter.read()), sync_issues(counter.read()))
+
+
+class SyncScreen(QWidget):
+    back_requested = Signal()
+
+    def __init__(self, context: ClientContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("syncScreen")
+        self._context = context
+        self._refresh_timer = QTimer(self, singleShot=True, interval=250)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self._build()
+        hub.changed.connect(self.on_hub_changed)
+
+    def _build(self) -> None:
+        heading = QLabel("Sync with the central server")
+        heading.setProperty("role", "heading")
+        self.summary = QLabel("")
+        self.summary.setObjectName("syncSummary")
+        self.summary.setAccessibleName("Sync status")
+        self.summary.setWordWrap(True)
+        self.detail = QLabel("")
+        self.detail.setObjectName("syncDetail")
+        self.detail.setProperty("role", "muted")
+        self.detail.setWordWrap(True)
+        self.table = QTableWidget(0, len(HEADERS))
+        self.table.setObjectName("syncIssuesTable")
+        self.table.setAccessibleName("Records to review")
+        self.table.setHorizontalHeaderLabels(HEADERS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(HEADERS.index("Reason"), QHeaderView.ResizeMode.Stretch)
+        self.empty = QLabel("Nothing to review: every record reached the server.")
+        self.empty.setObjectName("syncEmpty")
+        self.empty.setProperty("role", "subheading")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.error = QLabel("")
+        self.error.setObjectName("syncError")
+        self.error.setProperty("role", "error")
+        self.retry_button = self._button("syncRetryParked", "Retry parked", "primary")
+        self.retry_button.clicked.connect(self.on_retry_button_clicked)
+        self.refresh_button = self._button("syncRefresh", "Refresh")
+        self.refresh_button.clicked.connect(self.refresh)
+        self.back_button = self._button("syncBack", "Back")
+        self.back_button.clicked.connect(self.back_requested)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.refresh_button)
+        buttons.addWidget(self.retry_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.detail)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty, 1)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        QShortcut(QKeySequence("Escape"), self, activated=self.back_requested.emit)
+        QShortcut(QKeySequence("Ctrl+R"), self, activated=self.on_retry_button_clicked)
+        QShortcut(QKeySequence("F5"), self.table, activated=self.refresh)
+
+    @staticmethod
+    def _button(name: str, text: str, role: str | None = None) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setAccessibleName(text)
+        button.setAutoDefault(False)
+        if role:
+            button.setProperty("role", role)
+        return button
+
+    def set_context(self, context: ClientContext) -> None:
+        self._context = context
+
+    def refresh(self) -> None:
+        context = self._context
+        ServiceOp(self, lambda: load_sync_view(context), read=True).success(self._show).failure(
+            lambda e: self.error.setText(e.message)
+        ).run()
+
+    def _show(self, view: SyncView) -> None:
+        status = view.status
+        self.summary.setText(status_line(status, self._context.settings.zone))
+        details = []
+        if status.server_url:
+            details.append(f"Server {status.server_url} as terminal {status.terminal_code}.")
+        if status.last_error and not status.online:
+            details.append(f"Last error: {status.last_error}")
+        if status.clock_skew_seconds is not None:
+            details.append(f"Clock: {status.clock_skew_seconds:+.0f} s from the server's.")
+        self.detail.setText("  ".join(details))
+        self.table.setRowCount(len(view.issues))
+        for row, issue in enumerate(view.issues):
+            cells = (
+                KIND_TEXT.get(issue.kind, issue.kind.replace("_", " ").capitalize()),
+                issue.entity.replace("_", " "),
+                issue.reference,
+                issue.reason,
+                self._context.moment(issue.at),
+                str(issue.attempts) if issue.attempts else "",
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(row, column, item)
+        self.table.setVisible(bool(view.issues))
+        self.empty.setVisible(not view.issues)
+        self.retry_button.setEnabled(status.parked_count > 0)
+        self.error.setText("")
+
+    def on_retry_button_clicked(self) -> None:
+        if not self.retry_button.isEnabled():
+            return
+        counter, username = self._context.counter, self._context.username
+        self.retry_button.setEnabled(False)
+        ServiceOp(self, lambda: retry_parked(counter.write(), username=username)).success(
+            self._retried
+        ).failure(lambda e: self.error.setText(e.message)).run()
+
+    def _retried(self, result: Retried) -> None:
+        show_toast(self, f"{result.count} parked record(s) will be sent at the next sync.")
+        self.refresh()
+
+    def on_hub_changed(self, areas: frozenset) -> None:
+        if self.isVisible() and areas & {"sync", "payments", "credit_notes"}:
+            self._refresh_timer.start()
