@@ -1,0 +1,189 @@
+"""The central server's web app: health, register, push, pull and the gateway webhooks.
+
+`create_app(db_url)` is all a caller needs; `tilldesk server run` serves it with uvicorn after
+migrating the database. Endpoints are plain functions (FastAPI runs them on its thread pool)
+because the database layer is synchronous SQLAlchemy.
+"""
+
+import os
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response, status
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import JSONResponse
+from fastapi.security import (
+    HTTPAuthorizationCredentials,
+    HTTPBasic,
+    HTTPBasicCredentials,
+    HTTPBearer,
+)
+from sqlalchemy.exc import DataError
+
+from sync.protocol import (
+    MAX_PULL_PAGE,
+    Health,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    RegisterRequest,
+    Registration,
+)
+from sync.server import feed
+from sync.server.auth import TerminalIdentity, admin_password_ok, terminal_for_token
+from sync.server.db import current_epoch, epoch_of, make_engine
+from sync.server.keys import keyring_secret
+from sync.server.push import store_push
+from sync.server.registration import CodeTaken, register_terminal
+from sync.server.webhooks import SecretLookup, webhook_router
+
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+_basic = HTTPBasic(auto_error=False)
+_bearer = HTTPBearer(auto_error=False)
+
+
+def create_app(
+    db_url: str,
+    *,
+    clock: Clock = _utc_now,
+    secret_lookup: SecretLookup = keyring_secret,
+    pool_size: int = 10,
+) -> FastAPI:
+    """The app over an already migrated database (see sync.server.db.migrate_database)."""
+    engine = make_engine(db_url, pool_size=pool_size)
+    app = FastAPI(
+        title="Tilldesk central server",
+        version="1",
+        description="Sync API for Tilldesk counters, and gateway webhooks.",
+    )
+    app.state.engine = engine
+    app.state.clock = clock
+    # JSON pages compress about tenfold; level 1 costs little CPU for that (a new counter's
+    # first pull of a million consumers is about 1 GB of JSON before compression).
+    app.add_middleware(GZipMiddleware, minimum_size=4096, compresslevel=1)
+
+    @app.exception_handler(DataError)
+    async def unstorable_value(request: Request, error: DataError) -> JSONResponse:
+        """A value PostgreSQL cannot hold (a NUL character, a number out of range) is the
+        caller's mistake, not a server error."""
+        reason = str(error.orig).splitlines()[0] if error.orig else "invalid value"
+        return JSONResponse({"detail": f"A value could not be stored: {reason}"}, status_code=400)
+
+    @app.middleware("http")
+    async def server_time_header(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        """Every answer, errors included, says what time the server thinks it is."""
+        response = await call_next(request)
+        response.headers["X-Server-Time"] = clock().isoformat()
+        return response
+
+    def terminal(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> TerminalIdentity:
+        found = None
+        if credentials is not None and credentials.scheme.lower() == "bearer":
+            with engine.connect() as conn:
+                found = terminal_for_token(conn, credentials.credentials)
+        if found is None:
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED,
+                "A valid terminal token is required.",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        return found
+
+    def admin(credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)]) -> str:
+        ok = False
+        if credentials is not None:
+            with engine.connect() as conn:
+                ok = admin_password_ok(conn, credentials.username, credentials.password)
+        if not ok:
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED,
+                "Server admin credentials are required.",
+                headers={"WWW-Authenticate": "Basic"},
+            )
+        return credentials.username
+
+    @app.get("/v1/health", response_model=Health, tags=["sync"])
+    def health() -> Health:
+        return Health(epoch=current_epoch(engine), server_time=clock())
+
+    @app.post(
+        "/v1/terminals/register",
+        response_model=Registration,
+        tags=["sync"],
+        responses={401: {"description": "Not an admin"}, 409: {"description": "Code taken"}},
+    )
+    def register(request: RegisterRequest, who: Annotated[str, Depends(admin)]) -> Registration:
+        try:
+            registered = register_terminal(
+                engine,
+                terminal_id=request.terminal_id,
+                code=request.code,
+                name=request.name,
+                admin=who,
+                now=clock(),
+            )
+        except CodeTaken as taken:
+            raise HTTPException(status.HTTP_409_CONFLICT, str(taken)) from None
+        return Registration(
+            terminal_id=registered.terminal_id,
+            code=registered.code,
+            token=registered.token,
+            epoch=current_epoch(engine),
+            server_time=clock(),
+        )
+
+    @app.post(
+        "/v1/push",
+        response_model=PushResponse,
+        tags=["sync"],
+        responses={401: {"description": "No or wrong terminal token"}},
+    )
+    def push(
+        request: PushRequest, who: Annotated[TerminalIdentity, Depends(terminal)]
+    ) -> PushResponse:
+        results = store_push(engine, who, request, clock())
+        return PushResponse(epoch=current_epoch(engine), server_time=clock(), results=results)
+
+    @app.get(
+        "/v1/pull",
+        response_model=PullResponse,
+        tags=["sync"],
+        responses={401: {"description": "No or wrong terminal token"}},
+    )
+    def pull(
+        who: Annotated[TerminalIdentity, Depends(terminal)],
+        cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 1000,
+    ) -> Response:
+        with engine.connect() as conn:
+            page = feed.read_page(conn, cursor, limit)
+            epoch = epoch_of(conn)
+        # The page's JSON comes ready-made from PostgreSQL; only the envelope is built here.
+        envelope = PullResponse(
+            epoch=epoch,
+            server_time=clock(),
+            changes=[],
+            next_cursor=page.next_cursor,
+            has_more=page.has_more,
+        ).model_dump_json()
+        body = envelope.replace('"changes":[]', f'"changes":{page.changes_json}', 1)
+        return Response(body, media_type="application/json")
+
+    app.include_router(webhook_router(engine, clock, secret_lookup))
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """For `uvicorn --factory`: the database URL comes from $TILLDESK_SERVER_DB."""
+    return create_app(os.environ["TILLDESK_SERVER_DB"])

@@ -1,0 +1,62 @@
+"""Who may call the server: terminals by bearer token, admins by password (HTTP Basic).
+
+A terminal token is 32 random bytes; only its sha256 is stored. A slow hash buys nothing for a
+secret with 256 bits of entropy, and sha256 lets the token be looked up by an index.
+Admin passwords are people's words, so they get argon2id.
+"""
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerifyMismatchError
+from sqlalchemy import Connection, select
+
+from sync.server.tables import admins, terminals
+
+_hasher = PasswordHasher()
+# Verifying against a dummy hash when the user does not exist keeps the timing the same.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+@dataclass(frozen=True)
+class TerminalIdentity:
+    id: uuid.UUID
+    code: str
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def terminal_for_token(connection: Connection, token: str) -> TerminalIdentity | None:
+    wanted = token_hash(token)
+    row = connection.execute(
+        select(terminals.c.id, terminals.c.code, terminals.c.token_hash).where(
+            terminals.c.token_hash == wanted
+        )
+    ).first()
+    if row is None or not hmac.compare_digest(row.token_hash, wanted):
+        return None
+    return TerminalIdentity(row.id, row.code)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def admin_password_ok(connection: Connection, username: str, password: str) -> bool:
+    if "\x00" in username:  # PostgreSQL text cannot hold it, so no admin has it
+        username = ""
+    stored = connection.scalar(select(admins.c.password_hash).where(admins.c.username == username))
+    try:
+        return _hasher.verify(stored or _DUMMY_HASH, password) and stored is not None
+    except (VerifyMismatchError, InvalidHashError):
+        return False
