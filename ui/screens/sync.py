@@ -82,7 +82,7 @@ class SyncScreen(QWidget):
         self.error.setProperty("role", "error")
         self.retry_button = self._button("syncRetryParked", "Retry parked", "primary")
         self.retry_button.clicked.connect(self.on_retry_button_clicked)
-        self.refresh_button = self._button("syncRefresh", "Refresh")
+        self.refresh_button = self._button("syncRefresh", "&Refresh")
         self.refresh_button.clicked.connect(self.refresh)
         self.back_button = self._button("syncBack", "Back")
         self.back_button.clicked.connect(self.back_requested)
@@ -101,7 +101,7 @@ class SyncScreen(QWidget):
         layout.addLayout(buttons)
         QShortcut(QKeySequence("Escape"), self, activated=self.back_requested.emit)
         QShortcut(QKeySequence("Ctrl+R"), self, activated=self.on_retry_button_clicked)
-        QShortcut(QKeySequence("F5"), self.table, activated=self.refresh)
+        # Refresh is Alt+R (the button's mnemonic), not F5: that is the window's Shift key.
 
     @staticmethod
     def _button(name: str, text: str, role: str | None = None) -> QPushButton:
