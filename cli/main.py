@@ -6,7 +6,12 @@ import sys
 from collections.abc import Sequence
 
 from app.domain.errors import UserCancelled, UserFacingError
+from cli.commands import admin as admin_commands
 from cli.commands import client, consumers, credit_notes, payments, printing, reports, setup
+from cli.commands import server as server_commands
+from cli.commands import shift as shift_commands
+from cli.commands import sync as sync_commands
+from cli.commands import terminal as terminal_commands
 
 EXIT_RULE = 3  # a rule said no: message on stderr, nothing written
 
@@ -26,6 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", help=argparse.SUPPRESS)
     for module in (client, setup, consumers, payments, credit_notes, reports, printing):
         module.register(sub, [common])
+    shift_commands.register(sub, [common])
+    admin_commands.register(sub, [common])
+    server_commands.register(sub, [common])
+    terminal_commands.register(sub, [common])
+    sync_commands.register(sub, [common])
     return parser
 
 

@@ -1,10 +1,13 @@
 """Lay a document out in the columns of a thermal roll and turn it into ESC/POS bytes."""
 
+import base64
+import io
 import textwrap
 from dataclasses import dataclass
 
 from escpos.constants import QR_ECLEVEL_M
 from escpos.printer import Dummy
+from PIL import Image
 
 from app.domain.documents import PrintDocument, Row, Section
 from printing.profiles import ThermalProfile, fits_code_page, printable
@@ -36,7 +39,21 @@ class BarcodeBlock:
     data: str  # Code 128, set B
 
 
-Block = TextLine | QrBlock | BarcodeBlock
+@dataclass(frozen=True)
+class LogoBlock:
+    png_base64: str  # the receipt logo setting, already scaled to fit a 58 mm roll
+
+
+Block = TextLine | QrBlock | BarcodeBlock | LogoBlock
+
+
+def logo_image(block: LogoBlock, profile: ThermalProfile) -> Image.Image:
+    """The logo as the printer draws it: black dots on white, never wider than the roll."""
+    with Image.open(io.BytesIO(base64.b64decode(block.png_base64))) as stored:
+        image = stored.convert("L")
+    if image.width > profile.dots:
+        image.thumbnail((profile.dots, image.height), Image.Resampling.LANCZOS)
+    return image.convert("1")
 
 
 def layout(doc: PrintDocument, profile: ThermalProfile) -> list[Block]:
@@ -52,6 +69,8 @@ class _Layout:
     def document(self, doc: PrintDocument) -> list[Block]:
         cols = self.cols
         out: list[Block] = []
+        if doc.logo:
+            out.append(LogoBlock(doc.logo))
         for index, line in enumerate(doc.header):
             out += self.centered(line, bold=index == 0, double=index == 0)
         out.append(self.line(""))
@@ -162,6 +181,9 @@ def render(doc: PrintDocument, profile: ThermalProfile) -> bytes:
             _emit_text(printer, block, profile, state)
         elif isinstance(block, QrBlock):
             _emit_qr(printer, block, profile, state)
+        elif isinstance(block, LogoBlock):
+            _style(printer, state, align=CENTER, bold=False, double=False)
+            printer.image(logo_image(block, profile), center=True)
         else:
             _emit_barcode(printer, block, profile, state)
     printer.cut()

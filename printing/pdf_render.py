@@ -1,5 +1,6 @@
 """Draw a document as a PDF (A4, Letter or an 80 mm receipt page) with embedded Unicode fonts."""
 
+import base64
 import io
 from functools import cache
 from xml.sax.saxutils import escape
@@ -17,6 +18,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     Flowable,
     HRFlowable,
+    Image,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -35,6 +37,7 @@ _COLUMN_ON_PAGE = 120 * mm  # a receipt reads as a column, also on a full page
 _TALL = 5000 * mm
 _GREY = colors.HexColor("#555555")
 _FRAME_PADDING = 6  # points, on each side of a platypus frame
+_LOGO_DOT = 25.4 / 203 * mm  # the logo is sized in thermal-printer dots (203 dpi)
 
 
 @cache
@@ -125,6 +128,8 @@ class _Story:
 
     def build(self, doc: PrintDocument) -> list[Flowable]:
         story: list[Flowable] = []
+        if doc.logo:
+            story.append(_centered(_logo(doc.logo, self.width), self.width))
         big = self.size * 1.4
         for index, line in enumerate(doc.header):
             if index == 0:
@@ -218,6 +223,14 @@ def _qr(payload: str, side: float) -> Drawing:
     drawing.initialFontName = REGULAR  # the renderer would otherwise name Helvetica
     drawing.add(widget)
     return drawing
+
+
+def _logo(logo: str, width: float) -> Image:
+    """The receipt logo at the size it prints on paper, narrower if the column is."""
+    image = Image(io.BytesIO(base64.b64decode(logo)))
+    scale = min(_LOGO_DOT, width / image.imageWidth)
+    image.drawWidth, image.drawHeight = image.imageWidth * scale, image.imageHeight * scale
+    return image
 
 
 def _centered(flowable: Flowable, width: float) -> Table:

@@ -14,10 +14,12 @@ from printing.escpos_render import (
     CENTER,
     BarcodeBlock,
     Block,
+    LogoBlock,
     QrBlock,
     TextLine,
     barcode_module_dots,
     layout,
+    logo_image,
 )
 from printing.profiles import ThermalProfile
 
@@ -75,6 +77,8 @@ def roll_image(blocks: list[Block], profile: ThermalProfile) -> Image.Image:
 
 
 def _piece(block: Block, profile: ThermalProfile) -> Image.Image:
+    if isinstance(block, LogoBlock):
+        return logo_image(block, profile).convert("RGB")
     if isinstance(block, QrBlock):
         qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=6, border=2)
         qr.add_data(block.payload)

@@ -1,6 +1,7 @@
 """The one window: a stack of screens, the navigation bar, the status bar, the idle lock."""
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -16,21 +17,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.roles import PERMISSIONS
+from app.domain.settings import Settings
 from app.services.actors import Actor
 from app.services.payments_list import PaymentQuery
 from app.services.print_queue import QueueStatus, queue_status
 from app.services.status import CounterStatus, counter_status
+from app.services.sync_status import SyncStatus, status_line, sync_status
 from ui.context import ClientContext
 from ui.dialogs.create_credit_note import CreateCreditNoteDialog
 from ui.dialogs.credit_note_details import CreditNoteDetailsDialog
 from ui.errors import show_crash_dialog
 from ui.ops import ServiceOp, hub
 from ui.printing_runtime import run_print_queue
-from ui.screen_wiring import wire_screens
+from ui.screen_wiring import wire_screens, wire_settings
+from ui.screens.shift_guard import SHIFT_ROLES, ShiftGuard
 from ui.screens.sign_in import SignInScreen
+from ui.screens.sync import SyncScreen
 from ui.widgets.consumer_finder import ConsumerFinder
 
 IDLE_LOCK_MS = 5 * 60 * 1000
+SYNC_STATUS_MS = 10_000
+SYNC_ENTRY_STYLE = (
+    "QPushButton#statusSync { border: none; background: transparent; padding: 0 6px; }"
+    'QPushButton#statusSync[trouble="true"] { color: #b42318; font-weight: 600; }'
+)
 
 
 class _ActivityWatcher(QObject):
@@ -61,6 +72,7 @@ class MainWindow(QMainWindow):
         self._add("sign_in", self.sign_in)
         self._build_nav()
         self._build_status_bar()
+        self.shift_guard = ShiftGuard(self, lambda: self.context, self.status_shift)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -75,6 +87,9 @@ class MainWindow(QMainWindow):
         self._status_timer = QTimer(self, interval=30_000)
         self._status_timer.timeout.connect(self.refresh_status)
         self._status_timer.timeout.connect(self.run_print_queue)
+        self._sync_timer = QTimer(self, interval=SYNC_STATUS_MS)  # the sync runs elsewhere
+        self._sync_timer.timeout.connect(self.refresh_sync_status)
+        self._sync_timer.start()
         # Bound methods, not lambdas: Qt drops them when this window is destroyed.
         hub.changed.connect(self.on_hub_changed)
         hub.unexpected_error.connect(self.on_hub_unexpected_error)
@@ -87,9 +102,14 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(screen)
 
     def _button(self, name: str, text: str, slot: Callable[[], None]) -> QPushButton:
-        button = QPushButton(text)
+        """'Dashboard  (F1)' shows 'Dashboard', the key in its tooltip: the bar fits 1366 px."""
+        label, _, keys = text.partition("  (")
+        button = QPushButton(label)
         button.setObjectName(name)
-        button.setAccessibleName(text.split("  ")[0])
+        button.setAccessibleName(label)
+        if keys:
+            button.setToolTip(f"{label} ({keys}")
+            button.setAccessibleDescription(f"Shortcut {keys.rstrip(')')}")
         button.setProperty("role", "nav")
         button.clicked.connect(slot)
         return button
@@ -104,7 +124,7 @@ class MainWindow(QMainWindow):
         self.nav_lock = self._button("navLock", "Lock  (Ctrl+L)", self.lock)
         self.nav_sign_out = self._button("navSignOut", "Sign out", self.sign_out)
         self.finder = ConsumerFinder(self.context)
-        self.finder.setMinimumWidth(320)
+        self.finder.setMinimumWidth(220)
         self.finder.consumer_chosen.connect(self.show_consumer)
         self.nav_user = QLabel("")
         self.nav_user.setObjectName("navUser")
@@ -116,7 +136,16 @@ class MainWindow(QMainWindow):
         row.addSpacing(16)
         self.nav_analytics = self._button("navAnalytics", "Analytics  (F3)", self.show_analytics)
         self.nav_approvals = self._button("navApprovals", "Approvals  (F4)", self.show_approvals)
-        for button in (self.nav_dashboard, self.nav_record, self.nav_analytics, self.nav_approvals):
+        self.nav_shift = self._button("navShift", "Shift  (F5)", self.show_shift)
+        self.nav_settings = self._button("navSettings", "Settings  (F6)", self.show_settings)
+        for button in (
+            self.nav_dashboard,
+            self.nav_record,
+            self.nav_analytics,
+            self.nav_approvals,
+            self.nav_shift,
+            self.nav_settings,
+        ):
             row.addWidget(button)
         row.addSpacing(16)
         row.addWidget(self.finder)
@@ -131,6 +160,17 @@ class MainWindow(QMainWindow):
         self.status_shift = QLabel("Shift: not open")
         self.status_pending = QLabel("")
         self.status_printer = QLabel("")
+        # Where sync stands; a supervisor clicks it (or presses F7) for the Sync screen.
+        self.status_sync = QPushButton("")
+        self.status_sync.setObjectName("statusSync")
+        self.status_sync.setAccessibleName("Sync status")
+        self.status_sync.setFlat(True)
+        self.status_sync.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.status_sync.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.status_sync.setStyleSheet(SYNC_ENTRY_STYLE)
+        self.status_sync.clicked.connect(self.show_sync)
+        self.statusBar().addPermanentWidget(self.status_sync)
+        self.status_pending.hide()  # the sync entry says it, with the age and the last sync
         self.status_printer.setProperty("role", "error")
         for name, label in (
             ("statusTerminal", self.status_terminal),
@@ -147,6 +187,9 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("F2"), self, activated=self.show_record_payment)
         QShortcut(QKeySequence("F3"), self, activated=self.show_analytics)
         QShortcut(QKeySequence("F4"), self, activated=self.show_approvals)
+        QShortcut(QKeySequence("F5"), self, activated=self.show_shift)
+        QShortcut(QKeySequence("F6"), self, activated=self.show_settings)
+        QShortcut(QKeySequence("F7"), self, activated=self.show_sync)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
         QShortcut(QKeySequence("Ctrl+K"), self, activated=self.focus_finder)
 
@@ -159,7 +202,8 @@ class MainWindow(QMainWindow):
     def on_sign_in_signed_in(self, actor: Actor) -> None:
         self.context = self.context.signed_in(actor)
         self.status_user.setText(f"{actor.full_name} · {actor.role.label}")
-        self.nav_user.setText(f"{actor.full_name} ({actor.role.label})")
+        self.nav_user.setText(actor.full_name)  # the role is in the status bar and tooltip
+        self.nav_user.setToolTip(f"{actor.full_name} ({actor.role.label})")
         self.nav.setVisible(True)
         self._ensure_screens()
         self.finder.set_context(self.context)
@@ -170,6 +214,7 @@ class MainWindow(QMainWindow):
         self._status_timer.start()
         self.refresh_status()
         self.show_dashboard()
+        self.shift_guard.after_sign_in()
 
     def _ensure_screens(self) -> None:
         if "landing" not in self.screens:
@@ -177,6 +222,8 @@ class MainWindow(QMainWindow):
         supervisor = self.context.is_supervisor
         self.nav_analytics.setVisible(supervisor)
         self.nav_approvals.setVisible(supervisor)
+        self.nav_shift.setVisible(self._may_work_shifts)
+        self.nav_settings.setVisible(self._may_manage_settings)
 
     def add_screen(self, name: str, screen: QWidget) -> None:
         self._add(name, screen)
@@ -226,9 +273,21 @@ class MainWindow(QMainWindow):
         self.landing.table.setFocus()
 
     def show_record_payment(self, account_number: str | None = None) -> None:
+        if self.context.actor is not None:  # no shift open: say so, offer to open one first
+            self.shift_guard.before_payment(lambda: self._record_payment(account_number))
+
+    def _record_payment(self, account_number: str | None) -> None:
         screen = self._open("record_payment")
         if screen is not None:
             screen.start(account_number or None)  # type: ignore[attr-defined]
+
+    @property
+    def _may_work_shifts(self) -> bool:
+        return self.context.actor is not None and self.context.actor.role in SHIFT_ROLES
+
+    def show_shift(self) -> None:
+        if self._may_work_shifts and (screen := self._open("shift")) is not None:
+            screen.refresh()  # type: ignore[attr-defined]
 
     def show_receipt(self, receipt_number: str, *, remember: bool = True) -> None:
         screen = self._open("receipt", remember=remember)
@@ -247,6 +306,29 @@ class MainWindow(QMainWindow):
     def show_approvals(self) -> None:
         if self.context.is_supervisor and (screen := self._open("approvals")) is not None:
             screen.refresh()  # type: ignore[attr-defined]
+
+    @property
+    def _may_manage_settings(self) -> bool:
+        actor = self.context.actor
+        return actor is not None and actor.role in PERMISSIONS["manage_settings"]
+
+    def show_settings(self) -> None:
+        """Admins only: for anyone else F6 does nothing (and the services refuse anyway)."""
+        if not self._may_manage_settings:
+            return
+        if "settings" not in self.screens:
+            wire_settings(self)
+        if (screen := self._open("settings")) is not None:
+            screen.refresh()  # type: ignore[attr-defined]
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Saved settings reach every screen, and the idle lock, without signing in again."""
+        self.context = replace(self.context, settings=settings)
+        self.idle.setInterval(settings.idle_lock_minutes * 60_000)
+        self.finder.set_context(self.context)
+        for screen in self.screens.values():
+            if hasattr(screen, "set_context"):
+                screen.set_context(self.context)
 
     def drill_down(self, query: PaymentQuery) -> None:
         """From a chart to the payments it stands for."""
@@ -270,9 +352,11 @@ class MainWindow(QMainWindow):
             lambda _run: self.refresh_status()
         ).failure(lambda error: self.status_printer.setText(str(error))).run()
 
-    def on_hub_changed(self, _areas: frozenset) -> None:
+    def on_hub_changed(self, areas: frozenset) -> None:
         if self.context.actor is not None:
             self.refresh_status()
+            if "credit_notes" in areas:  # a note that became active may print by itself
+                self.run_print_queue()
 
     def on_hub_unexpected_error(self, error: BaseException) -> None:
         show_crash_dialog(error, self)
@@ -287,7 +371,36 @@ class MainWindow(QMainWindow):
         if screen is not None:
             screen.show_consumer(account_number)  # type: ignore[attr-defined]
 
+    def show_sync(self) -> None:
+        """Supervisors: parked and flagged records with their reasons, and Retry parked."""
+        if not self.context.is_supervisor:
+            return
+        if "sync" not in self.screens:
+            screen = SyncScreen(self.context)
+            screen.back_requested.connect(self.go_back)
+            self.add_screen("sync", screen)
+        if (screen := self._open("sync")) is not None:
+            screen.set_context(self.context)  # type: ignore[attr-defined]
+            screen.refresh()  # type: ignore[attr-defined]
+
+    def refresh_sync_status(self) -> None:
+        if self.context.actor is None:
+            return
+        counter = self.context.counter
+        ServiceOp(self, lambda: sync_status(counter.read()), read=True).success(
+            self._show_sync_status
+        ).run()
+
+    def _show_sync_status(self, status: SyncStatus) -> None:
+        self.status_sync.setText(status_line(status, self.context.settings.zone))
+        trouble = status.clock_blocked or (status.registered and not status.online)
+        self.status_sync.setProperty("trouble", trouble)
+        self.status_sync.style().polish(self.status_sync)
+        self.status_sync.setToolTip(status.last_error or "")
+
     def refresh_status(self) -> None:
+        self.refresh_sync_status()
+        self.shift_guard.refresh()
         counter = self.context.counter
         ServiceOp(self, lambda: counter_status(counter.read()), read=True).success(
             self._show_status

@@ -10,6 +10,8 @@ from ui.screens.landing import LandingScreen
 from ui.screens.payment_details import PaymentDetailsScreen
 from ui.screens.receipt import ReceiptScreen
 from ui.screens.record_payment import RecordPaymentScreen
+from ui.screens.settings import SettingsScreen
+from ui.screens.shift import ShiftScreen
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -35,6 +37,7 @@ def wire_screens(window: "MainWindow") -> None:
     ):
         window.add_screen(name, screen)
     window.landing = landing
+    _wire_shift(window, record)
 
     landing.record_payment_requested.connect(window.show_record_payment)
     landing.payment_opened.connect(window.show_payment)
@@ -65,3 +68,21 @@ def wire_screens(window: "MainWindow") -> None:
     dashboard.drill_down.connect(window.drill_down)
     approvals.credit_note_opened.connect(window.open_credit_note)
     approvals.payment_opened.connect(window.show_payment)
+
+
+def _wire_shift(window: "MainWindow", record: RecordPaymentScreen) -> None:
+    """F5, the drawer's shift. A close is refused while Record Payment holds a draft."""
+    shift = ShiftScreen(window.context)
+    window.add_screen("shift", shift)
+    shift.draft_pending = record.has_unsaved_draft
+    shift.shift_changed.connect(window.shift_guard.show)
+    shift.shift_closed.connect(lambda _closed: window.run_print_queue())  # the Z report
+    record.cancelled.connect(record.start)  # Cancel drops the draft: it holds no close up
+
+
+def wire_settings(window: "MainWindow") -> SettingsScreen:
+    """Built the first time an admin opens it: cashiers never pay for the admin's screen."""
+    settings = SettingsScreen(window.context)
+    window.add_screen("settings", settings)
+    settings.settings_saved.connect(window.apply_settings)
+    return settings

@@ -42,6 +42,7 @@ class PrintDocument:
     title: str  # PAYMENT RECEIPT, CREDIT NOTE, SHIFT REPORT (Z)
     number: str  # the number people read: R-T01-0001, CN-T01-00001
     header: tuple[str, ...] = ()  # utility name first, then address, tax id
+    logo: str | None = None  # base64 PNG from the receipt logo setting, drawn above the header
     copy_mark: str | None = None  # set on reprints only
     sections: tuple[Section, ...] = ()
     notices: tuple[str, ...] = ()  # short warnings: provisional balance, voided

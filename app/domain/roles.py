@@ -37,6 +37,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "view_dashboards": _SUPERVISORS,
     "manage_settings": frozenset({Role.ADMIN}),
     "manage_users": frozenset({Role.ADMIN}),
+    "manage_sync": _SUPERVISORS,  # the Sync screen: parked and flagged records, retry
+    "work_shift": _EVERYONE,  # whoever records payments opens and closes a drawer's shift
+    "approve_shift_difference": _SUPERVISORS,  # also overrides unsent payments at close
 }
 
 _ACTION_TEXT = {
@@ -50,6 +53,9 @@ _ACTION_TEXT = {
     "view_dashboards": "view the supervisor dashboards",
     "manage_settings": "change settings",
     "manage_users": "manage users",
+    "manage_sync": "review or retry records the server refused",
+    "work_shift": "open or close a shift",
+    "approve_shift_difference": "approve a shift close with a difference or unsent payments",
 }
 
 

@@ -1,5 +1,7 @@
 """Counter settings as one validated, frozen value: loaded once, checked with clear messages."""
 
+import base64
+import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,12 +58,15 @@ class Settings:
     credit_note_approval_minor: int = 10_000  # above this a billing manager must approve
     shift_difference_threshold_minor: int = 500  # a larger count difference needs a supervisor
     idle_lock_minutes: int = 5
+    clock_skew_warn_seconds: int = 120  # the status bar warns about the counter's clock
+    clock_skew_block_seconds: int = 900  # payments are refused until the clock is fixed
     notes_max_length: int = 250
     currency: str = "USD"
     locale: str = "en_US"
     timezone: str = "America/New_York"
     receipt_header: str = "Tilldesk Utility Service Center"
     receipt_footer: str = "Thank you for your payment."
+    receipt_logo: str = ""  # base64 PNG printed above the header; "" for none
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -117,12 +122,15 @@ class Settings:
             "credit_note_approval_minor": self.credit_note_approval_minor,
             "shift_difference_threshold_minor": self.shift_difference_threshold_minor,
             "idle_lock_minutes": self.idle_lock_minutes,
+            "clock_skew_warn_seconds": self.clock_skew_warn_seconds,
+            "clock_skew_block_seconds": self.clock_skew_block_seconds,
             "notes_max_length": self.notes_max_length,
             "currency": self.currency,
             "locale": self.locale,
             "timezone": self.timezone,
             "receipt_header": self.receipt_header,
             "receipt_footer": self.receipt_footer,
+            "receipt_logo": self.receipt_logo,
         }
 
     @classmethod
@@ -173,6 +181,11 @@ def _validate(s: Settings) -> None:
         raise UserFacingError("The shift difference threshold must be zero or more.")
     if not 1 <= s.idle_lock_minutes <= 240:
         raise UserFacingError("The idle lock must be between 1 and 240 minutes.")
+    if not 1 <= s.clock_skew_warn_seconds <= s.clock_skew_block_seconds <= 86_400:
+        raise UserFacingError(
+            "The clock-skew warning must be at least 1 second and no more than the blocking "
+            "limit, which is at most 86400 seconds."
+        )
     if not 1 <= s.notes_max_length <= 2000:
         raise UserFacingError("The notes limit must be between 1 and 2000 characters.")
     try:
@@ -185,6 +198,27 @@ def _validate(s: Settings) -> None:
         ZoneInfo(s.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise UserFacingError(f"Unknown time zone '{s.timezone}'.") from None
+    if s.receipt_logo:
+        check_logo(s.receipt_logo)
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MAX_LOGO_BYTES = 64 * 1024  # a receipt logo is a few KB; anything bigger was not prepared
+
+
+def check_logo(logo: str) -> bytes:
+    """The stored logo's PNG bytes; refuses text that is not a small base64 PNG."""
+    try:
+        data = base64.b64decode(logo, validate=True)
+    except (binascii.Error, ValueError):
+        raise UserFacingError(
+            "The receipt logo is not a stored image: choose the file again."
+        ) from None
+    if not data.startswith(PNG_SIGNATURE):
+        raise UserFacingError("The receipt logo must be stored as PNG: choose the file again.")
+    if len(data) > MAX_LOGO_BYTES:
+        raise UserFacingError("The receipt logo is too large: use a simple image under 64 KB.")
+    return data
 
 
 def _require_names(what: str, names: tuple[str, ...]) -> None:

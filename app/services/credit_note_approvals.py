@@ -16,6 +16,7 @@ from app.services.credit_notes_list import (
     CreditNoteRow,
     find_credit_notes,
 )
+from app.services.print_queue import enqueue_credit_note
 
 CHANGES = frozenset({"credit_notes", "consumers", "approvals"})
 
@@ -42,6 +43,7 @@ def approve_credit_note(
     with uow:
         actor = actor_for(uow, username, "approve_credit_note")
         decided = _decide(uow, actor, number, CreditNoteStatus.ACTIVE, reason=None)
+        enqueue_credit_note(uow, decided.number, user_id=actor.user_id)
         uow.commit()
     return decided
 

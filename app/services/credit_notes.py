@@ -228,6 +228,11 @@ def create_credit_note(
             remarks=remarks_text,
             status=status_on_creation(actor, amount_minor, settings.credit_note_approval_minor),
         )
+        if issued.status == CreditNoteStatus.ACTIVE.value:
+            # print_queue reads credit notes, so it is imported here rather than at the top
+            from app.services.print_queue import enqueue_credit_note
+
+            enqueue_credit_note(uow, issued.number, user_id=actor.user_id)
         uow.commit()
     return issued
 

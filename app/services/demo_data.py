@@ -10,9 +10,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
 from itertools import accumulate
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, select, text
@@ -22,6 +20,11 @@ from app.db.database import Database
 from app.db.tables import Consumer, NumberSequence, User
 from app.db.unit_of_work import UnitOfWork
 from app.domain.credit_notes import expiry_date
+from app.domain.demo_people import address as _address
+from app.domain.demo_people import name_and_email as _name_and_email
+from app.domain.demo_people import phone as _phone
+from app.domain.demo_people import pick_segment as _pick_segment
+from app.domain.demo_people import words
 from app.domain.errors import UserFacingError
 from app.domain.ids import new_id
 from app.domain.settings import PaymentMethod
@@ -30,17 +33,7 @@ from app.services.sample_data import STAFF, load_sample
 FIRST_ACCOUNT = 10002
 MONTHS = 18
 MAX_CONSUMERS = 200_000
-WORDS = Path(__file__).resolve().parents[2] / "resources" / "demo"
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-STREET_KINDS = ("Street", "Avenue", "Road", "Lane", "Drive", "Court", "Boulevard", "Way", "Place")
-SUFFIXES = ("LLC", "Inc.", "& Sons", "Co.", "Ltd.", "")
-# segment, weight, monthly bill range in minor units
-SEGMENTS = (
-    ("Residential", 82, (5_500, 24_000)),
-    ("Commercial", 11, (40_000, 260_000)),
-    ("Industrial", 3, (300_000, 1_800_000)),
-    ("Government", 4, (80_000, 600_000)),
-)
 SERVICE_FEES = (
     ("Reconnection Fee", 7_500),
     ("Late Fee", 2_500),
@@ -100,13 +93,6 @@ def load_demo(db: Database, *, consumers: int = 200, seed: int = 7) -> DemoSumma
         uow.audit(user_id=None, action="demo.loaded", entity="demo", entity_id=here, after=facts)
         uow.commit()
     return summary
-
-
-@cache
-def words(name: str) -> tuple[str, ...]:
-    """One of the word lists in resources/demo (first_names, last_names, streets, cities ...)."""
-    lines = (WORDS / f"{name}.txt").read_text(encoding="utf-8").splitlines()
-    return tuple(line.strip() for line in lines if line.strip())
 
 
 @dataclass
@@ -455,36 +441,6 @@ def _add_months(day: date, months: int) -> date:
 
 def _between(rng: random.Random, first: date, last: date) -> date:
     return first + timedelta(rng.randint(0, max(0, (last - first).days)))
-
-
-def _pick_segment(rng: random.Random) -> tuple[str, tuple[int, int]]:
-    segment = rng.choices(SEGMENTS, [s[1] for s in SEGMENTS])[0]
-    return segment[0], segment[2]
-
-
-def _name_and_email(rng: random.Random, segment: str, city: str) -> tuple[str, str | None]:
-    first, last = rng.choice(words("first_names")), rng.choice(words("last_names"))
-    domain = rng.choice(("example.com", "example.net", "example.org"))
-    if segment == "Residential":
-        name, email = f"{first} {last}", f"{first}.{last}{rng.randint(1, 99)}@{domain}"
-    elif segment == "Government":
-        name = f"{city} {rng.choice(words('offices'))}"
-        email = f"facilities@{city.replace(' ', '')}.example.gov"
-    else:
-        trade = rng.choice(words("businesses" if segment == "Commercial" else "industries"))
-        owner = rng.choice((last, city, f"{last} & {rng.choice(words('last_names'))}"))
-        name = f"{owner} {trade} {rng.choice(SUFFIXES)}".strip()
-        email = f"billing@{''.join(ch for ch in owner + trade if ch.isalnum())}.{domain}"
-    return name, None if rng.random() < 0.08 else email.lower()
-
-
-def _address(rng: random.Random, city: list[str]) -> str:
-    street = f"{rng.randint(1, 9899)} {rng.choice(words('streets'))} {rng.choice(STREET_KINDS)}"
-    return f"{street}, {city[0]}, {city[1]} {city[2]}{rng.randint(0, 99):02d}"
-
-
-def _phone(rng: random.Random, area: str) -> str:
-    return f"({area}) 555-{rng.randint(200, 9999):04d}"
 
 
 def _tendered(rng: random.Random, amount: int) -> int:

@@ -23,6 +23,12 @@ from app.services.credit_notes import applied_minor, find_credit_note
 from app.services.payment_details import SYSTEM, PaidItem, PaymentDetails, payment_details
 
 GENERATOR = "Tilldesk"
+# A note that is not usable credit says so where a copy mark would, so nobody takes it as one.
+NOT_VALID = {
+    CreditNoteStatus.PENDING_APPROVAL.value: "PENDING APPROVAL - NOT VALID",
+    CreditNoteStatus.REJECTED.value: "REJECTED - NOT VALID",
+    CreditNoteStatus.CANCELLED.value: "CANCELLED - NOT VALID",
+}
 
 
 def receipt_document(uow: UnitOfWork, receipt_number: str, *, reprint: int = 0) -> ReceiptDocument:
@@ -58,6 +64,7 @@ def compose_receipt(
         title="PAYMENT RECEIPT",
         number=details.receipt_number,
         header=header_lines(settings.receipt_header),
+        logo=settings.receipt_logo or None,
         copy_mark=copy_mark(reprint),
         sections=tuple(
             s
@@ -198,7 +205,7 @@ def credit_note_document(uow: UnitOfWork, number: str, *, reprint: int = 0) -> C
             applied_minor=applied,
             expires_on=note.expires_on,
             today=uow.today(),
-            cancelled=note.status == CreditNoteStatus.CANCELLED.value,
+            stored=note.status,  # pending, rejected and cancelled notes say so
         )
         return _compose_credit_note(
             note,
@@ -246,7 +253,8 @@ def _compose_credit_note(
         title="CREDIT NOTE",
         number=note.number,
         header=header_lines(settings.receipt_header),
-        copy_mark=copy_mark(reprint),
+        logo=settings.receipt_logo or None,
+        copy_mark=NOT_VALID.get(status) or copy_mark(reprint),
         sections=(
             Section("Credit note", tuple(details)),
             Section(
@@ -272,7 +280,7 @@ def _compose_credit_note(
                 ),
             ),
         ),
-        notices=(f"Reprinted {f.moment(printed_at)}",) if reprint else (),
+        notices=_credit_note_notices(status, reprint, printed_at, f),
         footer=header_lines(settings.receipt_footer),
         qr_payload=qr_payload(note.number, code),
         barcode_data=note.number,
@@ -286,3 +294,14 @@ def _compose_credit_note(
         verification_code=code,
         reprint=reprint,
     )
+
+
+def _credit_note_notices(
+    status: str, reprint: int, printed_at: datetime, f: Formats
+) -> tuple[str, ...]:
+    notices = []
+    if status in NOT_VALID:
+        notices.append(f"{NOT_VALID[status]}: this credit note cannot be used.")
+    if reprint:
+        notices.append(f"Reprinted {f.moment(printed_at)}")
+    return tuple(notices)

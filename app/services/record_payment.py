@@ -24,7 +24,9 @@ from app.services import item_refs
 from app.services.actors import Actor, actor_for
 from app.services.consumers import find_consumer
 from app.services.credit_notes import IssuedCreditNote, issue_credit_note
-from app.services.print_queue import enqueue_receipt
+from app.services.print_queue import enqueue_credit_note, enqueue_receipt
+from app.services.shifts import link_payment, require_open_shift
+from app.services.sync_status import refuse_when_clock_is_wrong
 
 Amount = str | Decimal | int
 
@@ -70,6 +72,7 @@ class RecordedPayment:
 def record_payment(uow: UnitOfWork, request: PaymentRequest) -> RecordedPayment:
     with uow:
         actor = actor_for(uow, request.username, "record_payment")
+        refuse_when_clock_is_wrong(uow)
         settings = uow.settings()
         kind = rules.PaymentType.parse(request.payment_type or "")
         method = settings.method(request.method or "")
@@ -105,6 +108,9 @@ def record_payment(uow: UnitOfWork, request: PaymentRequest) -> RecordedPayment:
             currency=settings.currency,
             locale=settings.locale,
         )
+        # Checked last, after the payment itself is valid, and in the writer's transaction:
+        # a payment either lands before its shift closes (and is counted) or is refused.
+        shift = require_open_shift(uow)
         payment = _write_payment(
             uow,
             actor,
@@ -117,6 +123,7 @@ def record_payment(uow: UnitOfWork, request: PaymentRequest) -> RecordedPayment:
             notes,
             settlement,
         )
+        link_payment(uow, shift, payment.id)
         credit = None
         if settlement.overpaid_minor:
             credit = issue_credit_note(
@@ -130,6 +137,8 @@ def record_payment(uow: UnitOfWork, request: PaymentRequest) -> RecordedPayment:
         # Stored with the payment, so the receipt prints even after a crash (or never at all
         # if the payment is rolled back), showing the balance as it is right now.
         enqueue_receipt(uow, payment.receipt_number, user_id=actor.user_id)
+        if credit is not None:  # overpayment credit is Active at once
+            enqueue_credit_note(uow, credit.number, user_id=actor.user_id)
         uow.commit()
     return RecordedPayment(
         payment_id=payment.id,

@@ -9,8 +9,10 @@ from app.db.tables import Bill, Consumer, Installment, PaymentPlan, ServiceCharg
 from app.domain.ids import new_id
 from app.domain.roles import Role
 from app.services.actors import add_user
+from app.services.shifts import open_shift
 
 SAMPLE_ACCOUNT = "WU-10001"
+SAMPLE_FLOAT = "200.00"  # jsmith's shift is open with this float in the drawer
 
 STAFF = (
     # username, full name, role, demo PIN
@@ -108,4 +110,6 @@ def load_sample(db: Database) -> bool:
             after={"account_number": SAMPLE_ACCOUNT},
         )
         uow.commit()
+    # The cashier's drawer is open, so the sample counter takes payments straight away.
+    open_shift(db.unit_of_work(), opening_float=SAMPLE_FLOAT, username="jsmith")
     return True

@@ -1,5 +1,6 @@
 """The counter's settings: read them, change them (admin only, validated, audited)."""
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -8,6 +9,7 @@ from sqlalchemy import select
 
 from app.db.tables import Setting
 from app.db.unit_of_work import UnitOfWork
+from app.domain.errors import UserFacingError
 from app.domain.ids import new_id
 from app.domain.settings import Settings
 from app.services.actors import actor_for
@@ -54,9 +56,40 @@ def update_settings(
                 action="settings.changed",
                 entity="settings",
                 entity_id="counter",
-                before={k: before.get(k) for k in changed},
-                after={k: after[k] for k in changed},
+                before={k: _audited(k, before.get(k)) for k in changed},
+                after={k: _audited(k, after[k]) for k in changed},
             )
             uow.enqueue("settings_change", new_id(), {"changed": {k: after[k] for k in changed}})
         uow.commit()
     return SettingsChanged(merged, changed)
+
+
+def settings_problems(current: Settings, changes: dict[str, Any]) -> dict[str, str]:
+    """Which changed setting is wrong, and why: the settings screen shows each message beside
+    its field. Pure (no database), so the screen can run it before it saves.
+
+    Each change is tried alone on top of the current settings; a change that is only wrong
+    together with another (the default channel removed from the list) is reported under
+    "" - the form as a whole.
+    """
+    base = current.to_mapping()
+    problems: dict[str, str] = {}
+    for key, value in changes.items():
+        try:
+            Settings.from_mapping({**base, key: value})
+        except UserFacingError as error:
+            problems[key] = error.message
+    if not problems:
+        try:
+            Settings.from_mapping({**base, **changes})
+        except UserFacingError as error:
+            problems[""] = error.message
+    return problems
+
+
+def _audited(key: str, value: Any) -> Any:
+    """The logo is recorded by its fingerprint: the audit trail says it changed, and to what,
+    without holding kilobytes of image per event."""
+    if key == "receipt_logo" and value:
+        return "sha256:" + hashlib.sha256(value.encode("ascii")).hexdigest()[:16]
+    return value

@@ -11,6 +11,9 @@ def register(sub: _SubParsersAction, common: list) -> None:
 
 
 def run_client_command(args: Namespace) -> int:
+    from sync.client.background import background_sync
     from ui.app import run_client  # Qt is loaded only when the window is wanted
 
-    return run_client(database_path(args))
+    path = database_path(args)
+    with background_sync(path):  # pushes and pulls beside the window when registered
+        return run_client(path)

@@ -99,7 +99,13 @@ class RecordPaymentScreen(QWidget):
         QApplication.instance().focusChanged.connect(self.on_app_focus_changed)  # type: ignore[union-attr]
 
     def set_context(self, context: ClientContext) -> None:
+        if context.settings is not self._context.settings:
+            self.form.set_choices(context.settings)  # an admin saved new channels or methods
         self._context = context
+
+    def has_unsaved_draft(self) -> bool:
+        """A consumer chosen and the payment not recorded: a shift close would strand it."""
+        return self._account is not None and not self._recorded
 
     def start(self, account_number: str | None = None) -> None:
         """A fresh payment; with an account number, that consumer is already chosen."""

@@ -136,6 +136,22 @@ class PaymentForm(QWidget):
         box.addWidget(self.results)
         box.addWidget(self.account_panel)
 
+    def set_choices(self, settings: Settings) -> None:
+        """The channels and methods from settings saved while the client runs."""
+        for combo, names in (
+            (self.channel, settings.channels),
+            (self.method, tuple(m.name for m in settings.methods)),
+        ):
+            chosen = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            for name in names:
+                combo.addItem(name, name)
+            combo.setCurrentIndex(max(combo.findData(chosen), 0))
+            combo.blockSignals(False)
+            if combo.currentData() != chosen:  # the one chosen was removed: say so once
+                combo.currentIndexChanged.emit(combo.currentIndex())
+
     # -- 2 channel, type, items -------------------------------------------------------------
     def _build_payment(self, settings: Settings) -> None:
         self.payment_box = _named(QGroupBox("2  Payment"), "paymentSection", "Payment")

@@ -3,6 +3,14 @@
 from app.db.tables.money import CreditNote, CreditNoteApplication, Payment, PaymentAllocation
 from app.db.tables.printing import Printer, PrintJob
 from app.db.tables.reference import Bill, Consumer, Installment, PaymentPlan, ServiceCharge
+from app.db.tables.shifts import (
+    Shift,
+    ShiftCashMovement,
+    ShiftDenominationCount,
+    ShiftPayment,
+    ShiftReconciliation,
+)
+from app.db.tables.sync_state import SyncFlag, SyncState
 from app.db.tables.system import (
     AuditEvent,
     LocalState,
@@ -30,6 +38,13 @@ __all__ = [
     "Printer",
     "ServiceCharge",
     "Setting",
+    "Shift",
+    "ShiftCashMovement",
+    "ShiftDenominationCount",
+    "ShiftPayment",
+    "ShiftReconciliation",
+    "SyncFlag",
+    "SyncState",
     "Terminal",
     "User",
 ]

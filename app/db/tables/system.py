@@ -89,7 +89,10 @@ class OutboxRecord(Base):
     entity_id: Mapped[uuid.UUID]
     payload_json: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # pending -> sent; or parked (rejected) / flagged (same id, other content on the server)
     state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Why the server rejected (state "parked") or flagged (state "flagged") the record.
+    reason: Mapped[str | None] = mapped_column(Text)
