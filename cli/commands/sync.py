@@ -4,7 +4,7 @@
 import logging
 import signal
 import sys
-from argparse import Namespace, _SubParsersAction
+from argparse import SUPPRESS, Namespace, _SubParsersAction
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -27,7 +27,10 @@ def register(sub: _SubParsersAction, common: list) -> None:
     sync.add_argument("--interval", type=float, default=15.0, help="seconds between syncs")
     sync.set_defaults(run=run_sync)
     actions = sync.add_subparsers(dest="sync_command", metavar="ACTION")
-    status = actions.add_parser("status", parents=common, help="online, pending, last sync")
+    # Not parents=common: the subcommand's defaults would reset `sync --db X status`'s X.
+    status = actions.add_parser("status", help="online, pending, last sync")
+    status.add_argument("--db", default=SUPPRESS, help="database file")
+    status.add_argument("--json", action="store_true", default=SUPPRESS, help="JSON output")
     status.set_defaults(run=run_status)
 
 
