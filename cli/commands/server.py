@@ -14,6 +14,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 DEFAULT_DB = "postgresql+psycopg://localhost/tilldesk"
+# Names of the secrets `server set-secret` keeps (sync.server.keys.SECRET_NAMES; not imported
+# here so that `tilldesk --help` does not load keyring).
+SECRET_NAMES = ("stripe-webhook-secret", "nmi-signing-key", "stripe-secret-key", "nmi-security-key")
 
 
 def register(sub: _SubParsersAction, common: list) -> None:
@@ -45,8 +48,18 @@ def register(sub: _SubParsersAction, common: list) -> None:
     admin.set_defaults(run=run_add_admin)
 
     secret = commands.add_parser("set-secret", help="keep a gateway secret in the OS keyring")
-    secret.add_argument("name", choices=("stripe-webhook-secret", "nmi-signing-key"))
+    secret.add_argument(
+        "name",
+        choices=SECRET_NAMES,
+    )
     secret.set_defaults(run=run_set_secret)
+
+    poller = with_db("poll", "ask Stripe and NMI about online payments not final yet")
+    poller.add_argument("--once", action="store_true", help="one round, then exit")
+    poller.add_argument("--interval", type=float, default=300.0, help="seconds between rounds")
+    poller.add_argument("--stripe-url", help="Stripe API base URL (default: Stripe's)")
+    poller.add_argument("--nmi-url", help="NMI API base URL (default: NMI's)")
+    poller.set_defaults(run=run_poll)
 
     epoch = with_db("new-epoch", "start a new epoch after a restore: counters resync")
     epoch.set_defaults(run=run_new_epoch)
@@ -178,3 +191,39 @@ def run_set_secret(args: Namespace) -> int:
         return 3
     print(f"{args.name} is in the keyring (service tilldesk-server).")
     return 0
+
+
+def run_poll(args: Namespace) -> int:
+    """Gateways without keys in the keyring are skipped with a note; the others are polled."""
+    from sync.gateways.config import nmi_adapter, stripe_adapter
+    from sync.gateways.errors import GatewayError
+    from sync.server.db import make_engine
+    from sync.server.polling import poll_gateways
+
+    adapters = {}
+    for name, make, url in (
+        ("stripe", stripe_adapter, args.stripe_url),
+        ("nmi", nmi_adapter, args.nmi_url),
+    ):
+        try:
+            adapters[name] = make(base_url=url)
+        except GatewayError as missing:
+            print(f"{name}: not polled - {missing.message}", file=sys.stderr)
+    if not adapters:
+        return 3
+    engine = make_engine(_migrated(args), pool_size=1)
+    try:
+        while True:
+            summary = poll_gateways(engine, adapters, lambda: datetime.now(UTC))
+            print(
+                f"asked {summary.asked}, moved forward {len(summary.moved)}"
+                + (f", no answer from {', '.join(summary.down)}" if summary.down else ""),
+                flush=True,
+            )
+            if args.once:
+                return 4 if summary.down else 0
+            time.sleep(max(args.interval, 5.0))
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        engine.dispose()

@@ -11,7 +11,8 @@ from keyring.errors import KeyringError
 KEYRING_SERVICE = "tilldesk-server"
 STRIPE_SECRET = "stripe-webhook-secret"
 NMI_KEY = "nmi-signing-key"
-SECRET_NAMES = (STRIPE_SECRET, NMI_KEY)
+# Webhook secrets (checked here) and the API keys the poller uses (sync.gateways.config).
+SECRET_NAMES = (STRIPE_SECRET, NMI_KEY, "stripe-secret-key", "nmi-security-key")
 _UNSAFE_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
 
 
