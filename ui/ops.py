@@ -5,13 +5,14 @@ thread, through Qt signals. A result carrying `changes` is announced on `hub.cha
 so every screen that shows those areas refreshes.
 """
 
+import gc
 import itertools
 import logging
 from collections.abc import Callable
 from typing import Any, Self
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from app.domain.errors import UserCancelled, UserFacingError
 
@@ -52,6 +53,44 @@ def shut_down(timeout_ms: int = 10_000) -> None:
     """Finish queued work and drop the pools, so no pool thread outlives the interpreter."""
     wait_for_all(timeout_ms)
     _pools.clear()
+    if _dispatcher is not None:
+        _dispatcher.garbage.stop()  # no pool thread left: the collector may run anywhere again
+
+
+GC_INTERVAL_MS = 1_000
+
+
+class _GuiThreadGarbage(QObject):
+    """Python's cycle collector, run on the GUI thread only, on a timer.
+
+    Left automatic, it runs on whichever thread happens to allocate - mostly the pool
+    threads, which allocate the most. A cycle holding a parentless widget (a test's screen,
+    a dialog) freed there deletes the widget off the GUI thread: a segfault or a deadlock on
+    Qt's locks. pyqtgraph's GarbageCollector does the same.
+    """
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._thresholds = gc.get_threshold()
+        self._timer = QTimer(self, interval=GC_INTERVAL_MS)
+        self._timer.timeout.connect(self.collect)
+
+    def start(self) -> None:
+        if not self._timer.isActive():
+            gc.disable()
+            self._timer.start()
+
+    def collect(self) -> None:
+        """Each generation when it is due, as the automatic collector would."""
+        counts = gc.get_count()
+        for generation in range(3):
+            if counts[generation] <= self._thresholds[generation]:
+                break
+            gc.collect(generation)
+
+    def stop(self) -> None:
+        self._timer.stop()
+        gc.enable()
 
 
 class _Dispatcher(QObject):
@@ -67,6 +106,7 @@ class _Dispatcher(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.ops: dict[int, ServiceOp] = {}
+        self.garbage = _GuiThreadGarbage(self)
         self.done.connect(self.on_done)
         self.failed.connect(self.on_failed)
 
@@ -91,6 +131,7 @@ def _dispatch() -> _Dispatcher:
     global _dispatcher
     if _dispatcher is None:
         _dispatcher = _Dispatcher()  # first use is on the GUI thread
+    _dispatcher.garbage.start()  # pool threads are about to run: collect here only
     return _dispatcher
 
 
@@ -98,16 +139,22 @@ class _Job(QRunnable):
     def __init__(self, number: int, fn: Callable[[], Any], dispatcher: _Dispatcher) -> None:
         super().__init__()
         self._number = number
-        self._fn = fn
+        self._fn: Callable[[], Any] | None = fn
         self._dispatcher = dispatcher
         self.setAutoDelete(True)
 
     def run(self) -> None:
+        # Let go of the call before reporting, so the GUI thread always holds the last
+        # reference to whatever it captured: a screen must never be freed on a pool thread.
+        fn, self._fn = self._fn, None
+        assert fn is not None
         try:
-            result = self._fn()
+            result = fn()
         except BaseException as error:  # every failure goes back to the GUI
+            del fn
             self._dispatcher.failed.emit(self._number, error)
         else:
+            del fn
             self._dispatcher.done.emit(self._number, result)
 
 
@@ -118,7 +165,7 @@ class ServiceOp(QObject):
         self, parent: QObject, fn: Callable[[], Any], *, read: bool = False, lane: str = ""
     ) -> None:
         super().__init__(parent)
-        self.fn = fn
+        self.fn: Callable[[], Any] | None = fn
         self._lane = lane or ("read" if read else "write")
         self._on_success: Callable[[Any], None] | None = None
         self._on_failure: Callable[[UserFacingError], None] | None = None
@@ -136,6 +183,7 @@ class ServiceOp(QObject):
         dispatcher = _dispatch()
         number = next(_numbers)
         dispatcher.ops[number] = self
+        assert self.fn is not None, "an op runs once"
         pool(self._lane).start(_Job(number, self.fn, dispatcher))
 
     def deliver(self, result: Any) -> None:
@@ -146,7 +194,7 @@ class ServiceOp(QObject):
             if changes:
                 hub.changed.emit(frozenset(changes))
         finally:
-            self.deleteLater()
+            self._finish()
 
     def fail(self, error: BaseException) -> None:
         try:
@@ -161,4 +209,18 @@ class ServiceOp(QObject):
             log.error("unexpected error in a service call", exc_info=error)
             hub.unexpected_error.emit(error)
         finally:
+            self._finish()
+
+    def _finish(self) -> None:
+        """Drop the callbacks now, in Python, and only then let Qt delete the op.
+
+        The callbacks are the screen's own methods and lambdas, and can hold the last
+        reference to a screen nobody else keeps (a parentless widget, as tests make). Were
+        they dropped inside the op's C++ destructor, the screen would be deleted from there
+        and delete the op, its child, a second time: a segfault in QObject::~QObject. Dropped
+        here, such a screen goes at once and takes the op with it; otherwise the op goes
+        later holding nothing.
+        """
+        self.fn = self._on_success = self._on_failure = None
+        if shiboken6.isValid(self):  # not deleted just now along with its screen
             self.deleteLater()

@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from app.db.tables import (
     Consumer,
     CreditNote,
     Installment,
+    Payment,
     PaymentAllocation,
     PaymentPlan,
     ServiceCharge,
@@ -19,10 +20,13 @@ from app.db.tables import (
     User,
 )
 from app.db.unit_of_work import UnitOfWork
-from app.domain.payments import COUNTER_PROCESSING_TIME, Analysis
+from app.domain.payments import COUNTER_PROCESSING_TIME, Analysis, PaymentStatus
 from app.services.credit_notes import find_payment
 
 SYSTEM = "System"
+_ENDED = frozenset(
+    s.value for s in (PaymentStatus.FAILED, PaymentStatus.CANCELLED, PaymentStatus.VOIDED)
+)
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,7 @@ class PaymentDetails:
     voided_at: datetime | None = None
     voided_by: str | None = None
     void_reason: str | None = None
+    processing_ongoing: bool = False  # an online payment still settling: days so far
     changes: frozenset[str] = field(default=frozenset())
 
     @property
@@ -113,6 +118,7 @@ def payment_details(uow: UnitOfWork, number: str) -> PaymentDetails:
             .order_by(CreditNote.created_at)
         ).all()
         difference = payment.amount_minor - payment.outstanding_minor
+        processing_time, processing_ongoing = _processing_time(payment, uow.now())
         return PaymentDetails(
             payment_id=payment.id,
             payment_number=payment.payment_number,
@@ -143,9 +149,8 @@ def payment_details(uow: UnitOfWork, number: str) -> PaymentDetails:
             recorded_at=payment.recorded_at,
             terminal_code=terminal.code,
             received_by=recorder.full_name if recorder else SYSTEM,
-            processing_time=_processing_time(
-                payment.source, payment.recorded_at, payment.settled_at
-            ),
+            processing_time=processing_time,
+            processing_ongoing=processing_ongoing,
             verification=payment.verification,
             consumer_name=consumer.name,
             account_number=consumer.account_number,
@@ -158,14 +163,22 @@ def payment_details(uow: UnitOfWork, number: str) -> PaymentDetails:
         )
 
 
-def _processing_time(source: str, recorded_at: datetime, settled_at: datetime | None) -> str:
-    """Immediate at the counter; for online payments the days until settlement."""
-    if source == "counter":
-        return COUNTER_PROCESSING_TIME
-    if settled_at is None:
-        return "N/A"
-    days = Decimal((settled_at - recorded_at).total_seconds()) / Decimal(86400)
-    return f"{days.quantize(Decimal('0.1'))} days"
+def _processing_time(payment: Payment, now: datetime) -> tuple[str, bool]:
+    """(what to show, whether it is still counting): Immediate at the counter; for an online
+    payment the days until settlement, or the days so far while it settles (spec: processing
+    time in days); N/A for one that failed or was cancelled before it settled."""
+    if payment.source == "counter":
+        return COUNTER_PROCESSING_TIME, False
+    if payment.settled_at is not None:
+        return f"{_days(payment.settled_at - payment.recorded_at)} days", False
+    if payment.status in _ENDED:
+        return "N/A", False
+    return f"{_days(now - payment.recorded_at)} days so far", True
+
+
+def _days(elapsed: timedelta) -> Decimal:
+    days = Decimal(max(elapsed.total_seconds(), 0.0)) / Decimal(86400)  # a clock behind: 0
+    return days.quantize(Decimal("0.1"))
 
 
 def _paid_items(uow: UnitOfWork, payment_id: uuid.UUID) -> list[PaidItem]:

@@ -4,14 +4,21 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from sqlalchemy import select
+
 from app.db.queries import payment_list
 from app.db.queries.payment_list import Filters, PageKey
+from app.db.tables import User
 from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import UserFacingError
 from app.domain.payments import PaymentStatus, PaymentType
 from app.services.consumers import find_consumer
 
 MAX_LIMIT = 500
+# The cashier of online payments, which nobody at a counter recorded ("System" on the
+# dashboard). A user name can never start with "@", so this cannot name a real user.
+SYSTEM_CASHIER = "@system"
+SYSTEM_LABEL = "System (online payments)"
 
 
 @dataclass(frozen=True)
@@ -23,6 +30,8 @@ class PaymentQuery:
     date_from: date | None = None
     date_to: date | None = None
     account_number: str | None = None  # one consumer's payment history
+    channel: str | None = None
+    cashier: str | None = None  # the recording user's user name, or SYSTEM_CASHIER
     limit: int = 50
     after: PageKey | None = None
 
@@ -41,17 +50,20 @@ class PaymentRow:
     payment_type: str
     status: str
     verification: str
+    channel: str
+    cashier: str | None  # user name; None for an online payment
 
 
 @dataclass(frozen=True)
 class PaymentPage:
     rows: tuple[PaymentRow, ...]
     next_after: PageKey | None  # pass back as `after` for the next page; None at the end
+    cashier_name: str | None = None  # the cashier filter as people read it: "Jane Smith"
 
 
 def list_payments(uow: UnitOfWork, query: PaymentQuery) -> PaymentPage:
     with uow:
-        filters = _filters(uow, query)
+        filters, cashier_name = _filters(uow, query)
         if not 1 <= query.limit <= MAX_LIMIT:
             raise UserFacingError(f"A page holds 1 to {MAX_LIMIT} payments.")
         rows = payment_list.page(uow.session, filters, limit=query.limit, after=query.after)
@@ -59,15 +71,16 @@ def list_payments(uow: UnitOfWork, query: PaymentQuery) -> PaymentPage:
     next_after = (
         PageKey(str(last.payment_date), str(last.recorded_at), int(last.rowid)) if last else None
     )
-    return PaymentPage(tuple(_row(r) for r in rows), next_after)
+    return PaymentPage(tuple(_row(r) for r in rows), next_after, cashier_name)
 
 
 def count_payments(uow: UnitOfWork, query: PaymentQuery) -> int:
     with uow:
-        return payment_list.count(uow.session, _filters(uow, query))
+        return payment_list.count(uow.session, _filters(uow, query)[0])
 
 
-def _filters(uow: UnitOfWork, query: PaymentQuery) -> Filters:
+def _filters(uow: UnitOfWork, query: PaymentQuery) -> tuple[Filters, str | None]:
+    """The validated filters, and the cashier's name when the query names one."""
     if query.date_from and query.date_to and query.date_from > query.date_to:
         raise UserFacingError("The 'from' date must be on or before the 'to' date.")
     search = (query.search or "").strip() or None
@@ -76,7 +89,8 @@ def _filters(uow: UnitOfWork, query: PaymentQuery) -> Filters:
     consumer_id = None
     if query.account_number:
         consumer_id = find_consumer(uow, query.account_number).id.hex
-    return Filters(
+    recorded_by, cashier_name = _cashier(uow, query.cashier) if query.cashier else (None, None)
+    filters = Filters(
         consumer_id=consumer_id,
         search=search,
         method=uow.settings().method(query.method).name if query.method else None,
@@ -84,7 +98,39 @@ def _filters(uow: UnitOfWork, query: PaymentQuery) -> Filters:
         payment_type=PaymentType.parse(query.payment_type).value if query.payment_type else None,
         date_from=query.date_from,
         date_to=query.date_to,
+        channel=_channel(uow, query.channel) if query.channel else None,
+        recorded_by=recorded_by,
+        online_only=bool(query.cashier) and recorded_by is None,
     )
+    return filters, cashier_name
+
+
+def _channel(uow: UnitOfWork, name: str) -> str:
+    """A configured channel, or one that payments still carry after it left the settings."""
+    try:
+        return uow.settings().channel(name)
+    except UserFacingError:
+        if payment_list.channel_in_use(uow.session, name.strip()) is None:
+            raise
+        return name.strip()
+
+
+def _cashier(uow: UnitOfWork, name: str) -> tuple[str | None, str]:
+    """(hex of the user's id, full name); (None, SYSTEM_LABEL) for online payments.
+
+    A disabled user still counts: their payments stay theirs."""
+    wanted = name.strip()
+    if wanted.casefold() == SYSTEM_CASHIER:
+        return None, SYSTEM_LABEL
+    user = uow.session.execute(
+        select(User.id, User.full_name).where(User.username == wanted)
+    ).one_or_none()
+    if user is None:
+        raise UserFacingError(
+            f"No cashier named '{wanted}'. Give a user name, or {SYSTEM_CASHIER} for online "
+            "payments."
+        )
+    return user.id.hex, user.full_name
 
 
 def _row(r: object) -> PaymentRow:
@@ -102,4 +148,6 @@ def _row(r: object) -> PaymentRow:
         payment_type=g["payment_type"],
         status=g["status"],
         verification=g["verification"],
+        channel=g["channel"],
+        cashier=g["cashier"],
     )

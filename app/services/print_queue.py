@@ -1,6 +1,7 @@
 """The print queue: jobs stored with the document they print, and what the cashier sees of it."""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -89,13 +90,42 @@ def enqueue_receipt(
     The document is composed now, so it shows the balance right after this payment however
     late it prints.
     """
-    printer = auto_printer(uow, DocumentKind.RECEIPT)
+    return enqueue_automatic(
+        uow,
+        DocumentKind.RECEIPT,
+        lambda: receipt_document(uow, receipt_number, reprint=0),
+        user_id=user_id,
+    )
+
+
+def enqueue_credit_note(
+    uow: UnitOfWork, number: str, *, user_id: uuid.UUID | None
+) -> PrintJobView | None:
+    """An Active credit note's original, when a printer prints credit notes by itself."""
+    return enqueue_automatic(
+        uow,
+        DocumentKind.CREDIT_NOTE,
+        lambda: credit_note_document(uow, number, reprint=0),
+        user_id=user_id,
+    )
+
+
+def enqueue_automatic(
+    uow: UnitOfWork,
+    kind: DocumentKind,
+    compose: Callable[[], PrintDocument],
+    *,
+    user_id: uuid.UUID | None,
+) -> PrintJobView | None:
+    """The first print of a document, in the caller's transaction, if a printer of this
+    counter prints this kind by itself (Settings > Printers); else nothing, and no job.
+
+    `compose` is only called when a job is made: most counters print receipts only.
+    """
+    printer = auto_printer(uow, kind)
     if printer is None:
         return None
-    document = receipt_document(uow, receipt_number, reprint=0)
-    return enqueue_document(
-        uow, DocumentKind.RECEIPT, document, printer=printer, user_id=user_id, copy_number=0
-    )
+    return enqueue_document(uow, kind, compose(), printer=printer, user_id=user_id, copy_number=0)
 
 
 def enqueue_document(
@@ -141,38 +171,41 @@ def enqueue_document(
 def print_receipt(
     uow: UnitOfWork, receipt: str, *, username: str | None = None, printer: str | None = None
 ) -> PrintJobView:
-    """Queue a receipt: the original if it never went to a printer, else the next COPY."""
-    with uow:
-        actor = actor_for(uow, username)
-        target = choose_printer(uow, printer)
-        number = find_payment(uow, receipt).receipt_number
-        copy_number = next_copy_number(uow, DocumentKind.RECEIPT, number)
-        document = receipt_document(uow, number, reprint=copy_number)
-        job = enqueue_document(
-            uow,
-            DocumentKind.RECEIPT,
-            document,
-            printer=target,
-            user_id=actor.user_id,
-            copy_number=copy_number,
-        )
-        uow.commit()
-        return job
+    """By receipt, payment or transaction number."""
+    return print_document(uow, DocumentKind.RECEIPT, receipt, username=username, printer=printer)
 
 
 def print_credit_note(
     uow: UnitOfWork, number: str, *, username: str | None = None, printer: str | None = None
 ) -> PrintJobView:
+    return print_document(uow, DocumentKind.CREDIT_NOTE, number, username=username, printer=printer)
+
+
+def print_document(
+    uow: UnitOfWork,
+    kind: DocumentKind,
+    number: str,
+    *,
+    username: str | None = None,
+    printer: str | None = None,
+) -> PrintJobView:
+    """Queue a receipt or credit note by hand: the original if it never went to a printer,
+    else the next COPY (every earlier job of the document counts, printed or not)."""
     with uow:
         actor = actor_for(uow, username)
         target = choose_printer(uow, printer)
-        note_number = find_credit_note(uow, number).number
-        copy_number = next_copy_number(uow, DocumentKind.CREDIT_NOTE, note_number)
-        document = credit_note_document(uow, note_number, reprint=copy_number)
+        compose: Callable[..., PrintDocument]
+        if kind is DocumentKind.RECEIPT:
+            reference, compose = find_payment(uow, number).receipt_number, receipt_document
+        elif kind is DocumentKind.CREDIT_NOTE:
+            reference, compose = find_credit_note(uow, number).number, credit_note_document
+        else:
+            raise UserFacingError(f"A {kind.label.lower()} cannot be printed by its number.")
+        copy_number = next_copy_number(uow, kind, reference)
         job = enqueue_document(
             uow,
-            DocumentKind.CREDIT_NOTE,
-            document,
+            kind,
+            compose(uow, reference, reprint=copy_number),
             printer=target,
             user_id=actor.user_id,
             copy_number=copy_number,
@@ -220,6 +253,7 @@ def _test_page(uow: UnitOfWork, printer: PrinterConfig, reference: str) -> Print
         title="TEST PRINT",
         number=reference,
         header=header_lines(settings.receipt_header),
+        logo=settings.receipt_logo or None,
         sections=(Section("Printer settings", rows),),
         footer=("If you can read this, the printer is set up.",),
         open_drawer=printer.opens_drawer,  # so the drawer wiring is tested as well

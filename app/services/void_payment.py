@@ -14,6 +14,7 @@ from app.services.actors import actor_for
 from app.services.credit_notes import find_payment
 
 REASON_MAX = 500
+_LEFT_ALONE = (CreditNoteStatus.CANCELLED.value, CreditNoteStatus.REJECTED.value)
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,11 @@ def void_payment(
                 f"Receipt {payment.receipt_number} was recorded on an earlier day: only "
                 "same-day payments can be voided. Issue a credit note instead."
             )
+        # A rejected note never was credit, and a cancelled one is already gone: both stay.
         notes = uow.session.scalars(
             select(CreditNote).where(
                 CreditNote.payment_id == payment.id,
-                CreditNote.status != CreditNoteStatus.CANCELLED.value,
+                CreditNote.status.not_in(_LEFT_ALONE),
             )
         ).all()
         for note in notes:
@@ -80,13 +82,14 @@ def void_payment(
                 )
             )
         for note in notes:
+            previous = note.status  # Active, or Pending Approval
             note.status = CreditNoteStatus.CANCELLED.value
             uow.audit(
                 user_id=actor.user_id,
                 action="credit_note.cancelled",
                 entity="credit_note",
                 entity_id=note.id,
-                before={"status": CreditNoteStatus.ACTIVE.value},
+                before={"status": previous},
                 after={"status": note.status, "reason": "payment voided"},
             )
         before = {"status": payment.status}

@@ -6,7 +6,7 @@ from datetime import date
 from app.domain.errors import UserFacingError
 from app.domain.money import format_money
 from app.services.payment_details import PaymentDetails, payment_details
-from app.services.payments_list import PaymentQuery, list_payments
+from app.services.payments_list import SYSTEM_CASHIER, PaymentQuery, list_payments
 from app.services.record_payment import PaymentRequest, RecordedPayment, record_payment
 from app.services.settings import current_settings
 from app.services.void_payment import void_payment
@@ -40,6 +40,10 @@ def register(sub: _SubParsersAction, common: list) -> None:
     listing.add_argument("--method")
     listing.add_argument("--status")
     listing.add_argument("--type")
+    listing.add_argument("--channel", help="e.g. Walk-in, Phone, Online")
+    listing.add_argument(
+        "--cashier", help=f"who recorded it: a user name, or {SYSTEM_CASHIER} for online payments"
+    )
     listing.add_argument("--from", dest="date_from", type=_date)
     listing.add_argument("--to", dest="date_to", type=_date)
     listing.add_argument("--limit", type=int, default=50)
@@ -141,6 +145,8 @@ def run_list(args: Namespace) -> int:
             payment_type=args.type,
             date_from=args.date_from,
             date_to=args.date_to,
+            channel=args.channel,
+            cashier=args.cashier,
             limit=args.limit,
         ),
     )
@@ -157,6 +163,8 @@ def run_list(args: Namespace) -> int:
                     "date": r.payment_date,
                     "type": r.payment_type,
                     "status": r.status,
+                    "channel": r.channel,
+                    "cashier": r.cashier,
                 }
                 for r in page.rows
             ]

@@ -35,10 +35,13 @@ def context(db: Database) -> Iterator[ClientContext]:
 @pytest.fixture(autouse=True)
 def _nothing_outlives_its_test(qapp) -> Iterator[None]:
     """Runs after qtbot closed the test's widgets: no service call keeps running, and the
-    widgets are really deleted now, not all at once while the interpreter shuts down."""
+    widgets are really deleted now, not all at once while the interpreter shuts down.
+    The test's reference cycles are collected here too, on the GUI thread (see ops)."""
     yield
     ops.wait_for_all()
     qapp.processEvents()
+    qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
     qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QApplication
 
 from app.db.database import Database
 from app.domain.periods import PeriodChoice
@@ -21,6 +22,7 @@ from app.services.record_payment import PaymentRequest, record_payment
 from app.services.runtime import counter_for
 from app.services.settings import current_settings
 from ui.context import ClientContext
+from ui.main_window import MainWindow
 from ui.ops import hub, wait_for_all
 from ui.screens.dashboard import DashboardScreen
 
@@ -137,8 +139,8 @@ def test_clicking_a_days_bar_opens_that_days_payments(qtbot, screen, april) -> N
     [
         ("method", 1, {"method": "Cheque"}),
         ("type", 0, {"payment_type": "Bill"}),
-        ("channel", 0, {}),  # the payments list has no channel filter yet: the period only
-        ("cashier", 1, {}),  # nor a cashier filter
+        ("channel", 0, {"channel": "Walk-in"}),
+        ("cashier", 1, {"cashier": "mbrown"}),
     ],
 )
 def test_clicking_a_category_bar_filters_the_payments_list(
@@ -210,3 +212,91 @@ def test_a_cashier_is_refused_the_dashboard(qtbot, april) -> None:
     assert dashboard.board is None
     assert not dashboard.content.isVisible()
     wait_for_all()
+
+
+@pytest.fixture
+def window(qtbot, april: Database) -> Iterator[MainWindow]:
+    """The whole client with Michael Brown (billing manager) signed in on the payments list."""
+    counter = counter_for(april)
+    context = ClientContext(
+        counter=counter, settings=current_settings(counter.read()), terminal_code="T01"
+    )
+    main = MainWindow(context, idle_lock_ms=600_000)
+    qtbot.addWidget(main)
+    main.resize(1366, 768)
+    main.show()
+    qtbot.keyClicks(main.sign_in.username, "mbrown")
+    qtbot.keyClick(main.sign_in.username, Qt.Key.Key_Return)
+    qtbot.keyClicks(main.sign_in.secret, "2345")
+    qtbot.keyClick(main.sign_in.secret, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: main.stack.currentWidget() is main.screens.get("landing"), timeout=10_000
+    )
+    main.activateWindow()  # offscreen there is no window manager to do it
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is main)
+    yield main
+    wait_for_all()
+
+
+def listed(window: MainWindow) -> list[tuple[int, str, str | None]]:
+    model = window.landing.payments
+    return [
+        (model.row_at(r).amount_minor, model.row_at(r).channel, model.row_at(r).cashier)
+        for r in range(model.rowCount())
+    ]
+
+
+def open_dashboard(qtbot, window: MainWindow) -> DashboardScreen:
+    qtbot.keyClick(window, Qt.Key.Key_F3)
+    screen = window.screens["dashboard"]
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is screen, timeout=5_000)
+    qtbot.waitUntil(lambda: screen.board is not None, timeout=10_000)
+    return screen
+
+
+@pytest.mark.parametrize(
+    ("chart", "label", "rows", "says"),
+    [
+        ("method", "Cheque", [(6_750, "Mail", "mbrown")], None),
+        ("channel", "Phone", [(2_500, "Phone", "jsmith")], "Channel: Phone"),
+        (
+            "cashier",
+            "Jane Smith",
+            [(2_500, "Phone", "jsmith"), (14_550, "Walk-in", "jsmith")],
+            "Cashier: Jane Smith",
+        ),
+    ],
+)
+def test_a_bar_opens_the_payments_list_narrowed_to_it_and_says_so(
+    qtbot, window, chart, label, rows, says
+) -> None:
+    screen = open_dashboard(qtbot, window)
+    bars = screen.breakdown_charts[chart]
+
+    bars.slot_clicked(bars.names.labels.index(label))
+
+    landing = window.landing
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is landing, timeout=5_000)
+    qtbot.waitUntil(lambda: listed(window) == rows, timeout=5_000)
+    assert landing.drill_bar.isVisible() is (says is not None)
+    if says:
+        qtbot.waitUntil(lambda: landing.drill_label.text() == f"From the dashboard:  {says}")
+    if chart == "method":
+        assert landing.method.currentText() == "Cheque"
+
+
+def test_clearing_the_drill_down_shows_every_channel_again(qtbot, window) -> None:
+    screen = open_dashboard(qtbot, window)
+    bars = screen.breakdown_charts["channel"]
+    bars.slot_clicked(bars.names.labels.index("Mail"))
+    landing = window.landing
+    qtbot.waitUntil(lambda: listed(window) == [(6_750, "Mail", "mbrown")], timeout=5_000)
+
+    landing.clear_drill.setFocus()
+    qtbot.keyClick(landing.clear_drill, Qt.Key.Key_Space)
+
+    qtbot.waitUntil(lambda: len(listed(window)) == 3, timeout=5_000)
+    assert not landing.drill_bar.isVisible()
+    assert landing.query().channel is None
+    # The drill-down's period and status stay: only the channel was let go.
+    assert landing.query().date_from == APR_1

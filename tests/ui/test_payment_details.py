@@ -301,6 +301,8 @@ def test_a_supervisor_verifies_a_pending_online_payment(qtbot, supervisor, db, o
     assert text(screen, "received_by") == "System"
     assert text(screen, "channel") == "Online"
     assert text(screen, "settlement") == "In Progress"
+    assert text(screen, "processing_time") == "1.0 days so far"  # received yesterday, unsettled
+    assert "Not settled yet" in screen.values["processing_time"].toolTip()
     assert text(screen, "verification") == "Pending"
     assert screen.verify_button.isVisible()
     assert not screen.void_button.isEnabled()  # recorded yesterday

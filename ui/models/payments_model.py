@@ -38,6 +38,7 @@ class PaymentsModel(QAbstractTableModel):
         self._more = False
         self._loading = False
         self._generation = 0  # answers for an older query are dropped
+        self.cashier_name: str | None = None  # the cashier filter by name, once loaded
 
     # -- what to show ----------------------------------------------------------------
     def set_query(self, query: PaymentQuery) -> None:
@@ -73,6 +74,7 @@ class PaymentsModel(QAbstractTableModel):
             return
         self._loading = False
         if first:
+            self.cashier_name = page.cashier_name
             self.beginResetModel()
             self._rows = list(page.rows)
             self.endResetModel()

@@ -1,5 +1,6 @@
 """The supervisor dashboard: period KPIs, collection charts, drill-down and CSV export."""
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -32,7 +33,7 @@ from app.services.analytics import (
     dashboard,
 )
 from app.services.analytics_csv import dashboard_csv, write_csv
-from app.services.payments_list import PaymentQuery
+from app.services.payments_list import SYSTEM_CASHIER, PaymentQuery
 from ui.context import ClientContext
 from ui.ops import ServiceOp, hub
 from ui.widgets.charts import (
@@ -342,7 +343,10 @@ class DashboardScreen(QWidget):
         tips = []
         for c in breakdown.categories:
             share = f" · {Decimal(c.amount_minor * 100) / total:.1f}%" if total else ""
-            tips.append(f"{c.label}: {money(c.amount_minor)} · {_payments(c.count)}{share}")
+            tips.append(
+                f"{c.label}: {money(c.amount_minor)} · {_payments(c.count)}{share}\n"
+                "Click to list these payments"
+            )
         chart.set_bars(
             [c.label for c in breakdown.categories],
             [c.amount_minor for c in breakdown.categories],
@@ -410,17 +414,17 @@ class DashboardScreen(QWidget):
         if not 0 <= index < len(categories):
             return
         period, value = self.board.period, categories[index].key
+        # A cashier bar with no user behind it is the online payments' "System".
+        field = {
+            "method": "method",
+            "channel": "channel",
+            "type": "payment_type",
+            "cashier": "cashier",
+        }[key]
+        if key == "cashier" and value is None:
+            value = SYSTEM_CASHIER
         query = PaymentQuery(status=POSTED, date_from=period.start, date_to=period.end)
-        if key == "method":
-            query = PaymentQuery(
-                status=POSTED, method=value, date_from=period.start, date_to=period.end
-            )
-        elif key == "type":
-            query = PaymentQuery(
-                status=POSTED, payment_type=value, date_from=period.start, date_to=period.end
-            )
-        # Channel and cashier: the payments list cannot filter on them yet, so the period only.
-        self.drill_down.emit(query)
+        self.drill_down.emit(replace(query, **{field: value}))
 
     # -- export -----------------------------------------------------------------------------
     def on_card_export_requested(self, chart: str) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.payments import PaymentStatus, PaymentType
 from app.services.kpis import Kpis, collection_kpis
-from app.services.payments_list import PaymentQuery
+from app.services.payments_list import SYSTEM_CASHIER, SYSTEM_LABEL, PaymentQuery
 from ui.context import ClientContext
 from ui.models.payments_model import CONSUMER, RECEIPT, PaymentsModel
 from ui.ops import ServiceOp, hub
@@ -67,6 +68,8 @@ class LandingScreen(QWidget):
         super().__init__(parent)
         self.setObjectName("landingScreen")
         self._context = context
+        # Channel and cashier have no drop-down: only a dashboard drill-down sets them.
+        self._drill = PaymentQuery()
         self._refresh_timer = QTimer(self, singleShot=True, interval=250)
         self._refresh_timer.timeout.connect(self.refresh)
         self._build_header()
@@ -133,7 +136,7 @@ class LandingScreen(QWidget):
         self.count.setObjectName("paymentsCount")
         self.count.setProperty("role", "muted")
         self.payments = PaymentsModel(self._context, self)
-        self.payments.loaded.connect(lambda n: self.count.setText(f"{n} shown"))
+        self.payments.loaded.connect(self.on_payments_loaded)
         self.payments.failed.connect(self.filter_error.setText)
         self.table = self._table("paymentsTable", "All payments")
         self.table.setModel(self.payments)
@@ -153,12 +156,37 @@ class LandingScreen(QWidget):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addLayout(filters)
+        layout.addWidget(self._build_drill_bar())
         layout.addWidget(self.filter_error)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("landingTabs")
         self.tabs.addTab(page, "All Payments")
+
+    def _build_drill_bar(self) -> QFrame:
+        """Says which channel or cashier a dashboard drill-down narrowed the list to."""
+        self.drill_bar = QFrame()
+        self.drill_bar.setObjectName("drillDownBar")
+        # Tinted like a selected row, so it reads as "this list is narrowed" at a glance.
+        self.drill_bar.setStyleSheet(
+            "QFrame#drillDownBar { background: #e3f0fb; border: 1px solid #9cc7ea;"
+            " border-radius: 6px; }"
+        )
+        self.drill_label = QLabel("")
+        self.drill_label.setObjectName("drillDownLabel")
+        self.drill_label.setAccessibleName("Dashboard filter")
+        self.drill_label.setStyleSheet("font-weight: 600; color: #0b3d5c;")
+        self.clear_drill = QPushButton("Show all channels and cashiers")
+        self.clear_drill.setObjectName("clearDrillDown")
+        self.clear_drill.setAccessibleName("Clear the channel and cashier filter")
+        self.clear_drill.clicked.connect(self.clear_drill_down)
+        line = QHBoxLayout(self.drill_bar)
+        line.setContentsMargins(8, 4, 8, 4)
+        line.addWidget(self.drill_label, 1)
+        line.addWidget(self.clear_drill)
+        self.drill_bar.hide()  # never setVisible(True) before it has a parent: it would pop up
+        return self.drill_bar
 
     def _build_credit_notes_tab(self) -> None:
         self.credit_notes_tab = CreditNotesTab(self._context)
@@ -167,6 +195,8 @@ class LandingScreen(QWidget):
         self.tabs.addTab(self.credit_notes_tab, "Credit Notes")
 
     def set_context(self, context: ClientContext) -> None:
+        if context.actor != self._context.actor:  # one supervisor's drill-down is not the next's
+            self._set_drill(PaymentQuery())
         self._context = context
         self.credit_notes_tab.set_context(context)
 
@@ -201,8 +231,9 @@ class LandingScreen(QWidget):
         self.credit_notes_tab.refresh()
 
     def apply_query(self, query: PaymentQuery) -> None:
-        """Show the payments a chart drilled into: its period, method and type."""
+        """Show the payments a chart drilled into: its period, method, type, channel, cashier."""
         self.tabs.setCurrentIndex(0)
+        self._set_drill(query)
         for combo, value in (
             (self.method, query.method),
             (self.status, query.status),
@@ -234,7 +265,35 @@ class LandingScreen(QWidget):
             payment_type=chosen(self.kind),
             date_from=day(self.date_from),
             date_to=day(self.date_to),
+            channel=self._drill.channel,
+            cashier=self._drill.cashier,
         )
+
+    def clear_drill_down(self) -> None:
+        """Back to every channel and cashier; the other filters stay as they are."""
+        self._set_drill(PaymentQuery())
+        self.table.setFocus()
+        self._load_payments()
+
+    def _set_drill(self, query: PaymentQuery) -> None:
+        self._drill = PaymentQuery(channel=query.channel, cashier=query.cashier)
+        self._show_drill(cashier_name=None)
+
+    def _show_drill(self, cashier_name: str | None) -> None:
+        parts = []
+        if self._drill.channel:
+            parts.append(f"Channel: {self._drill.channel}")
+        if self._drill.cashier:
+            if cashier_name is None:  # until the list names them
+                system = self._drill.cashier == SYSTEM_CASHIER
+                cashier_name = SYSTEM_LABEL if system else self._drill.cashier
+            parts.append(f"Cashier: {cashier_name}")
+        self.drill_label.setText("From the dashboard:  " + "  ·  ".join(parts))
+        self.drill_bar.setVisible(bool(parts))
+
+    def on_payments_loaded(self, shown: int) -> None:
+        self.count.setText(f"{shown} shown")
+        self._show_drill(cashier_name=self.payments.cashier_name)
 
     def _load_payments(self) -> None:
         query = self.query()

@@ -517,7 +517,9 @@ class PaymentDetailsScreen(QWidget):
     def _fill_processing(self, d: PaymentDetails) -> None:
         card = self.cards["processing"]
         card.row("received_by", "Received by", d.received_by)
-        card.row("processing_time", "Processing time", d.processing_time)
+        shown = card.row("processing_time", "Processing time", d.processing_time)
+        if d.processing_ongoing:
+            shown.setToolTip("Not settled yet: counted from when it was received until now.")
         verified = d.verification == Verification.VERIFIED.value
         box = QWidget()
         line = QHBoxLayout(box)

@@ -28,12 +28,17 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
     consumer_id: str | None = None  # hex of the consumer's id: one consumer's history
+    channel: str | None = None
+    recorded_by: str | None = None  # hex of the cashier's user id
+    online_only: bool = False  # recorded by nobody at a counter (recorded_by IS NULL)
 
 
 _SELECT = (
     "SELECT p.rowid AS rowid, p.id, p.receipt_number, c.name AS consumer_name, c.account_number, "
     "p.amount_minor, p.currency, p.method, p.payment_date, p.recorded_at, p.payment_type, "
-    "p.status, p.verification FROM payments p JOIN consumers c ON c.id = p.consumer_id"
+    "p.status, p.verification, p.channel, u.username AS cashier "
+    "FROM payments p JOIN consumers c ON c.id = p.consumer_id "
+    "LEFT JOIN users u ON u.id = p.recorded_by"
 )
 
 
@@ -43,11 +48,15 @@ def _where(filters: Filters, params: dict[str, Any]) -> list[str]:
         ("p.method", filters.method),
         ("p.status", filters.status),
         ("p.payment_type", filters.payment_type),
+        ("p.channel", filters.channel),
+        ("p.recorded_by", filters.recorded_by),
     ):
         if value is not None:
             key = column.split(".")[1]
             clauses.append(f"{column} = :{key}")
             params[key] = value
+    if filters.online_only:
+        clauses.append("p.recorded_by IS NULL")
     if filters.consumer_id is not None:
         clauses.append("p.consumer_id = :consumer_id")
         params["consumer_id"] = filters.consumer_id
@@ -95,3 +104,13 @@ def count(session: Session, filters: Filters) -> int:
     return session.execute(
         text(f"SELECT count(*) FROM payments p{join}{where}"), params
     ).scalar_one()
+
+
+def channel_in_use(session: Session, channel: str) -> str | None:
+    """Whether payments carry this channel (one no longer in settings but still in history).
+
+    Spelled exactly, so the channel index answers it at once."""
+    return session.execute(
+        text("SELECT channel FROM payments WHERE channel = :channel LIMIT 1"),
+        {"channel": channel},
+    ).scalar()
