@@ -12,10 +12,8 @@ lint: setup
 	.venv/bin/ruff format --check .
 	.venv/bin/lint-imports
 
-# A rare segfault inside Qt while a UI test worker tears down (under investigation, see the
-# issue notes) would fail the whole run: the tests that failed are run once more, on their own.
 test: lint
-	.venv/bin/pytest -q -n 2 || .venv/bin/pytest -q --last-failed --last-failed-no-failures none
+	.venv/bin/pytest -q -n 2
 
 bench: setup
 	.venv/bin/tilldesk bench --consumers 1000000 --payments 1000000

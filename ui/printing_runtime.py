@@ -5,6 +5,7 @@ so the Print and Download PDF buttons and `tilldesk receipt` run the same code.
 """
 
 import dataclasses
+import os
 from pathlib import Path
 
 from app.domain.documents import PrintDocument
@@ -158,9 +159,15 @@ def credit_note_escpos(
 def save_file(data: bytes, path: Path) -> Path:
     """Write a download where the user chose, with a message a cashier understands on failure."""
     path = Path(path)
-    try:
-        path.write_bytes(data)
+    partial = path.with_name(f".{path.name}.partial")
+    try:  # whole or not at all: a reader (or a crash) never sees half a PDF under the real name
+        with partial.open("wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, path)
     except OSError as error:
+        partial.unlink(missing_ok=True)
         message = f"The file could not be saved to {path} ({error.strerror})."
         raise UserFacingError(message) from None
     return path

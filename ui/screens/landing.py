@@ -318,7 +318,7 @@ class LandingScreen(QWidget):
             "last month",
         )
         self.tile_today.show_value(
-            f"{money(k.received_today.value)}  ·  {k.received_today_count.value} payments",  # type: ignore[arg-type]
+            f"{money(k.received_today.value)}  ·  {_payments(k.received_today_count.value)}",  # type: ignore[arg-type]
             k.received_today.change_percent,
             "yesterday",
         )
@@ -359,3 +359,7 @@ class LandingScreen(QWidget):
         menu.addAction("View receipt", lambda: self.receipt_opened.emit(receipt))
         menu.addAction("Create credit note", lambda: self.credit_note_requested.emit(receipt))
         menu.popup(self.table.viewport().mapToGlobal(point))
+
+
+def _payments(count: object) -> str:
+    return "1 payment" if count == 1 else f"{count} payments"
