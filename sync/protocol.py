@@ -38,6 +38,7 @@ PUSHED_ENTITIES = (
     "shift",
     "settings_change",
     "audit",
+    "flag_resolution",  # a supervisor resolved a server flag on a counter
 )
 PULLED_ENTITIES = (
     "consumer",

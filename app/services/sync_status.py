@@ -54,6 +54,11 @@ class SyncIssue:
     at: datetime
     attempts: int
 
+    @property
+    def resolvable(self) -> bool:
+        """A server flag a supervisor can resolve (parked and flagged records are retried)."""
+        return self.kind not in ("parked", "flagged")
+
 
 def sync_status(uow: UnitOfWork) -> SyncStatus:
     with uow:
@@ -66,7 +71,12 @@ def sync_status(uow: UnitOfWork) -> SyncStatus:
         oldest = uow.session.scalar(
             select(func.min(OutboxRecord.created_at)).where(OutboxRecord.state == "pending")
         )
-        flags = uow.session.scalar(select(func.count()).select_from(SyncFlag)) or 0
+        flags = (
+            uow.session.scalar(
+                select(func.count()).select_from(SyncFlag).where(SyncFlag.resolved_at.is_(None))
+            )
+            or 0
+        )
         settings = uow.settings()
         skew = state.clock_skew_seconds if state else None
         return SyncStatus(
@@ -90,7 +100,7 @@ def sync_status(uow: UnitOfWork) -> SyncStatus:
 
 
 def sync_issues(uow: UnitOfWork) -> list[SyncIssue]:
-    """Parked and flagged outbox records, then the server's flags; newest first in each."""
+    """Parked and flagged outbox records, then the server's open flags; newest first in each."""
     with uow:
         records = uow.session.scalars(
             select(OutboxRecord)
@@ -110,7 +120,12 @@ def sync_issues(uow: UnitOfWork) -> list[SyncIssue]:
             )
             for r in records
         ]
-        for flag in uow.session.scalars(select(SyncFlag).order_by(SyncFlag.flagged_at.desc())):
+        open_flags = (
+            select(SyncFlag)
+            .where(SyncFlag.resolved_at.is_(None))
+            .order_by(SyncFlag.flagged_at.desc())
+        )
+        for flag in uow.session.scalars(open_flags):
             issues.append(
                 SyncIssue(
                     key=flag.key,

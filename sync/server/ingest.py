@@ -18,11 +18,12 @@ from sqlalchemy.exc import IntegrityError
 from sync.protocol import PushRecord
 from sync.server.auth import TerminalIdentity
 from sync.server.feed import NewChange
-from sync.server.flags import raise_flag
+from sync.server.flags import raise_flag, resolve_flag
 from sync.server.records import (
     AlreadyStored,
     CreditNoteChangeIn,
     CreditNoteIn,
+    FlagResolutionIn,
     PaymentIn,
     PaymentVerificationIn,
     PaymentVoidIn,
@@ -342,6 +343,19 @@ def _audit(incoming: Incoming) -> Projected:
     return Projected()
 
 
+def _flag_resolution(incoming: Incoming) -> Projected:
+    """Close the flag and publish it resolved; a flag already resolved (by this or another
+    counter) keeps its first resolution and nothing is published again."""
+    resolution = parse(FlagResolutionIn, incoming.record.payload)
+    _same_subject(incoming, resolution.flag_id)
+    how = {
+        **resolution.model_dump(mode="json"),
+        "terminal_code": incoming.terminal.code,
+    }
+    change = resolve_flag(incoming.connection, resolution.flag_id, how, incoming.now)
+    return Projected(changes=[change] if change else [])
+
+
 def _kept_only(incoming: Incoming) -> Projected:
     """Settings changes made on a counter: kept for the audit; the server's settings win."""
     return Projected()
@@ -357,4 +371,5 @@ HANDLERS: dict[str, Callable[[Incoming], Projected]] = {
     "shift": _shift,
     "settings_change": _kept_only,
     "audit": _audit,
+    "flag_resolution": _flag_resolution,
 }

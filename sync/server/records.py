@@ -5,7 +5,8 @@ on and ignore the rest, which is kept verbatim in `data`.
 """
 
 import uuid
-from typing import Any, TypeVar
+from datetime import datetime
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -62,6 +63,17 @@ class CreditNoteChangeIn(_Payload):
 
     credit_note_id: uuid.UUID
     status: str | None = Field(default=None, max_length=32)
+
+
+class FlagResolutionIn(_Payload):
+    """A supervisor's resolution of a server flag, made on a counter."""
+
+    flag_id: uuid.UUID
+    resolution: Literal["Credit note", "Refund", "No action"]
+    note: str = Field(default="", max_length=500)
+    credit_note_number: str | None = Field(default=None, max_length=64)
+    resolved_by: str = Field(min_length=1, max_length=40)
+    resolved_at: datetime
 
 
 def parse(model: type[T], payload: dict[str, Any]) -> T:

@@ -1,6 +1,7 @@
 """The Sync screen (supervisors): where sync stands, and the records a person must look at -
 parked (the server refused them), flagged (the server holds other content under the same id)
-and the server's flags (e.g. a bill paid at two counters) - each with its reason."""
+and the server's flags (e.g. a bill paid at two counters) - each with its reason. A supervisor
+resolves a server flag here (Resolve…): the resolution goes to the server by the outbox."""
 
 from dataclasses import dataclass
 
@@ -18,14 +19,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.sync_flags import ResolvedFlag
 from app.services.sync_retry import Retried, retry_parked
 from app.services.sync_status import SyncIssue, SyncStatus, status_line, sync_issues, sync_status
 from ui.context import ClientContext
+from ui.dialogs.resolve_flag import ResolveFlagDialog
 from ui.ops import ServiceOp, hub
 from ui.widgets.toast import show_toast
 
 HEADERS = ("Kind", "Record", "Reference", "Reason", "When", "Tries")
-KIND_TEXT = {"parked": "Parked", "flagged": "Flagged", "overpayment": "Overpayment"}
+KIND_TEXT = {
+    "parked": "Parked",
+    "flagged": "Flagged",
+    "overpayment": "Overpayment",
+    "duplicate_different": "Sent twice, differs",
+}
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,7 @@ class SyncScreen(QWidget):
         super().__init__(parent)
         self.setObjectName("syncScreen")
         self._context = context
+        self._issues: list[SyncIssue] = []
         self._refresh_timer = QTimer(self, singleShot=True, interval=250)
         self._refresh_timer.timeout.connect(self.refresh)
         self._build()
@@ -73,6 +82,8 @@ class SyncScreen(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(HEADERS.index("Reason"), QHeaderView.ResizeMode.Stretch)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.itemSelectionChanged.connect(self.on_table_selection_changed)
         self.empty = QLabel("Nothing to review: every record reached the server.")
         self.empty.setObjectName("syncEmpty")
         self.empty.setProperty("role", "subheading")
@@ -80,6 +91,13 @@ class SyncScreen(QWidget):
         self.error = QLabel("")
         self.error.setObjectName("syncError")
         self.error.setProperty("role", "error")
+        self.notice = QLabel("")
+        self.notice.setObjectName("syncNotice")
+        self.notice.setProperty("role", "muted")
+        self.resolve_button = self._button("syncResolve", "Re&solve…")
+        self.resolve_button.setAccessibleName("Resolve the selected flag")
+        self.resolve_button.setEnabled(False)
+        self.resolve_button.clicked.connect(self.on_resolve_button_clicked)
         self.retry_button = self._button("syncRetryParked", "Retry parked", "primary")
         self.retry_button.clicked.connect(self.on_retry_button_clicked)
         self.refresh_button = self._button("syncRefresh", "&Refresh")
@@ -89,7 +107,9 @@ class SyncScreen(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.notice)
         buttons.addWidget(self.refresh_button)
+        buttons.addWidget(self.resolve_button)
         buttons.addWidget(self.retry_button)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
@@ -133,6 +153,8 @@ class SyncScreen(QWidget):
         if status.clock_skew_seconds is not None:
             details.append(f"Clock: {status.clock_skew_seconds:+.0f} s from the server's.")
         self.detail.setText("  ".join(details))
+        self._issues = list(view.issues)
+        self.table.clearSelection()
         self.table.setRowCount(len(view.issues))
         for row, issue in enumerate(view.issues):
             cells = (
@@ -151,6 +173,32 @@ class SyncScreen(QWidget):
         self.empty.setVisible(not view.issues)
         self.retry_button.setEnabled(status.parked_count > 0)
         self.error.setText("")
+        self.on_table_selection_changed()
+
+    def selected_issue(self) -> SyncIssue | None:
+        rows = self.table.selectionModel().selectedRows()
+        if len(rows) != 1 or rows[0].row() >= len(self._issues):
+            return None
+        return self._issues[rows[0].row()]
+
+    def on_table_selection_changed(self) -> None:
+        """Resolve is for the server's open flags; parked and flagged records are retried."""
+        issue = self.selected_issue()
+        self.resolve_button.setEnabled(issue is not None and issue.resolvable)
+
+    def on_resolve_button_clicked(self) -> None:
+        issue = self.selected_issue()
+        if issue is None or not issue.resolvable:
+            return
+        dialog = ResolveFlagDialog(self._context, issue, self)
+        dialog.resolved.connect(self._resolved)
+        dialog.open()
+
+    def _resolved(self, result: ResolvedFlag) -> None:
+        text = f"Flag resolved ({result.resolution}); the server hears of it at the next sync."
+        self.notice.setText(text)
+        show_toast(self, f"Flag resolved ({result.resolution}).")
+        self.refresh()
 
     def on_retry_button_clicked(self) -> None:
         if not self.retry_button.isEnabled():

@@ -46,3 +46,7 @@ class SyncFlag(Base):
     reason: Mapped[str] = mapped_column(Text)
     data_json: Mapped[str] = mapped_column(Text)
     flagged_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Set when a supervisor resolved it here (pending until pushed) or the server says so.
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    resolution: Mapped[str | None] = mapped_column(String(20))  # "Credit note", "Refund" ...
+    resolution_json: Mapped[str | None] = mapped_column(Text)  # note, number, who
