@@ -10,6 +10,7 @@ from datetime import datetime
 
 from app.db.database import Database
 from sync.client import state
+from sync.client.audit_push import push_audit
 from sync.client.backoff import Backoff
 from sync.client.errors import NotRegistered, ServerRefused, ServerUnavailable
 from sync.client.http import ServerClient
@@ -59,6 +60,7 @@ def sync_once(
             if pulled.epoch_changed:
                 # A restored server: what it lost was marked pending again; send it now.
                 pushed = push_all(db, client)
+            push_audit(db, client)
             server_time = pulled.server_time or pushed.server_time
             if server_time is not None:
                 state.record_success(db, server_time, started)

@@ -163,6 +163,7 @@ def adopt_epoch(db: Database, epoch: str) -> bool:
             )
         row.epoch = epoch
         row.cursor = 0
+        row.audit_cursor = 0  # the restored server may lack audit events too: send them again
         uow.commit()
         return True
 

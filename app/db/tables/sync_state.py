@@ -20,6 +20,7 @@ class SyncState(Base):
     ca_file: Mapped[str | None] = mapped_column(String(1000))
     epoch: Mapped[str | None] = mapped_column(String(64))
     cursor: Mapped[int] = mapped_column(default=0)
+    audit_cursor: Mapped[int] = mapped_column(default=0, server_default="0")  # last audit seq sent
     registered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_push_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_pull_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
