@@ -4,15 +4,16 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, QUrl, Signal
+from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.domain.credit_notes import CreditNoteStatus
 from app.services.runtime import Counter
 from ui.context import ClientContext
 from ui.ops import ServiceOp
 from ui.printing_runtime import credit_note_pdf, save_file
+from ui.widgets.pdf_path import ask_pdf_path, suggested_pdf_path
 
 # A note waiting for approval, rejected or cancelled is not credit: nothing to hand a customer.
 _NOT_PRINTED = frozenset(
@@ -47,13 +48,7 @@ class CreditNoteFiles(QObject):
 
     def choose_pdf_path(self, suggested: Path) -> Path | None:
         """Ask where to save; tests override this to skip the dialog."""
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self._host, "Save credit note as PDF", str(suggested), "PDF files (*.pdf)"
-        )
-        if not chosen:
-            return None
-        path = Path(chosen)
-        return path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
+        return ask_pdf_path(self._host, "credit note", suggested)
 
     def open_pdf(self, path: Path) -> bool:
         """Show the PDF in the system viewer, which previews and prints; tests override this."""
@@ -64,8 +59,7 @@ class CreditNoteFiles(QObject):
         self._write(number, path, self._opened)
 
     def download(self, number: str) -> None:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        path = self.choose_pdf_path(Path(folder or Path.home()) / f"{number}.pdf")
+        path = self.choose_pdf_path(suggested_pdf_path(number))
         if path is not None:
             self._write(number, path, self.saved.emit)
 

@@ -3,11 +3,10 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -31,6 +30,7 @@ from printing.profiles import PAPER_80
 from ui.context import ClientContext
 from ui.ops import ServiceOp
 from ui.printing_runtime import print_receipt_now, receipt_pdf, save_file
+from ui.widgets.pdf_path import ask_pdf_path, suggested_pdf_path
 
 PDF_PAGE = "A4"  # a customer's copy prints on any office printer
 
@@ -272,20 +272,13 @@ class ReceiptScreen(QWidget):
 
     def choose_pdf_path(self, suggested: Path) -> Path | None:
         """Ask where to save; tests override this to skip the dialog."""
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self, "Save receipt as PDF", str(suggested), "PDF files (*.pdf)"
-        )
-        if not chosen:
-            return None
-        path = Path(chosen)
-        return path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
+        return ask_pdf_path(self, "receipt", suggested)
 
     def on_pdf_button_clicked(self) -> None:
         if self._receipt is None or self._busy:
             return
         number = self._receipt_number()
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        path = self.choose_pdf_path(Path(folder or Path.home()) / f"{number}.pdf")
+        path = self.choose_pdf_path(suggested_pdf_path(number))
         if path is None:
             return
         self._set_busy(True, "Saving the PDF…")

@@ -3,10 +3,9 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -32,6 +31,7 @@ from ui.context import ClientContext
 from ui.ops import ServiceOp
 from ui.printing_runtime import run_print_queue, save_file
 from ui.screens.receipt import printed_message
+from ui.widgets.pdf_path import ask_pdf_path, suggested_pdf_path
 
 PDF_PAGE = "A4"
 
@@ -148,20 +148,13 @@ class ShiftReportPanel(QWidget):
 
     def choose_pdf_path(self, suggested: Path) -> Path | None:
         """Ask where to save; tests override this to skip the dialog."""
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self, "Save Z report as PDF", str(suggested), "PDF files (*.pdf)"
-        )
-        if not chosen:
-            return None
-        path = Path(chosen)
-        return path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
+        return ask_pdf_path(self, "Z report", suggested)
 
     def on_pdf_button_clicked(self) -> None:
         if self.report is None or self._busy:
             return
         number = self.report.document.number
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        path = self.choose_pdf_path(Path(folder or Path.home()) / f"{number}.pdf")
+        path = self.choose_pdf_path(suggested_pdf_path(number))
         if path is None:
             return
         self._set_busy(True, "Saving the PDF…")
