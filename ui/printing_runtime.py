@@ -26,6 +26,7 @@ from app.services.print_queue import (
 )
 from app.services.print_worker import QueueRun, process_queue
 from app.services.runtime import Counter
+from app.services.shift_report import print_shift_report, shift_report_for_download
 from printing.escpos_render import render
 from printing.pdf_render import render_pdf
 from printing.ports import PaperOut, PrinterError, PrinterOffline, PrinterPort, open_port
@@ -114,6 +115,26 @@ def receipt_pdf(
     page = _page(page)
     document = receipt_for_download(counter.write(), receipt, file_format="pdf", username=username)
     return render_pdf(document, page)
+
+
+def print_shift_report_now(
+    counter: Counter, number: str, *, username: str | None = None
+) -> PrintJobView:
+    """The Z report's Print button: queue it (a COPY after the first print), then print."""
+    job = print_shift_report(counter.write(), number, username=username)
+    return _printed_now(counter, job)
+
+
+def shift_report_pdf(
+    counter: Counter, number: str | None, *, page: str = "A4", username: str | None = None
+) -> tuple[str, bytes]:
+    """The Z report as PDF (the latest closed shift's when no number is given): its number and
+    the bytes."""
+    page = _page(page)
+    report = shift_report_for_download(
+        counter.write(), number, file_format="pdf", username=username
+    )
+    return report.number, render_pdf(report, page)
 
 
 def receipt_escpos(

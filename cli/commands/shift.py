@@ -8,9 +8,10 @@ from app.domain.documents import Formats, PrintDocument
 from app.domain.errors import UserFacingError
 from app.domain.money import format_money
 from app.domain.shifts import parse_count
+from app.services.runtime import counter_for
 from app.services.settings import current_settings
 from app.services.shift_close import CloseFigures, CloseRequest, close_shift
-from app.services.shift_report import shift_report_document, shift_report_for_download
+from app.services.shift_report import shift_report_document
 from app.services.shifts import ShiftView, cash_in, cash_out, current_shift, open_shift
 from cli.context import open_db
 from cli.output import emit_json, emit_pairs, emit_table, money
@@ -120,17 +121,16 @@ def run_close(args: Namespace) -> int:
 def run_report(args: Namespace) -> int:
     db = open_db(args)
     if args.pdf:
-        from printing.pdf_render import render_pdf  # renderers load slowly
-        from ui.printing_runtime import save_file
+        from ui.printing_runtime import save_file, shift_report_pdf  # renderers load slowly
 
-        report = shift_report_for_download(
-            db.unit_of_work(), args.number, file_format="pdf", username=args.user
+        number, data = shift_report_pdf(
+            counter_for(db), args.number, page=args.page, username=args.user
         )
-        saved = save_file(render_pdf(report, args.page), args.pdf)
+        saved = save_file(data, args.pdf)
         if args.json:
-            emit_json({"number": report.number, "pdf": str(saved)})
+            emit_json({"number": number, "pdf": str(saved)})
         else:
-            print(f"Saved the Z report of {report.number} as PDF ({args.page}) to {saved}.")
+            print(f"Saved the Z report of {number} as PDF ({args.page}) to {saved}.")
         return 0
     report = shift_report_document(db.read(), args.number)
     if args.json:

@@ -18,18 +18,13 @@ from app.domain.documents import ShiftReportDocument
 from app.domain.errors import UserFacingError
 from app.services.print_queue import PrintJobView
 from app.services.runtime import Counter
-from app.services.shift_report import (
-    print_shift_report,
-    shift_report_document,
-    shift_report_for_download,
-)
+from app.services.shift_report import shift_report_document
 from printing.escpos_render import TextLine, layout
-from printing.pdf_render import render_pdf
 from printing.preview import roll_image
 from printing.profiles import PAPER_80
 from ui.context import ClientContext
 from ui.ops import ServiceOp
-from ui.printing_runtime import run_print_queue, save_file
+from ui.printing_runtime import print_shift_report_now, save_file, shift_report_pdf
 from ui.screens.receipt import printed_message
 from ui.widgets.pdf_path import ask_pdf_path, suggested_pdf_path
 
@@ -52,12 +47,6 @@ def load_report(counter: Counter, number: str | None) -> LoadedReport:
     data = roll.tobytes("raw", "RGB")
     image = QImage(data, roll.width, roll.height, 3 * roll.width, QImage.Format.Format_RGB888)
     return LoadedReport(document, text, image.copy())
-
-
-def print_report_now(counter: Counter, number: str, username: str | None) -> PrintJobView:
-    job = print_shift_report(counter.write(), number, username=username)
-    run = run_print_queue(counter)
-    return next((j for j in reversed(run.jobs) if j.job_id == job.job_id), job)
 
 
 class ShiftReportPanel(QWidget):
@@ -137,9 +126,9 @@ class ShiftReportPanel(QWidget):
         self._set_busy(True, "Sending the Z report to the printer…")
         counter, username = self._context.counter, self._context.username
         number = self.report.document.number
-        ServiceOp(self, lambda: print_report_now(counter, number, username), lane="print").success(
-            self._printed
-        ).failure(self._failed).run()
+        ServiceOp(
+            self, lambda: print_shift_report_now(counter, number, username=username), lane="print"
+        ).success(self._printed).failure(self._failed).run()
 
     def _printed(self, job: PrintJobView) -> None:
         self._set_busy(False)
@@ -161,10 +150,8 @@ class ShiftReportPanel(QWidget):
         counter, username = self._context.counter, self._context.username
 
         def download() -> Path:
-            report = shift_report_for_download(
-                counter.write(), number, file_format="pdf", username=username
-            )
-            return save_file(render_pdf(report, PDF_PAGE), path)
+            _number, data = shift_report_pdf(counter, number, page=PDF_PAGE, username=username)
+            return save_file(data, path)
 
         ServiceOp(self, download).success(self._saved).failure(self._failed).run()
 
