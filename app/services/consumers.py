@@ -1,5 +1,6 @@
 """Consumer look-up for the counter: search, account details with balance, unpaid items."""
 
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -58,7 +59,7 @@ class ConsumerAccount:
 
 
 def search_consumers(uow: UnitOfWork, query: str, limit: int = 20) -> list[ConsumerHit]:
-    query = query.strip()
+    query = _printable(query).strip()
     if not query:
         return []
     if len(query) > MAX_QUERY:
@@ -67,6 +68,12 @@ def search_consumers(uow: UnitOfWork, query: str, limit: int = 20) -> list[Consu
         raise UserFacingError("The result limit must be between 1 and 500.")
     with uow:
         return [_hit(row) for row in consumer_search.search(uow.session, query, limit)]
+
+
+def _printable(query: str) -> str:
+    """Control characters (a NUL pasted from elsewhere, a tab) search as spaces: SQLite's
+    full-text index refuses some of them outright, and no name contains them."""
+    return "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in query)
 
 
 def search_consumers_like(uow: UnitOfWork, query: str, limit: int = 20) -> list[ConsumerHit]:
