@@ -70,14 +70,7 @@ def compose_receipt(
             s
             for s in (
                 _transaction(details, f),
-                Section(
-                    "Consumer",
-                    (
-                        Row("Name", details.consumer_name),
-                        Row("Account No.", details.account_number),
-                        Row("Service address", details.service_address),
-                    ),
-                ),
+                _consumer(details),
                 _paid(details, f),
                 _method(details, f),
                 _credit_notes(details, f),
@@ -116,8 +109,21 @@ def _transaction(d: PaymentDetails, f: Formats) -> Section:
             Row("Terminal", d.terminal_code),
             Row("Cashier", d.received_by),
             Row("Status", d.status),
+            Row("Processing time", d.processing_time),
+            Row("Verification", d.verification),
         ),
     )
+
+
+def _consumer(d: PaymentDetails) -> Section:
+    rows = [
+        Row("Name", d.consumer_name),
+        Row("Account No.", d.account_number),
+        Row("Service address", d.service_address),
+    ]
+    if d.phone:
+        rows.append(Row("Phone", d.phone))
+    return Section("Consumer", tuple(rows))
 
 
 def _when(d: PaymentDetails, f: Formats) -> tuple[Row, ...]:

@@ -73,6 +73,9 @@ def test_the_receipt_pdf_carries_every_field_of_the_payment(db, page):
         "John Doe",
         "WU-10001",
         "123 Main Street, Cityville",
+        "(555) 123-4567",  # the consumer's phone
+        "Immediate",  # processing time
+        "Verified",
         "Bill payment".upper(),
         "INV-2025-001234",
         "Billing period Mar 2025",
