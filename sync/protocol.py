@@ -6,6 +6,10 @@ every endpoint except /v1/health, /v1/terminals/register and the gateway webhook
 
 * GET  /v1/health                 -> Health
 * POST /v1/terminals/register     (HTTP Basic: a server admin) RegisterRequest -> Registration
+* POST /v1/terminals/confirm      (Bearer: the new token) -> TerminalConfirmation. A registered
+                                  terminal is pending, and push/pull answer 403, until the
+                                  counter has stored its token and confirmed with it (within
+                                  an hour; an unconfirmed registration is replaced by the next)
 * POST /v1/push                   PushRequest -> PushResponse
 * GET  /v1/pull?cursor=N&limit=M  -> PullResponse (changes with seq > cursor, oldest first)
 * POST /v1/webhooks/stripe, /v1/webhooks/nmi (signature-checked, see sync.gateways)
@@ -26,6 +30,8 @@ from pydantic import BaseModel, ConfigDict, Field
 PROTOCOL_VERSION = 1
 MAX_PUSH_BATCH = 500
 MAX_PULL_PAGE = 10_000
+# One pushed record's payload as compact JSON; the server rejects a larger one with the reason.
+MAX_RECORD_PAYLOAD_BYTES = 64 * 1024
 
 # What a counter pushes (its outbox `entity` values) and what the server sends back by pull.
 PUSHED_ENTITIES = (
@@ -39,6 +45,7 @@ PUSHED_ENTITIES = (
     "settings_change",
     "audit",
     "flag_resolution",  # a supervisor resolved a server flag on a counter
+    "quarantine_report",  # a feed change the counter could not apply (or applied at last)
 )
 PULLED_ENTITIES = (
     "consumer",
@@ -69,6 +76,12 @@ class RegisterRequest(_Model):
     code: str = Field(pattern=r"^[A-Z0-9]{2,8}$", description="Terminal code, e.g. T01")
     terminal_id: uuid.UUID = Field(description="The counter's own terminal id")
     name: str = Field(default="", max_length=120)
+    site: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_-]{1,40}$",
+        description="The site (service center) it stands in: new terminals default to main; "
+        "only users assigned to it get their PIN hash on this counter",
+    )
 
 
 class Registration(_Model):
@@ -76,6 +89,13 @@ class Registration(_Model):
     code: str
     token: str = Field(description="Shown once; the counter keeps it in the OS keyring")
     epoch: str
+    server_time: datetime
+
+
+class TerminalConfirmation(_Model):
+    terminal_id: uuid.UUID
+    code: str
+    activated_at: datetime
     server_time: datetime
 
 

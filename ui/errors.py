@@ -9,6 +9,9 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from app.domain.errors import UserFacingError
+from app.services.private_files import private_dir, private_file
+
 log = logging.getLogger("tilldesk.ui")
 
 
@@ -16,8 +19,8 @@ def log_file() -> Path:
     from platformdirs import user_log_dir
 
     path = Path(user_log_dir("tilldesk", appauthor=False)) / "client.log"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
+    private_dir(path.parent, tighten=True)  # the log names users and consumers: 0700/0600
+    return private_file(path)
 
 
 def setup_logging() -> None:
@@ -41,6 +44,18 @@ def show_crash_dialog(error: BaseException, parent: QWidget | None = None) -> No
     box.setInformativeText(f"{type(error).__name__}: {error}")
     box.setDetailedText(details)
     box.setAccessibleName("Unexpected error")
+    box.open()
+
+
+def show_refusal(error: UserFacingError, parent: QWidget | None = None) -> None:
+    """A rule said no where the screen shows no place for it: the message, nothing else."""
+    box = QMessageBox(parent)
+    box.setObjectName("refusalDialog")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Not done")
+    box.setText(error.message)
+    box.setInformativeText("Nothing was changed.")
+    box.setAccessibleName("Not done")
     box.open()
 
 

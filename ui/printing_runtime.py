@@ -25,6 +25,7 @@ from app.services.print_queue import (
     print_test_page,
 )
 from app.services.print_worker import QueueRun, process_queue
+from app.services.private_files import open_private
 from app.services.runtime import Counter
 from app.services.shift_report import print_shift_report, shift_report_for_download
 from printing.escpos_render import render
@@ -182,7 +183,7 @@ def save_file(data: bytes, path: Path) -> Path:
     path = Path(path)
     partial = path.with_name(f".{path.name}.partial")
     try:  # whole or not at all: a reader (or a crash) never sees half a PDF under the real name
-        with partial.open("wb") as out:
+        with open(open_private(partial), "wb") as out:  # 0600, like the counter's own files
             out.write(data)
             out.flush()
             os.fsync(out.fileno())

@@ -6,6 +6,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from app.db.engine import make_engine
+from app.db.private_files import private_database, private_dir
 from app.db.unit_of_work import Clock, UnitOfWork, system_clock
 
 
@@ -37,7 +38,8 @@ def open_database(path: Path, clock: Clock = system_clock) -> Database:
     from app.db.migrate import upgrade  # alembic is only needed here
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
+    private_database(path)
     database = Database(path, clock)
     upgrade(database.writer, path)
     return database

@@ -1,7 +1,10 @@
 """Who is acting: the signed-in (or named) user, resolved and checked once per use case."""
 
+import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -10,7 +13,9 @@ from sqlalchemy import select
 from app.db.tables import User
 from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import NotFound, PermissionDenied, UserFacingError
+from app.domain.lockout import locked_message
 from app.domain.roles import Role, require
+from app.services import sign_in_guard
 
 _hasher = PasswordHasher()
 ADMIN_USERNAME = "admin"
@@ -49,16 +54,38 @@ def hash_secret(secret: str) -> str:
 
 
 def authenticate(uow: UnitOfWork, username: str, secret: str) -> Actor:
-    """Sign-in: the same message whether the user or the PIN is wrong."""
-    wrong = UserFacingError("Wrong user name or PIN.")
-    user = uow.session.scalar(select(User).where(User.username == username.strip()))
-    if user is None or not user.active:
-        raise wrong
+    """Check a PIN or password at this terminal, with the lockout.
+
+    The same message whether the user or the PIN is wrong. A refusal is counted, audited and
+    committed before it is raised, so call this before the use case writes anything."""
+    name = username.strip()
+    sign_in_guard.check_not_locked(uow, name)
+    user = uow.session.scalar(select(User).where(User.username == name))
+    reason = None
     try:
-        _hasher.verify(user.secret_hash, secret)
+        _hasher.verify(user.secret_hash if user is not None else _dummy_hash(), secret)
     except (VerificationError, InvalidHashError):
-        raise wrong from None
+        reason = "wrong_secret"
+    if user is None:
+        reason = "unknown_user"
+    elif not user.active:
+        reason = "disabled"
+    if reason is not None:
+        wait = sign_in_guard.record_failure(
+            uow, name, reason, user_id=user.id if user is not None else None
+        )
+        if wait > timedelta(0):
+            raise UserFacingError(f"Wrong user name or PIN. {locked_message(wait)}")
+        raise UserFacingError("Wrong user name or PIN.")
+    assert user is not None
+    sign_in_guard.record_success(uow, name)
     return Actor(user.id, user.username, user.full_name, Role(user.role))
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked when the user does not exist, so the answer takes as long as for a real one."""
+    return _hasher.hash(secrets.token_hex(16))
 
 
 def add_user(
@@ -106,11 +133,21 @@ def add_user(
 
 
 def sign_in(uow: UnitOfWork, username: str, secret: str) -> Actor:
-    """The client's sign-in: checks the PIN or password, audits the session start."""
+    """The client's sign-in: checks the PIN or password with the lockout, audits the session
+    start or the failure."""
     with uow:
         actor = authenticate(uow, username, secret)
         uow.audit(
             user_id=actor.user_id, action="user.signed_in", entity="user", entity_id=actor.user_id
         )
         uow.commit()
+        return actor
+
+
+def confirm_pin(uow: UnitOfWork, username: str | None, secret: str) -> Actor:
+    """A command run as a user (the CLI's --user): the same check and lockout as the screens.
+    A failure is audited; a success is not, since the command's own events name the user."""
+    with uow:
+        actor = authenticate(uow, (username or ADMIN_USERNAME), secret)
+        uow.commit()  # a right PIN resets the count of wrong ones
         return actor

@@ -9,6 +9,7 @@ from app.domain.credit_notes import CreditNoteStatus
 from app.domain.errors import UserFacingError
 from app.domain.ids import new_id
 from app.services.actors import Actor, actor_for
+from app.services.approvals import approval_block
 from app.services.credit_notes import find_credit_note
 from app.services.credit_notes_list import (
     MAX_LIMIT,
@@ -100,6 +101,14 @@ def _decide(
             "reason": reason,
             "decided_by": str(actor.user_id),
             "decided_at": uow.now().isoformat(),
+            **approval_block(
+                uow,
+                actor,
+                entity="credit_note",
+                subject_id=note.id,
+                owner_terminal_id=note.terminal_id,
+                action="decide",
+            ),
         },
     )
     return CreditNoteDecided(note.number, note.status, actor.full_name, reason)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from app.db.tables import OutboxRecord, SyncFlag, SyncState
+from app.db.tables.sync_state import SyncQuarantine
 from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import UserFacingError
 
@@ -26,6 +27,9 @@ class SyncStatus:
     oldest_pending_at: datetime | None
     last_sync_at: datetime | None
     last_error: str | None
+    last_error_at: datetime | None
+    last_error_kind: str | None  # offline, refused, not_registered, crashed, quarantined
+    quarantined_count: int
     parked_count: int
     flagged_count: int
     server_flag_count: int
@@ -46,7 +50,7 @@ class SyncIssue:
     """One row of the Sync screen: a parked or flagged record, or a server flag."""
 
     key: str
-    kind: str  # "parked", "flagged" or the server flag's kind, e.g. "overpayment"
+    kind: str  # "parked", "flagged", "quarantined" or a server flag's kind, e.g. "overpayment"
     entity: str
     entity_id: str
     reference: str  # what a person recognises: a receipt or credit-note number
@@ -56,8 +60,8 @@ class SyncIssue:
 
     @property
     def resolvable(self) -> bool:
-        """A server flag a supervisor can resolve (parked and flagged records are retried)."""
-        return self.kind not in ("parked", "flagged")
+        """A server flag a supervisor can resolve (the counter's own records are retried)."""
+        return self.kind not in ("parked", "flagged", "quarantined")
 
 
 def sync_status(uow: UnitOfWork) -> SyncStatus:
@@ -77,6 +81,7 @@ def sync_status(uow: UnitOfWork) -> SyncStatus:
             )
             or 0
         )
+        quarantined = uow.session.scalar(select(func.count()).select_from(SyncQuarantine)) or 0
         settings = uow.settings()
         skew = state.clock_skew_seconds if state else None
         return SyncStatus(
@@ -89,6 +94,9 @@ def sync_status(uow: UnitOfWork) -> SyncStatus:
             oldest_pending_at=oldest,
             last_sync_at=state.last_sync_at if state else None,
             last_error=state.last_error if state else None,
+            last_error_at=state.last_error_at if state else None,
+            last_error_kind=state.last_error_kind if state else None,
+            quarantined_count=int(quarantined),
             parked_count=int(counts.get("parked", 0)),
             flagged_count=int(counts.get("flagged", 0)),
             server_flag_count=int(flags),
@@ -100,7 +108,8 @@ def sync_status(uow: UnitOfWork) -> SyncStatus:
 
 
 def sync_issues(uow: UnitOfWork) -> list[SyncIssue]:
-    """Parked and flagged outbox records, then the server's open flags; newest first in each."""
+    """Parked and flagged outbox records, changes from the server this counter could not apply
+    (quarantined), then the server's open flags; newest first in each."""
     with uow:
         records = uow.session.scalars(
             select(OutboxRecord)
@@ -120,6 +129,20 @@ def sync_issues(uow: UnitOfWork) -> list[SyncIssue]:
             )
             for r in records
         ]
+        held = select(SyncQuarantine).order_by(SyncQuarantine.last_seen_at.desc())
+        for kept in uow.session.scalars(held):
+            issues.append(
+                SyncIssue(
+                    key=f"{kept.entity}:{kept.key}",
+                    kind="quarantined",
+                    entity=kept.entity,
+                    entity_id=kept.key,
+                    reference=_reference(json.loads(kept.data_json or "{}")),
+                    reason=kept.error,
+                    at=kept.last_seen_at,
+                    attempts=kept.retries + 1,
+                )
+            )
         open_flags = (
             select(SyncFlag)
             .where(SyncFlag.resolved_at.is_(None))
@@ -175,13 +198,16 @@ def _duration(seconds: float) -> str:
 
 
 def status_line(status: SyncStatus, zone: ZoneInfo) -> str:
-    """One line for the status bar: "Online · 3 pending · oldest 4 min · synced 12:04"."""
+    """One line for the status bar: "Online · 3 pending · oldest 4 min · synced 12:04", and
+    what last went wrong and when, so it never reads as all well when it is not."""
     if not status.registered:
         parts = ["Not connected to a server"]
     elif status.online:
         parts = ["Online"]
-    elif status.offline_since is not None:
+    elif status.offline_since is not None and status.last_error_kind in (None, "offline"):
         parts = [f"Offline since {_clock(status.offline_since, zone)}"]
+    elif status.last_error_at is not None:
+        parts = [f"Sync failed at {_clock(status.last_error_at, zone)}"]
     else:
         parts = ["Not synced yet"]
     parts.append(f"{status.pending_count} pending")
@@ -190,6 +216,8 @@ def status_line(status: SyncStatus, zone: ZoneInfo) -> str:
         parts.append(f"oldest {_age(age)}")
     if status.last_sync_at is not None:
         parts.append(f"synced {_clock(status.last_sync_at, zone)}")
+    if status.quarantined_count:
+        parts.append(f"{status.quarantined_count} not applied")
     problems = status.parked_count + status.flagged_count + status.server_flag_count
     if problems:
         parts.append(f"{problems} to review")
@@ -197,7 +225,15 @@ def status_line(status: SyncStatus, zone: ZoneInfo) -> str:
         parts.append("clock wrong: payments blocked")
     elif status.clock_warning:
         parts.append("check the clock")
+    if status.last_error:
+        when = f" {_clock(status.last_error_at, zone)}" if status.last_error_at else ""
+        parts.append(f"last error{when}: {_shorten(status.last_error)}")
     return " · ".join(parts)
+
+
+def _shorten(text: str, limit: int = 90) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _clock(moment: datetime, zone: ZoneInfo) -> str:

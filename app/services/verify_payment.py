@@ -6,6 +6,7 @@ from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import UserFacingError
 from app.domain.payments import PaymentStatus, Verification
 from app.services.actors import actor_for
+from app.services.approvals import approval_block
 from app.services.credit_notes import find_payment
 
 VERIFIABLE = frozenset({PaymentStatus.POSTED.value, PaymentStatus.PENDING.value})
@@ -44,6 +45,16 @@ def verify_payment(uow: UnitOfWork, *, receipt: str, username: str | None) -> Ve
             before=before,
             after=after,
         )
-        uow.enqueue("payment_verification", payment.id, {"payment_id": str(payment.id), **after})
+        approval = approval_block(
+            uow,
+            actor,
+            entity="payment",
+            subject_id=payment.id,
+            owner_terminal_id=payment.terminal_id,
+            action="verify",
+        )
+        uow.enqueue(
+            "payment_verification", payment.id, {"payment_id": str(payment.id), **after, **approval}
+        )
         uow.commit()
     return VerifiedPayment(payment.receipt_number, payment.verification)

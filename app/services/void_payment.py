@@ -11,6 +11,7 @@ from app.domain.errors import UserFacingError
 from app.domain.ids import new_id
 from app.domain.payments import PaymentStatus
 from app.services.actors import actor_for
+from app.services.approvals import approval_block
 from app.services.credit_notes import find_payment
 
 REASON_MAX = 500
@@ -114,7 +115,19 @@ def void_payment(
         uow.enqueue(
             "payment_void",
             payment.id,
-            {"payment_id": str(payment.id), **after, "voided_by": str(actor.user_id)},
+            {
+                "payment_id": str(payment.id),
+                **after,
+                "voided_by": str(actor.user_id),
+                **approval_block(
+                    uow,
+                    actor,
+                    entity="payment",
+                    subject_id=payment.id,
+                    owner_terminal_id=payment.terminal_id,
+                    action="void",
+                ),
+            },
         )
         uow.commit()
     return VoidedPayment(payment.receipt_number, payment.status, tuple(n.number for n in notes))

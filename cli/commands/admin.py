@@ -16,7 +16,7 @@ from app.services.users import (
     reset_pin,
     set_user_active,
 )
-from cli.context import open_db
+from cli.context import add_user_option, open_db
 from cli.output import emit_json, emit_pairs, emit_table
 
 
@@ -49,7 +49,7 @@ def _register_users(sub: _SubParsersAction, common: list) -> None:
     pin.add_argument("--pin", required=True, help="4 to 8 digits")
     pin.set_defaults(run=run_users_reset_pin)
     for parser in verbs.choices.values():
-        parser.add_argument("--user", help="acting admin (default: admin)")
+        add_user_option(parser, "acting admin (default: admin); PIN asked for, or $TILLDESK_PIN")
 
 
 def _register_settings(sub: _SubParsersAction, common: list) -> None:
@@ -64,12 +64,12 @@ def _register_settings(sub: _SubParsersAction, common: list) -> None:
         metavar="KEY=VALUE",
         help='e.g. idle_lock_minutes=10 or channels=\'["Walk-in","Phone"]\' (JSON for lists)',
     )
-    change.add_argument("--user", help="acting admin (default: admin)")
+    add_user_option(change, "acting admin (default: admin); PIN asked for, or $TILLDESK_PIN")
     change.set_defaults(run=run_settings_set)
     logo = verbs.add_parser("logo", parents=common, help="set or remove the receipt logo")
     logo.add_argument("file", nargs="?", type=Path, help="PNG, JPEG, BMP or GIF")
     logo.add_argument("--remove", action="store_true", help="print no logo")
-    logo.add_argument("--user", help="acting admin (default: admin)")
+    add_user_option(logo, "acting admin (default: admin); PIN asked for, or $TILLDESK_PIN")
     logo.set_defaults(run=run_settings_logo)
 
 

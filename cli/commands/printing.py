@@ -12,7 +12,7 @@ from app.services.print_queue import PrintJobView, cancel_job, queue_status, ret
 from app.services.print_worker import QueueRun
 from app.services.printers import add_printer, list_printers, remove_printer, update_printer
 from app.services.runtime import Counter, counter_for
-from cli.context import open_db
+from cli.context import add_user_option, open_db
 from cli.output import emit_json, emit_pairs, emit_table
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ def register(sub: _SubParsersAction, common: list) -> None:
 
     test = sub.add_parser("print-test", parents=common, help="print a test page")
     test.add_argument("--printer", help="printer name (default: the first enabled)")
-    test.add_argument("--user")
+    add_user_option(test)
     test.set_defaults(run=run_print_test)
 
     _register_printers(sub, common)
@@ -50,7 +50,7 @@ def add_output_options(parser: ArgumentParser) -> None:
         "--print", dest="send", action="store_true", help="print now (a COPY after the first)"
     )
     parser.add_argument("--printer", help="printer name for --print")
-    parser.add_argument("--user")
+    add_user_option(parser)
 
 
 def runtime() -> "ModuleType":
@@ -159,7 +159,7 @@ def _register_printers(sub: _SubParsersAction, common: list) -> None:
     add.add_argument("--auto-print", default="", help="e.g. receipt,credit_note (or none)")
     add.add_argument("--no-drawer", action="store_true", help="no cash drawer on this printer")
     add.add_argument("--disabled", action="store_true")
-    add.add_argument("--user")
+    add_user_option(add)
     add.set_defaults(run=run_printers_add)
     change = verbs.add_parser("change", parents=common, help="change a printer (admin)")
     change.add_argument("name")
@@ -172,11 +172,11 @@ def _register_printers(sub: _SubParsersAction, common: list) -> None:
     change.add_argument("--no-drawer", dest="drawer", action="store_false")
     change.add_argument("--enable", dest="enabled", action="store_true", default=None)
     change.add_argument("--disable", dest="enabled", action="store_false")
-    change.add_argument("--user")
+    add_user_option(change)
     change.set_defaults(run=run_printers_change)
     remove = verbs.add_parser("remove", parents=common, help="remove a printer (admin)")
     remove.add_argument("name")
-    remove.add_argument("--user")
+    add_user_option(remove)
     remove.set_defaults(run=run_printers_remove)
 
 
@@ -289,7 +289,7 @@ def _register_queue(sub: _SubParsersAction, common: list) -> None:
     ):
         parser = verbs.add_parser(verb, parents=common, help=helptext)
         parser.add_argument("job", help="job id (8 characters or more)")
-        parser.add_argument("--user")
+        add_user_option(parser)
         parser.set_defaults(run=handler)
 
 

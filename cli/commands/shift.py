@@ -13,7 +13,7 @@ from app.services.settings import current_settings
 from app.services.shift_close import CloseFigures, CloseRequest, close_shift
 from app.services.shift_report import shift_report_document
 from app.services.shifts import ShiftView, cash_in, cash_out, current_shift, open_shift
-from cli.context import open_db
+from cli.context import add_user_option, open_db
 from cli.output import emit_json, emit_pairs, emit_table, money
 
 
@@ -22,7 +22,7 @@ def register(sub: _SubParsersAction, common: list) -> None:
     verbs = shift.add_subparsers(dest="verb", required=True)
     opening = verbs.add_parser("open", parents=common, help="open a shift with a float")
     opening.add_argument("--float", dest="opening_float", required=True, metavar="AMOUNT")
-    opening.add_argument("--user")
+    add_user_option(opening)
     opening.set_defaults(run=run_open)
     for verb, helptext, run in (
         ("cash-in", "put cash into the drawer", run_cash_in),
@@ -31,7 +31,7 @@ def register(sub: _SubParsersAction, common: list) -> None:
         move = verbs.add_parser(verb, parents=common, help=helptext)
         move.add_argument("amount")
         move.add_argument("--reason", required=True)
-        move.add_argument("--user")
+        add_user_option(move)
         move.set_defaults(run=run)
     status = verbs.add_parser("status", parents=common, help="the open shift and its totals")
     status.set_defaults(run=run_status)
@@ -44,13 +44,13 @@ def register(sub: _SubParsersAction, common: list) -> None:
     )
     close.add_argument("--supervisor", help="supervisor who approves a difference")
     close.add_argument("--supervisor-pin")
-    close.add_argument("--user")
+    add_user_option(close)
     close.set_defaults(run=run_close)
     report = verbs.add_parser("report", parents=common, help="the Z report of a closed shift")
     report.add_argument("number", nargs="?", help="shift number (default: the latest)")
     report.add_argument("--pdf", type=Path, metavar="FILE", help="save as PDF")
     report.add_argument("--page", default="A4", choices=("A4", "Letter", "receipt"))
-    report.add_argument("--user")
+    add_user_option(report, when=lambda args: args.pdf is not None)
     report.set_defaults(run=run_report)
 
 

@@ -5,8 +5,10 @@ import logging
 import signal
 import sys
 from argparse import SUPPRESS, Namespace, _SubParsersAction
+from datetime import datetime
 from types import FrameType
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from app.db.database import Database
 from app.services.sync_status import status_line, sync_status
@@ -75,13 +77,31 @@ def _report(result: "SyncResult | Exception") -> None:
         print(f"sync: {result}", flush=True)
         return
     push, pull = result.push, result.pull
-    if not (push.sent or push.parked or push.flagged or pull.changes):
+    if not (push.sent or push.parked or push.flagged or pull.changes or pull.quarantined):
         return  # the foreground loop stays quiet while there is nothing to say
     print(
         f"sync: sent {push.sent}, parked {push.parked}, flagged {push.flagged}; "
         f"pulled {pull.changes} changes, cursor {pull.cursor}",
         flush=True,
     )
+    if pull.quarantined:
+        print(
+            f"sync: {pull.quarantined} change(s) from the server could not be applied and are "
+            "quarantined (the rest applied); see 'tilldesk sync status' and the Sync screen.",
+            flush=True,
+        )
+
+
+def _moment(moment: datetime | None, zone: ZoneInfo) -> str | None:
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z") if moment else None
+
+
+def _server_label(server_url: str | None) -> str:
+    if server_url is None:
+        return "not registered"
+    if server_url.startswith("http://"):  # accepted with `terminal register --insecure-http`
+        return f"{server_url} (plain HTTP: not encrypted)"
+    return server_url
 
 
 def run_status(args: Namespace) -> int:
@@ -97,6 +117,7 @@ def run_status(args: Namespace) -> int:
             {
                 "registered": status.registered,
                 "server_url": status.server_url,
+                "insecure_http": (status.server_url or "").startswith("http://"),
                 "terminal": status.terminal_code,
                 "online": status.online,
                 "offline_since": status.offline_since,
@@ -105,6 +126,9 @@ def run_status(args: Namespace) -> int:
                 "oldest_pending_age_seconds": status.oldest_pending_age_seconds,
                 "last_sync_at": status.last_sync_at,
                 "last_error": status.last_error,
+                "last_error_at": status.last_error_at,
+                "last_error_kind": status.last_error_kind,
+                "quarantined": status.quarantined_count,
                 "parked": status.parked_count,
                 "flagged": status.flagged_count,
                 "server_flags": status.server_flag_count,
@@ -117,10 +141,11 @@ def run_status(args: Namespace) -> int:
     print(status_line(status, zone))
     emit_pairs(
         [
-            ("Server", status.server_url or "not registered"),
+            ("Server", _server_label(status.server_url)),
             ("Terminal", status.terminal_code),
             ("Pending", str(status.pending_count)),
             ("Parked", str(status.parked_count)),
+            ("Not applied", str(status.quarantined_count)),
             ("Flagged", str(status.flagged_count)),
             ("Server flags", str(status.server_flag_count)),
             (
@@ -130,6 +155,7 @@ def run_status(args: Namespace) -> int:
                 else f"{status.clock_skew_seconds:+.1f} s (server minus this counter)",
             ),
             ("Last error", status.last_error),
+            ("Last error at", _moment(status.last_error_at, zone)),
         ]
     )
     return 0

@@ -6,8 +6,12 @@ Rules:
   in bulk; settings win by version.
 * Payments and credit notes of other counters and online payments are added; for ones we
   already hold only the fields that move (status, verification, settlement, void) change -
-  amounts and numbers are append-only. This counter's own records are never touched by a pull,
-  and neither is any record with a pending outbox row (the counter's version is newer).
+  amounts and numbers are append-only. This counter's own records take those moving fields too
+  (a void made at another counter reaches the counter that took the payment); no record with a
+  pending outbox row is touched (the counter's version is newer).
+* A change the counter cannot apply (malformed, refused by the shared domain rules or by a
+  database constraint) never stops the page: it is returned as a Failure for the caller to
+  quarantine, and everything else applies (see sync.client.guarded).
 * Deletions are tombstones: a row nothing refers to is deleted; a row that payments or
   credit notes refer to is kept for their history and marked inactive where the table has
   a status (consumers -> "Inactive", users -> inactive, plans -> "Cancelled"); bills, service
@@ -17,7 +21,9 @@ Rules:
 import json
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sqlalchemy import Table, delete, exists, select, update
 from sqlalchemy.orm import Session
@@ -38,9 +44,11 @@ from app.db.tables import (
 )
 from app.domain.errors import UserFacingError
 from app.domain.settings import Settings
-from sync.client.apply_records import apply_credit_notes, apply_flags, apply_payments, moment
+from sync.client.apply_flags import apply_flags
+from sync.client.apply_records import apply_credit_notes, apply_payments, moment
 from sync.client.bulk import bulk_upsert
-from sync.client.rows import BadChange, row_for
+from sync.client.guarded import MALFORMED, Failure, World, describe, guarded
+from sync.client.rows import row_for
 from sync.protocol import Change
 
 log = logging.getLogger(__name__)
@@ -69,8 +77,30 @@ REFERENCE: dict[str, Table] = {
 NO_SIGN_IN = "!synced-without-secret"  # never a valid argon2 hash: such a user cannot sign in
 
 
-def apply_changes(session: Session, changes: Iterable[Change], own_terminal: uuid.UUID) -> int:
-    """Apply a page; returns how many changes were applied (skipped ones not counted)."""
+@dataclass(frozen=True)
+class Applied:
+    """What a page did: how many changes were applied, and the ones that could not be."""
+
+    count: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)  # every change looked at, latest only
+
+    @property
+    def settled(self) -> list[Change]:
+        """The changes that did not fail (applied, or skipped by rule): none is quarantined."""
+        failed = {(f.change.entity, f.change.key) for f in self.failures}
+        return [c for c in self.changes if (c.entity, c.key) not in failed]
+
+
+def apply_changes(
+    session: Session,
+    changes: Iterable[Change],
+    own_terminal: uuid.UUID,
+    *,
+    now: datetime | None = None,
+) -> Applied:
+    """Apply a page; the count leaves out skipped and failed changes. `now` is the server's
+    time for the page: dates in records are judged by it."""
     latest: dict[tuple[str, str], Change] = {}
     for change in changes:
         latest[(change.entity, change.key)] = change  # a later change of a key wins
@@ -81,48 +111,75 @@ def apply_changes(session: Session, changes: Iterable[Change], own_terminal: uui
     if unknown:
         log.warning("ignoring changes of unknown entities: %s", ", ".join(unknown))
     applied = 0
+    failures: list[Failure] = []
     pending = _pending_entity_ids(session)
     for entity in ORDER:
         batch = by_entity.get(entity, [])
         if not batch:
             continue
         if entity == "setting":
-            applied += _settings(session, batch)
+            count, failed = _settings(session, batch)
         elif entity in REFERENCE:
-            applied += _reference(session, entity, batch)
+            count, failed = _reference(session, entity, batch)
         elif entity == "payment":
-            applied += apply_payments(session, batch, own_terminal, pending)
+            world = _world(session, now)
+            count, failed = apply_payments(session, batch, own_terminal, pending, world)
         elif entity == "credit_note":
-            applied += apply_credit_notes(session, batch, own_terminal, pending)
+            world = _world(session, now)
+            count, failed = apply_credit_notes(session, batch, own_terminal, pending, world)
         else:
-            applied += apply_flags(session, batch)
-    return applied
+            failed = guarded(session, batch, lambda some: apply_flags(session, list(some)), _same)
+            count = len(batch) - len(failed)
+        applied += count
+        failures += failed
+    return Applied(applied, failures, list(latest.values()))
+
+
+def _same(change: Change) -> Change:
+    return change
 
 
 # -- reference data --------------------------------------------------------------------------
-def _reference(session: Session, entity: str, batch: list[Change]) -> int:
+def _reference(session: Session, entity: str, batch: list[Change]) -> tuple[int, list[Failure]]:
     table = REFERENCE[entity]
-    upserts = [c for c in batch if c.op == "upsert" and c.data is not None]
-    rows = []
-    for change in upserts:
-        data = dict(change.data or {})
-        data.setdefault("id", change.key)
-        if entity == "user" and not data.get("secret_hash"):
-            existing = session.get(User, uuid.UUID(str(data["id"])))
-            data["secret_hash"] = existing.secret_hash if existing else NO_SIGN_IN
+    units: list[tuple[Change, dict[str, object]]] = []
+    failures: list[Failure] = []
+    for change in batch:
+        if change.op != "upsert" or change.data is None:
+            continue
         try:
-            rows.append(row_for(table, data))
-        except BadChange as error:  # one malformed row must not stop the counter's sync
-            log.warning("%s %s skipped: %s", entity, change.key, error)
-    # A name or number held locally by another id - the counter's own built-in admin, or data
-    # loaded before the counter was registered - is left as it is: logged, never fatal.
-    unique = NATURAL_KEYS.get(entity)
-    for value in bulk_upsert(session.connection(), table, rows, unique=unique):
-        log.warning("%s %s not applied: held locally by another id", entity, value)
-    deletes = [c.key for c in batch if c.op == "delete"]
-    for key in deletes:
-        _tombstone(session, entity, uuid.UUID(key))
-    return len(rows) + len(deletes)
+            units.append((change, _reference_row(session, entity, table, change)))
+        except MALFORMED as error:  # one malformed row must not stop the counter's sync
+            failures.append(Failure(change, describe(error)))
+
+    def store(some: Sequence[tuple[Change, dict[str, object]]]) -> None:
+        # A name or number held locally by another id - the counter's own built-in admin, or
+        # data loaded before the counter was registered - is left as it is: logged, never fatal.
+        rows = [row for _, row in some]
+        unique = NATURAL_KEYS.get(entity)
+        for value in bulk_upsert(session.connection(), table, rows, unique=unique):
+            log.warning("%s %s not applied: held locally by another id", entity, value)
+
+    refused = guarded(session, units, store, lambda unit: unit[0])
+    deletes = [c for c in batch if c.op == "delete"]
+
+    def tombstones(some: Sequence[Change]) -> None:
+        for change in some:
+            _tombstone(session, entity, uuid.UUID(change.key))
+
+    refused += guarded(session, deletes, tombstones, _same)
+    return len(units) + len(deletes) - len(refused), failures + refused
+
+
+def _reference_row(
+    session: Session, entity: str, table: Table, change: Change
+) -> dict[str, object]:
+    data = dict(change.data or {})
+    data.setdefault("id", change.key)
+    if entity == "user" and not data.get("secret_hash"):
+        existing = session.get(User, uuid.UUID(str(data["id"])))
+        data["secret_hash"] = existing.secret_hash if existing else NO_SIGN_IN
+    return row_for(table, data)
 
 
 NATURAL_KEYS = {
@@ -166,13 +223,19 @@ def _tombstone(session: Session, entity: str, key: uuid.UUID) -> None:
 
 
 # -- settings: the higher version wins, and a local change not yet sent is kept -------------
-def _settings(session: Session, batch: list[Change]) -> int:
+def _settings(session: Session, batch: list[Change]) -> tuple[int, list[Failure]]:
     known = set(Settings.__dataclass_fields__)
     unsent = _pending_setting_keys(session)
     current = {s.key: s for s in session.scalars(select(Setting))}
     values = {k: json.loads(s.value_json) for k, s in current.items()}
     applied = 0
+    failures: list[Failure] = []
     for change in batch:
+        try:
+            version = int((change.data or {}).get("version", 1))
+        except MALFORMED as error:
+            failures.append(Failure(change, describe(error)))
+            continue
         key = change.key
         if key not in known or key in unsent:
             continue  # a newer server's setting, or our own change on its way to the server
@@ -184,17 +247,17 @@ def _settings(session: Session, batch: list[Change]) -> int:
                 applied += 1
             continue
         data = change.data or {}
-        version = int(data.get("version", 1))
         if row is not None and row.version > version:
             continue
         value = data.get("value")
         try:
             Settings.from_mapping({**values, key: value})
-        except (UserFacingError, TypeError, ValueError) as error:
+            updated_at = moment(data.get("updated_at"))
+        except (UserFacingError, *MALFORMED) as error:
             log.warning("server setting %s not applied: %s", key, error)
+            failures.append(Failure(change, describe(error)))
             continue
         values[key] = value
-        updated_at = moment(data.get("updated_at"))
         if row is None:
             row = Setting(key=key, value_json="null", version=version, updated_at=updated_at)
             session.add(row)
@@ -202,14 +265,22 @@ def _settings(session: Session, batch: list[Change]) -> int:
         row.value_json, row.version, row.updated_at = json.dumps(value), version, updated_at
         applied += 1
     session.flush()
-    return applied
+    return applied, failures
 
 
 # -- helpers ---------------------------------------------------------------------------------
+def _world(session: Session, now: datetime | None) -> World:
+    """Read after the page's settings applied: a new currency counts for its own page."""
+    row = session.get(Setting, "currency")
+    currency = json.loads(row.value_json) if row is not None else Settings().currency
+    return World(str(currency), now or datetime.now(UTC))
+
+
 def _pending_entity_ids(session: Session) -> set[uuid.UUID]:
-    return set(
-        session.scalars(select(OutboxRecord.entity_id).where(OutboxRecord.state == "pending"))
-    )
+    """Records whose local version the server has not taken yet: on the way, or parked or
+    flagged until a supervisor acts. The pull leaves them as they are here."""
+    unsettled = OutboxRecord.state.in_(("pending", "parked", "flagged"))
+    return set(session.scalars(select(OutboxRecord.entity_id).where(unsettled)))
 
 
 def _pending_setting_keys(session: Session) -> set[str]:

@@ -1,15 +1,19 @@
-"""Apply money records of others from the feed: other counters' payments and credit notes,
-online (gateway) payments, and the server's flags. Called by sync.client.apply inside the
-page's transaction. Amounts and numbers are append-only: a payment we already hold only takes
-the fields that move (status, verification, settlement, void)."""
+"""Apply money records from the feed: other counters' payments and credit notes, online
+(gateway) payments, and what another counter changed on ours (a void, a
+verification, a credit-note decision). Called by sync.client.apply inside the page's
+transaction. Amounts and numbers are append-only: a payment we already hold only takes the
+fields that move (status, verification, settlement, void), and a void adds the negative twins
+of its allocations exactly once, wherever it was made."""
 
 import json
 import logging
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, exists, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.db.tables import (
@@ -17,17 +21,17 @@ from app.db.tables import (
     Consumer,
     CreditNote,
     Installment,
-    OutboxRecord,
     Payment,
     PaymentAllocation,
     ServiceCharge,
     Setting,
-    SyncFlag,
     Terminal,
     User,
 )
+from app.domain.ids import new_id
 from sync.client.bulk import bulk_upsert
-from sync.client.rows import BadChange, convert, row_for
+from sync.client.guarded import MALFORMED, Failure, World, check_rules, describe, guarded
+from sync.client.rows import convert, row_for, row_for_value
 from sync.protocol import Change
 
 log = logging.getLogger(__name__)
@@ -43,63 +47,167 @@ PAYMENT_MOVES = (
 )
 
 
+@dataclass(frozen=True)
+class PaymentUnit:
+    """One pulled payment made ready: a full row for another counter's (or an online) payment,
+    only the fields that move for one of ours."""
+
+    change: Change
+    payment_id: uuid.UUID
+    row: dict[str, Any]
+    allocations: list[dict[str, Any]]
+    own: bool
+    voided: bool
+
+
+VOID_FIELDS = ("status", "voided_at", "voided_by", "void_reason")
+
+
 def apply_payments(
-    session: Session, batch: list[Change], own: uuid.UUID, pending: set[uuid.UUID]
-) -> int:
-    table: Table = Payment.__table__  # type: ignore[assignment]
-    rows: list[dict[str, Any]] = []
-    allocations: list[dict[str, Any]] = []
-    settings_methods = _method_kinds(session)
+    session: Session, batch: list[Change], own: uuid.UUID, pending: set[uuid.UUID], world: World
+) -> tuple[int, list[Failure]]:
+    units: list[PaymentUnit] = []
+    failures: list[Failure] = []
+    methods = _method_kinds(session)
     for change in batch:
         if change.op != "upsert" or change.data is None:
             continue  # payments are never deleted
-        data = dict(change.data)
-        payment_id = uuid.UUID(str(data.get("id") or change.key))
-        if payment_id in pending:
-            continue
-        online = data.get("source") == "online"
-        terminal = _terminal_for(session, data, online)
-        if terminal == own:
-            continue  # ours: we wrote it, the server only echoes it
-        if not _exists(session, Consumer, data.get("consumer_id")):
-            log.warning("payment %s skipped: its consumer is not on this counter", payment_id)
-            continue
-        amount = int(data["amount_minor"])
-        number = data.get("payment_number") or f"ONL-{data.get('external_id') or payment_id}"
-        defaults = {
-            "id": payment_id,
-            "terminal_id": terminal,
-            "payment_number": number,
-            "transaction_number": data.get("transaction_number") or number,
-            "receipt_number": data.get("receipt_number") or number,
-            "recorded_by": _known_user(session, data.get("recorded_by")),
-            "voided_by": _known_user(session, data.get("voided_by")),
-        }
-        data.setdefault("method_kind", settings_methods.get(str(data.get("method")), "card"))
-        data.setdefault("tendered_minor", amount)
-        data.setdefault("change_minor", 0)
-        data.setdefault("overpaid_minor", 0)
-        data.setdefault("outstanding_minor", amount)
-        data.setdefault("payment_type", "Bill")
-        data.setdefault("channel", "Online" if online else "Walk-in")
-        data.setdefault("method", "Online")
-        data.setdefault("verification", "Pending" if online else "Verified")
-        recorded = data.get("recorded_at") or data.get("occurred_at") or data.get("received_at")
-        data.setdefault("recorded_at", recorded)
-        data.setdefault("payment_date", str(recorded)[:10] if recorded else None)
         try:
-            rows.append(row_for(table, data, **defaults))
-        except BadChange as error:
-            log.warning("payment %s skipped: %s", payment_id, error)
+            unit = _payment_unit(session, change, own, pending, methods, world)
+        except MALFORMED as error:
+            failures.append(Failure(change, describe(error)))
             continue
-        for share in data.get("allocations") or []:
-            allocation = _allocation(session, payment_id, share)
-            if allocation is not None:
-                allocations.append(allocation)
+        if unit is not None:
+            units.append(unit)
+    refused = guarded(session, units, lambda some: _store_payments(session, some), _change)
+    return len(units) - len(refused), failures + refused
+
+
+def _change(unit: Any) -> Change:
+    return unit.change  # type: ignore[no-any-return]
+
+
+def _payment_unit(
+    session: Session,
+    change: Change,
+    own: uuid.UUID,
+    pending: set[uuid.UUID],
+    methods: dict[str, str],
+    world: World,
+) -> PaymentUnit | None:
+    data = dict(change.data or {})
+    payment_id = uuid.UUID(str(data.get("id") or change.key))
+    if payment_id in pending:
+        return None  # our newer version is on its way to the server
+    online = data.get("source") == "online"
+    terminal = _terminal_for(session, data, online)
+    if data.get("status") == "Voided" and not data.get("void_reason"):
+        data["void_reason"] = data.get("reason")  # a pushed void names it "reason"
+    voided = data.get("status") == "Voided"
+    if terminal == own:
+        # Ours: amounts and numbers are ours, but a void or verification made at another
+        # counter (or by the server) must reach us too.
+        held = session.get(Payment, payment_id)
+        if held is None:
+            return None
+        moves = _moves(session, held, data)
+        return PaymentUnit(change, payment_id, moves, [], True, voided)
+    if not _exists(session, Consumer, data.get("consumer_id")):
+        log.warning("payment %s skipped: its consumer is not on this counter", payment_id)
+        return None
+    amount = int(data["amount_minor"])
+    number = data.get("payment_number") or f"ONL-{data.get('external_id') or payment_id}"
+    defaults = {
+        "id": payment_id,
+        "terminal_id": terminal,
+        "payment_number": number,
+        "transaction_number": data.get("transaction_number") or number,
+        "receipt_number": data.get("receipt_number") or number,
+        "recorded_by": _known_user(session, data.get("recorded_by")),
+        "voided_by": _known_user(session, data.get("voided_by")),
+    }
+    data.setdefault("method_kind", methods.get(str(data.get("method")), "card"))
+    data.setdefault("tendered_minor", amount)
+    data.setdefault("change_minor", 0)
+    data.setdefault("overpaid_minor", 0)
+    data.setdefault("outstanding_minor", amount)
+    data.setdefault("payment_type", "Bill")
+    data.setdefault("channel", "Online" if online else "Walk-in")
+    data.setdefault("method", "Online")
+    data.setdefault("verification", "Pending" if online else "Verified")
+    recorded = data.get("recorded_at") or data.get("occurred_at") or data.get("received_at")
+    data.setdefault("recorded_at", recorded)
+    data.setdefault("payment_date", str(recorded)[:10] if recorded else None)
+    check_rules("payment", data, world)
+    row = row_for(Payment.__table__, data, **defaults)  # type: ignore[arg-type]
+    allocations = [
+        allocation
+        for share in data.get("allocations") or []
+        if (allocation := _allocation(session, payment_id, share)) is not None
+    ]
+    return PaymentUnit(change, payment_id, row, allocations, False, voided)
+
+
+def _moves(session: Session, held: Payment, data: dict[str, Any]) -> dict[str, Any]:
+    """The fields of our own payment that the feed changed (nothing when they are the same)."""
+    columns = Payment.__table__.columns  # type: ignore[attr-defined]
+    values: dict[str, Any] = {}
+    # A void is final: a stale copy of the record never undoes it.
+    final = VOID_FIELDS if held.status == "Voided" else ()
+    for name in PAYMENT_MOVES:
+        if name not in data or name in final:
+            continue
+        if name == "voided_by":
+            value = _known_user(session, data[name])
+        else:
+            value = row_for_value(columns[name], data[name])
+        if value != getattr(held, name):
+            values[name] = value
+    return values
+
+
+def _store_payments(session: Session, units: Sequence[PaymentUnit]) -> None:
     connection = session.connection()
-    bulk_upsert(connection, table, rows, update=PAYMENT_MOVES)
+    table: Table = Payment.__table__  # type: ignore[assignment]
+    others = [u for u in units if not u.own]
+    bulk_upsert(connection, table, [u.row for u in others], update=PAYMENT_MOVES)
+    allocations = [a for u in others for a in u.allocations]
     bulk_upsert(connection, PaymentAllocation.__table__, allocations, update=())  # type: ignore[arg-type]
-    return len(rows)
+    for unit in units:
+        if unit.own and unit.row:
+            connection.execute(update(table).where(table.c.id == unit.payment_id), unit.row)
+    reverse_voided(session, [u.payment_id for u in units if u.voided])
+
+
+def reverse_voided(session: Session, payment_ids: Sequence[uuid.UUID]) -> int:
+    """Give every allocation of a voided payment its negative twin, as a void made here does
+    (app/services/void_payment.py), so balances and collections drop it; an allocation that
+    already has its twin (voided here, or on an earlier pull) gets no second one."""
+    allocations: Table = PaymentAllocation.__table__  # type: ignore[assignment]
+    twin = allocations.alias("twin")
+    added = 0
+    for start in range(0, len(payment_ids), 500):
+        chunk = list(payment_ids[start : start + 500])
+        originals = session.execute(
+            select(allocations).where(
+                allocations.c.payment_id.in_(chunk),
+                allocations.c.reversal_of.is_(None),
+                ~exists().where(twin.c.reversal_of == allocations.c.id),
+            )
+        ).all()
+        rows = [
+            {
+                **original._asdict(),
+                "id": new_id(),
+                "amount_minor": -original.amount_minor,
+                "reversal_of": original.id,
+            }
+            for original in originals
+        ]
+        if rows:
+            session.execute(insert(allocations), rows)
+            added += len(rows)
+    return added
 
 
 def _allocation(
@@ -119,96 +227,81 @@ def _allocation(
     return row_for(PaymentAllocation.__table__, data)  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True)
+class NoteUnit:
+    change: Change
+    note_id: uuid.UUID
+    row: dict[str, Any]
+    own: bool
+
+
 def apply_credit_notes(
-    session: Session, batch: list[Change], own: uuid.UUID, pending: set[uuid.UUID]
-) -> int:
-    table: Table = CreditNote.__table__  # type: ignore[assignment]
-    rows = []
+    session: Session, batch: list[Change], own: uuid.UUID, pending: set[uuid.UUID], world: World
+) -> tuple[int, list[Failure]]:
+    units: list[NoteUnit] = []
+    failures: list[Failure] = []
     for change in batch:
         if change.op != "upsert" or change.data is None:
             continue
-        data = dict(change.data)
-        note_id = uuid.UUID(str(data.get("id") or change.key))
-        payment = _get(session, Payment, data.get("payment_id"))
-        if payment is None:
-            log.warning("credit note %s skipped: its payment is not on this counter", note_id)
-            continue
-        terminal = _note_terminal(session, data, payment.terminal_id)
-        if note_id in pending or terminal == own:
-            continue
-        created = data.get("created_at")
-        data.setdefault("created_on", str(created)[:10] if created else None)
         try:
-            rows.append(
-                row_for(
-                    table,
-                    data,
-                    id=note_id,
-                    terminal_id=terminal,
-                    created_by=_known_user(session, data.get("created_by")),
-                )
-            )
-        except BadChange as error:
-            log.warning("credit note %s skipped: %s", note_id, error)
-    bulk_upsert(session.connection(), table, rows, update=("status", "remarks"))
-    return len(rows)
-
-
-def apply_flags(session: Session, batch: list[Change]) -> int:
-    """Open flags are listed; a resolved one is kept with how it was resolved (off the open
-    list). A resolution made here and not yet sent is never overwritten by the server's
-    older view of the flag."""
-    unsent = _unsent_resolutions(session)
-    for change in batch:
-        row = session.get(SyncFlag, change.key)
-        if change.op == "delete":
-            if row is not None and change.key not in unsent:
-                session.delete(row)
+            unit = _note_unit(session, change, own, pending, world)
+        except MALFORMED as error:
+            failures.append(Failure(change, describe(error)))
             continue
-        data = change.data or {}
-        detail = data.get("detail") if isinstance(data.get("detail"), dict) else {}
-        merged = {**detail, **{k: v for k, v in data.items() if k != "detail"}}
-        subject = str(merged.get("subject") or "")
-        entity, _, entity_id = subject.partition(":")
-        values: dict[str, Any] = {
-            "kind": str(merged.get("kind") or "flag"),
-            "entity": str(merged.get("entity") or entity or "") or None,
-            "entity_id": str(merged.get("entity_id") or entity_id or "") or None,
-            "reason": str(merged.get("reason") or merged.get("message") or _describe(merged)),
-            "data_json": json.dumps(merged, sort_keys=True, default=str),
-            "flagged_at": moment(merged.get("updated_at") or merged.get("created_at")),
-        }
-        if change.key not in unsent:
-            values.update(_resolution_values(data.get("resolved_at"), detail.get("resolution")))
-        if row is None:
-            session.add(SyncFlag(key=change.key, **values))
-        else:
-            for name, value in values.items():
-                setattr(row, name, value)
-    session.flush()
-    return len(batch)
+        if unit is not None:
+            units.append(unit)
+    refused = guarded(session, units, lambda some: _store_notes(session, some), _change)
+    return len(units) - len(refused), failures + refused
 
 
-def _unsent_resolutions(session: Session) -> set[str]:
-    return {
-        str(entity_id)
-        for entity_id in session.scalars(
-            select(OutboxRecord.entity_id).where(
-                OutboxRecord.entity == "flag_resolution", OutboxRecord.state == "pending"
-            )
-        )
-    }
+def _note_unit(
+    session: Session, change: Change, own: uuid.UUID, pending: set[uuid.UUID], world: World
+) -> NoteUnit | None:
+    data = dict(change.data or {})
+    note_id = uuid.UUID(str(data.get("id") or change.key))
+    payment = _get(session, Payment, data.get("payment_id"))
+    if payment is None:
+        log.warning("credit note %s skipped: its payment is not on this counter", note_id)
+        return None
+    terminal = _note_terminal(session, data, payment.terminal_id)
+    if note_id in pending:
+        return None
+    if terminal == own:
+        # Ours: only a decision or an application made elsewhere moves its status, and only
+        # forward (a copy sent before we cancelled it here must not bring it back).
+        held = session.get(CreditNote, note_id)
+        if held is None or _note_stage(data.get("status")) <= _note_stage(held.status):
+            return None
+        moves = {k: data[k] for k in NOTE_MOVES if k in data}
+        return NoteUnit(change, note_id, moves, True)
+    check_rules("credit_note", data, world)
+    created = data.get("created_at")
+    data.setdefault("created_on", str(created)[:10] if created else None)
+    row = row_for(
+        CreditNote.__table__,  # type: ignore[arg-type]
+        data,
+        id=note_id,
+        terminal_id=terminal,
+        created_by=_known_user(session, data.get("created_by")),
+    )
+    return NoteUnit(change, note_id, row, False)
 
 
-def _resolution_values(resolved_at: object, resolution: object) -> dict[str, Any]:
-    if not resolved_at:
-        return {"resolved_at": None, "resolution": None, "resolution_json": None}
-    how = resolution if isinstance(resolution, dict) else {}
-    return {
-        "resolved_at": moment(resolved_at),
-        "resolution": str(how.get("resolution") or "Resolved")[:20],
-        "resolution_json": json.dumps(how, sort_keys=True, default=str) if how else None,
-    }
+NOTE_MOVES = ("status", "remarks")
+_NOTE_STAGES = {"Pending Approval": 0, "Active": 1}  # anything else is final (2)
+
+
+def _note_stage(status: object) -> int:
+    return _NOTE_STAGES.get(str(status), 2) if status else -1
+
+
+def _store_notes(session: Session, units: Sequence[NoteUnit]) -> None:
+    connection = session.connection()
+    table: Table = CreditNote.__table__  # type: ignore[assignment]
+    bulk_upsert(connection, table, [u.row for u in units if not u.own], update=NOTE_MOVES)
+    for unit in units:
+        if unit.own and unit.row:
+            connection.execute(update(table).where(table.c.id == unit.note_id), unit.row)
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -268,8 +361,3 @@ def _terminal_for(session: Session, data: dict[str, Any], online: bool) -> uuid.
 
 def moment(value: object) -> datetime:
     return convert(value, datetime) if value else datetime.now(UTC)
-
-
-def _describe(data: dict[str, Any]) -> str:
-    kind = str(data.get("kind") or "flag").replace("_", " ")
-    return kind[:1].upper() + kind[1:]

@@ -1,10 +1,21 @@
-"""The wire: requests to the central server with time-outs, TLS checks and the Bearer token."""
+"""The wire: requests to the central server with time-outs, TLS checks and the Bearer token.
 
+A connection whose peer vanished (a half-open connection: the server rebooted, a NAT forgot us)
+must fail fast rather than hang a sync: a short connect time-out, a read time-out between bytes,
+and TCP keep-alive probes that notice a dead peer on an idle pooled connection.
+"""
+
+import hashlib
+import socket
+import ssl
 from collections.abc import Callable
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 import requests
 from pydantic import BaseModel, ValidationError
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection
 
 from sync.client.errors import ServerRefused, ServerUnavailable
 from sync.protocol import (
@@ -14,10 +25,35 @@ from sync.protocol import (
     PushResponse,
     RegisterRequest,
     Registration,
+    TerminalConfirmation,
 )
 
 CONNECT_TIMEOUT_S = 5.0
-READ_TIMEOUT_S = 60.0  # a 10,000-change page of a first load takes a while to build
+# Between bytes, not for the whole answer; the server sends a 10,000-change page's headers
+# within a few seconds.
+READ_TIMEOUT_S = 20.0
+# Probe an idle connection after 10 s, then every 5 s; 3 unanswered probes and it is dead.
+KEEPALIVE_IDLE_S, KEEPALIVE_INTERVAL_S, KEEPALIVE_PROBES = 10, 5, 3
+
+
+def keepalive_socket_options() -> list[tuple[int, int, int]]:
+    """urllib3's defaults plus keep-alive, with the timings where the platform has them."""
+    options = [*HTTPConnection.default_socket_options, (socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)]
+    for name, value in (
+        ("TCP_KEEPIDLE", KEEPALIVE_IDLE_S),
+        ("TCP_KEEPINTVL", KEEPALIVE_INTERVAL_S),
+        ("TCP_KEEPCNT", KEEPALIVE_PROBES),
+    ):
+        if hasattr(socket, name):
+            options.append((socket.IPPROTO_TCP, getattr(socket, name), value))
+    return options
+
+
+class _KeepAliveAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args: object, **kwargs: object) -> None:
+        kwargs["socket_options"] = keepalive_socket_options()
+        super().init_poolmanager(*args, **kwargs)
+
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -37,6 +73,8 @@ class ServerClient:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.session = session_factory()
+        for scheme in ("https://", "http://"):
+            self.session.mount(scheme, _KeepAliveAdapter())
         # Passed with every request: a session-level verify loses to $REQUESTS_CA_BUNDLE.
         self.verify: str | bool = ca_file or True
         self.session.headers["Accept"] = "application/json"
@@ -57,6 +95,10 @@ class ServerClient:
             body=request,
             auth=(username, password),
         )
+
+    def confirm(self) -> TerminalConfirmation:
+        """With the new token this client holds: the server activates the terminal."""
+        return self._call("POST", "/v1/terminals/confirm", TerminalConfirmation)
 
     def push(self, request: PushRequest) -> PushResponse:
         return self._call("POST", "/v1/push", PushResponse, body=request)
@@ -90,12 +132,13 @@ class ServerClient:
         except requests.exceptions.SSLError as error:
             raise ServerRefused(
                 f"The server's TLS certificate could not be checked ({error}). "
-                "Give the server's CA file with --ca."
+                "Register with the fingerprint 'tilldesk server run' prints (--fingerprint) "
+                "or the server's CA file (--ca)."
             ) from None
         except requests.RequestException as error:
             raise ServerUnavailable(f"{self.base_url} is out of reach: {_short(error)}") from None
         if response.status_code >= 500 or response.status_code in (408, 429):
-            raise ServerUnavailable(f"The server answered {response.status_code}.")
+            raise ServerUnavailable(_refusal(response, "The server answered"))
         if response.status_code in (401, 403):
             raise ServerRefused(_refusal(response, "The server refused this terminal's token"))
         if response.status_code >= 400:
@@ -105,6 +148,34 @@ class ServerClient:
         except ValidationError as error:
             # A half-delivered body (proxy cut) looks like this too: worth another try.
             raise ServerUnavailable(f"The server's answer was not understood: {error}") from None
+
+
+def pinned_certificate(server_url: str, fingerprint: str) -> str:
+    """The server's certificate as PEM, when its SHA-256 is `fingerprint` (as `tilldesk server
+    run` prints it): kept as the counter's CA file, it pins a self-signed certificate."""
+    wanted = fingerprint.strip().lower().removeprefix("sha256:").replace(":", "")
+    if len(wanted) != 64 or any(c not in "0123456789abcdef" for c in wanted):
+        raise ServerRefused("A fingerprint is 64 hex digits (colons allowed), e.g. AB:CD:...")
+    parts = urlsplit(server_url)
+    host = parts.hostname or ""
+    context = ssl.create_default_context()
+    context.check_hostname = False  # this one look is checked by the fingerprint instead
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with (
+            socket.create_connection((host, parts.port or 443), CONNECT_TIMEOUT_S) as raw,
+            context.wrap_socket(raw, server_hostname=host) as tls,
+        ):
+            der = tls.getpeercert(binary_form=True)
+    except (OSError, ValueError) as error:
+        raise ServerUnavailable(f"{server_url} is out of reach: {_short(error)}") from None
+    if der is None or hashlib.sha256(der).hexdigest() != wanted:
+        raise ServerRefused(
+            f"The certificate of {server_url} does not have the fingerprint given: this may "
+            "not be your server (or someone is in between). Check the fingerprint that "
+            "'tilldesk server run' prints."
+        )
+    return ssl.DER_cert_to_PEM_cert(der)
 
 
 def _refusal(response: requests.Response, prefix: str) -> str:

@@ -65,3 +65,11 @@ def row_for(table: Table, data: dict[str, Any], **overrides: Any) -> dict[str, A
             raise BadChange(f"{table.name}: '{name}' is missing")
         row[name] = value
     return row
+
+
+def row_for_value(column: Any, value: Any) -> Any:
+    """One column's value from JSON, converted as row_for does."""
+    try:
+        return convert(value, _python_type(column))
+    except (TypeError, ValueError) as error:
+        raise BadChange(f"{column.table.name}.{column.name}: {error}") from None

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.db.database import Database
-from sync.client import state
+from sync.client import quarantine, state
 from sync.client.audit_push import push_audit
 from sync.client.backoff import Backoff
 from sync.client.errors import NotRegistered, ServerRefused, ServerUnavailable
@@ -42,36 +42,76 @@ def sync_once(
     tokens: TokenStore | None = None,
     client_factory: ClientFactory = default_client,
     page_size: int = MAX_PULL_PAGE,
+    app_version: str | None = None,
 ) -> SyncResult:
     """Push everything pending, then pull everything new. Raises ServerUnavailable (try later),
-    ServerRefused or NotRegistered (a person must act); the failure is recorded either way."""
+    ServerRefused or NotRegistered (a person must act), or whatever broke; every failure is
+    recorded with its time, so `sync status` and the status bar never claim all is well."""
     try:
-        connection = state.connection(db)
-        token = (tokens or TokenStore()).load(connection.server_url, connection.terminal_code)
-        if not token:
-            raise NotRegistered(
-                "This terminal's token is not in the keyring: register the terminal again."
-            )
-        client = client_factory(connection, token)
-        try:
-            started = db.clock()
-            pushed = push_all(db, client)
-            pulled = pull_all(db, client, page_size=page_size)
-            if pulled.epoch_changed:
-                # A restored server: what it lost was marked pending again; send it now.
-                pushed = push_all(db, client)
-            push_audit(db, client)
-            server_time = pulled.server_time or pushed.server_time
-            if server_time is not None:
-                state.record_success(db, server_time, started)
-        finally:
-            client.close()
-    except (ServerUnavailable, ServerRefused) as error:
-        state.record_failure(db, str(error))
+        return _sync(db, tokens, client_factory, page_size, app_version)
+    except ServerUnavailable as error:
+        state.record_failure(db, str(error), kind="offline")
         raise
-    except NotRegistered:
+    except ServerRefused as error:
+        state.record_failure(db, str(error), kind="refused")
         raise
+    except NotRegistered as error:
+        state.record_failure(db, str(error), kind="not_registered")
+        raise
+    except Exception as error:
+        log.exception("sync crashed")
+        state.record_failure(db, f"Sync failed: {type(error).__name__}: {error}", kind="crashed")
+        raise
+
+
+def _sync(
+    db: Database,
+    tokens: TokenStore | None,
+    client_factory: ClientFactory,
+    page_size: int,
+    app_version: str | None,
+) -> SyncResult:
+    connection = state.connection(db)
+    token = (tokens or TokenStore()).load(connection.server_url, connection.terminal_code)
+    if not token:
+        raise NotRegistered(
+            "This terminal's token is not in the keyring: register the terminal again."
+        )
+    client = client_factory(connection, token)
+    try:
+        started = db.clock()
+        pushed = push_all(db, client)
+        pulled = pull_all(db, client, page_size=page_size, app_version=app_version)
+        # What the pull queued (quarantine reports) - and, after a server restore, everything
+        # it lost, marked pending again - goes now rather than at the next sync.
+        pushed = _plus(pushed, push_all(db, client))
+        push_audit(db, client)
+        server_time = pulled.server_time or pushed.server_time
+        if server_time is not None:
+            state.record_success(db, server_time, started, warning=_quarantine_warning(db))
+    finally:
+        client.close()
     return SyncResult(pushed, pulled)
+
+
+def _plus(first: PushSummary, second: PushSummary) -> PushSummary:
+    return PushSummary(
+        first.sent + second.sent,
+        first.parked + second.parked,
+        first.flagged + second.flagged,
+        second.server_time or first.server_time,
+        first.epoch_changed or second.epoch_changed,
+    )
+
+
+def _quarantine_warning(db: Database) -> str | None:
+    count, newest = quarantine.held(db)
+    if newest is None:
+        return None
+    what = f"{newest.entity.replace('_', ' ')} {newest.key}: {newest.error}"
+    if count == 1:
+        return f"1 change from the server could not be applied (quarantined) - {what}"
+    return f"{count} changes from the server could not be applied (quarantined); newest - {what}"
 
 
 class SyncRunner:
@@ -117,7 +157,7 @@ class SyncRunner:
                 page_size=self.page_size,
             )
             self.failures = 0
-        except (ServerUnavailable, ServerRefused, NotRegistered) as error:
+        except Exception as error:  # recorded by sync_once; a bug must not kill the loop
             self.failures += 1
             log.info("sync failed (%s in a row): %s", self.failures, error)
             result = error
@@ -135,9 +175,8 @@ class SyncRunner:
         while not self.stopped.is_set():
             try:
                 self.run_once()
-            except Exception:  # a bug must not kill the loop: log it and keep the data
-                self.failures += 1
-                log.exception("sync crashed; retrying later")
+            except Exception:  # a failing on_result must not kill the loop either
+                log.exception("sync result handler crashed; syncing on")
             self.wake.wait(self.next_delay())
             self.wake.clear()
 

@@ -168,8 +168,11 @@ def adopt_epoch(db: Database, epoch: str) -> bool:
         return True
 
 
-def record_success(db: Database, server_time: datetime, sent_at: datetime) -> None:
-    """A complete push + pull: online, and how far our clock is from the server's."""
+def record_success(
+    db: Database, server_time: datetime, sent_at: datetime, *, warning: str | None = None
+) -> None:
+    """A complete push + pull: online, and how far our clock is from the server's. A warning
+    (records quarantined) stays the last error, so no one reads "Online" and thinks all is well."""
     with db.unit_of_work() as uow:
         row = state_row(uow)
         now = uow.now()
@@ -181,19 +184,23 @@ def record_success(db: Database, server_time: datetime, sent_at: datetime) -> No
         row.last_attempt_at = now
         row.failures = 0
         row.offline_since = None
-        row.last_error = None
+        if warning is None:
+            row.last_error = row.last_error_at = row.last_error_kind = None
+        elif row.last_error != warning or row.last_error_kind != "quarantined":
+            row.last_error, row.last_error_at, row.last_error_kind = warning, now, "quarantined"
         uow.commit()
 
 
-def record_failure(db: Database, error: str) -> int:
-    """Remember when we went offline and why; returns the run of failures so far."""
+def record_failure(db: Database, error: str, *, kind: str = "offline") -> int:
+    """Remember when and why the sync failed (`kind`: offline, refused, not_registered or
+    crashed; only "offline" starts the offline clock); returns the run of failures so far."""
     with db.unit_of_work() as uow:
         row = state_row(uow)
         now = uow.now()
-        if row.offline_since is None:
+        if row.offline_since is None and kind == "offline":
             row.offline_since = now
         row.failures += 1
-        row.last_error = error
+        row.last_error, row.last_error_at, row.last_error_kind = error, now, kind
         row.last_attempt_at = now
         uow.commit()
         return row.failures

@@ -61,4 +61,5 @@ def _insecure(backend: object) -> bool:
         return all(_insecure(b) for b in getattr(backend, "backends", [])) or not getattr(
             backend, "backends", []
         )
-    return module.startswith(("keyring.backends.fail", "keyrings.alt"))
+    # keyrings.cryptfile: a plaintext backend, and encrypted ones that prompt for a password
+    return module.startswith(("keyring.backends.fail", "keyrings.alt", "keyrings.cryptfile"))

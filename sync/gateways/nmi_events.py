@@ -25,6 +25,11 @@ def nmi_event(event: dict[str, Any], received_at: datetime) -> GatewayEvent:
         fields = read(body)
     except (KeyError, TypeError, ValueError) as error:
         raise PayloadError(f"NMI {kind} event without a usable {error}.") from None
+    if fields["kind"] == "payment" and fields["amount_minor"] <= 0:
+        # Signed or not, a sale or refund of zero or less would be a wrong payment everywhere.
+        raise PayloadError(
+            f"NMI {kind} event with amount {fields['amount_minor']}: it must be above zero."
+        )
     if kind.startswith("transaction.refund."):
         # An NMI refund is its own transaction; the server links it to the sale, if at all.
         fields.update(kind="refund", refunded_minor=fields["amount_minor"])

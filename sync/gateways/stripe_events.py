@@ -20,6 +20,7 @@ def stripe_event(event: dict[str, Any]) -> GatewayEvent:
         raise UnsupportedEvent(f"Stripe event type '{kind}' is not tracked.")
     try:
         fields = _charge_fields(obj) if obj["object"] == "charge" else _intent_fields(obj)
+        _require_sound_amounts(kind, fields)
         return GatewayEvent(
             gateway="stripe",
             event_id=event_id,
@@ -33,6 +34,18 @@ def stripe_event(event: dict[str, Any]) -> GatewayEvent:
         )
     except (KeyError, TypeError, ValueError) as error:
         raise PayloadError(f"Stripe {kind} event without a usable {error}.") from None
+
+
+def _require_sound_amounts(kind: str, fields: dict[str, Any]) -> None:
+    """A signed event is still only as good as its numbers: a payment of zero or less, or a
+    refund beyond the payment, would become a wrong payment on every counter."""
+    amount, refunded = fields["amount_minor"], fields.get("refunded_minor", 0)
+    if amount <= 0:
+        raise PayloadError(f"Stripe {kind} event with amount {amount}: it must be above zero.")
+    if not 0 <= refunded <= amount:
+        raise PayloadError(
+            f"Stripe {kind} event refunds {refunded} of {amount}: that is not a refund."
+        )
 
 
 def _intent_fields(intent: dict[str, Any]) -> dict[str, Any]:

@@ -29,13 +29,26 @@ from sync.protocol import (
     PushResponse,
     RegisterRequest,
     Registration,
+    TerminalConfirmation,
 )
 from sync.server import feed
-from sync.server.auth import TerminalIdentity, admin_password_ok, terminal_for_token
+from sync.server.auth import (
+    TerminalIdentity,
+    admin_password_hash,
+    password_matches,
+    terminal_for_token,
+)
 from sync.server.db import current_epoch, epoch_of, make_engine
 from sync.server.keys import keyring_secret
+from sync.server.limits import BodyLimit
 from sync.server.push import store_push
-from sync.server.registration import CodeTaken, register_terminal
+from sync.server.ratelimit import HashingBusy, LockedOut, SignInLimiter
+from sync.server.registration import (
+    CodeTaken,
+    NotConfirmable,
+    confirm_terminal,
+    register_terminal,
+)
 from sync.server.webhooks import SecretLookup, webhook_router
 
 Clock = Callable[[], datetime]
@@ -55,8 +68,10 @@ def create_app(
     clock: Clock = _utc_now,
     secret_lookup: SecretLookup = keyring_secret,
     pool_size: int = 10,
+    sign_ins: SignInLimiter | None = None,
 ) -> FastAPI:
     """The app over an already migrated database (see sync.server.db.migrate_database)."""
+    sign_ins = sign_ins or SignInLimiter()
     engine = make_engine(db_url, pool_size=pool_size)
     app = FastAPI(
         title="Tilldesk central server",
@@ -98,19 +113,47 @@ def create_app(
                 "A valid terminal token is required.",
                 headers={"WWW-Authenticate": "Bearer"},
             )
+        if not found.active:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                f"Terminal {found.code}'s registration is not confirmed: the counter has not "
+                "shown that it stored its token. Run 'tilldesk terminal register' on it again.",
+            )
         return found
 
-    def admin(credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)]) -> str:
-        ok = False
-        if credentials is not None:
-            with engine.connect() as conn:
-                ok = admin_password_ok(conn, credentials.username, credentials.password)
+    def admin(
+        request: Request, credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)]
+    ) -> str:
+        if credentials is None:
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED,
+                "Server admin credentials are required.",
+                headers={"WWW-Authenticate": "Basic"},
+            )
+        address = request.client.host if request.client else "unknown"
+        try:
+            sign_ins.begin(address, credentials.username)
+        except LockedOut as locked:
+            raise HTTPException(
+                status.HTTP_429_TOO_MANY_REQUESTS,
+                str(locked),
+                headers={"Retry-After": locked.retry_after},
+            ) from None
+        with engine.connect() as conn:
+            stored = admin_password_hash(conn, credentials.username)
+        try:
+            ok = password_matches(stored, credentials.password)
+        except HashingBusy as busy:
+            raise HTTPException(
+                status.HTTP_503_SERVICE_UNAVAILABLE, str(busy), headers={"Retry-After": "5"}
+            ) from None
         if not ok:
             raise HTTPException(
                 status.HTTP_401_UNAUTHORIZED,
                 "Server admin credentials are required.",
                 headers={"WWW-Authenticate": "Basic"},
             )
+        sign_ins.succeeded(address, credentials.username)
         return credentials.username
 
     @app.get("/v1/health", response_model=Health, tags=["sync"])
@@ -132,6 +175,7 @@ def create_app(
                 name=request.name,
                 admin=who,
                 now=clock(),
+                site=request.site,
             )
         except CodeTaken as taken:
             raise HTTPException(status.HTTP_409_CONFLICT, str(taken)) from None
@@ -140,6 +184,35 @@ def create_app(
             code=registered.code,
             token=registered.token,
             epoch=current_epoch(engine),
+            server_time=clock(),
+        )
+
+    @app.post(
+        "/v1/terminals/confirm",
+        response_model=TerminalConfirmation,
+        tags=["sync"],
+        responses={401: {"description": "Unknown token, or the registration expired"}},
+    )
+    def confirm(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> TerminalConfirmation:
+        """The counter read its new token back from its keyring: the terminal becomes active."""
+        if credentials is None or credentials.scheme.lower() != "bearer":
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED,
+                "A terminal token is required.",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        try:
+            done = confirm_terminal(engine, token=credentials.credentials, now=clock())
+        except NotConfirmable as refused:
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED, str(refused), headers={"WWW-Authenticate": "Bearer"}
+            ) from None
+        return TerminalConfirmation(
+            terminal_id=done.terminal_id,
+            code=done.code,
+            activated_at=done.activated_at,
             server_time=clock(),
         )
 
@@ -167,7 +240,7 @@ def create_app(
         limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 1000,
     ) -> Response:
         with engine.connect() as conn:
-            page = feed.read_page(conn, cursor, limit)
+            page = feed.read_page(conn, cursor, limit, terminal_id=who.id)
             epoch = epoch_of(conn)
         # The page's JSON comes ready-made from PostgreSQL; only the envelope is built here.
         envelope = PullResponse(
@@ -181,6 +254,8 @@ def create_app(
         return Response(body, media_type="application/json")
 
     app.include_router(webhook_router(engine, clock, secret_lookup))
+    # Added last, so outermost: an oversized body is refused before anything else runs.
+    app.add_middleware(BodyLimit)
     return app
 
 

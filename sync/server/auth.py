@@ -15,6 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy import Connection, select
 
+from sync.server.ratelimit import argon2_slot
 from sync.server.tables import admins, terminals
 
 _hasher = PasswordHasher()
@@ -26,6 +27,7 @@ _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 class TerminalIdentity:
     id: uuid.UUID
     code: str
+    active: bool = True  # False until the counter confirmed it stored its token
 
 
 def new_token() -> str:
@@ -39,13 +41,13 @@ def token_hash(token: str) -> str:
 def terminal_for_token(connection: Connection, token: str) -> TerminalIdentity | None:
     wanted = token_hash(token)
     row = connection.execute(
-        select(terminals.c.id, terminals.c.code, terminals.c.token_hash).where(
+        select(terminals.c.id, terminals.c.code, terminals.c.token_hash, terminals.c.status).where(
             terminals.c.token_hash == wanted
         )
     ).first()
     if row is None or not hmac.compare_digest(row.token_hash, wanted):
         return None
-    return TerminalIdentity(row.id, row.code)
+    return TerminalIdentity(row.id, row.code, active=row.status == "active")
 
 
 def hash_password(password: str) -> str:
@@ -53,10 +55,20 @@ def hash_password(password: str) -> str:
 
 
 def admin_password_ok(connection: Connection, username: str, password: str) -> bool:
+    return password_matches(admin_password_hash(connection, username), password)
+
+
+def admin_password_hash(connection: Connection, username: str) -> str | None:
     if "\x00" in username:  # PostgreSQL text cannot hold it, so no admin has it
         username = ""
-    stored = connection.scalar(select(admins.c.password_hash).where(admins.c.username == username))
+    return connection.scalar(select(admins.c.password_hash).where(admins.c.username == username))
+
+
+def password_matches(stored: str | None, password: str) -> bool:
+    """Argon2 takes 64 MiB: at most ARGON2_SLOTS run at once (HashingBusy when all stay
+    taken). Call it without holding a database connection, since it may wait."""
     try:
-        return _hasher.verify(stored or _DUMMY_HASH, password) and stored is not None
+        with argon2_slot():
+            return _hasher.verify(stored or _DUMMY_HASH, password) and stored is not None
     except (VerifyMismatchError, InvalidHashError):
         return False

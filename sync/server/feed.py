@@ -9,6 +9,7 @@ the two statements before commit, so writers queue for microseconds, not for a w
 """
 
 import json
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -76,10 +77,15 @@ class Page:
 # A change is skipped when the same record has a newer committed change: that one has a higher
 # seq, so it is in this page or a later one, and a counter catching up (or loading from 0)
 # receives each record once, in its latest state, instead of its whole history.
+# A user's PIN hash leaves only for terminals of a site the user is assigned to (sites.py).
 _PAGE = text(
     """
     SELECT coalesce(json_agg(json_build_object(
-               'seq', seq, 'entity', entity, 'key', key, 'op', op, 'data', data) ORDER BY seq),
+               'seq', seq, 'entity', entity, 'key', key, 'op', op, 'data',
+               CASE WHEN entity = 'user' AND NOT EXISTS (
+                        SELECT 1 FROM user_sites AS us JOIN terminals AS t ON t.site = us.site
+                        WHERE t.id = :terminal_id AND us.user_id::text = page.key)
+                    THEN data - 'secret_hash' ELSE data END) ORDER BY seq),
              '[]'::json)::text,
            max(seq), count(*)
     FROM (SELECT * FROM changes AS c
@@ -92,8 +98,14 @@ _PAGE = text(
 )
 
 
-def read_page(connection: Connection, cursor: int, limit: int) -> Page:
-    body, last, count = connection.execute(_PAGE, {"cursor": cursor, "limit": limit}).one()
+def read_page(
+    connection: Connection, cursor: int, limit: int, *, terminal_id: uuid.UUID | None = None
+) -> Page:
+    """One page for one terminal: a user's PIN hash only where the user is assigned to the
+    terminal's site (no terminal: never)."""
+    body, last, count = connection.execute(
+        _PAGE, {"cursor": cursor, "limit": limit, "terminal_id": terminal_id}
+    ).one()
     next_cursor = last if last is not None else cursor
     has_more = count == limit and bool(
         connection.scalar(

@@ -13,7 +13,14 @@ STRIPE_SECRET = "stripe-webhook-secret"
 NMI_KEY = "nmi-signing-key"
 # Webhook secrets (checked here) and the API keys the poller uses (sync.gateways.config).
 SECRET_NAMES = (STRIPE_SECRET, NMI_KEY, "stripe-secret-key", "nmi-security-key")
-_UNSAFE_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
+# keyrings.cryptfile (installed for headless counters) has a plaintext backend, and its
+# encrypted ones would ask for a password on a terminal nobody watches.
+_UNSAFE_MODULES = (
+    "keyring.backends.fail",
+    "keyring.backends.null",
+    "keyrings.alt",
+    "keyrings.cryptfile",
+)
 
 
 class NoSafeKeyring(Exception):

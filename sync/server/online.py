@@ -15,9 +15,12 @@ from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from app.domain.ids import new_id
+from app.domain.record_rules import RecordInvalid, check_payment
+from sync.gateways.errors import PayloadError
 from sync.gateways.events import GatewayEvent
 from sync.gateways.status import advance
 from sync.server.feed import NewChange, publish
+from sync.server.incoming import server_settings
 from sync.server.tables import consumers, gateway_events, payments
 
 
@@ -92,6 +95,10 @@ def _new_payment(conn: Connection, event: GatewayEvent, now: datetime) -> dict[s
         "refunded_minor": event.refunded_minor,
         "allocations": [],
     }
+    try:  # the rules a counter's payment passes; an online one breaking them is never stored
+        check_payment(data, currency=server_settings(conn).currency, now=now)
+    except RecordInvalid as invalid:
+        raise PayloadError(f"The {event.gateway} event is refused: {invalid.reason}.") from None
     conn.execute(
         insert(payments).values(
             id=payment_id,

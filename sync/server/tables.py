@@ -92,8 +92,14 @@ terminals = Table(
     Column("token_hash", Text, nullable=False, unique=True),  # sha256 of a 32-byte random token
     Column("registered_by", Text, nullable=False),
     _at("registered_at"),
+    # pending until the counter proves it stored its token (POST /v1/terminals/confirm)
+    Column("status", Text, nullable=False, server_default="pending"),
+    _at("activated_at", nullable=True),  # the first confirmation; kept when a token is renewed
     _at("last_seen_at", nullable=True),
     Column("clock_skew_s", Integer),  # counter clock minus server clock at the last push
+    CheckConstraint("status IN ('pending', 'active')", name="status"),
+    # Which service center it stands in: only users assigned there get their PIN hash on it.
+    Column("site", Text, nullable=False, server_default="main"),
 )
 
 consumers = Table(
@@ -159,6 +165,16 @@ users = Table(
     _uuid("id", primary_key=True),
     Column("username", Text, nullable=False, unique=True),
     Column("data", JSONB, nullable=False),
+)
+
+# Where each user may sign in. No row: nowhere (a counter gets the user without a PIN hash).
+user_sites = Table(
+    "user_sites",
+    metadata,
+    _uuid("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("site", Text, primary_key=True),
+    _at("assigned_at"),
+    Column("assigned_by", Text, nullable=False),
 )
 
 received_records = Table(
@@ -283,4 +299,24 @@ server_events = Table(
     Column("actor", Text, nullable=False),
     Column("action", Text, nullable=False),
     Column("detail", JSONB, nullable=False),
+)
+
+# Feed changes a counter could not apply, as it reported them (one row per counter and record;
+# a later report updates it, and "applied" closes it). A supervisor sees which record and why.
+quarantine_reports = Table(
+    "quarantine_reports",
+    metadata,
+    _uuid("terminal_id", ForeignKey("terminals.id"), primary_key=True),
+    Column("entity", Text, primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("error", Text, nullable=False),
+    Column("app_version", Text, nullable=False),
+    Column("retries", Integer, nullable=False),
+    Column("detail", JSONB, nullable=False),
+    _at("first_reported_at"),
+    _at("last_reported_at"),
+    _at("applied_at", nullable=True),
+    CheckConstraint("state IN ('quarantined', 'applied')", name="state"),
 )

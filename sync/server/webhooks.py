@@ -48,15 +48,15 @@ def webhook_router(
     def handle(verify: Callable[[], GatewayEvent]) -> WebhookAnswer:
         try:
             event = verify()
+            if event.kind != "payment":
+                return WebhookAnswer(received=True, external_id=event.external_id)
+            applied = apply_event(engine, event, clock())
         except SignatureError as error:
             raise HTTPException(status.HTTP_400_BAD_REQUEST, str(error)) from None
         except UnsupportedEvent:
             return WebhookAnswer(received=True)
-        except PayloadError as error:
+        except PayloadError as error:  # signed, but unreadable or breaking the payment rules
             raise HTTPException(status.HTTP_400_BAD_REQUEST, error.message) from None
-        if event.kind != "payment":
-            return WebhookAnswer(received=True, external_id=event.external_id)
-        applied = apply_event(engine, event, clock())
         return WebhookAnswer(
             received=True,
             external_id=applied.external_id,

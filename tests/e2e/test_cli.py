@@ -1,34 +1,20 @@
 """The tilldesk console script end to end, as support staff and scripts use it."""
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from app.db.database import open_database
 from app.services.sample_data import load_sample
-
-TILLDESK = Path(sys.executable).with_name("tilldesk")
-
-
-def run(db: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TILLDESK_DB": str(db)}
-    result = subprocess.run(
-        [str(TILLDESK), *args], env=env, capture_output=True, text=True, timeout=60
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"exit {result.returncode}: {result.stderr}")
-    return result
+from tests.e2e.cli import ADMIN_PIN, run
 
 
 @pytest.fixture
 def counter(tmp_path: Path) -> Path:
     db = tmp_path / "cli.sqlite"
-    run(db, "init", "--terminal", "T07", "--admin-pin", "4321")
+    run(db, "init", "--terminal", "T07", "--admin-pin", ADMIN_PIN)
     database = open_database(db)
     load_sample(database)
     database.close()
@@ -144,7 +130,7 @@ def test_a_refused_payment_exits_3_with_the_reason_and_writes_nothing(counter: P
         check=False,
     )
     assert result.returncode == 3
-    assert "more than the outstanding $145.50" in result.stderr
+    assert "more than the account's outstanding balance $600.25" in result.stderr
     assert result.stdout == ""
     assert {t: count(counter, t) for t in before} == before
 

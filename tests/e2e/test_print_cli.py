@@ -2,9 +2,6 @@
 
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,21 +9,11 @@ from pypdf import PdfReader
 
 from app.db.database import open_database
 from app.services.sample_data import load_sample
+from tests.e2e.cli import ADMIN_PIN, run
 
-TILLDESK = Path(sys.executable).with_name("tilldesk")
 CUT = b"\x1dV"  # GS V
 RECEIPT = "R-T07-0001"
 PAY = ("pay", "--user", "jsmith", "--account", "WU-10001", "--type", "bill", "--item")
-
-
-def run(db: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TILLDESK_DB": str(db)}
-    result = subprocess.run(
-        [str(TILLDESK), *args], env=env, capture_output=True, text=True, timeout=60
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"exit {result.returncode}: {result.stderr}")
-    return result
 
 
 def pdf_text(path: Path) -> str:
@@ -37,7 +24,7 @@ def pdf_text(path: Path) -> str:
 def counter(tmp_path: Path) -> Path:
     """A counter (T07) with the spec's sample, and John Doe's cash payment of $145.50."""
     db = tmp_path / "print.sqlite"
-    run(db, "init", "--terminal", "T07", "--admin-pin", "4321")
+    run(db, "init", "--terminal", "T07", "--admin-pin", ADMIN_PIN)
     database = open_database(db)
     load_sample(database)
     database.close()

@@ -1,33 +1,20 @@
 """`tilldesk shift ...` end to end: a whole shift from the command line, as support staff do it."""
 
 import json
-import os
-import subprocess
-import sys
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from app.db.database import open_database
 from app.services.sample_data import load_sample
-
-TILLDESK = Path(sys.executable).with_name("tilldesk")
-
-
-def run(db: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TILLDESK_DB": str(db)}
-    result = subprocess.run(
-        [str(TILLDESK), *args], env=env, capture_output=True, text=True, timeout=60
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"exit {result.returncode}: {result.stderr}")
-    return result
+from tests.e2e.cli import ADMIN_PIN, run
 
 
 @pytest.fixture
 def counter(tmp_path: Path) -> Path:
     db = tmp_path / "cli.sqlite"
-    run(db, "init", "--terminal", "T07", "--admin-pin", "4321")
+    run(db, "init", "--terminal", "T07", "--admin-pin", ADMIN_PIN)
     database = open_database(db)
     load_sample(database)
     database.close()
@@ -47,6 +34,12 @@ def test_a_whole_shift_from_the_command_line(counter: Path, tmp_path: Path) -> N
     now = status(counter)
     assert (now["payments"], now["taken"], now["expected_cash"]) == (1, "145.50", "270.50")
     assert (now["cash_in"], now["cash_out"], now["unsent_payments"]) == ("25.00", "100.00", 1)
+    with sqlite3.connect(counter) as raw:  # registered: the unsent payment needs a supervisor
+        raw.execute(
+            "INSERT INTO sync_state (id, server_url, terminal_code, cursor, failures) "
+            "VALUES (1, 'https://central.example', 'T07', 0, 0) "
+            "ON CONFLICT (id) DO UPDATE SET server_url = excluded.server_url"
+        )
 
     refused = run(
         counter, "shift", "close", "--count", "100x2", "--count", "20x3", "--user", "jsmith",

@@ -1,7 +1,7 @@
 """End-to-end sync: `tilldesk` processes (server and counters) against real PostgreSQL.
 
-Child processes share the terminal tokens through a test-only file keyring
-(tests/e2e_sync/file_keyring.py, chosen with PYTHON_KEYRING_BACKEND)."""
+Child processes keep the terminal tokens as a headless counter does: in the encrypted file
+keyring whose key is a systemd-style credential (tests/e2e_sync/file_keyring.py)."""
 
 import os
 import shutil
@@ -13,12 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import keyring
 import pytest
 import requests
 
 from app.db.database import open_database
-from tests.e2e_sync.file_keyring import FileKeyring
+from tests.e2e_sync.file_keyring import headless_keyring_env
 from tests.pg import pg_cluster, server_db_url, server_template  # noqa: F401
 from tests.sync_client.support import ADMIN, ADMIN_PASSWORD, LiveServer, free_port, seed_server_from
 
@@ -27,24 +26,20 @@ TILLDESK = [sys.executable, "-m", "cli.main"]
 
 
 @pytest.fixture
-def child_env(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """The environment of every child `tilldesk`, and the same keyring file in this process."""
+def child_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """The environment of every child `tilldesk`: a headless counter's token store, which
+    counters registered in this process use too."""
+    headless = headless_keyring_env(tmp_path / "headless")
+    for name in ("TILLDESK_KEYRING", "CREDENTIALS_DIRECTORY", "TILLDESK_KEYRING_FILE"):
+        monkeypatch.setenv(name, headless[name])
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
-        "PYTHON_KEYRING_BACKEND": "tests.e2e_sync.file_keyring.FileKeyring",
-        "TILLDESK_TEST_KEYRING": str(tmp_path / "keyring.json"),
+        **headless,
         "TILLDESK_ADMIN_USER": ADMIN,
         "TILLDESK_ADMIN_PASSWORD": ADMIN_PASSWORD,
     }
-    previous_env = os.environ.get("TILLDESK_TEST_KEYRING")
-    os.environ["TILLDESK_TEST_KEYRING"] = env["TILLDESK_TEST_KEYRING"]
-    previous = keyring.get_keyring()
-    keyring.set_keyring(FileKeyring())
     yield env
-    keyring.set_keyring(previous)
-    if previous_env is None:
-        os.environ.pop("TILLDESK_TEST_KEYRING", None)
 
 
 def tilldesk(env: dict[str, str], *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -70,7 +65,17 @@ class ServerProcess:
     def start(self) -> None:
         with self.log.open("a") as log:
             self.process = subprocess.Popen(
-                [*TILLDESK, "server", "run", "--db", self.db_url, "--port", str(self.port)],
+                # Plain HTTP, so LossyProxy can sit in between (TLS: test_tls_default.py).
+                [
+                    *TILLDESK,
+                    "server",
+                    "run",
+                    "--db",
+                    self.db_url,
+                    "--port",
+                    str(self.port),
+                    "--insecure-http",
+                ],
                 env=self.env,
                 cwd=ROOT,
                 stdout=log,

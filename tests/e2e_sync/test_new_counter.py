@@ -12,7 +12,14 @@ def test_init_register_sync_then_pay_offline_and_catch_up(server_process, child_
 
     assert tilldesk(env, "init", "--terminal", "T05", "--admin-pin", "9999").returncode == 0
     registered = tilldesk(
-        env, "terminal", "register", "--server", server_process.url, "--code", "T05"
+        env,
+        "terminal",
+        "register",
+        "--server",
+        server_process.url,
+        "--code",
+        "T05",
+        "--insecure-http",
     )
     assert registered.returncode == 0, registered.stderr
     assert "keyring" in registered.stdout
@@ -22,6 +29,7 @@ def test_init_register_sync_then_pay_offline_and_catch_up(server_process, child_
     assert "WU-10001" in found.stdout
 
     server_process.kill()  # the network is unplugged
+    env["TILLDESK_PIN"] = "1234"  # jsmith's PIN hash came with the sync: he works at this site
     opened = tilldesk(env, "shift", "open", "--float", "100.00", "--user", "jsmith")
     assert opened.returncode == 0, opened.stderr
     paid = tilldesk(

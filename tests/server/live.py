@@ -41,6 +41,9 @@ class Counter:
     def __post_init__(self) -> None:
         self.session.headers["Authorization"] = f"Bearer {self.token}"
 
+    def confirm(self) -> requests.Response:
+        return self.session.post(f"{self.server.url}/v1/terminals/confirm", timeout=30)
+
     def push(self, records: list[dict[str, Any]], epoch: str | None = None) -> dict[str, Any]:
         body = {"epoch": epoch, "client_time": datetime.now(UTC).isoformat(), "records": records}
         answer = self.session.post(f"{self.server.url}/v1/push", json=body, timeout=60)
@@ -90,7 +93,10 @@ class LiveServer:
         self.app.state.engine.dispose()
         self.engine.dispose()
 
-    def register(self, code: str, terminal_id: uuid.UUID | None = None) -> Counter:
+    def register(
+        self, code: str, terminal_id: uuid.UUID | None = None, *, confirm: bool = True
+    ) -> Counter:
+        """Both steps a counter takes: register, then confirm it kept the token."""
         terminal_id = terminal_id or uuid.uuid4()
         answer = requests.post(
             f"{self.url}/v1/terminals/register",
@@ -99,4 +105,7 @@ class LiveServer:
             timeout=30,
         )
         answer.raise_for_status()
-        return Counter(self, terminal_id, code, answer.json()["token"])
+        counter = Counter(self, terminal_id, code, answer.json()["token"])
+        if confirm:
+            counter.confirm().raise_for_status()
+        return counter

@@ -10,6 +10,8 @@ from sqlalchemy import Engine
 from sync.server import reference
 from tests.server.live import Counter
 
+SAMPLE_BILL_MINOR = 14550
+
 
 @dataclass(frozen=True)
 class Sample:
@@ -41,7 +43,7 @@ def load_sample(engine: Engine) -> Sample:
                 "consumer_id": sample.consumer_id,
                 "invoice_number": "INV-2025-001234",
                 "period_label": "Mar 2025",
-                "amount_minor": 14550,
+                "amount_minor": SAMPLE_BILL_MINOR,
                 "issued_on": "2025-03-31",
                 "due_date": "2025-04-15",
             }
@@ -70,9 +72,11 @@ def payment(
     bill_id: uuid.UUID | None = None,
     consumer_id: uuid.UUID | None = None,
 ) -> dict[str, Any]:
-    """A pushed payment record (outbox id, entity, payload) paying the sample bill."""
+    """A pushed payment record (outbox id, entity, payload) paying the sample bill. As on a
+    counter, what the sample bill cannot take (above its 145.50) is kept as overpaid credit."""
     payment_id = uuid.uuid4()
     code = counter.code
+    allocated = amount_minor if bill_id else min(amount_minor, SAMPLE_BILL_MINOR)
     payload = {
         "id": str(payment_id),
         "terminal_id": str(counter.terminal_id),
@@ -87,7 +91,7 @@ def payment(
         "amount_minor": amount_minor,
         "tendered_minor": amount_minor,
         "change_minor": 0,
-        "overpaid_minor": 0,
+        "overpaid_minor": amount_minor - allocated,
         "payment_date": "2025-04-20",
         "recorded_at": "2025-04-20T14:00:00+00:00",
         "recorded_by": str(uuid.uuid4()),
@@ -99,7 +103,7 @@ def payment(
                 "bill_id": str(bill_id or sample.bill_id),
                 "service_charge_id": None,
                 "installment_id": None,
-                "amount_minor": amount_minor,
+                "amount_minor": allocated,
                 "reversal_of": None,
             }
         ],

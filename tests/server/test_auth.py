@@ -10,8 +10,17 @@ from tests.server.live import ADMIN
 
 
 def _register(server, code="T01", terminal_id=None, auth=ADMIN):
+    """Register and, as a counter does once its token is stored, confirm."""
     body = {"code": code, "terminal_id": str(terminal_id or uuid.uuid4()), "name": "Front"}
-    return requests.post(f"{server.url}/v1/terminals/register", json=body, auth=auth, timeout=30)
+    answer = requests.post(f"{server.url}/v1/terminals/register", json=body, auth=auth, timeout=30)
+    if answer.status_code == 200:
+        confirmed = requests.post(
+            f"{server.url}/v1/terminals/confirm",
+            headers={"Authorization": f"Bearer {answer.json()['token']}"},
+            timeout=30,
+        )
+        confirmed.raise_for_status()
+    return answer
 
 
 def test_registering_without_admin_credentials_is_refused(server):
@@ -85,7 +94,9 @@ def test_registrations_are_in_the_server_audit_trail_with_the_admin_who_made_the
 
     assert [(r.actor, r.action, r.detail["code"]) for r in rows] == [
         ("admin", "terminal.registered", "T01"),
+        ("terminal:T01", "terminal.activated", "T01"),
         ("admin", "terminal.token_renewed", "T01"),
+        ("terminal:T01", "terminal.activated", "T01"),
     ]
 
 

@@ -21,6 +21,7 @@ def test_the_openapi_lists_every_endpoint_of_the_protocol(server):
     assert paths == {
         ("GET", "/v1/health"),
         ("POST", "/v1/terminals/register"),
+        ("POST", "/v1/terminals/confirm"),
         ("POST", "/v1/push"),
         ("GET", "/v1/pull"),
         ("POST", "/v1/webhooks/stripe"),

@@ -205,8 +205,12 @@ def test_a_credit_note_number_is_unique_across_terminals(server, sample):
 
     assert outcomes(first.push([note(first, paid_first)])) == ["stored"]
     answer = second.push([note(second, paid_second)])
+    again = first.push([note(first, paid_first)])
 
-    assert outcomes(answer) == ["rejected"]
+    assert outcomes(answer) == outcomes(again) == ["rejected"]
     assert answer["results"][0]["reason"] == (
+        "credit note number CN-T01-00001 is not in terminal T02's series (CN-{TERM}-{SEQ:5})"
+    )
+    assert again["results"][0]["reason"] == (
         "credit note number CN-T01-00001 is already used by another record"
     )

@@ -14,7 +14,7 @@ from sync.protocol import Outcome, PushRequest
 from sync.server.auth import TerminalIdentity
 from sync.server.db import make_engine
 from sync.server.push import store_push
-from sync.server.registration import register_terminal
+from sync.server.registration import confirm_terminal, register_terminal
 from sync.server.tables import payments
 from tests.server.records import load_sample, payment
 
@@ -46,7 +46,7 @@ def test_pushes_resends_and_lost_answers_never_lose_or_double_a_payment(server_d
             self.counters = {}
             for code in CODES:
                 terminal_id = uuid.uuid4()
-                register_terminal(
+                registered = register_terminal(
                     engine,
                     terminal_id=terminal_id,
                     code=code,
@@ -54,6 +54,7 @@ def test_pushes_resends_and_lost_answers_never_lose_or_double_a_payment(server_d
                     admin="t",
                     now=datetime.now(UTC),
                 )
+                confirm_terminal(engine, token=registered.token, now=datetime.now(UTC))
                 self.counters[code] = _Counter(code, terminal_id)
             self.on_server: dict[str, int] = {}  # payment id -> amount
 

@@ -93,6 +93,13 @@ def test_an_operator_sets_the_server_up_and_a_counter_pulls_the_demo_over_tls(tl
         verify=str(cert),
         timeout=30,
     ).json()["token"]
+    confirmed = requests.post(
+        f"{url}/v1/terminals/confirm",
+        headers={"Authorization": f"Bearer {token}"},
+        verify=str(cert),
+        timeout=30,
+    )
+    assert confirmed.status_code == 200, confirmed.text
     changes, cursor = [], 0
     while True:
         page = requests.get(

@@ -14,7 +14,14 @@ from tests.sync_client.support import LiveServer, MemoryKeyring, seed_server_fro
 
 
 @pytest.fixture(autouse=True)
-def memory_keyring() -> Iterator[MemoryKeyring]:
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+    from sync.client import tokens
+
+    # Tests only: the in-memory keyring stands in for an OS keyring the token store accepts.
+    secure = getattr(tokens, "SECURE_MODULES", ())
+    monkeypatch.setattr(
+        tokens, "SECURE_MODULES", (*secure, MemoryKeyring.__module__), raising=False
+    )
     previous = keyring.get_keyring()
     backend = MemoryKeyring()
     keyring.set_keyring(backend)

@@ -27,6 +27,7 @@ from sync.server.app import create_app
 from sync.server.auth import hash_password
 from sync.server.db import make_engine
 from sync.server.feed import NewChange, publish
+from sync.server.sites import assign_users
 
 ADMIN, ADMIN_PASSWORD = "root", "correct horse battery"
 
@@ -126,7 +127,12 @@ def seed_server_from(counter: Database, db_url: str) -> None:
     (published on the change feed), so new counters pull the very same rows (same ids)."""
     engine = make_engine(db_url, pool_size=1)
     try:
-        reference.put(engine, export_reference(counter), datetime.now(UTC))
+        rows = export_reference(counter)
+        reference.put(engine, rows, datetime.now(UTC))
+        with engine.begin() as conn:  # one site, as the demo: the staff sign in everywhere
+            assign_users(
+                conn, [u["id"] for u in rows["user"]], "main", now=datetime.now(UTC), actor="test"
+            )
     finally:
         engine.dispose()
 

@@ -11,7 +11,6 @@ from app.db.tables import Bill, Consumer, User
 from app.domain.errors import UserFacingError
 from app.services.consumers import search_consumers
 from app.services.payment_details import payment_details
-from app.services.record_payment import PaymentRequest, record_payment
 from sync.client.tokens import TokenStore
 from sync.gateways.events import GatewayEvent
 from sync.server.db import make_engine
@@ -98,16 +97,6 @@ def test_deleted_reference_rows_become_tombstones(counters, server):
         assert uow.session.get(User, jsmith).active is False
         assert uow.session.scalar(select(Bill).where(Bill.consumer_id == john)) is not None
     assert search_consumers(t01.read(), "Gone Soon") == []
-    request = PaymentRequest(
-        account_number="WU-10001",
-        payment_type="Bill",
-        items=("INV-2025-001567",),
-        method="Cash",
-        amount="1.00",
-        username="mbrown",
-    )
-    with pytest.raises(UserFacingError, match="WU-10001 is inactive"):
-        record_payment(t01.unit_of_work(), request)
 
 
 def test_a_large_page_is_applied_in_bulk_and_searchable(counters, server):

@@ -1,7 +1,8 @@
 """The Sync screen (supervisors): where sync stands, and the records a person must look at -
-parked (the server refused them), flagged (the server holds other content under the same id)
-and the server's flags (e.g. a bill paid at two counters) - each with its reason. A supervisor
-resolves a server flag here (Resolve…): the resolution goes to the server by the outbox."""
+parked (the server refused them), flagged (the server holds other content under the same id),
+quarantined (a change from the server this counter could not apply) and the server's flags
+(e.g. a bill paid at two counters) - each with its reason. A supervisor resolves a server flag
+here (Resolve…): the resolution goes to the server by the outbox."""
 
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.sync_flags import ResolvedFlag
-from app.services.sync_retry import Retried, retry_parked
+from app.services.sync_retry import Retried, retry_parked, retry_quarantined
 from app.services.sync_status import SyncIssue, SyncStatus, status_line, sync_issues, sync_status
 from ui.context import ClientContext
 from ui.dialogs.resolve_flag import ResolveFlagDialog
@@ -31,6 +32,7 @@ HEADERS = ("Kind", "Record", "Reference", "Reason", "When", "Tries")
 KIND_TEXT = {
     "parked": "Parked",
     "flagged": "Flagged",
+    "quarantined": "Not applied",
     "overpayment": "Overpayment",
     "duplicate_different": "Sent twice, differs",
 }
@@ -100,6 +102,11 @@ class SyncScreen(QWidget):
         self.resolve_button.clicked.connect(self.on_resolve_button_clicked)
         self.retry_button = self._button("syncRetryParked", "Retry parked", "primary")
         self.retry_button.clicked.connect(self.on_retry_button_clicked)
+        self.retry_quarantined_button = self._button("syncRetryQuarantined", "Retry quarantined")
+        self.retry_quarantined_button.setToolTip(
+            "Apply again, at the next sync, the server changes this counter could not apply"
+        )
+        self.retry_quarantined_button.clicked.connect(self.on_retry_quarantined_button_clicked)
         self.refresh_button = self._button("syncRefresh", "&Refresh")
         self.refresh_button.clicked.connect(self.refresh)
         self.back_button = self._button("syncBack", "Back")
@@ -110,6 +117,7 @@ class SyncScreen(QWidget):
         buttons.addWidget(self.notice)
         buttons.addWidget(self.refresh_button)
         buttons.addWidget(self.resolve_button)
+        buttons.addWidget(self.retry_quarantined_button)
         buttons.addWidget(self.retry_button)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
@@ -148,8 +156,11 @@ class SyncScreen(QWidget):
         details = []
         if status.server_url:
             details.append(f"Server {status.server_url} as terminal {status.terminal_code}.")
-        if status.last_error and not status.online:
-            details.append(f"Last error: {status.last_error}")
+        if status.last_error:
+            when = (
+                f" ({self._context.moment(status.last_error_at)})" if status.last_error_at else ""
+            )
+            details.append(f"Last error{when}: {status.last_error}")
         if status.clock_skew_seconds is not None:
             details.append(f"Clock: {status.clock_skew_seconds:+.0f} s from the server's.")
         self.detail.setText("  ".join(details))
@@ -172,6 +183,7 @@ class SyncScreen(QWidget):
         self.table.setVisible(bool(view.issues))
         self.empty.setVisible(not view.issues)
         self.retry_button.setEnabled(status.parked_count > 0)
+        self.retry_quarantined_button.setEnabled(status.quarantined_count > 0)
         self.error.setText("")
         self.on_table_selection_changed()
 
@@ -211,6 +223,21 @@ class SyncScreen(QWidget):
 
     def _retried(self, result: Retried) -> None:
         show_toast(self, f"{result.count} parked record(s) will be sent at the next sync.")
+        self.refresh()
+
+    def on_retry_quarantined_button_clicked(self) -> None:
+        if not self.retry_quarantined_button.isEnabled():
+            return
+        counter, username = self._context.counter, self._context.username
+        self.retry_quarantined_button.setEnabled(False)
+        ServiceOp(self, lambda: retry_quarantined(counter.write(), username=username)).success(
+            self._retried_quarantined
+        ).failure(lambda e: self.error.setText(e.message)).run()
+
+    def _retried_quarantined(self, result: Retried) -> None:
+        show_toast(
+            self, f"{result.count} quarantined change(s) will be applied again at the next sync."
+        )
         self.refresh()
 
     def on_hub_changed(self, areas: frozenset) -> None:

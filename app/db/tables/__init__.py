@@ -17,6 +17,8 @@ from app.db.tables.system import (
     NumberSequence,
     OutboxRecord,
     Setting,
+    SignInFailure,
+    SignInLockout,
     Terminal,
     User,
 )
@@ -43,6 +45,8 @@ __all__ = [
     "ShiftDenominationCount",
     "ShiftPayment",
     "ShiftReconciliation",
+    "SignInFailure",
+    "SignInLockout",
     "SyncFlag",
     "SyncState",
     "Terminal",

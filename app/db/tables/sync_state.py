@@ -1,5 +1,6 @@
 """Where this counter stands with the central server: one row of cursor, epoch, clock and errors,
-and the server's flags (records a supervisor must look at) as last pulled."""
+the server's flags (records a supervisor must look at) as last pulled, and the pulled changes
+this counter could not apply (quarantined, kept with the error until a retry applies them)."""
 
 from datetime import datetime
 
@@ -29,6 +30,9 @@ class SyncState(Base):
     offline_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
     failures: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # "offline", "refused", "not_registered", "crashed" or "quarantined": what last went wrong.
+    last_error_kind: Mapped[str | None] = mapped_column(String(16))
     server_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
     clock_skew_seconds: Mapped[float | None]
 
@@ -51,3 +55,22 @@ class SyncFlag(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     resolution: Mapped[str | None] = mapped_column(String(20))  # "Credit note", "Refund" ...
     resolution_json: Mapped[str | None] = mapped_column(Text)  # note, number, who
+
+
+class SyncQuarantine(Base):
+    """A pulled change this counter could not apply: kept whole, so a retry (after an upgrade,
+    or when a supervisor asks) can apply it without pulling the feed again."""
+
+    __tablename__ = "sync_quarantine"
+
+    entity: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int]
+    op: Mapped[str] = mapped_column(String(8))
+    data_json: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str] = mapped_column(Text)
+    app_version: Mapped[str] = mapped_column(String(40))  # the version that could not apply it
+    first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    retries: Mapped[int] = mapped_column(default=0)
+    retry_requested: Mapped[bool] = mapped_column(default=False)  # "Retry quarantined" pressed

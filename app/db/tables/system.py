@@ -41,6 +41,30 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class SignInLockout(Base):
+    """Wrong PINs in a row for one user name at one terminal, kept across restarts."""
+
+    __tablename__ = "sign_in_lockouts"
+
+    terminal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("terminals.id"), primary_key=True)
+    # As typed, folded to lower case: an unknown name is throttled like a real one.
+    username: Mapped[str] = mapped_column(String(40), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class SignInFailure(Base):
+    """Recent wrong PINs at this terminal, for noticing bursts; older ones are pruned."""
+
+    __tablename__ = "sign_in_failures"
+
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    terminal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("terminals.id"))
+    username: Mapped[str] = mapped_column(String(40))
+    failed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
 class Setting(Base):
     __tablename__ = "settings"
 

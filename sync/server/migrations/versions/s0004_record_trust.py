@@ -12,7 +12,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass  # placeholder: filled in by the server-validation work
+    # Nothing to change: a verified cross-terminal approval is kept in the payment's or credit
+    # note's `data` (void_approval, verify_approval, decide_approval, apply_approval) and in
+    # server_events; the record checks need no new columns.
+    pass
 
 
 def downgrade() -> None:
