@@ -17,17 +17,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.errors import UserFacingError
 from app.domain.roles import PERMISSIONS
 from app.domain.settings import Settings
 from app.services.actors import Actor
 from app.services.payments_list import PaymentQuery
 from app.services.print_queue import QueueStatus, queue_status
+from app.services.sign_in_guard import SignInAlert, recent_alerts
 from app.services.status import CounterStatus, counter_status
 from app.services.sync_status import SyncStatus, status_line, sync_status
 from ui.context import ClientContext
 from ui.dialogs.create_credit_note import CreateCreditNoteDialog
 from ui.dialogs.credit_note_details import CreditNoteDetailsDialog
-from ui.errors import show_crash_dialog
+from ui.errors import show_crash_dialog, show_refusal
 from ui.ops import ServiceOp, hub
 from ui.printing_runtime import run_print_queue
 from ui.screen_wiring import wire_screens, wire_settings
@@ -35,6 +37,7 @@ from ui.screens.shift_guard import SHIFT_ROLES, ShiftGuard
 from ui.screens.sign_in import SignInScreen
 from ui.screens.sync import SyncScreen
 from ui.widgets.consumer_finder import ConsumerFinder
+from ui.widgets.elided_label import ElidedLabel
 
 IDLE_LOCK_MS = 5 * 60 * 1000
 SYNC_STATUS_MS = 10_000
@@ -93,6 +96,7 @@ class MainWindow(QMainWindow):
         # Bound methods, not lambdas: Qt drops them when this window is destroyed.
         hub.changed.connect(self.on_hub_changed)
         hub.unexpected_error.connect(self.on_hub_unexpected_error)
+        hub.refused.connect(self.on_hub_refused)
         self._shortcuts()
         self.show_sign_in()
 
@@ -124,16 +128,16 @@ class MainWindow(QMainWindow):
         self.nav_lock = self._button("navLock", "Lock  (Ctrl+L)", self.lock)
         self.nav_sign_out = self._button("navSignOut", "Sign out", self.sign_out)
         self.finder = ConsumerFinder(self.context)
-        self.finder.setMinimumWidth(220)
+        self.finder.setMinimumWidth(140)  # with the rest of the bar, fits a 1024 px screen
         self.finder.consumer_chosen.connect(self.show_consumer)
-        self.nav_user = QLabel("")
+        self.nav_user = ElidedLabel("")  # gives way first: the status bar names the user too
         self.nav_user.setObjectName("navUser")
         row = QHBoxLayout(self.nav)
-        row.setContentsMargins(12, 6, 12, 6)
+        row.setContentsMargins(8, 6, 8, 6)
         brand = QLabel("Tilldesk")
         brand.setProperty("role", "brand")
         row.addWidget(brand)
-        row.addSpacing(16)
+        row.addSpacing(8)
         self.nav_analytics = self._button("navAnalytics", "Analytics  (F3)", self.show_analytics)
         self.nav_approvals = self._button("navApprovals", "Approvals  (F4)", self.show_approvals)
         self.nav_shift = self._button("navShift", "Shift  (F5)", self.show_shift)
@@ -147,7 +151,7 @@ class MainWindow(QMainWindow):
             self.nav_settings,
         ):
             row.addWidget(button)
-        row.addSpacing(16)
+        row.addSpacing(8)
         row.addWidget(self.finder)
         row.addStretch(1)
         row.addWidget(self.nav_user)
@@ -156,10 +160,15 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         self.status_terminal = QLabel(f"Terminal {self.context.terminal_code}")
-        self.status_user = QLabel("Not signed in")
-        self.status_shift = QLabel("Shift: not open")
+        # Long names and printer messages elide (full text in the tooltip): at 1024 px the
+        # status bar must never force the window wider than the screen.
+        self.status_user = ElidedLabel("Not signed in")
+        self.status_shift = ElidedLabel("Shift: not open")
         self.status_pending = QLabel("")
-        self.status_printer = QLabel("")
+        self.status_printer = ElidedLabel("")
+        self.status_alert = QLabel("")  # supervisors: bursts of wrong PINs (sign_in_guard)
+        self.status_alert.setProperty("role", "error")
+        self.status_alert.hide()
         # Where sync stands; a supervisor clicks it (or presses F7) for the Sync screen.
         self.status_sync = QPushButton("")
         self.status_sync.setObjectName("statusSync")
@@ -178,6 +187,7 @@ class MainWindow(QMainWindow):
             ("statusShift", self.status_shift),
             ("statusPending", self.status_pending),
             ("statusPrinter", self.status_printer),
+            ("statusAlert", self.status_alert),
         ):
             label.setObjectName(name)
             self.statusBar().addPermanentWidget(label)
@@ -204,6 +214,7 @@ class MainWindow(QMainWindow):
         self.status_user.setText(f"{actor.full_name} · {actor.role.label}")
         self.nav_user.setText(actor.full_name)  # the role is in the status bar and tooltip
         self.nav_user.setToolTip(f"{actor.full_name} ({actor.role.label})")
+        self.nav_user.setAccessibleName(f"Signed in: {actor.full_name}, {actor.role.label}")
         self.nav.setVisible(True)
         self._ensure_screens()
         self.finder.set_context(self.context)
@@ -219,6 +230,7 @@ class MainWindow(QMainWindow):
     def _ensure_screens(self) -> None:
         if "landing" not in self.screens:
             wire_screens(self)
+            self.landing.back_requested.connect(self.go_back)  # Escape after a drill-down
         supervisor = self.context.is_supervisor
         self.nav_analytics.setVisible(supervisor)
         self.nav_approvals.setVisible(supervisor)
@@ -239,6 +251,7 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         self._status_timer.stop()
         self.status_user.setText("Not signed in")
+        self.status_alert.hide()  # a supervisor's alert is not for whoever stands here next
         self.show_sign_in()
 
     def _on_activity(self) -> None:
@@ -361,6 +374,9 @@ class MainWindow(QMainWindow):
     def on_hub_unexpected_error(self, error: BaseException) -> None:
         show_crash_dialog(error, self)
 
+    def on_hub_refused(self, error: UserFacingError) -> None:
+        show_refusal(error, self)
+
     def focus_finder(self) -> None:
         if self.context.actor is not None:
             self.finder.setFocus()
@@ -394,6 +410,7 @@ class MainWindow(QMainWindow):
     def _show_sync_status(self, status: SyncStatus) -> None:
         self.status_sync.setText(status_line(status, self.context.settings.zone))
         trouble = status.clock_blocked or (status.registered and not status.online)
+        trouble = trouble or status.quarantined_count > 0
         self.status_sync.setProperty("trouble", trouble)
         self.status_sync.style().polish(self.status_sync)
         self.status_sync.setToolTip(status.last_error or "")
@@ -408,6 +425,21 @@ class MainWindow(QMainWindow):
         ServiceOp(self, lambda: queue_status(counter.read()), read=True).success(
             self._show_printer
         ).run()
+        if self.context.is_supervisor:
+            ServiceOp(self, lambda: recent_alerts(counter.read()), read=True).success(
+                self._show_alerts
+            ).run()
+        else:
+            self.status_alert.hide()
+
+    def _show_alerts(self, alerts: list[SignInAlert]) -> None:
+        if alerts:
+            newest = alerts[0]
+            at = newest.at.astimezone(self.context.settings.zone).strftime("%H:%M")
+            more = f" (+{len(alerts) - 1} more today)" if len(alerts) > 1 else ""
+            self.status_alert.setText(f"⚠ {newest.message} {at}{more}")
+            self.status_alert.setToolTip("\n".join(a.message for a in alerts))
+        self.status_alert.setVisible(bool(alerts))
 
     def _show_printer(self, status: QueueStatus) -> None:
         message = status.message

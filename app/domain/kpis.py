@@ -44,11 +44,27 @@ def previous_month(period: Period) -> Period:
 
 
 def collection_rate(collected_minor: int, due_minor: int) -> Decimal | None:
-    """(Total collected / total due) x 100 to one decimal; None when nothing fell due."""
+    """The spec's (Total collected / Total due) x 100, over one period: posted payments dated
+    in it against the bills, service charges and installments falling due in it. To one
+    decimal; None when nothing fell due."""
     if due_minor <= 0:
         return None
     rate = Decimal(collected_minor) * 100 / Decimal(due_minor)
     return rate.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def includes_arrears(rate: Decimal | None) -> bool:
+    """More was collected than fell due in the period: only payments of earlier periods'
+    bills (arrears), or paid ahead, can make up the rest, and the tile must say so."""
+    return rate is not None and rate > 100
+
+
+def average_days(parts: tuple[int, int] | None) -> Decimal | None:
+    """Sum of collection days over the number of allocations, to one decimal; None when
+    nothing was collected."""
+    if not parts or not parts[1]:
+        return None
+    return one_decimal(Decimal(parts[0]) / parts[1])
 
 
 def one_decimal(value: float | Decimal | None) -> Decimal | None:

@@ -107,10 +107,13 @@ def settle(
     overpayment_threshold_minor: int,
     currency: str,
     locale: str,
+    account_balance_minor: int | None = None,
 ) -> Settlement:
     """Apply the amount to the items oldest-due first; the rest becomes credit, cash gets change.
 
-    Raises UserFacingError for any amount the counter must refuse.
+    The amount may reach the account's whole outstanding balance (when given) plus the allowed
+    overpayment, even if fewer items are chosen: what the chosen items do not take is kept as
+    credit. Raises UserFacingError for any amount the counter must refuse.
     """
 
     def money(minor: int) -> str:
@@ -121,10 +124,12 @@ def settle(
     if amount_minor <= 0:
         raise UserFacingError("Amount must be greater than zero.")
     outstanding = sum(d.outstanding_minor for d in dues)
-    ceiling = outstanding + overpayment_threshold_minor
+    owed = max(outstanding, account_balance_minor or 0)
+    ceiling = owed + overpayment_threshold_minor
     if amount_minor > ceiling:
+        what = "outstanding" if owed == outstanding else "account's outstanding balance"
         raise UserFacingError(
-            f"Amount {money(amount_minor)} is more than the outstanding {money(outstanding)} "
+            f"Amount {money(amount_minor)} is more than the {what} {money(owed)} "
             f"plus the allowed overpayment of {money(overpayment_threshold_minor)} "
             f"(at most {money(ceiling)})."
         )
@@ -170,3 +175,23 @@ def check_payment_date(paid_on: date, today: date) -> date:
     if paid_on > today:
         raise UserFacingError("The payment date cannot be in the future.")
     return paid_on
+
+
+def backdating_needs_approval(paid_on: date, today: date, days_without_approval: int) -> bool:
+    """A payment dated further back than the setting allows (a cheque from last month's drop
+    box) needs a supervisor: back-dating moves money between reporting periods."""
+    return (today - paid_on).days > days_without_approval
+
+
+def void_refusal(status: str, recorded_on: date, today: date, receipt: str) -> str | None:
+    """Why a payment cannot be voided, or None when it can: only a posted payment, and only on
+    the day it was recorded (later corrections are credit notes). Screens and the void use
+    case both ask this, so the button and the rule never disagree."""
+    if status != PaymentStatus.POSTED.value:
+        return f"Receipt {receipt} is {status.lower()}: only posted payments can be voided."
+    if recorded_on != today:
+        return (
+            f"Receipt {receipt} was recorded on an earlier day: only same-day payments can be "
+            "voided. Issue a credit note instead."
+        )
+    return None

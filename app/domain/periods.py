@@ -192,3 +192,26 @@ class DailyTotals:
         start = max(0, (first - self.first).days)
         stop = min(len(self._through) - 1, (last - self.first).days + 1)
         return self._through[stop] - self._through[start] if stop > start else 0
+
+
+def month_periods(month_first: date, today: date) -> tuple[ReportPeriod, ReportPeriod]:
+    """A month's KPI period and the period it is compared with, for every page that shows
+    collection KPIs: this month runs to today, against the same days of last month (a
+    month to date is never set against a whole month); any other month is whole, against
+    the whole month before. The dashboard's 'this month' and 'last month' are the same."""
+    if (month_first.year, month_first.month) == (today.year, today.month):
+        period = pick_period(PeriodChoice.THIS_MONTH, today)
+        return period, previous_period(PeriodChoice.THIS_MONTH, period)
+    period = _month(month_first.replace(day=1))
+    return period, previous_period(PeriodChoice.LAST_MONTH, period)
+
+
+def compared_with(period: ReportPeriod, previous: ReportPeriod) -> str:
+    """How a KPI tile names what its change is against."""
+    whole = _month(period.start) == period and _month(previous.start) == previous
+    if whole and _month(_month_before(period.start)) == previous:
+        return "previous month"
+    starts_a_month = period.start.day == 1 and previous.start.day == 1
+    if starts_a_month and previous.start == _month_before(period.start):
+        return "same days last month"
+    return "previous period"

@@ -40,6 +40,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "manage_sync": _SUPERVISORS,  # the Sync screen: parked and flagged records, retry
     "work_shift": _EVERYONE,  # whoever records payments opens and closes a drawer's shift
     "approve_shift_difference": _SUPERVISORS,  # also overrides unsent payments at close
+    "approve_backdated_payment": _SUPERVISORS,
 }
 
 _ACTION_TEXT = {
@@ -56,6 +57,7 @@ _ACTION_TEXT = {
     "manage_sync": "review or retry records the server refused",
     "work_shift": "open or close a shift",
     "approve_shift_difference": "approve a shift close with a difference or unsent payments",
+    "approve_backdated_payment": "approve a back-dated payment",
 }
 
 

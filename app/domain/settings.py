@@ -57,10 +57,12 @@ class Settings:
     credit_note_expiry_days: int = 365
     credit_note_approval_minor: int = 10_000  # above this a billing manager must approve
     shift_difference_threshold_minor: int = 500  # a larger count difference needs a supervisor
+    blind_shift_close: bool = True  # the close count shows expected figures only once counted
     idle_lock_minutes: int = 5
     clock_skew_warn_seconds: int = 120  # the status bar warns about the counter's clock
     clock_skew_block_seconds: int = 900  # payments are refused until the clock is fixed
     notes_max_length: int = 250
+    backdate_days_without_approval: int = 3  # an older payment date needs a supervisor
     currency: str = "USD"
     locale: str = "en_US"
     timezone: str = "America/New_York"
@@ -121,10 +123,12 @@ class Settings:
             "credit_note_expiry_days": self.credit_note_expiry_days,
             "credit_note_approval_minor": self.credit_note_approval_minor,
             "shift_difference_threshold_minor": self.shift_difference_threshold_minor,
+            "blind_shift_close": self.blind_shift_close,
             "idle_lock_minutes": self.idle_lock_minutes,
             "clock_skew_warn_seconds": self.clock_skew_warn_seconds,
             "clock_skew_block_seconds": self.clock_skew_block_seconds,
             "notes_max_length": self.notes_max_length,
+            "backdate_days_without_approval": self.backdate_days_without_approval,
             "currency": self.currency,
             "locale": self.locale,
             "timezone": self.timezone,
@@ -179,6 +183,8 @@ def _validate(s: Settings) -> None:
         raise UserFacingError("The credit-note approval amount must be zero or more.")
     if not 0 <= s.shift_difference_threshold_minor <= 10**12:
         raise UserFacingError("The shift difference threshold must be zero or more.")
+    if not isinstance(s.blind_shift_close, bool):
+        raise UserFacingError("The blind shift close setting must be true or false.")
     if not 1 <= s.idle_lock_minutes <= 240:
         raise UserFacingError("The idle lock must be between 1 and 240 minutes.")
     if not 1 <= s.clock_skew_warn_seconds <= s.clock_skew_block_seconds <= 86_400:
@@ -188,6 +194,8 @@ def _validate(s: Settings) -> None:
         )
     if not 1 <= s.notes_max_length <= 2000:
         raise UserFacingError("The notes limit must be between 1 and 2000 characters.")
+    if not 0 <= s.backdate_days_without_approval <= 366:
+        raise UserFacingError("Back-dating without approval must be between 0 and 366 days.")
     try:
         Locale.parse(s.locale)
     except (UnknownLocaleError, ValueError):

@@ -7,7 +7,6 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from app.db.queries import analytics as sums
-from app.db.queries import kpi_sums
 from app.db.unit_of_work import UnitOfWork
 from app.domain import kpis as rules
 from app.domain.errors import UserFacingError
@@ -25,7 +24,7 @@ from app.domain.periods import (
 )
 from app.domain.settings import Settings
 from app.services.actors import actor_for
-from app.services.kpis import Kpi
+from app.services.kpis import HeaderKpis, PeriodTotals, day_totals, header_kpis
 
 DIMENSIONS = ("method", "channel", "type", "cashier")
 SYSTEM = "System"  # who "recorded" an online payment
@@ -87,14 +86,8 @@ class RateSeries:
     points: tuple[RatePoint, ...]
 
 
-@dataclass(frozen=True)
-class PeriodKpis:
-    total_collected: Kpi  # minor units; previous = the previous period
-    payment_count: Kpi
-    received_today: Kpi  # minor units; previous = yesterday
-    received_today_count: Kpi
-    collection_rate: Kpi  # percent, one decimal
-    avg_collection_time_days: Kpi  # days, one decimal
+# The header KPIs as the landing page defines them (app.services.kpis), for any period.
+PeriodKpis = HeaderKpis
 
 
 @dataclass(frozen=True)
@@ -311,32 +304,24 @@ def _kpis(
     days_now: tuple[int, int],
     today: date,
 ) -> PeriodKpis:
-    def total(totals: DailyTotals, span: ReportPeriod) -> int:
-        return totals.between(span.start, span.end)
+    """The landing page's definitions over the sums already read for the charts."""
 
-    collected, collected_before = (
-        total(figures.collected, period),
-        total(figures.collected, previous),
-    )
-    today_sum, today_count = kpi_sums.collected(session, today, today)
-    yesterday = today - timedelta(days=1)
-    yesterday_sum, yesterday_count = kpi_sums.collected(session, yesterday, yesterday)
+    def totals(span: ReportPeriod, days: tuple[int, int]) -> PeriodTotals:
+        return PeriodTotals(
+            collected_minor=figures.collected.between(span.start, span.end),
+            payments=figures.payments.between(span.start, span.end),
+            due_minor=figures.due.between(span.start, span.end),
+            collection_days=days,
+        )
+
     days_before = sums.collection_days(session, previous.start, previous.end)
-    return PeriodKpis(
-        total_collected=Kpi(collected, collected_before),
-        payment_count=Kpi(total(figures.payments, period), total(figures.payments, previous)),
-        received_today=Kpi(today_sum, yesterday_sum),
-        received_today_count=Kpi(today_count, yesterday_count),
-        collection_rate=Kpi(
-            rules.collection_rate(collected, total(figures.due, period)),
-            rules.collection_rate(collected_before, total(figures.due, previous)),
-        ),
-        avg_collection_time_days=Kpi(_average(days_now), _average(days_before)),
+    return header_kpis(
+        totals(period, days_now),
+        totals(previous, days_before),
+        day_totals(session, today),
+        day_totals(session, today - timedelta(days=1)),
     )
 
 
 def _average(parts: tuple[int, int] | None) -> Decimal | None:
-    """Sum of days over number of allocations, to one decimal; None when there were none."""
-    if not parts or not parts[1]:
-        return None
-    return rules.one_decimal(Decimal(parts[0]) / parts[1])
+    return rules.average_days(parts)

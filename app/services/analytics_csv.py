@@ -5,6 +5,7 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from app.db.private_files import open_private
 from app.domain.errors import UserFacingError
 from app.domain.money import decimal_text
 from app.services.analytics import (
@@ -83,7 +84,8 @@ def _point_row(p: RatePoint, money: Callable[[int], str]) -> list[str]:
 
 def write_csv(path: Path, rows: list[list[str]]) -> None:
     try:
-        with Path(path).open("w", newline="", encoding="utf-8") as file:
+        # 0600: consumers' figures are for this OS user only, like the rest of the data dir
+        with open(open_private(Path(path)), "w", newline="", encoding="utf-8") as file:
             csv.writer(file).writerows(rows)
     except OSError as error:
         raise UserFacingError(f"Could not save {path}: {error.strerror or error}.") from None

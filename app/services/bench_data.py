@@ -21,6 +21,7 @@ from app.db.migrate import current_revision, head_revision
 from app.db.tables import LocalState
 from app.domain.errors import UserFacingError
 from app.domain.numbering import NumberFormat
+from app.domain.progress import Progress, no_progress
 from app.domain.settings import Settings
 from app.services.demo_data import words
 from app.services.sample_data import load_sample
@@ -48,7 +49,7 @@ class BenchSize:
         return f"{self.consumers}/{self.payments}"
 
 
-def ensure_database(path: Path, size: BenchSize) -> float:
+def ensure_database(path: Path, size: BenchSize, progress: Progress = no_progress) -> float:
     """Reuse the file when it already has this size; else build it. Seconds spent building.
 
     Only a file this module built is ever replaced: any other file at `path` is refused.
@@ -75,7 +76,7 @@ def ensure_database(path: Path, size: BenchSize) -> float:
     finally:
         db.close()
     with _bulk_connection(path) as connection:
-        _Builder(connection, size, settings, *terminal, cashier, today).run()
+        _Builder(connection, size, settings, *terminal, cashier, today).run(progress)
     return time.perf_counter() - started
 
 
@@ -144,16 +145,22 @@ class _Builder:
     cashier_hex: str
     today: date
 
-    def run(self) -> None:
+    def run(self, progress: Progress = no_progress) -> None:
         sql = self.connection.execute
         sql("BEGIN")
-        self._word_tables()
-        self._consumers()
-        self._payment_days()
-        self._bills()
-        self._payments()
-        self._allocations()
-        self._sequences()
+        steps = (
+            self._word_tables,
+            self._consumers,
+            self._payment_days,
+            self._bills,
+            self._payments,
+            self._allocations,
+            self._sequences,
+        )
+        for done, step in enumerate(steps):
+            progress("Building the benchmark database (steps)", done, len(steps))
+            step()
+        progress("Building the benchmark database (steps)", len(steps), len(steps))
         sql("DROP TABLE temp.bench_day")
         sql("UPDATE local_state SET value = ? WHERE key = ?", (self.size.key, SIZE_KEY))
         sql("COMMIT")

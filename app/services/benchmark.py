@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import text
 
 from app.db.database import Database, open_database
+from app.domain.progress import Progress, no_progress
 from app.services.bench_data import BenchSize, add_unpaid_bills, ensure_database
 from app.services.consumers import search_consumers, search_consumers_like
 from app.services.kpis import collection_kpis
@@ -27,12 +28,17 @@ LIKE_SAMPLES = 20  # the LIKE scan reads every row: a few runs give the ratio
 
 
 def run_benchmark(
-    path: Path, *, consumers: int, payments: int, samples: int = 200
+    path: Path,
+    *,
+    consumers: int,
+    payments: int,
+    samples: int = 200,
+    progress: Progress = no_progress,
 ) -> dict[str, Any]:
     """Build (or reuse) the file at `path`, then p50/p95 in milliseconds of each operation."""
     if consumers < 1 or payments < 1 or samples < 1:
         raise ValueError("consumers, payments and samples must be at least 1")
-    build_seconds = ensure_database(Path(path), BenchSize(consumers, payments))
+    build_seconds = ensure_database(Path(path), BenchSize(consumers, payments), progress)
     load_before = os.getloadavg()[0]
     db = open_database(Path(path))
     try:

@@ -157,6 +157,11 @@ def _account(uow: UnitOfWork, consumer: Consumer, items: list[ItemRow]) -> Consu
     )
 
 
+def account_balance(uow: UnitOfWork, consumer_id: uuid.UUID) -> int:
+    """Everything the consumer still owes: bills, services and installments."""
+    return sum(max(0, r.outstanding_minor) for r in dues.all_items(uow.session, consumer_id))
+
+
 def credit_available(uow: UnitOfWork, consumer_id: uuid.UUID) -> int:
     applied = (
         select(func.coalesce(func.sum(CreditNoteApplication.amount_minor), 0))

@@ -27,6 +27,7 @@ from app.domain.demo_people import pick_segment as _pick_segment
 from app.domain.demo_people import words
 from app.domain.errors import UserFacingError
 from app.domain.ids import new_id
+from app.domain.progress import Progress, no_progress
 from app.domain.settings import PaymentMethod
 from app.services.sample_data import STAFF, load_sample
 
@@ -75,7 +76,9 @@ class DemoSummary:
     credit_note_applications: int
 
 
-def load_demo(db: Database, *, consumers: int = 200, seed: int = 7) -> DemoSummary:
+def load_demo(
+    db: Database, *, consumers: int = 200, seed: int = 7, progress: Progress = no_progress
+) -> DemoSummary:
     """John Doe and the staff, then `consumers` generated accounts with their history."""
     if not 0 <= consumers <= MAX_CONSUMERS:
         raise UserFacingError(f"Demo consumers must be between 0 and {MAX_CONSUMERS:,}.")
@@ -85,8 +88,11 @@ def load_demo(db: Database, *, consumers: int = 200, seed: int = 7) -> DemoSumma
         if uow.session.scalar(select(Consumer.id).where(Consumer.account_number == first)):
             raise UserFacingError("Demo data is already loaded.")
         builder = _Builder(uow, random.Random(seed))
-        for number in range(FIRST_ACCOUNT, FIRST_ACCOUNT + consumers):
+        for done, number in enumerate(range(FIRST_ACCOUNT, FIRST_ACCOUNT + consumers), 1):
             builder.add_consumer(number)
+            if done % 500 == 0 or done == consumers:
+                progress("Generating consumers", done, consumers)
+        progress("Writing the database", 0)
         summary = builder.write()
         facts = {**asdict(summary), "seed": seed}
         here = uow.terminal().id
@@ -383,6 +389,8 @@ class _Builder:
                     row[column] = fmt.render(
                         sequence=last[key], terminal_code=terminal.code, on=row[day]
                     )
+        if not last:  # `demo --consumers 0` on a counter with no sample: nothing numbered
+            return
         session.execute(
             text(
                 "INSERT INTO number_sequences (terminal_id, series, period, last_value) "

@@ -19,7 +19,6 @@ from app.domain.documents import (
 )
 from app.domain.settings import Settings
 from app.services.consumers import consumer_account
-from app.services.credit_notes import applied_minor, find_credit_note
 from app.services.payment_details import SYSTEM, PaidItem, PaymentDetails, payment_details
 
 GENERATOR = "Tilldesk"
@@ -198,14 +197,14 @@ def credit_note_document(uow: UnitOfWork, number: str, *, reprint: int = 0) -> C
     """The printable credit note with its system stamp."""
     with uow:
         settings = uow.settings()
-        note = find_credit_note(uow, number)
+        note = uow.credit_notes.by_number(number)
         session = uow.session
         consumer = session.get(Consumer, note.consumer_id)
         payment = session.get(Payment, note.payment_id)
         terminal = session.get(Terminal, note.terminal_id)
         creator = session.get(User, note.created_by) if note.created_by else None
         assert consumer is not None and payment is not None and terminal is not None
-        applied = applied_minor(uow, note.id)
+        applied = uow.credit_notes.applied_minor(note.id)
         status = rules.status_of(
             amount_minor=note.amount_minor,
             applied_minor=applied,

@@ -15,6 +15,7 @@ from app.domain.payments import PaymentStatus, PaymentType
 from app.services.consumers import find_consumer
 
 MAX_LIMIT = 500
+COUNT_CAP = 10_000  # counting further would cost more than the list it describes
 # The cashier of online payments, which nobody at a counter recorded ("System" on the
 # dashboard). A user name can never start with "@", so this cannot name a real user.
 SYSTEM_CASHIER = "@system"
@@ -77,6 +78,24 @@ def list_payments(uow: UnitOfWork, query: PaymentQuery) -> PaymentPage:
 def count_payments(uow: UnitOfWork, query: PaymentQuery) -> int:
     with uow:
         return payment_list.count(uow.session, _filters(uow, query)[0])
+
+
+@dataclass(frozen=True)
+class PaymentCount:
+    """How many payments match, for "100 shown of 1,234"; past COUNT_CAP only that there
+    are more ("100 shown of more than 10,000")."""
+
+    total: int
+    more_than: bool = False  # True: at least `total` + 1 match, not counted further
+
+
+def count_matching(uow: UnitOfWork, query: PaymentQuery) -> PaymentCount:
+    """The same filters as the list, counted up to COUNT_CAP over the same indexes."""
+    with uow:
+        found = payment_list.count(uow.session, _filters(uow, query)[0], at_most=COUNT_CAP)
+    if found > COUNT_CAP:
+        return PaymentCount(COUNT_CAP, more_than=True)
+    return PaymentCount(found)
 
 
 def _filters(uow: UnitOfWork, query: PaymentQuery) -> tuple[Filters, str | None]:

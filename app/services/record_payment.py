@@ -8,7 +8,6 @@ from decimal import Decimal
 from app.db.tables import Payment, PaymentAllocation
 from app.db.unit_of_work import UnitOfWork
 from app.domain import payments as rules
-from app.domain.errors import UserFacingError
 from app.domain.ids import new_id
 from app.domain.money import parse_amount
 from app.domain.payments import (
@@ -20,12 +19,14 @@ from app.domain.payments import (
     Settlement,
     Verification,
 )
+from app.domain.record_rules import check_payment
 from app.services import item_refs
 from app.services.actors import Actor, actor_for
-from app.services.consumers import find_consumer
+from app.services.consumers import account_balance, find_consumer
 from app.services.credit_notes import IssuedCreditNote, issue_credit_note
 from app.services.print_queue import enqueue_credit_note, enqueue_receipt
 from app.services.shifts import link_payment, require_open_shift
+from app.services.supervisor_approval import SupervisorApprovalRequired, approving_supervisor
 from app.services.sync_status import refuse_when_clock_is_wrong
 
 Amount = str | Decimal | int
@@ -43,6 +44,8 @@ class PaymentRequest:
     paid_on: date | None = None
     notes: str | None = None
     username: str | None = None
+    approver: str | None = None  # a supervisor approving a payment date further back
+    approver_pin: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,13 +81,11 @@ def record_payment(uow: UnitOfWork, request: PaymentRequest) -> RecordedPayment:
         method = settings.method(request.method or "")
         channel = settings.channel(request.channel)
         consumer = find_consumer(uow, request.account_number)
-        if consumer.status != "Active":
-            raise UserFacingError(
-                f"Account {consumer.account_number} is {consumer.status.lower()}: "
-                "payments cannot be recorded."
-            )
+        # A disconnected or inactive account still pays (its reconnection fee above all): the
+        # screens show the status prominently instead of refusing the money.
         today = uow.today()
         paid_on = rules.check_payment_date(request.paid_on or today, today)
+        approver = _backdating_approver(uow, request, actor, paid_on, today)
         notes = rules.check_notes(request.notes, settings.notes_max_length)
         amount = parse_amount(request.amount, settings.currency, field="Amount")
         tendered = (
@@ -95,6 +96,12 @@ def record_payment(uow: UnitOfWork, request: PaymentRequest) -> RecordedPayment:
         rows = item_refs.resolve(
             uow, consumer.id, consumer.account_number, kind.value.lower(), list(request.items)
         )
+        selected = sum(r.outstanding_minor for r in rows)
+        # The whole account's balance is looked up only when the chosen items alone cannot
+        # take the amount: the common payment pays no extra query for it.
+        balance = None
+        if amount > selected + settings.overpayment_threshold_minor:
+            balance = account_balance(uow, consumer.id)
         settlement = rules.settle(
             amount_minor=amount,
             tendered_minor=tendered,
@@ -107,6 +114,7 @@ def record_payment(uow: UnitOfWork, request: PaymentRequest) -> RecordedPayment:
             overpayment_threshold_minor=settings.overpayment_threshold_minor,
             currency=settings.currency,
             locale=settings.locale,
+            account_balance_minor=balance,
         )
         # Checked last, after the payment itself is valid, and in the writer's transaction:
         # a payment either lands before its shift closes (and is counted) or is refused.
@@ -122,8 +130,22 @@ def record_payment(uow: UnitOfWork, request: PaymentRequest) -> RecordedPayment:
             paid_on,
             notes,
             settlement,
+            limits={str(r.item_id): r.outstanding_minor for r in rows},
         )
         link_payment(uow, shift, payment.id)
+        if approver is not None:
+            uow.audit(
+                user_id=approver.user_id,
+                action="payment.backdating_approved",
+                entity="payment",
+                entity_id=payment.id,
+                after={
+                    "payment_date": paid_on.isoformat(),
+                    "recorded_on": today.isoformat(),
+                    "recorded_by": actor.username,
+                    "approved_by": approver.username,
+                },
+            )
         credit = None
         if settlement.overpaid_minor:
             credit = issue_credit_note(
@@ -161,6 +183,24 @@ def record_payment(uow: UnitOfWork, request: PaymentRequest) -> RecordedPayment:
     )
 
 
+def _backdating_approver(
+    uow: UnitOfWork, request: PaymentRequest, actor: Actor, paid_on: date, today: date
+) -> Actor | None:
+    """The supervisor approving a payment dated further back than the setting allows."""
+    days = uow.settings().backdate_days_without_approval
+    if not rules.backdating_needs_approval(paid_on, today, days):
+        return None
+    if not request.approver:
+        reason = (
+            f"The payment date {paid_on.isoformat()} is {(today - paid_on).days} days back; "
+            f"more than {days} days needs a supervisor's approval."
+        )
+        raise SupervisorApprovalRequired(reason, (reason,))
+    return approving_supervisor(
+        uow, request.approver, request.approver_pin, actor, action="approve_backdated_payment"
+    )
+
+
 def _write_payment(
     uow: UnitOfWork,
     actor: Actor,
@@ -172,6 +212,7 @@ def _write_payment(
     paid_on: date,
     notes: str | None,
     settlement: Settlement,
+    limits: dict[str, int] | None = None,
 ) -> Payment:
     payment = Payment(
         id=new_id(),
@@ -214,6 +255,9 @@ def _write_payment(
     uow.session.add_all(allocations)
     uow.session.flush()
     snapshot = payment_snapshot(payment, allocations)
+    # The same rules the server applies to the push: a payment that would be refused there is
+    # never written here (the unit of work rolls back).
+    check_payment(snapshot, currency=uow.settings().currency, now=uow.now(), item_limits=limits)
     uow.audit(
         user_id=actor.user_id,
         action="payment.recorded",

@@ -1,6 +1,7 @@
 """An open counter as the client holds it: units of work for writes and for reads."""
 
 from dataclasses import dataclass
+from datetime import date, tzinfo
 from pathlib import Path
 
 from app.db.database import Database, open_database
@@ -18,6 +19,10 @@ class Counter:
 
     def read(self) -> UnitOfWork:
         return self.database.read()
+
+    def today(self, zone: tzinfo) -> date:
+        """The counter's date in the service center's zone: its clock, which tests move."""
+        return self.database.clock().astimezone(zone).date()
 
     def close(self) -> None:
         self.database.close()

@@ -4,7 +4,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from app.db.tables import Shift, ShiftDenominationCount, ShiftReconciliation
+from sqlalchemy import select
+
+from app.db.tables import Shift, ShiftDenominationCount, ShiftReconciliation, SyncState
 from app.db.unit_of_work import UnitOfWork
 from app.domain import shifts as rules
 from app.domain.documents import DenominationCount, MethodReconciliation, ShiftReportDocument
@@ -79,9 +81,14 @@ def close_figures(
     shift: ShiftView,
     cash_counts: Mapping[int, int],
     totals: Mapping[str, Amount],
+    *,
+    registered: bool = True,
 ) -> CloseFigures:
     """Reconcile what was counted with what the shift took; pure, so screens call it as
-    the cashier types and the close checks the very same numbers again."""
+    the cashier types and the close checks the very same numbers again.
+
+    `registered`: whether the counter sends to a server. A standalone counter's payments
+    have nowhere to go, so waiting payments are no reason to call a supervisor."""
     currency = shift.currency
     count = rules.cash_count(currency, cash_counts)
     counted = {"cash": rules.counted_cash(count), **counted_totals(settings, currency, totals)}
@@ -95,7 +102,9 @@ def close_figures(
     off_by = rules.total_difference(rows)
     threshold = settings.shift_difference_threshold_minor
     reasons = rules.approval_reasons(
-        off_by_minor=off_by, threshold_minor=threshold, unsent_payments=shift.unsent_payments
+        off_by_minor=off_by,
+        threshold_minor=threshold,
+        unsent_payments=shift.unsent_payments if registered else 0,
     )
     texts = tuple(
         rules.approval_text(
@@ -152,7 +161,13 @@ def close_shift(uow: UnitOfWork, request: CloseRequest) -> ClosedShift:
             raise PermissionDenied(
                 f"Shift {shift.number} is {view.cashier}'s: only they or a supervisor may close it."
             )
-        figures = close_figures(settings, view, request.cash_counts, request.totals)
+        figures = close_figures(
+            settings,
+            view,
+            request.cash_counts,
+            request.totals,
+            registered=registered_with_server(uow),
+        )
         approver = None
         if request.supervisor or request.supervisor_pin:
             approver = _approver(uow, request.supervisor, request.supervisor_pin, actor)
@@ -175,14 +190,29 @@ def close_shift(uow: UnitOfWork, request: CloseRequest) -> ClosedShift:
         )
 
 
+def counter_registered(uow: UnitOfWork) -> bool:
+    """Whether this counter was ever registered with a central server (the close screen
+    asks, to say whether unsent payments need a supervisor)."""
+    with uow:
+        return registered_with_server(uow)
+
+
+def registered_with_server(uow: UnitOfWork) -> bool:
+    """Registration stores the server's address; a counter without one is standalone."""
+    url = uow.session.scalar(select(SyncState.server_url).where(SyncState.id == 1))
+    return bool(url)
+
+
 def _approver(uow: UnitOfWork, username: str | None, pin: str | None, actor: Actor) -> Actor:
     """The supervisor whose PIN approves the close: never the person closing it."""
     if not (username or "").strip() or not pin:
         raise UserFacingError("Enter the supervisor's user name and PIN.")
     try:
         approver = authenticate(uow, username or "", pin)
-    except UserFacingError:
-        raise UserFacingError("Wrong supervisor user name or PIN.") from None
+    except UserFacingError as refused:  # the lockout's wait, if any, stays in the message
+        raise UserFacingError(
+            refused.message.replace("user name", "supervisor user name", 1)
+        ) from None
     if approver.role not in PERMISSIONS[APPROVE]:
         raise PermissionDenied(
             f"{approver.full_name} is a {approver.role.label.lower()}: a supervisor must approve."

@@ -6,8 +6,9 @@ from app.domain.money import format_money
 from app.services.credit_notes import apply_credit_note, create_credit_note
 from app.services.credit_notes_list import CreditNoteRow, credit_note_details, list_credit_notes
 from app.services.settings import current_settings
+from cli.commands.exports import add_credit_notes_export
 from cli.commands.printing import add_output_options, deliver, runtime
-from cli.context import open_db
+from cli.context import add_user_option, open_db
 from cli.output import emit_json, emit_pairs, emit_table, money
 
 
@@ -19,13 +20,14 @@ def register(sub: _SubParsersAction, common: list) -> None:
     create.add_argument("--amount", required=True)
     create.add_argument("--reason", required=True)
     create.add_argument("--remarks")
-    create.add_argument("--user")
+    add_user_option(create)
     create.set_defaults(run=run_create)
     listing = verbs.add_parser("list", parents=common, help="newest first")
     listing.add_argument("--search")
     listing.add_argument("--status", help="All, Active, Applied, Expired or Cancelled")
     listing.add_argument("--limit", type=int, default=100)
     listing.set_defaults(run=run_list)
+    add_credit_notes_export(verbs, common)
     show = verbs.add_parser("show", parents=common, help="details and application history")
     show.add_argument("number")
     show.set_defaults(run=run_show)
@@ -33,7 +35,7 @@ def register(sub: _SubParsersAction, common: list) -> None:
     apply.add_argument("number")
     apply.add_argument("--to", required=True, help="invoice, service charge or PLAN/N")
     apply.add_argument("--amount", required=True)
-    apply.add_argument("--user")
+    add_user_option(apply)
     apply.set_defaults(run=run_apply)
     printout = verbs.add_parser("print", parents=common, help="print, or save as PDF or ESC/POS")
     printout.add_argument("number")

@@ -10,7 +10,8 @@ from app.services.payments_list import SYSTEM_CASHIER, PaymentQuery, list_paymen
 from app.services.record_payment import PaymentRequest, RecordedPayment, record_payment
 from app.services.settings import current_settings
 from app.services.void_payment import void_payment
-from cli.context import open_db
+from cli.commands.exports import add_payments_export
+from cli.context import add_user_option, open_db
 from cli.output import emit_json, emit_pairs, emit_table, money
 
 
@@ -29,8 +30,10 @@ def register(sub: _SubParsersAction, common: list) -> None:
     pay.add_argument("--tendered", help="cash handed over (change = tendered - amount)")
     pay.add_argument("--channel", help="channel (default: the configured default, Walk-in)")
     pay.add_argument("--date", type=_date, help="payment date YYYY-MM-DD (default today)")
+    pay.add_argument("--supervisor", help="supervisor approving a date further back")
+    pay.add_argument("--supervisor-pin", help="that supervisor's PIN")
     pay.add_argument("--notes", help="optional notes")
-    pay.add_argument("--user", help="username (default: admin)")
+    add_user_option(pay)
     pay.set_defaults(run=run_pay)
 
     payments = sub.add_parser("payments", help="list, show and void payments")
@@ -48,13 +51,14 @@ def register(sub: _SubParsersAction, common: list) -> None:
     listing.add_argument("--to", dest="date_to", type=_date)
     listing.add_argument("--limit", type=int, default=50)
     listing.set_defaults(run=run_list)
+    add_payments_export(verbs, common)
     show = verbs.add_parser("show", parents=common, help="every detail of one payment")
     show.add_argument("number", help="receipt, payment or transaction number")
     show.set_defaults(run=run_show)
     void = verbs.add_parser("void", parents=common, help="void a same-day payment")
     void.add_argument("receipt")
     void.add_argument("--reason", required=True)
-    void.add_argument("--user", required=True, help="a supervisor's username")
+    add_user_option(void, "a supervisor's username; PIN asked for, or $TILLDESK_PIN", required=True)
     void.set_defaults(run=run_void)
 
 
@@ -80,6 +84,8 @@ def run_pay(args: Namespace) -> int:
             paid_on=args.date,
             notes=args.notes,
             username=args.user,
+            approver=args.supervisor,
+            approver_pin=args.supervisor_pin,
         ),
     )
     if args.json:

@@ -10,6 +10,7 @@ from app.services.kpis import Kpi, collection_kpis
 from app.services.settings import current_settings
 from cli.context import open_db
 from cli.output import emit_json, emit_pairs, money
+from cli.progress import progress_for
 
 
 def register(sub: _SubParsersAction, common: list) -> None:
@@ -124,8 +125,13 @@ def run_bench(args: Namespace) -> int:
         path = (
             Path(tempfile.gettempdir()) / f"tilldesk-bench-{args.consumers}-{args.payments}.sqlite"
         )
-    result = run_benchmark(
-        path, consumers=args.consumers, payments=args.payments, samples=args.samples
-    )
+    with progress_for(quiet=False) as progress:  # on stderr: stdout stays the JSON result
+        result = run_benchmark(
+            path,
+            consumers=args.consumers,
+            payments=args.payments,
+            samples=args.samples,
+            progress=progress,
+        )
     emit_json(result)
     return 0

@@ -33,8 +33,31 @@ def register(sub: _SubParsersAction, common: list) -> None:
     run = with_db("run", "migrate the database, then serve the sync API")
     run.add_argument("--host", default="127.0.0.1", help="address to listen on")
     run.add_argument("--port", type=int, default=8443, help="port to listen on")
-    run.add_argument("--tls-cert", help="PEM certificate (serve HTTPS)")
-    run.add_argument("--tls-key", help="PEM private key of --tls-cert")
+    run.add_argument(
+        "--tls-cert",
+        "--cert",
+        dest="tls_cert",
+        help="your own PEM certificate (default: "
+        "a self-signed one made on first run in --data-dir)",
+    )
+    run.add_argument("--tls-key", "--key", dest="tls_key", help="PEM private key of --cert")
+    run.add_argument(
+        "--data-dir",
+        help="where the generated certificate lives (default: "
+        "$TILLDESK_SERVER_DATA or the user's data directory)",
+    )
+    run.add_argument(
+        "--cert-name",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="another host name or address counters use (first run: goes into the certificate)",
+    )
+    run.add_argument(
+        "--insecure-http",
+        action="store_true",
+        help="serve plain HTTP: passwords and tokens cross the network in clear",
+    )
     run.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     run.set_defaults(run=run_server)
 
@@ -64,6 +87,16 @@ def register(sub: _SubParsersAction, common: list) -> None:
     epoch = with_db("new-epoch", "start a new epoch after a restore: counters resync")
     epoch.set_defaults(run=run_new_epoch)
 
+    assign = with_db("assign-user", "let a user sign in at a site's counters (PIN hash sent)")
+    assign.add_argument("user", help="user name")
+    assign.add_argument("--site", required=True, help="site name, e.g. main")
+    assign.add_argument("--remove", action="store_true", help="take the user off the site")
+    assign.set_defaults(run=run_assign_user)
+    place = with_db("terminal-site", "say which site a terminal stands in (default: main)")
+    place.add_argument("code", help="terminal code, e.g. T01")
+    place.add_argument("--site", required=True, help="site name")
+    place.set_defaults(run=run_terminal_site)
+
 
 def _db_url(args: Namespace) -> str:
     return args.db or os.environ.get("TILLDESK_SERVER_DB") or DEFAULT_DB
@@ -78,10 +111,17 @@ def _migrated(args: Namespace) -> str:
 
 
 def run_server(args: Namespace) -> int:
+    """HTTPS unless --insecure-http: with the admin's certificate, or a generated one."""
     import uvicorn
 
     if bool(args.tls_cert) != bool(args.tls_key):
         raise SystemExit("--tls-cert and --tls-key go together")
+    if args.insecure_http and args.tls_cert:
+        raise SystemExit("--insecure-http serves without TLS: drop --tls-cert/--tls-key")
+    if not (args.insecure_http or args.tls_cert):
+        args.tls_cert, args.tls_key = _generated_certificate(args)
+    elif args.insecure_http:
+        print(_INSECURE_WARNING, file=sys.stderr, flush=True)
     url = _migrated(args)
     os.environ["TILLDESK_SERVER_DB"] = url  # the app factory reads it in worker processes
     uvicorn.run(
@@ -97,12 +137,55 @@ def run_server(args: Namespace) -> int:
     return 0
 
 
+_INSECURE_WARNING = """\
+WARNING: serving PLAIN HTTP (--insecure-http). Server admin passwords, terminal tokens and
+every payment cross the network unencrypted; anyone on the path can read them and act as a
+counter. Use this only on a network you fully trust, or drop --insecure-http to serve HTTPS."""
+
+
+def _generated_certificate(args: Namespace) -> tuple[str, str]:
+    """The self-signed certificate in the data directory (made on first run), and how counters
+    pin it."""
+    import socket
+
+    from platformdirs import user_data_dir
+
+    from sync.server.tls import ensure_certificate, machine_names, names_in
+
+    folder = Path(
+        args.data_dir
+        or os.environ.get("TILLDESK_SERVER_DATA")
+        or user_data_dir("tilldesk-server", appauthor=False)
+    )
+    made = ensure_certificate(folder, machine_names(args.host, args.cert_name))
+    missing = set(args.cert_name) - names_in(made.cert)
+    host = socket.gethostname() if args.host in ("0.0.0.0", "::") else args.host
+    server_url = f"https://{host}:{args.port}"
+    print(
+        f"{'Generated a' if made.generated else 'Using the'} self-signed certificate {made.cert}\n"
+        f"SHA-256 fingerprint: {made.fingerprint}\n"
+        "Register each counter with:\n"
+        f"  tilldesk terminal register --server {server_url} --code CODE "
+        f"--fingerprint {made.fingerprint}\n"
+        f"or copy {made.cert} to the counter and give --ca PATH instead of --fingerprint.",
+        flush=True,
+    )
+    if missing:
+        print(
+            f"tilldesk: the existing certificate does not name {', '.join(sorted(missing))}; "
+            f"delete {made.cert} and {made.key} to make a new one (counters must then pin "
+            "the new fingerprint), or give your own with --cert/--key.",
+            file=sys.stderr,
+        )
+    return str(made.cert), str(made.key)
+
+
 def run_demo(args: Namespace) -> int:
     from app.db.database import open_database
     from app.services.reference_export import export_reference
     from app.services.sample_data import load_sample
     from app.services.setup import initialise
-    from sync.server import demo, reference
+    from sync.server import demo, reference, sites
     from sync.server.db import make_engine
 
     if not 0 <= args.consumers <= demo.MAX_CONSUMERS:
@@ -121,7 +204,20 @@ def run_demo(args: Namespace) -> int:
             print("tilldesk: Demo data is already loaded.", file=sys.stderr)
             return 3
         reference.put(engine, sample, datetime.now(UTC))  # first: its numbers are then taken
-        counts = demo.load_demo(engine, consumers_wanted=args.consumers, seed=args.seed)
+        with engine.begin() as conn:  # the demo is one site: its staff sign in at every counter
+            sites.assign_users(
+                conn,
+                [row["id"] for row in sample["user"]],
+                sites.DEFAULT_SITE,
+                now=datetime.now(UTC),
+                actor="demo",
+            )
+        from cli.progress import progress_for
+
+        with progress_for(quiet=bool(getattr(args, "json", False))) as progress:
+            counts = demo.load_demo(
+                engine, consumers_wanted=args.consumers, seed=args.seed, progress=progress
+            )
     finally:
         engine.dispose()
     seconds = round(time.monotonic() - started, 1)
@@ -173,6 +269,49 @@ def run_new_epoch(args: Namespace) -> int:
     finally:
         engine.dispose()
     print(f"New epoch {value}: every counter will pull from the start and re-send what is missing.")
+    return 0
+
+
+def run_assign_user(args: Namespace) -> int:
+    """Counters of the site get the user's PIN hash on their next sync (or lose it)."""
+    from sync.server.db import make_engine
+    from sync.server.sites import SiteError, assign_user
+
+    engine = make_engine(_migrated(args), pool_size=1)
+    try:
+        changed = assign_user(
+            engine,
+            args.user,
+            args.site,
+            now=datetime.now(UTC),
+            actor=getpass.getuser(),
+            assigned=not args.remove,
+        )
+    except SiteError as refused:
+        print(f"tilldesk: {refused}", file=sys.stderr)
+        return 3
+    finally:
+        engine.dispose()
+    verb = "may no longer sign in" if args.remove else "may sign in"
+    print(f"{args.user} {verb} at site {args.site}" + ("." if changed else " (no change)."))
+    return 0
+
+
+def run_terminal_site(args: Namespace) -> int:
+    from sync.server.db import make_engine
+    from sync.server.sites import SiteError, set_terminal_site
+
+    engine = make_engine(_migrated(args), pool_size=1)
+    try:
+        set_terminal_site(
+            engine, args.code, args.site, now=datetime.now(UTC), actor=getpass.getuser()
+        )
+    except SiteError as refused:
+        print(f"tilldesk: {refused}", file=sys.stderr)
+        return 3
+    finally:
+        engine.dispose()
+    print(f"Terminal {args.code} stands in site {args.site}.")
     return 0
 
 

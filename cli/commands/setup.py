@@ -6,6 +6,7 @@ from argparse import Namespace, _SubParsersAction
 from app.services.setup import initialise
 from cli.context import database_path, open_db
 from cli.output import emit_json, emit_pairs, plain
+from cli.progress import progress_for
 
 DEMO_ADMIN_PIN = "0000"
 
@@ -60,17 +61,25 @@ def run_demo(args: Namespace) -> int:
     if args.consumers < 0:
         raise SystemExit("--consumers must be zero or more")
     db = open_db(args)
-    initialise(db, terminal_code="T01", terminal_name="Demo counter", admin_secret=DEMO_ADMIN_PIN)
-    summary = load_demo(db, consumers=args.consumers, seed=args.seed)
+    setup = initialise(
+        db, terminal_code="T01", terminal_name="Demo counter", admin_secret=DEMO_ADMIN_PIN
+    )
+    # A counter set up before (`tilldesk init`) keeps the admin PIN it was given then.
+    admin_pin = DEMO_ADMIN_PIN if setup.created else None
+    with progress_for(quiet=args.json) as progress:
+        summary = load_demo(db, consumers=args.consumers, seed=args.seed, progress=progress)
     if args.json:
-        emit_json({"database": str(database_path(args)), "summary": summary})
+        emit_json(
+            {"database": str(database_path(args)), "summary": summary, "admin_pin": admin_pin}
+        )
         return 0
     print(f"Demo data loaded into {database_path(args)}")
     emit_pairs(
         [(key.replace("_", " ").capitalize(), value) for key, value in plain(summary).items()]
     )
+    admin = f"PIN {admin_pin}" if admin_pin else "the PIN given at 'tilldesk init'"
     print(
         "Sign in as jsmith (cashier, PIN 1234), mbrown (billing manager, PIN 2345), "
-        f"rpatel (recovery executive, PIN 3456) or admin (PIN {DEMO_ADMIN_PIN})."
+        f"rpatel (recovery executive, PIN 3456) or admin ({admin})."
     )
     return 0

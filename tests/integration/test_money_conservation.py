@@ -128,7 +128,8 @@ def attempt_a_payment(db: Database, data: st.DataObject, before: Ledger) -> Ledg
         label="items",
     )
     selected = sum(before.owed[r] for r in refs)
-    ceiling = selected + THRESHOLD
+    # up to the whole account's balance plus the allowed overpayment, whatever is selected
+    ceiling = max(selected, sum(before.owed.values())) + THRESHOLD
     amount = data.draw(
         st.one_of(
             st.just(max(selected, 1)),  # exact

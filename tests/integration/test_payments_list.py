@@ -8,7 +8,9 @@ from app.domain.errors import UserFacingError
 from app.services.payments_list import (
     SYSTEM_CASHIER,
     SYSTEM_LABEL,
+    PaymentCount,
     PaymentQuery,
+    count_matching,
     count_payments,
     list_payments,
 )
@@ -77,3 +79,16 @@ def test_an_unknown_channel_or_cashier_is_refused(payments, query, message):
         list_payments(payments.read(), query)
     with pytest.raises(UserFacingError, match=message):
         count_payments(payments.read(), query)
+
+
+def test_the_total_beside_the_list_counts_the_same_filter_and_stops_at_the_cap(
+    payments, monkeypatch
+):
+    """'100 shown of 1,234': counted over the list's own filter; past the cap (10,000 on
+    a real counter, 3 here) only 'more than', so a million rows cost no more than that."""
+    assert count_matching(payments.read(), PaymentQuery()) == PaymentCount(5)
+    assert count_matching(payments.read(), PaymentQuery(channel="Phone")) == PaymentCount(2)
+    assert count_matching(payments.read(), PaymentQuery(search="zz")) == PaymentCount(0)
+    monkeypatch.setattr("app.services.payments_list.COUNT_CAP", 3)
+    assert count_matching(payments.read(), PaymentQuery()) == PaymentCount(3, more_than=True)
+    assert count_matching(payments.read(), PaymentQuery(channel="Phone")) == PaymentCount(2)

@@ -24,6 +24,7 @@ from app.services.consumers import consumer_account, unpaid_items
 from app.services.credit_notes_list import credit_note_details
 from app.services.payment_details import payment_details
 from app.services.record_payment import PaymentRequest, RecordedPayment, record_payment
+from app.services.supervisor_approval import SupervisorApprovalRequired
 
 ACCOUNT = "WU-10001"
 MARCH_BILL = "INV-2025-001234"  # $145.50, due 15 Apr 2025
@@ -250,10 +251,10 @@ LONG_NOTES = "n" * 251
 
 REFUSALS = [
     pytest.param(
-        {"amount": "1000.00"},
-        "Amount $1,000.00 is more than the outstanding $145.50 plus the allowed overpayment "
-        "of $500.00 (at most $645.50).",
-        id="above-outstanding-plus-threshold",
+        {"amount": "1200.00"},
+        "Amount $1,200.00 is more than the account's outstanding balance $600.25 plus the "
+        "allowed overpayment of $500.00 (at most $1,100.25).",
+        id="above-balance-plus-threshold",
     ),
     pytest.param(
         {"tendered": "100.00"},
@@ -346,7 +347,7 @@ def test_a_refused_payment_says_why_and_writes_nothing(db, changes, message) -> 
 
 def test_a_refused_payment_uses_up_no_receipt_number(db) -> None:
     with pytest.raises(UserFacingError):
-        pay(db, amount="1000.00")
+        pay(db, amount="1200.00")
     assert pay(db).receipt_number == "R-T01-0001"
 
 
@@ -375,19 +376,26 @@ def test_a_disabled_user_cannot_record_payments(db) -> None:
     assert footprint(db) == before
 
 
-def test_an_inactive_account_takes_no_payments(db) -> None:
+@pytest.mark.parametrize("status", ["Disconnected", "Inactive"])
+def test_a_disconnected_or_inactive_account_pays_its_reconnection_fee(db, status: str) -> None:
     with db.unit_of_work() as uow:
         uow.session.execute(
-            update(Consumer).where(Consumer.account_number == ACCOUNT).values(status="Inactive")
+            update(Consumer).where(Consumer.account_number == ACCOUNT).values(status=status)
         )
         uow.commit()
-    before = footprint(db)
 
-    with pytest.raises(UserFacingError) as refused:
-        pay(db)
+    paid = pay(db, payment_type="Service", items=("Reconnection Fee",), amount="75.00")
 
-    assert refused.value.message == (f"Account {ACCOUNT} is inactive: payments cannot be recorded.")
-    assert footprint(db) == before
+    assert (paid.amount_minor, paid.status) == (7500, "Posted")
+    assert outstanding(db, "SC-2025-000101") == 0
+
+
+def test_the_amount_may_reach_the_accounts_balance_beyond_the_chosen_items(db) -> None:
+    """$600 on the $25 Late Fee: the account owes $600.25, so it is taken; what the fee does
+    not take is kept as credit."""
+    paid = pay(db, payment_type="Service", items=("Late Fee",), amount="600.00")
+
+    assert (paid.amount_minor, paid.credit_note.amount_minor) == (60000, 57500)
 
 
 def test_an_unknown_account_is_reported_as_not_found(db) -> None:
@@ -411,3 +419,45 @@ def test_nothing_is_half_written_when_a_payment_makes_a_credit_note(db) -> None:
 
 def _john(db: Database) -> uuid.UUID:
     return consumer_account(db.read(), ACCOUNT).consumer_id
+
+
+# -- the payment date: never ahead, and far back only with a supervisor ----------------------
+def test_a_payment_dated_a_few_days_back_needs_no_approval(db) -> None:
+    paid = pay(db, paid_on=date(2025, 4, 17))  # the sample day is 20 Apr 2025; 3 days allowed
+
+    details = payment_details(db.read(), paid.receipt_number)
+    assert details.payment_date == date(2025, 4, 17)
+
+
+def test_a_payment_dated_further_back_asks_for_a_supervisor_and_writes_nothing(db) -> None:
+    before = footprint(db)
+
+    with pytest.raises(SupervisorApprovalRequired) as asked:
+        pay(db, paid_on=date(2025, 4, 1))
+
+    assert asked.value.reasons == (
+        "The payment date 2025-04-01 is 19 days back; more than 3 days needs a supervisor's "
+        "approval.",
+    )
+    assert footprint(db) == before
+
+
+def test_a_cashier_cannot_approve_their_own_back_dated_payment(db) -> None:
+    with pytest.raises(PermissionDenied, match="a supervisor must approve"):
+        pay(db, paid_on=date(2025, 4, 1), approver="jsmith", approver_pin="1234")
+
+
+def test_a_supervisor_approves_a_back_dated_payment_and_the_approval_is_audited(db) -> None:
+    paid = pay(db, paid_on=date(2025, 4, 1), approver="mbrown", approver_pin="2345")
+
+    assert payment_details(db.read(), paid.receipt_number).payment_date == date(2025, 4, 1)
+    with db.read() as uow:
+        approvals = uow.session.scalars(
+            select(AuditEvent.after_json).where(AuditEvent.action == "payment.backdating_approved")
+        ).all()
+    assert [json.loads(a or "{}")["approved_by"] for a in approvals] == ["mbrown"]
+
+
+def test_a_wrong_supervisor_pin_is_refused(db) -> None:
+    with pytest.raises(UserFacingError):
+        pay(db, paid_on=date(2025, 4, 1), approver="mbrown", approver_pin="9999")

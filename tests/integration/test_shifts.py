@@ -169,7 +169,30 @@ def test_a_payment_made_before_the_close_is_counted_and_one_after_is_refused(db,
     assert current_shift(db.read()).payments == 1
 
 
+def register_with_a_server(db: Database) -> None:
+    """What `terminal register` leaves behind: the server's address in sync_state."""
+    with db.unit_of_work() as uow:
+        uow.session.execute(
+            text(
+                "INSERT INTO sync_state (id, server_url, terminal_code, cursor, failures) "
+                "VALUES (1, 'https://central.example', 'T01', 0, 0) "
+                "ON CONFLICT (id) DO UPDATE SET server_url = excluded.server_url"
+            )
+        )
+        uow.commit()
+
+
+def test_a_standalone_counter_closes_with_unsent_payments_without_a_supervisor(db):
+    """Never registered with a server: nothing is waiting to be sent anywhere."""
+    pay(db, tendered="145.50")
+    closed = close(db, {10000: 3, 2000: 2, 500: 1, 25: 2})
+    assert closed.approved_by is None and closed.figures.reasons == ()
+    assert closed.figures.unsent_payments == 1  # still counted, in case it registers later
+    assert current_shift(db.read()) is None
+
+
 def test_close_is_refused_while_payments_are_unsent_unless_a_supervisor_overrides(db):
+    register_with_a_server(db)
     pay(db, tendered="145.50")
     before = counts(db)
     with pytest.raises(ApprovalRequired) as refused:

@@ -315,6 +315,7 @@ def test_the_tab_shows_every_column_with_badges_and_links(tab) -> None:
         "Applied",
         "Mar 28, 2025",
         "R-T01-0001",
+        "⋮",  # More actions
     ]
     assert tab.count.text() == "5 credit notes"
 

@@ -48,6 +48,9 @@ def pay(
         channel=channel,
         paid_on=on,
         username=username,
+        # Back-dated past the setting's days: a supervisor other than the cashier approves.
+        approver="admin" if username == "mbrown" else "mbrown",
+        approver_pin="0000" if username == "mbrown" else "2345",
     )
     return record_payment(db.unit_of_work(), request).receipt_number
 

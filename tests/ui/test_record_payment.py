@@ -1,9 +1,13 @@
 """The record-payment flow, driven with the keyboard alone as a fast cashier does it."""
 
-import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from datetime import date
 
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import update
+
+from app.db.tables import Consumer
 from app.services.payment_details import payment_details
 from app.services.payments_list import PaymentQuery, list_payments
 from app.services.record_payment import PaymentRequest, record_payment
@@ -186,7 +190,7 @@ def test_an_overpaid_card_payment_keeps_the_extra_as_credit_and_says_so(qtbot, s
         ("0", "Amount must be greater than zero."),
         ("abc", "Amount must be a number, not 'abc'."),
         ("1.234", "Amount can have at most 2 decimal places."),
-        ("700.00", "(at most $645.50)"),
+        ("1200.00", "(at most $1,100.25)"),
     ],
 )
 def test_a_wrong_amount_is_explained_beside_it_and_blocks_review(
@@ -381,3 +385,61 @@ def test_after_a_recorded_payment_the_screen_opens_on_a_fresh_form(qtbot, screen
     assert screen.form.search.text() == ""
     assert not screen.form.payment_box.isEnabled()
     assert screen.review.confirm.text() == "Confirm payment  (Enter)"
+
+
+def test_a_disconnected_account_is_shown_as_such_and_still_takes_payment(qtbot, context):
+    with context.counter.database.unit_of_work() as uow:
+        uow.session.execute(
+            update(Consumer)
+            .where(Consumer.account_number == "WU-10001")
+            .values(status="Disconnected")
+        )
+        uow.commit()
+    widget = RecordPaymentScreen(context)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 760)
+    widget.show()
+    widget.start()
+    qtbot.waitUntil(lambda: widget.form.search.hasFocus())
+    choose_john(qtbot, widget)
+
+    notice = widget.form.account_panel.notice.text()
+    assert notice.startswith("ACCOUNT DISCONNECTED")
+    assert widget.form.payment_box.isEnabled()
+
+
+def test_the_payment_date_is_today_and_cannot_be_set_ahead(qtbot, screen):
+    form = screen.form
+    choose_john(qtbot, screen)
+
+    assert form.paid_on.date().toPython() == date(2025, 4, 20)  # the counter's clock
+    assert form.paid_on.maximumDate().toPython() == date(2025, 4, 20)
+    jump(qtbot, "D")
+    assert form.paid_on.hasFocus()
+
+
+def test_a_back_dated_payment_is_approved_by_a_supervisor_with_their_pin(qtbot, screen, context):
+    form = screen.form
+    choose_john(qtbot, screen)
+    form.paid_on.setDate(QDate(2025, 4, 1))
+    assert form.date_error.text() == "Over 3 days back: a supervisor approves it."
+    jump(qtbot, "A")
+    type_text(qtbot, "145.50")
+    press(qtbot, Key.Key_Return, CTRL)
+    assert review_text(screen, "date") == "Apr 1, 2025"
+
+    press(qtbot, Key.Key_Return)  # confirm: the service asks for a supervisor
+    qtbot.waitUntil(lambda: screen._approval is not None and screen._approval.isVisible())
+    dialog = screen._approval
+    assert "19 days back" in dialog.reasons.text()
+    qtbot.keyClicks(dialog.username, "mbrown")
+    qtbot.keyClicks(dialog.pin, "0000")
+    qtbot.keyClick(dialog.pin, Key.Key_Return)
+    qtbot.waitUntil(lambda: "PIN" in dialog.error.text() or "wrong" in dialog.error.text())
+    assert payment_count(context) == 0
+    qtbot.keyClicks(dialog.pin, "2345")
+    with qtbot.waitSignal(screen.payment_recorded, timeout=5000) as recorded:
+        qtbot.keyClick(dialog.pin, Key.Key_Return)
+
+    details = payment_details(context.counter.read(), recorded.args[0].receipt_number)
+    assert details.payment_date == date(2025, 4, 1)

@@ -70,6 +70,7 @@ def wait_for_dialog(qtbot, window: MainWindow, name: str) -> QDialog:
     qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(QDialog, name)))
     dialog = dialog_named(window, name)
     dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)  # keys typed next go to the dialog
     return dialog
 
 
@@ -171,24 +172,34 @@ def test_a_cashier_opens_a_shift_pays_moves_cash_and_closes_it_with_a_supervisor
         type_into(qtbot, panel.counts[value], pieces)
     assert panel.counts[500].hasFocus()  # Enter moved down the grid
     assert panel.cash_total.text() == "$200.00"
-    assert panel.difference.text() == (
-        "Difference -$15.50 (off by $15.50, more than the $5.00 allowed)"
-    )
-    assert panel.difference.property("role") == "error"
-    cash_row = [panel.table.item(0, c).text() for c in range(5)]
-    assert cash_row == ["Cash", "1", "$215.50", "$200.00", "-$15.50"]
     panel.counts[100].setFocus()
     type_into(qtbot, panel.counts[100], "5")
-    assert panel.table.item(0, 4).text() == "-$10.50"
-    assert panel.approval.text().startswith(
-        "A supervisor's PIN is needed to close: The count is off by $10.50 in all"
+    # A blind count: what the drawer should hold stays hidden while the cashier counts.
+    assert [panel.table.item(0, c).text() for c in range(5)] == ["Cash", "—", "—", "$205.00", "—"]
+    assert "$215.50" not in panel.difference.text() + panel.approval.text()
+    assert panel.close_button.text() == "Finish Count  (Ctrl+Enter)"
+    shot(window, "close_screen_blind")
+
+    qtbot.waitUntil(lambda: panel.registered is False)  # asked in the background
+    qtbot.keyClick(panel.counts[100], Key.Key_Return, CTRL)  # the count is done
+    assert panel.close_button.hasFocus() and panel.counts[100].isReadOnly()
+    cash_row = [panel.table.item(0, c).text() for c in range(5)]
+    assert cash_row == ["Cash", "1", "$215.50", "$205.00", "-$10.50"]
+    assert panel.difference.text() == (
+        "Difference -$10.50 (off by $10.50, more than the $5.00 allowed)"
+    )
+    assert panel.difference.property("role") == "error"
+    # This counter was never registered with a server: its unsent payment is no reason.
+    assert panel.approval.text() == (
+        "A supervisor's PIN is needed to close: The count is off by $10.50 in all, more "
+        "than the $5.00 allowed."
     )
     shot(window, "close_screen")
 
-    qtbot.keyClick(panel.counts[100], Key.Key_Return, CTRL)
+    qtbot.keyClick(panel.close_button, Key.Key_Return, CTRL)
     approval = wait_for_dialog(qtbot, window, "supervisorPinDialog")
     assert "off by $10.50" in approval.reasons.text()
-    assert "1 payment of this shift is not sent" in approval.reasons.text()
+    assert "not sent" not in approval.reasons.text()
     type_into(qtbot, approval.username, "mbrown")
     type_into(qtbot, approval.pin, "9999")
     qtbot.waitUntil(lambda: approval.error.text() == "Wrong supervisor user name or PIN.")
@@ -235,6 +246,7 @@ def test_the_z_report_can_be_saved_as_pdf_from_the_screen(qtbot, window, db, tmp
     qtbot.waitUntil(lambda: screen.shift is not None)
     screen.start_close()
     screen.close_panel.counts[10000].setValue(2)  # the $200 float, all there
+    screen.close_panel.on_close_button_clicked()  # the blind count is done
     screen.close_panel.on_close_button_clicked()
     report = screen.report_panel
     qtbot.waitUntil(lambda: report.report is not None)

@@ -17,6 +17,7 @@ from app.domain.payments import (
     check_notes,
     check_payment_date,
     settle,
+    void_refusal,
 )
 
 SAMPLE_DAY = date(2025, 4, 20)
@@ -246,3 +247,15 @@ def test_settling_neither_creates_nor_loses_money(dues, threshold, is_cash, data
     if settled.overpaid_minor:
         assert sum(a.amount_minor for a in settled.allocations) == outstanding
     assert settled.difference_minor == amount - outstanding
+
+
+def test_only_a_posted_payment_of_today_can_be_voided() -> None:
+    today = date(2025, 4, 20)
+    assert void_refusal("Posted", today, today, "R-1") is None
+    assert void_refusal("Voided", today, today, "R-1") == (
+        "Receipt R-1 is voided: only posted payments can be voided."
+    )
+    assert void_refusal("Posted", date(2025, 4, 19), today, "R-1") == (
+        "Receipt R-1 was recorded on an earlier day: only same-day payments can be voided. "
+        "Issue a credit note instead."
+    )

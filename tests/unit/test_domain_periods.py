@@ -11,6 +11,8 @@ from app.domain.periods import (
     PeriodChoice,
     ReportPeriod,
     bucket_for,
+    compared_with,
+    month_periods,
     month_to,
     pick_period,
     previous_period,
@@ -103,3 +105,29 @@ def test_daily_totals_add_up_any_range_and_ignore_days_outside():
     assert totals.on(date(2025, 4, 9)) == 250
     assert totals.on(None) == 0
     assert totals.between(date(2025, 5, 1), date(2025, 5, 31)) == 0
+
+
+def test_a_months_kpis_compare_like_for_like():
+    """This month to date against the same days of last month; a past month whole."""
+    today = date(2026, 12, 4)
+    assert month_periods(date(2026, 12, 1), today) == (
+        ReportPeriod(date(2026, 12, 1), today),
+        ReportPeriod(date(2026, 11, 1), date(2026, 11, 4)),
+    )
+    assert month_periods(date(2026, 11, 1), today) == (
+        ReportPeriod(date(2026, 11, 1), date(2026, 11, 30)),
+        ReportPeriod(date(2026, 10, 1), date(2026, 10, 31)),
+    )
+    # 31 March to date: February has only 28 days to set against it.
+    assert month_periods(date(2025, 3, 1), date(2025, 3, 31))[1] == ReportPeriod(
+        date(2025, 2, 1), date(2025, 2, 28)
+    )
+
+
+def test_a_tile_names_what_it_is_compared_with():
+    mtd = month_periods(date(2026, 12, 1), date(2026, 12, 4))
+    whole = month_periods(date(2026, 11, 1), date(2026, 12, 4))
+    assert compared_with(*mtd) == "same days last month"
+    assert compared_with(*whole) == "previous month"
+    week = ReportPeriod(date(2026, 12, 1), date(2026, 12, 7))
+    assert compared_with(week, week.before()) == "previous period"

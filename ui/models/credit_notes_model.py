@@ -9,6 +9,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.services.credit_notes_list import CreditNoteRow
 from ui.context import ClientContext
+from ui.widgets.row_actions import MORE_NAME, MORE_TEXT, MORE_TIP, more_font
 
 Index = QModelIndex | QPersistentModelIndex
 Cell = Callable[[CreditNoteRow, ClientContext], str]
@@ -25,6 +26,7 @@ COLUMNS: dict[str, tuple[str, Cell]] = {
     "receipt": ("Linked Payment", lambda n, c: n.receipt_number),
     "created_by": ("Created By", lambda n, c: n.created_by),
     "remarks": ("Remarks", lambda n, c: n.remarks or ""),
+    "more": ("", lambda n, c: MORE_TEXT),  # the row's More actions (wired by the view)
 }
 TAB_COLUMNS = (
     "number",
@@ -37,7 +39,8 @@ TAB_COLUMNS = (
     "receipt",
 )
 HEADERS = tuple(COLUMNS[key][0] for key in TAB_COLUMNS)
-NUMBER, CONSUMER, AMOUNT, REMAINING, REASON, STATUS, CREATED, LINKED = range(8)
+NUMBER, CONSUMER, AMOUNT, REMAINING, REASON, STATUS, CREATED, LINKED, MORE = range(9)
+TAB_COLUMNS_WITH_ACTIONS = (*TAB_COLUMNS, "more")
 BADGE_ROLE = Qt.ItemDataRole.UserRole + 1  # (background, foreground) for a pill-drawn cell
 LINKS = frozenset({"number", "receipt"})
 _MONEY = frozenset({"amount", "remaining"})
@@ -126,8 +129,16 @@ class CreditNotesModel(QAbstractTableModel):
             return None
         note = self._rows[index.row()]
         key = self._columns[index.column()]
+        if key == "more" and role == Qt.ItemDataRole.AccessibleTextRole:
+            return MORE_NAME
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return COLUMNS[key][1](note, self._context)
+        if key == "more" and role == Qt.ItemDataRole.ToolTipRole:
+            return MORE_TIP
+        if key == "more" and role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if key == "more" and role == Qt.ItemDataRole.FontRole:
+            return more_font()
         if role == Qt.ItemDataRole.TextAlignmentRole and key in _MONEY:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == BADGE_ROLE and key in _BADGES:

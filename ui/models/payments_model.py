@@ -9,9 +9,10 @@ from PySide6.QtGui import QColor, QFont
 from app.services.payments_list import PaymentPage, PaymentQuery, PaymentRow, list_payments
 from ui.context import ClientContext
 from ui.ops import ServiceOp
+from ui.widgets.row_actions import MORE_NAME, MORE_TEXT, MORE_TIP, more_font
 
-RECEIPT, CONSUMER, AMOUNT, METHOD, DATE, TYPE, STATUS = range(7)
-HEADERS = ("Receipt #", "Consumer", "Amount", "Method", "Date", "Type", "Status")
+RECEIPT, CONSUMER, AMOUNT, METHOD, DATE, TYPE, STATUS, MORE = range(8)
+HEADERS = ("Receipt #", "Consumer", "Amount", "Method", "Date", "Type", "Status", "")
 PAGE_SIZE = 100
 LINK_COLOUR = QColor("#1769aa")
 
@@ -29,9 +30,12 @@ class PaymentsModel(QAbstractTableModel):
     loaded = Signal(int)  # rows now held, after each page
     failed = Signal(str)
 
-    def __init__(self, context: ClientContext, parent: Any = None) -> None:
+    def __init__(
+        self, context: ClientContext, parent: Any = None, *, with_actions: bool = False
+    ) -> None:
         super().__init__(parent)
         self._context = context
+        self._columns = len(HEADERS) if with_actions else MORE  # the ⋮ column, when wired
         self._query = PaymentQuery(limit=PAGE_SIZE)
         self._rows: list[PaymentRow] = []
         self._next: Any = None
@@ -52,6 +56,11 @@ class PaymentsModel(QAbstractTableModel):
 
     def row_at(self, row: int) -> PaymentRow:
         return self._rows[row]
+
+    @property
+    def more_pages(self) -> bool:
+        """Whether more rows match than are loaded (scrolling loads them)."""
+        return self._more
 
     # -- lazy loading --------------------------------------------------------------------
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
@@ -97,11 +106,13 @@ class PaymentsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
+        return 0 if parent.isValid() else self._columns
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return MORE_TIP if section == MORE else None
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -111,12 +122,16 @@ class PaymentsModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return MORE_NAME if column == MORE else self._text(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == AMOUNT:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and column == RECEIPT:
-            return "Open the payment details (Enter)"
-        if role == Qt.ItemDataRole.ToolTipRole and column == CONSUMER:
-            return "Open the consumer profile"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == MORE:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.FontRole and column == MORE:
+            return more_font()
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
         if column in (RECEIPT, CONSUMER) and role == Qt.ItemDataRole.ForegroundRole:
             return LINK_COLOUR
         if column in (RECEIPT, CONSUMER) and role == Qt.ItemDataRole.FontRole:
@@ -124,6 +139,16 @@ class PaymentsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return row
         return None
+
+    def _tooltip(self, row: PaymentRow, column: int) -> str | None:
+        """The whole text of a cell that may be elided, and what a click does."""
+        if column == RECEIPT:
+            return f"{row.receipt_number}: open the payment details (Enter)"
+        if column == CONSUMER:
+            return f"{self._text(row, CONSUMER)}: open the consumer profile"
+        if column == MORE:
+            return MORE_TIP
+        return self._text(row, column)
 
     def _text(self, row: PaymentRow, column: int) -> str:
         match column:
@@ -139,5 +164,7 @@ class PaymentsModel(QAbstractTableModel):
                 return self._context.day(row.payment_date)
             case 5:
                 return row.payment_type
-            case _:
+            case 6:
                 return row.status
+            case _:
+                return MORE_TEXT

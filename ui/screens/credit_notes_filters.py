@@ -30,6 +30,7 @@ STATUSES = (
     CreditNoteStatus.EXPIRED,
     CreditNoteStatus.PENDING_APPROVAL,
     CreditNoteStatus.REJECTED,
+    CreditNoteStatus.CANCELLED,
 )
 REMAINING = (
     ("Fully used (nothing left)", RemainingFilter.FULLY_USED),

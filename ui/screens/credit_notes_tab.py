@@ -3,7 +3,6 @@
 from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
-    QPoint,
     QRect,
     QSize,
     Qt,
@@ -41,12 +40,15 @@ from ui.models.credit_notes_model import (
     CONSUMER,
     LINKED,
     LINKS,
+    MORE,
     REASON,
     STATUS,
+    TAB_COLUMNS_WITH_ACTIONS,
     CreditNotesModel,
 )
 from ui.ops import ServiceOp, hub
 from ui.screens.credit_notes_filters import CreditNoteFilters
+from ui.widgets.row_actions import RowActions
 from ui.widgets.toast import show_toast
 
 Index = QModelIndex | QPersistentModelIndex
@@ -123,7 +125,7 @@ class CreditNotesTab(QWidget):
         self.filter_error.setObjectName("creditNoteFilterError")
         self.filter_error.setProperty("role", "error")
         self.filter_error.setVisible(False)
-        self.model = CreditNotesModel(context, self)
+        self.model = CreditNotesModel(context, self, columns=TAB_COLUMNS_WITH_ACTIONS)
         self.table = self._table()
         self.count = QLabel("")
         self.count.setObjectName("creditNotesCount")
@@ -156,8 +158,8 @@ class CreditNotesTab(QWidget):
         self.pills = PillDelegate(table)
         table.setItemDelegateForColumn(REASON, self.pills)
         table.setItemDelegateForColumn(STATUS, self.pills)
-        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        table.customContextMenuRequested.connect(self.on_table_custom_context_menu_requested)
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # long names keep both ends
+        self.row_actions = RowActions(table, MORE, self.row_menu)
         table.clicked.connect(self.on_table_clicked)
         table.doubleClicked.connect(self.on_table_double_clicked)
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -220,12 +222,14 @@ class CreditNotesTab(QWidget):
             self._open(index)
 
     def on_table_double_clicked(self, index: QModelIndex) -> None:
-        if self.model.column_key(index.column()) not in LINKS:
+        if self.model.column_key(index.column()) not in LINKS | {"more"}:
             self._open(index)
 
     def open_current(self) -> None:
         index = self.table.currentIndex()
-        if index.isValid():
+        if index.isValid() and index.column() == MORE:
+            self.row_actions.open_for_current()
+        elif index.isValid():
             self._open(index)
 
     def _open(self, index: QModelIndex) -> None:
@@ -234,12 +238,6 @@ class CreditNotesTab(QWidget):
             self.payment_opened.emit(note.receipt_number)
         else:
             self.credit_note_opened.emit(note.number)
-
-    def on_table_custom_context_menu_requested(self, point: QPoint) -> None:
-        index = self.table.indexAt(point)
-        if not index.isValid():
-            return
-        self.row_menu(index.row()).popup(self.table.viewport().mapToGlobal(point))
 
     def row_menu(self, row: int) -> QMenu:
         note = self.model.row_at(row)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from app.domain.errors import UserFacingError
 from app.domain.money import minor_digits
 from app.domain.payments import PaymentStatus
-from app.domain.periods import Bucket, PeriodChoice, ReportPeriod
+from app.domain.periods import Bucket, PeriodChoice, ReportPeriod, compared_with
 from app.services.analytics import (
     Breakdown,
     Dashboard,
@@ -293,7 +293,7 @@ class DashboardScreen(QWidget):
 
     def _show_tiles(self, board: Dashboard) -> None:
         money, k = self._context.money, board.kpis
-        against = "previous period"
+        against = compared_with(board.period, board.previous)
         self.tile_collected.show_value(
             money(k.total_collected.value),  # type: ignore[arg-type]
             k.total_collected.change_percent,
@@ -308,10 +308,7 @@ class DashboardScreen(QWidget):
             k.received_today.change_percent,
             "yesterday",
         )
-        rate = k.collection_rate.value
-        self.tile_rate.show_value(
-            "—" if rate is None else f"{rate}%", k.collection_rate.change_percent, against
-        )
+        self.tile_rate.show_collection_rate(k, against)
         days = k.avg_collection_time_days.value
         self.tile_time.show_value(
             "—" if days is None else f"{days} days",

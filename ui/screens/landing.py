@@ -2,20 +2,17 @@
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -23,12 +20,19 @@ from PySide6.QtWidgets import (
 
 from app.domain.payments import PaymentStatus, PaymentType
 from app.services.kpis import Kpis, collection_kpis
-from app.services.payments_list import SYSTEM_CASHIER, SYSTEM_LABEL, PaymentQuery
+from app.services.payments_list import (
+    SYSTEM_CASHIER,
+    SYSTEM_LABEL,
+    PaymentCount,
+    PaymentQuery,
+    count_matching,
+)
 from ui.context import ClientContext
-from ui.models.payments_model import CONSUMER, RECEIPT, PaymentsModel
+from ui.models.payments_model import CONSUMER, MORE, RECEIPT, PaymentsModel
 from ui.ops import ServiceOp, hub
 from ui.screens.credit_notes_tab import CreditNotesTab
 from ui.widgets.kpi_tile import KpiTile
+from ui.widgets.payments_table import PaymentsTable, count_text
 
 NO_DATE = QDate(2000, 1, 1)
 
@@ -63,6 +67,7 @@ class LandingScreen(QWidget):
     consumer_opened = Signal(str)  # account number
     credit_note_opened = Signal(str)  # credit note number
     record_payment_requested = Signal()
+    back_requested = Signal()  # Escape on a list a dashboard chart drilled into
 
     def __init__(self, context: ClientContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,6 +75,9 @@ class LandingScreen(QWidget):
         self._context = context
         # Channel and cashier have no drop-down: only a dashboard drill-down sets them.
         self._drill = PaymentQuery()
+        self.drilled_down = False  # the list shows what a dashboard chart was clicked for
+        self._total: PaymentCount | None = None
+        self._count_generation = 0
         self._refresh_timer = QTimer(self, singleShot=True, interval=250)
         self._refresh_timer.timeout.connect(self.refresh)
         self._build_header()
@@ -81,6 +89,12 @@ class LandingScreen(QWidget):
         layout.addWidget(self.tabs, 1)
         hub.changed.connect(self.on_hub_changed)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
+        QShortcut(
+            QKeySequence("Escape"),
+            self,
+            activated=self.on_escape,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
 
     # -- building -----------------------------------------------------------------------
     def _build_header(self) -> None:
@@ -89,11 +103,7 @@ class LandingScreen(QWidget):
         self.month = QComboBox()
         self.month.setObjectName("kpiMonth")
         self.month.setAccessibleName("KPI month")
-        today = date.today()
-        year, month = today.year, today.month
-        for _ in range(18):
-            self.month.addItem(date(year, month, 1).strftime("%B %Y"), f"{year:04d}-{month:02d}")
-            year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        self._fill_months(date.today())
         self.month.currentIndexChanged.connect(self.load_kpis)
         self.record_button = QPushButton("Record Payment  (F2)")
         self.record_button.setObjectName("recordPaymentButton")
@@ -112,6 +122,19 @@ class LandingScreen(QWidget):
         self._tiles = QHBoxLayout()
         for tile in (self.tile_collected, self.tile_today, self.tile_rate, self.tile_time):
             self._tiles.addWidget(tile, 1)
+
+    def _fill_months(self, today: date) -> None:
+        """The last 18 months, counted from the service center's today (the counter's
+        clock and zone, which the KPI answers carry), keeping the month chosen."""
+        chosen = self.month.currentData()
+        self.month.blockSignals(True)
+        self.month.clear()
+        year, month = today.year, today.month
+        for _ in range(18):
+            self.month.addItem(date(year, month, 1).strftime("%B %Y"), f"{year:04d}-{month:02d}")
+            year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        self.month.setCurrentIndex(max(0, self.month.findData(chosen)))
+        self.month.blockSignals(False)
 
     def _build_payments_tab(self) -> None:
         settings = self._context.settings
@@ -135,14 +158,12 @@ class LandingScreen(QWidget):
         self.count = QLabel("")
         self.count.setObjectName("paymentsCount")
         self.count.setProperty("role", "muted")
-        self.payments = PaymentsModel(self._context, self)
+        self.payments = PaymentsModel(self._context, self, with_actions=True)
         self.payments.loaded.connect(self.on_payments_loaded)
         self.payments.failed.connect(self.filter_error.setText)
-        self.table = self._table("paymentsTable", "All payments")
-        self.table.setModel(self.payments)
-        self.table.activated.connect(lambda index: self._open_payment(index.row()))
+        self.table = PaymentsTable(self.payments, self.payment_menu)
+        self.table.activated.connect(self.on_table_activated)
         self.table.clicked.connect(self.on_table_clicked)
-        self.table.customContextMenuRequested.connect(self._payment_menu)
         for widget in (self.search,):
             widget.textChanged.connect(self._refresh_timer.start)
         for combo in (self.method, self.status, self.kind):
@@ -200,19 +221,6 @@ class LandingScreen(QWidget):
         self._context = context
         self.credit_notes_tab.set_context(context)
 
-    def _table(self, name: str, label: str) -> QTableView:
-        table = QTableView()
-        table.setObjectName(name)
-        table.setAccessibleName(label)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        return table
-
     # -- loading ------------------------------------------------------------------------
     def focus_search(self) -> None:
         if self.tabs.currentIndex() == 1:
@@ -232,6 +240,7 @@ class LandingScreen(QWidget):
 
     def apply_query(self, query: PaymentQuery) -> None:
         """Show the payments a chart drilled into: its period, method, type, channel, cashier."""
+        self.drilled_down = True
         self.tabs.setCurrentIndex(0)
         self._set_drill(query)
         for combo, value in (
@@ -291,9 +300,37 @@ class LandingScreen(QWidget):
         self.drill_label.setText("From the dashboard:  " + "  ·  ".join(parts))
         self.drill_bar.setVisible(bool(parts))
 
+    def on_escape(self) -> None:
+        """Back to the dashboard the list was drilled from, leaving the list as it was
+        before the drill-down."""
+        if not self.drilled_down:
+            return
+        self.apply_query(PaymentQuery())
+        self.drilled_down = False
+        self.back_requested.emit()
+
     def on_payments_loaded(self, shown: int) -> None:
-        self.count.setText(f"{shown} shown")
+        self._show_count()
         self._show_drill(cashier_name=self.payments.cashier_name)
+
+    def _show_count(self) -> None:
+        shown, query = self.payments.rowCount(), self.query()
+        filtered = query != PaymentQuery()
+        self.count.setText(count_text(shown, self.payments.more_pages, self._total, filtered))
+
+    def _count(self, query: PaymentQuery) -> None:
+        """How many match in all, beside the first page: capped, so it stays cheap."""
+        self._total = None
+        self._count_generation += 1
+        generation, counter = self._count_generation, self._context.counter
+        ServiceOp(self, lambda: count_matching(counter.read(), query), read=True).success(
+            lambda total: self._counted(total, generation)
+        ).run()
+
+    def _counted(self, total: PaymentCount, generation: int) -> None:
+        if generation == self._count_generation:
+            self._total = total
+            self._show_count()
 
     def _load_payments(self) -> None:
         query = self.query()
@@ -302,41 +339,46 @@ class LandingScreen(QWidget):
             return
         self.filter_error.clear()
         self.payments.set_query(query)
+        self._count(query)
 
     def load_kpis(self) -> None:
-        month = self.month.currentData()
+        # The first entry is the counter's own this month, whatever this PC's date says.
+        month = self.month.currentData() if self.month.currentIndex() > 0 else None
         counter = self._context.counter
         ServiceOp(self, lambda: collection_kpis(counter.read(), month), read=True).success(
             self._show_kpis
         ).run()
 
     def _show_kpis(self, k: Kpis) -> None:
+        if self.month.itemData(0) != k.today.strftime("%Y-%m"):
+            self._fill_months(k.today)
         money = self._context.money
         self.tile_collected.show_value(
             money(k.total_collected.value),
             k.total_collected.change_percent,  # type: ignore[arg-type]
-            "last month",
+            k.compared_with,
         )
         self.tile_today.show_value(
             f"{money(k.received_today.value)}  ·  {_payments(k.received_today_count.value)}",  # type: ignore[arg-type]
             k.received_today.change_percent,
             "yesterday",
         )
-        rate = k.collection_rate.value
-        self.tile_rate.show_value(
-            "—" if rate is None else f"{rate}%", k.collection_rate.change_percent, "last month"
-        )
+        self.tile_rate.show_collection_rate(k, k.compared_with)
         days = k.avg_collection_time_days.value
         self.tile_time.show_value(
             "—" if days is None else f"{days} days",
             k.avg_collection_time_days.change_percent,
-            "last month",
+            k.compared_with,
             higher_is_better=False,
         )
 
     # -- row actions --------------------------------------------------------------------
-    def _open_payment(self, row: int) -> None:
-        self.payment_opened.emit(self.payments.row_at(row).receipt_number)
+    def on_table_activated(self, index: QModelIndex) -> None:
+        """Enter opens the payment; on the ⋮ column it opens the row's menu instead."""
+        if index.column() == MORE:
+            self.table.row_actions.open_for_current()
+        else:
+            self.payment_opened.emit(self.payments.row_at(index.row()).receipt_number)
 
     def on_table_clicked(self, index: QModelIndex) -> None:
         """The receipt number and the consumer are links, as the spec asks."""
@@ -346,11 +388,9 @@ class LandingScreen(QWidget):
         elif index.column() == CONSUMER:
             self.consumer_opened.emit(row.account_number)
 
-    def _payment_menu(self, point: QPoint) -> None:
-        index = self.table.indexAt(point)
-        if not index.isValid():
-            return
-        row = self.payments.row_at(index.row())
+    def payment_menu(self, row_number: int) -> QMenu:
+        """The row's More actions: the ⋮ button, a right click, the Menu key, Shift+F10."""
+        row = self.payments.row_at(row_number)
         receipt = row.receipt_number
         menu = QMenu(self)
         menu.setObjectName("paymentRowMenu")
@@ -358,7 +398,7 @@ class LandingScreen(QWidget):
         menu.addAction("Consumer profile", lambda: self.consumer_opened.emit(row.account_number))
         menu.addAction("View receipt", lambda: self.receipt_opened.emit(receipt))
         menu.addAction("Create credit note", lambda: self.credit_note_requested.emit(receipt))
-        menu.popup(self.table.viewport().mapToGlobal(point))
+        return menu
 
 
 def _payments(count: object) -> str:

@@ -1,8 +1,9 @@
 """Record a payment at the counter: find the consumer, choose what is paid, review, confirm."""
 
+from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -20,11 +21,19 @@ from app.domain.payments import PaymentType
 from app.domain.settings import PaymentMethod
 from app.services.consumers import ConsumerAccount, consumer_account
 from app.services.consumers_lookup import ReferenceMatch
-from app.services.record_payment import RecordedPayment, record_payment
+from app.services.record_payment import PaymentRequest, RecordedPayment, record_payment
 from app.services.runtime import Counter
+from app.services.supervisor_approval import SupervisorApprovalRequired
 from ui.context import ClientContext
+from ui.dialogs.shift_supervisor import SupervisorPinDialog
 from ui.ops import ServiceOp
-from ui.screens.record_payment_draft import Draft, DraftCheck, check_draft, payment_request
+from ui.screens.record_payment_draft import (
+    Draft,
+    DraftCheck,
+    check_draft,
+    needs_supervisor_for_date,
+    payment_request,
+)
 from ui.screens.record_payment_form import PaymentForm
 from ui.screens.record_payment_review import ReviewPanel
 from ui.screens.record_payment_search import ConsumerSearch
@@ -48,6 +57,7 @@ class RecordPaymentScreen(QWidget):
         self._submitting = False  # Confirm pressed, the service has not answered yet
         self._refused = False
         self._recorded = False
+        self._approval: SupervisorPinDialog | None = None  # asking for a back-dated payment
         self.form = PaymentForm(context.settings)
         self.review = ReviewPanel()
         self.scroll = QScrollArea()
@@ -84,11 +94,12 @@ class RecordPaymentScreen(QWidget):
         for signal in (f.amount.textChanged, f.received.textChanged, f.notes.textChanged):
             signal.connect(self._recheck)
         f.channel.currentIndexChanged.connect(self._recheck)
+        f.paid_on.dateChanged.connect(self._recheck)
         f.review_button.clicked.connect(self.on_review_button_clicked)
         f.cancel_button.clicked.connect(self.cancelled)
         self.review.confirmed.connect(self.on_review_confirmed)
         self.review.back_requested.connect(self.on_review_back_requested)
-        for widget in (f.search, f.results, *f.chain[1:]):
+        for widget in (f.search, f.results, *f.chain[1:], f.paid_on):
             widget.installEventFilter(self)
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for key in ("Ctrl+Return", "Ctrl+Enter"):
@@ -118,6 +129,9 @@ class RecordPaymentScreen(QWidget):
             max(0, f.channel.findData(self._context.settings.default_channel))
         )
         f.type_buttons[PaymentType.BILL].setChecked(True)
+        today = QDate(self._today())
+        f.paid_on.setMaximumDate(today)  # the client may have run past midnight
+        f.paid_on.setDate(today)
         f.method.setCurrentIndex(0)
         f.received.clear()
         f.notes.clear()
@@ -166,6 +180,8 @@ class RecordPaymentScreen(QWidget):
             self.consumer_search.pick_current()
         elif watched is f.review_button:
             self.on_review_button_clicked()
+        elif watched is f.paid_on:
+            self._advance(f.channel)  # on to the payment type, as Enter on the channel does
         else:
             self._advance(watched)
         return True
@@ -308,13 +324,14 @@ class RecordPaymentScreen(QWidget):
             received_text=f.received.text(),
             extra=extra,
             notes=f.notes.toPlainText(),
+            paid_on=f.paid_on.date().toPython(),
         )
 
     def _recheck(self) -> None:
         """Check the whole draft with the domain rules and show each reason beside its field."""
         f, settings = self.form, self._context.settings
         draft = self._draft()
-        check = self._check = check_draft(draft, settings, date.today())
+        check = self._check = check_draft(draft, settings, self._today())
         errors = check.errors if self._account is not None else {}
         has_items = bool(draft.items)
         f.amount_box.setEnabled(has_items)
@@ -330,8 +347,21 @@ class RecordPaymentScreen(QWidget):
         if is_cash:
             show_error(f.received, f.received_error, errors.get("received"))
         self._show_notes(errors.get("notes"))
+        self._show_date(draft, errors.get("date"))
         self._show_summary(draft, check, is_cash)
         f.review_button.setEnabled(check.valid)
+
+    def _show_date(self, draft: Draft, error: str | None) -> None:
+        f, settings = self.form, self._context.settings
+        if error is None and needs_supervisor_for_date(draft, settings, self._today()):
+            days = settings.backdate_days_without_approval
+            show_error(
+                f.paid_on,
+                f.date_error,
+                f"Over {days} days back: a supervisor approves it.",
+            )
+            return
+        show_error(f.paid_on, f.date_error, error)
 
     def _show_notes(self, error: str | None) -> None:
         f, limit = self.form, self._context.settings.notes_max_length
@@ -363,7 +393,9 @@ class RecordPaymentScreen(QWidget):
         actor = self._context.actor
         recorded_by = actor.full_name if actor else ""
         self.review.show_review(
-            *review_lines(self._draft(), self._check, self._context.money, recorded_by)
+            *review_lines(
+                self._draft(), self._check, self._context.money, recorded_by, self._context.day
+            )
         )
         self.pages.setCurrentWidget(self.review)
         self.review.confirm.setFocus()
@@ -396,14 +428,44 @@ class RecordPaymentScreen(QWidget):
             return
         settings = self._context.settings
         request = payment_request(self._draft(), self._check, settings, self._context.username)
+        self._submit(request)
+
+    def _submit(self, request: PaymentRequest) -> None:
         self._submitting = True
         self.review.set_busy(True)
         counter = self._counter
         ServiceOp(self, lambda: record_payment(counter.write(), request)).success(
             self._payment_done
-        ).failure(self._refuse).run()
+        ).failure(lambda error: self._refuse_or_ask(error, request)).run()
+
+    def _refuse_or_ask(self, error: UserFacingError, request: PaymentRequest) -> None:
+        """A back-dated payment: a supervisor types their PIN here and it is sent again."""
+        if not isinstance(error, SupervisorApprovalRequired):
+            if self._approval is not None:
+                self._approval.refuse(error.message)  # wrong PIN: the dialog stays to retry
+                self._submitting = False
+                return
+            self._refuse(error)
+            return
+        self._submitting = False
+        self.review.set_busy(False)
+        dialog = self._approval = SupervisorPinDialog(error.reasons, self, verb="Approve date")
+        dialog.approved.connect(
+            lambda username, pin: self._submit(
+                replace(request, approver=username, approver_pin=pin)
+            )
+        )
+        dialog.finished.connect(self._approval_closed)
+        dialog.open()
+
+    def _approval_closed(self) -> None:
+        self._approval = None
+        if not self._recorded:
+            self.review.confirm.setFocus()
 
     def _payment_done(self, recorded: RecordedPayment) -> None:
+        if self._approval is not None:
+            self._approval.accept()
         self._recorded = True  # stays submitted: Confirm cannot record it twice
         self.review.confirm.setText("Recorded")
         self.payment_recorded.emit(recorded)
@@ -412,6 +474,9 @@ class RecordPaymentScreen(QWidget):
         self._submitting = False
         self._refused = True
         self.review.refuse(error.message)
+
+    def _today(self) -> date:
+        return self._counter.today(self._context.settings.zone)
 
     @property
     def _counter(self) -> Counter:

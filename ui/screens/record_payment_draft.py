@@ -6,7 +6,15 @@ from enum import StrEnum
 
 from app.domain.errors import UserFacingError
 from app.domain.money import decimal_text, parse_amount
-from app.domain.payments import Due, PaymentType, Settlement, check_notes, settle
+from app.domain.payments import (
+    Due,
+    PaymentType,
+    Settlement,
+    backdating_needs_approval,
+    check_notes,
+    check_payment_date,
+    settle,
+)
 from app.domain.settings import PaymentMethod, Settings
 from app.services.consumers import ConsumerAccount, UnpaidItem
 from app.services.record_payment import PaymentRequest
@@ -33,6 +41,7 @@ class Draft:
     received_text: str = ""
     extra: Extra | None = None
     notes: str = ""
+    paid_on: date | None = None  # the payment date field; None is today
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,10 @@ def check_draft(draft: Draft, settings: Settings, today: date) -> DraftCheck:
         check_notes(draft.notes, settings.notes_max_length)
     except UserFacingError as error:
         errors["notes"] = error.message
+    try:
+        check_payment_date(draft.paid_on or today, today)
+    except UserFacingError as error:
+        errors["date"] = error.message
     typed = _amount(draft.amount_text, settings, "Amount", errors, "amount")
     if typed is None or not draft.items or draft.method is None:
         return DraftCheck(errors, outstanding, typed)
@@ -85,6 +98,7 @@ def check_draft(draft: Draft, settings: Settings, today: date) -> DraftCheck:
                 overpayment_threshold_minor=settings.overpayment_threshold_minor,
                 currency=settings.currency,
                 locale=settings.locale,
+                account_balance_minor=draft.account.balance_minor if draft.account else None,
             )
         except UserFacingError as error:
             errors[where] = error.message
@@ -141,4 +155,11 @@ def payment_request(
         channel=draft.channel,
         notes=draft.notes.strip() or None,
         username=username,
+        paid_on=draft.paid_on,
     )
+
+
+def needs_supervisor_for_date(draft: Draft, settings: Settings, today: date) -> bool:
+    """The date field says so before review: a supervisor will be asked at confirm."""
+    paid_on = draft.paid_on or today
+    return backdating_needs_approval(paid_on, today, settings.backdate_days_without_approval)

@@ -2,10 +2,11 @@
 
 from itertools import pairwise
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
+    QDateEdit,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -117,6 +118,10 @@ class PaymentForm(QWidget):
         order = [self.search, self.results, *self.chain[1:], self.cancel_button]
         for first, second in pairwise(order):
             self.setTabOrder(first, second)
+        # Tab (or Alt+D) reaches the date after the channel; Enter's fast path skips it, since
+        # nearly every payment is dated today.
+        self.setTabOrder(self.channel, self.paid_on)
+        self.setTabOrder(self.paid_on, next(iter(self.type_buttons.values())))
 
     # -- 1 consumer -----------------------------------------------------------------------
     def _build_consumer(self) -> None:
@@ -168,6 +173,16 @@ class PaymentForm(QWidget):
             self.type_buttons[kind] = button
             type_row.addWidget(button)
         type_row.addStretch(1)
+        self.paid_on = _named(QDateEdit(), "paymentDate", "Payment date")
+        self.paid_on.setCalendarPopup(True)
+        self.paid_on.setDisplayFormat("yyyy-MM-dd")
+        self.paid_on.setMaximumDate(QDate.currentDate())  # never in the future; the screen
+        self.paid_on.setDate(QDate.currentDate())  # sets both from the counter's clock
+        self.paid_on.setToolTip(
+            "The day the consumer paid (today unless it came by mail or drop box); "
+            f"more than {settings.backdate_days_without_approval} days back needs a supervisor."
+        )
+        self.date_error = error_label("dateError")
         self.items = UnpaidItemsList()
         self.items.setMinimumHeight(96)
         self.items.setMaximumHeight(106)
@@ -182,10 +197,14 @@ class PaymentForm(QWidget):
         type_cell.setSpacing(3)
         type_cell.addWidget(_caption("Payment type"))
         type_cell.addLayout(type_row)
+        type_cell.addStretch(1)  # a two-line hint under the date must not split caption and row
         grid.addLayout(type_cell, 0, 1)
-        grid.addLayout(_cell(self.items_caption, self.items, self.items_error), 1, 0, 1, 2)
+        date_cell = _cell(_caption("Payment &date", self.paid_on), self.paid_on, self.date_error)
+        grid.addLayout(date_cell, 0, 2)
+        grid.addLayout(_cell(self.items_caption, self.items, self.items_error), 1, 0, 1, 3)
         grid.setColumnStretch(0, 2)
         grid.setColumnStretch(1, 3)
+        grid.setColumnStretch(2, 1)
 
     # -- 3 method, amount, cash, summary ---------------------------------------------------
     def _build_amount(self, settings: Settings) -> None:

@@ -1,6 +1,7 @@
 """What the record-payment summary and the review panel say about a checked draft."""
 
 from collections.abc import Callable
+from datetime import date
 from html import escape
 
 from ui.screens.record_payment_draft import Draft, DraftCheck, Extra
@@ -41,7 +42,11 @@ def summary_lines(draft: Draft, check: DraftCheck, money: Money) -> list[str]:
 
 
 def review_lines(
-    draft: Draft, check: DraftCheck, money: Money, recorded_by: str
+    draft: Draft,
+    check: DraftCheck,
+    money: Money,
+    recorded_by: str,
+    day: Callable[[date], str] = date.isoformat,
 ) -> tuple[list[Line], list[Line]]:
     """The account summary and the payment summary, as the spec's review step lists them."""
     account, settlement = draft.account, check.settlement
@@ -54,6 +59,7 @@ def review_lines(
         ("balance", "Current balance (outstanding)", balance),
     ]
     payment = [
+        ("date", "Payment date", day(draft.paid_on) if draft.paid_on else "Today"),
         ("type", "Payment type", draft.payment_type.value),
         ("items", "Paying", ", ".join(i.reference for i in draft.items)),
         ("channel", "Payment channel", draft.channel),

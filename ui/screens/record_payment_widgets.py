@@ -137,7 +137,8 @@ class AccountPanel(QFrame):
         v["credit"].setText(money(account.credit_available_minor))
         if account.status != "Active":
             self.notice.setText(
-                f"This account is {account.status.lower()}: payments cannot be recorded."
+                f"ACCOUNT {account.status.upper()}: payments are taken (for example the "
+                "reconnection fee); tell the consumer the account's status."
             )
             repolish(self.notice, role="error")
         elif account.provisional:

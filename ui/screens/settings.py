@@ -71,7 +71,7 @@ class SettingsScreen(QWidget):
         self.sections = QListWidget()
         self.sections.setObjectName("settingsSections")
         self.sections.setAccessibleName("Settings sections")
-        self.sections.setFixedWidth(190)
+        self.sections.setFixedWidth(150)  # the widest page beside it still fits 1024 px
         self.sections.setStyleSheet("QListWidget#settingsSections::item { padding: 8px 10px; }")
         self.stack = QStackedWidget()
         self.stack.setObjectName("settingsPages")

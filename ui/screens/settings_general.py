@@ -78,11 +78,8 @@ class GeneralSection(SettingsSection):
         box = QWidget()
         box.setObjectName("logoBox")
         box.setAccessibleName("Receipt logo")
-        self.logo_preview = label("logoPreview", "")
+        self.logo_preview = label("logoPreview", "", "preview")
         self.logo_preview.setMinimumSize(200, 60)
-        self.logo_preview.setStyleSheet(
-            "QLabel#logoPreview { background: #ffffff; border: 1px dashed #bcccdc; padding: 6px; }"
-        )
         self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.choose_logo_button = QPushButton("Choose image…")
         self.choose_logo_button.setObjectName("chooseLogoButton")
@@ -93,6 +90,7 @@ class GeneralSection(SettingsSection):
         self.remove_logo_button.setAccessibleName("Remove logo")
         self.remove_logo_button.clicked.connect(self.on_remove_logo_button_clicked)
         self.logo_note = label("logoNote", "", "muted")
+        self.logo_note.setWordWrap(True)  # a long note must not widen the window past 1024 px
         row = QHBoxLayout(box)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.logo_preview)

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QCheckBox, QSpinBox
 
 from app.domain.settings import Settings
 from ui.screens.settings_fields import (
@@ -86,6 +86,18 @@ class ShiftsSection(SettingsSection):
             self.difference,
             label("differenceNote", "a larger count difference needs a supervisor", "muted"),
         )
+        self.blind = QCheckBox("Blind count")
+        self.blind.setObjectName("blindShiftClose")
+        self.blind.setAccessibleName("Blind shift close")
+        self.blind.setMaximumWidth(self.blind.sizeHint().width())  # the note right beside it
+        self.add_row(
+            "Close &count",
+            "blind_shift_close",
+            self.blind,
+            label(
+                "blindNote", "expected amounts are shown only after the drawer is counted", "muted"
+            ),
+        )
         self.idle_lock = spin_box("idleLock", "Idle lock in minutes", 1, 240, " minutes")
         self.add_row(
             "&Lock after",
@@ -93,18 +105,24 @@ class ShiftsSection(SettingsSection):
             self.idle_lock,
             label("idleNote", "without a key press or click", "muted"),
         )
-        self.changed_signal(self.difference.textEdited, self.idle_lock.valueChanged)
+        self.changed_signal(
+            self.difference.textEdited, self.blind.toggled, self.idle_lock.valueChanged
+        )
 
     def load(self, settings: Settings) -> None:
         super().load(settings)
         self.difference.setText(
             money_text(settings.shift_difference_threshold_minor, settings.currency)
         )
+        self.blind.setChecked(settings.blind_shift_close)
         self.idle_lock.setValue(settings.idle_lock_minutes)
 
     def values(self) -> dict[str, Any]:
         currency = self.loaded.currency if self.loaded else "USD"
-        values: dict[str, Any] = {"idle_lock_minutes": self.idle_lock.value()}
+        values: dict[str, Any] = {
+            "idle_lock_minutes": self.idle_lock.value(),
+            "blind_shift_close": self.blind.isChecked(),
+        }
         difference = self.money_value(
             "shift_difference_threshold_minor",
             self.difference,

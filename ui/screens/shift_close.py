@@ -1,4 +1,7 @@
-"""The close-shift count: notes and coins, a total per other method, expected against counted."""
+"""The close-shift count: notes and coins, a total per other method, expected against counted.
+
+Blind by default (the blind_shift_close setting): what the system expects, and so the
+difference, is shown only once the cashier finishes the count, which then stays as counted."""
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QShortcut
@@ -21,13 +24,22 @@ from PySide6.QtWidgets import (
 from app.domain.errors import UserFacingError
 from app.domain.settings import METHOD_KINDS
 from app.domain.shifts import MAX_COUNT, denominations, kind_label
-from app.services.shift_close import CloseFigures, close_figures, counted_totals
+from app.services.shift_close import (
+    CloseFigures,
+    close_figures,
+    counted_totals,
+    counter_registered,
+)
 from app.services.shifts import ShiftView
 from ui.context import ClientContext
+from ui.ops import ServiceOp
 from ui.screens.record_payment_widgets import repolish
 
 COLUMNS = ("Method", "Payments", "Expected", "Counted", "Difference")
 RED, GREEN = QColor("#c62828"), QColor("#2e7d32")
+HIDDEN = "—"  # an expected figure during a blind count
+CLOSE_TEXT = "Close Shift  (Ctrl+Enter)"
+FINISH_TEXT = "Finish Count  (Ctrl+Enter)"
 RETURN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 # No arrow buttons (Up and Down still count): NoButtons hides the digits under the app style.
 COUNT_STYLE = (
@@ -46,11 +58,15 @@ class CloseShiftPanel(QWidget):
         self._context = context
         self._shift: ShiftView | None = None
         self.figures: CloseFigures | None = None
+        self.revealed = True  # whether expected figures show; False while a blind count runs
+        # Until the counter says otherwise, unsent payments count (the safe assumption).
+        self.registered = True
         self.heading = QLabel("Close shift")
         self.heading.setProperty("role", "heading")
         hint = QLabel(
             "Count the drawer note by note, then type each other method's total "
-            "(card slips, cheques). Enter moves on; Ctrl+Enter closes; Escape goes back."
+            "(card slips, cheques). Enter moves on; Ctrl+Enter finishes the count, then closes; "
+            "Escape goes back."
         )
         hint.setProperty("role", "muted")
         hint.setWordWrap(True)
@@ -77,9 +93,12 @@ class CloseShiftPanel(QWidget):
         self.difference = QLabel("")
         self.difference.setObjectName("closeDifference")
         self.difference.setStyleSheet("font-size: 18px; font-weight: 600;")
+        self.difference.setWordWrap(True)  # a long difference must not widen the window
         self.approval = QLabel("")
         self.approval.setObjectName("closeApproval")
         self.approval.setWordWrap(True)
+        # Room for two lines: a wrapped label beside a stretching table gets squeezed otherwise.
+        self.approval.setMinimumHeight(2 * self.approval.fontMetrics().lineSpacing() + 4)
         self.message = QLabel("")
         self.message.setObjectName("closeMessage")
         self.message.setProperty("role", "error")
@@ -88,7 +107,7 @@ class CloseShiftPanel(QWidget):
         self.back_button.setObjectName("closeBackButton")
         self.back_button.setAccessibleName("Back")
         self.back_button.clicked.connect(self.back_requested)
-        self.close_button = QPushButton("Close Shift  (Ctrl+Enter)")
+        self.close_button = QPushButton(CLOSE_TEXT)
         self.close_button.setObjectName("closeShiftConfirm")
         self.close_button.setAccessibleName("Close shift")
         self.close_button.setProperty("role", "primary")
@@ -126,14 +145,21 @@ class CloseShiftPanel(QWidget):
 
     # -- building the grid for this shift's currency and methods ----------------------------
     def start(self, shift: ShiftView) -> None:
-        """A fresh, blind count: nothing is filled in from what the system expects."""
+        """A fresh count: nothing is filled in from what the system expects, and in a blind
+        count nothing expected is shown until the count is finished."""
         self._shift = shift
+        self.revealed = not self._context.settings.blind_shift_close
         self.heading.setText(f"Close shift {shift.number}")
         self._build_cash(shift.currency)
         self._build_other()
         self.message.clear()
         self.close_button.setEnabled(True)
+        self._show_stage()
         self.recalculate()
+        counter = self._context.counter
+        ServiceOp(self, lambda: counter_registered(counter.read()), read=True).success(
+            self._registered_known
+        ).run()
         first = next(iter(self.counts.values()), None)
         if first is not None:
             first.setFocus()
@@ -192,6 +218,27 @@ class CloseShiftPanel(QWidget):
             self.totals[kind] = edit
         self.other_grid.setColumnStretch(2, 1)
 
+    def _registered_known(self, registered: bool) -> None:
+        self.registered = registered
+        self.recalculate()
+
+    def _show_stage(self) -> None:
+        """The button finishes a blind count first, then closes; a finished count is kept."""
+        blind = not self.revealed
+        self.close_button.setText(FINISH_TEXT if blind else CLOSE_TEXT)
+        self.close_button.setAccessibleName("Finish count" if blind else "Close shift")
+        for spin in self.counts.values():
+            spin.setReadOnly(self.revealed and self._context.settings.blind_shift_close)
+        for edit in self.totals.values():
+            edit.setReadOnly(self.revealed and self._context.settings.blind_shift_close)
+
+    def finish_count(self) -> None:
+        """Show what was expected and the difference; the count can no longer change."""
+        self.revealed = True
+        self._show_stage()
+        self.recalculate()
+        self.close_button.setFocus()
+
     # -- keyboard: Enter moves to the next field --------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
@@ -221,7 +268,11 @@ class CloseShiftPanel(QWidget):
         try:
             counted_totals(self._context.settings, shift.currency, self.typed_totals())
             self.figures = close_figures(
-                self._context.settings, shift, self.typed_counts(), self.typed_totals()
+                self._context.settings,
+                shift,
+                self.typed_counts(),
+                self.typed_totals(),
+                registered=self.registered,
             )
         except UserFacingError as error:
             self.figures = None
@@ -239,10 +290,10 @@ class CloseShiftPanel(QWidget):
         for row, r in enumerate(figures.reconciliations):
             values = (
                 r.method,
-                str(r.payments),
-                money(r.expected_minor),
+                str(r.payments) if self.revealed else HIDDEN,
+                money(r.expected_minor) if self.revealed else HIDDEN,
                 money(r.counted_minor),
-                _signed(money(r.difference_minor), r.difference_minor),
+                _signed(money(r.difference_minor), r.difference_minor) if self.revealed else HIDDEN,
             )
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
@@ -250,9 +301,12 @@ class CloseShiftPanel(QWidget):
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
-                if column == 4:
+                if column == 4 and self.revealed:
                     item.setForeground(QBrush(GREEN if r.difference_minor == 0 else RED))
                 self.table.setItem(row, column, item)
+        if not self.revealed:
+            self._show_blind()
+            return
         total = figures.difference_minor
         over = figures.off_by_minor > figures.threshold_minor
         if figures.off_by_minor == 0:
@@ -275,8 +329,19 @@ class CloseShiftPanel(QWidget):
             self.approval.setText("No supervisor approval needed.")
         repolish(self.approval, role="error" if figures.reasons else "muted")
 
+    def _show_blind(self) -> None:
+        text = "Blind count: the expected amounts show when you finish counting."
+        self.difference.setText(text)
+        self.difference.setAccessibleName(text)
+        repolish(self.difference, role="muted")
+        self.approval.setText("Count every note, coin and slip, then press Finish Count.")
+        repolish(self.approval, role="muted")
+
     def on_close_button_clicked(self) -> None:
         if self.figures is None or not self.close_button.isEnabled():
+            return
+        if not self.revealed:
+            self.finish_count()
             return
         self.close_requested.emit(self.typed_counts(), self.typed_totals())
 

@@ -21,8 +21,9 @@ from app.domain.payments import Analysis
 from app.domain.settings import Settings
 from app.services.documents import compose_receipt
 from app.services.payment_details import CreditNoteLink, PaidItem, PaymentDetails
-from printing.escpos_render import TextLine, layout, render
+from printing.escpos_render import render
 from printing.profiles import PAPER_58, PAPER_80, ThermalProfile
+from printing.thermal_layout import TextLine, layout
 from tests.unit.printing.escpos_decoder import Decoded, decode
 
 PAYMENT_ID = uuid.UUID("01966a2e-8f00-7000-8000-000000000001")

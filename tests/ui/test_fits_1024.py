@@ -1,0 +1,103 @@
+"""Every role's window fits a 1024x768 screen, on every screen it can open, in the app's
+own style: nothing forces it wider or taller than the screen."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from app.db.database import Database
+from app.services.record_payment import PaymentRequest, record_payment
+from app.services.runtime import counter_for
+from app.services.settings import current_settings
+from tests.ui.test_kpis_both_pages import sign_in
+from tests.ui.test_shift import shot
+from ui.app import apply_style
+from ui.context import ClientContext
+from ui.main_window import MainWindow
+from ui.ops import wait_for_all
+
+SCREEN_WIDTH, SCREEN_HEIGHT = 1024, 768
+ROLES = [
+    ("jsmith", "1234"),  # cashier
+    ("rpatel", "3456"),  # recovery executive
+    ("mbrown", "2345"),  # billing manager
+    ("admin", "0000"),  # admin
+]
+
+
+@pytest.fixture
+def styled(qapp) -> Iterator[None]:
+    """The style sheet the client runs with: its paddings are what made the bar too wide."""
+    apply_style(qapp)
+    yield
+    qapp.setStyleSheet("")
+
+
+@pytest.fixture
+def window(qtbot, db: Database, styled) -> Iterator[MainWindow]:
+    counter = counter_for(db)
+    context = ClientContext(
+        counter=counter, settings=current_settings(counter.read()), terminal_code="T01"
+    )
+    main = MainWindow(context, idle_lock_ms=600_000)
+    qtbot.addWidget(main)
+    main.resize(SCREEN_WIDTH, SCREEN_HEIGHT)
+    main.show()
+    yield main
+    wait_for_all()
+
+
+def settle() -> None:
+    """Let the screen's service calls answer and their text reach the widgets."""
+    for _ in range(3):
+        wait_for_all()
+        QApplication.processEvents()
+
+
+def fits(window: MainWindow) -> tuple[int, int, int, int]:
+    settle()
+    hint = window.minimumSizeHint().expandedTo(window.minimumSize())
+    return hint.width(), hint.height(), window.width(), window.height()
+
+
+@pytest.mark.parametrize(("username", "pin"), ROLES)
+def test_every_screen_of_every_role_fits_1024_by_768(qtbot, window, db, username, pin):
+    receipt = record_payment(
+        db.unit_of_work(),
+        PaymentRequest(
+            account_number="WU-10001",
+            payment_type="Bill",
+            items=("INV-2025-001234",),
+            method="Cash",
+            amount="145.50",
+            username="jsmith",
+        ),
+    ).receipt_number
+    sign_in(qtbot, window, username, pin)
+    openers = [
+        window.show_dashboard,
+        window.show_analytics,
+        window.show_approvals,
+        window.show_shift,
+        window.show_settings,
+        window.show_sync,
+        lambda: window.show_consumer("WU-10001"),
+        lambda: window.show_payment(receipt),
+        lambda: window.show_receipt(receipt),
+    ]
+    for open_screen in openers:
+        open_screen()
+        wait_for_all()
+        width, height, shown_width, shown_height = fits(window)
+        name = window.stack.currentWidget().objectName()
+        assert width <= SCREEN_WIDTH and height <= SCREEN_HEIGHT, (name, width, height)
+        assert (shown_width, shown_height) == (SCREEN_WIDTH, SCREEN_HEIGHT), name
+    window.show_dashboard()
+    wait_for_all()
+    shot(window, f"fit_{username}")
+    assert window.nav.minimumSizeHint().width() <= SCREEN_WIDTH
