@@ -1,17 +1,16 @@
-"""Draw a thermal roll as the printer would print it: for screen previews and for looking."""
+"""A picture of the thermal roll (PNG), drawn from the same layout the printer receives."""
 
-from functools import cache
 from pathlib import Path
 
 import qrcode
 from barcode import Code128
 from barcode.writer import ImageWriter
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
 from app.domain.documents import PrintDocument
-from printing import FONT_DIR
-from printing.escpos_render import (
-    CENTER,
+from printing.profiles import ThermalProfile
+from printing.raster import logo_image, text_image
+from printing.thermal_layout import (
     BarcodeBlock,
     Block,
     LogoBlock,
@@ -19,49 +18,11 @@ from printing.escpos_render import (
     TextLine,
     barcode_module_dots,
     layout,
-    logo_image,
 )
-from printing.profiles import ThermalProfile
 
-LINE_DOTS = 24  # font A: 12 x 24 dots
 DPI = 203
 MARGIN = 16
-_WHITE, _BLACK = (255, 255, 255), (0, 0, 0)
-
-
-@cache
-def _font(name: str, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(FONT_DIR / name), size)
-
-
-def _mono(bold: bool, double: bool) -> ImageFont.FreeTypeFont:
-    # DejaVu Sans Mono at 19 px advances 11.4 px: 48 columns fit the 576 dots of 80 mm paper.
-    return _font("DejaVuSansMono-Bold.ttf" if bold else "DejaVuSansMono.ttf", 38 if double else 19)
-
-
-def text_image(
-    text: str,
-    profile: ThermalProfile,
-    *,
-    align: str = "left",
-    bold: bool = False,
-    double: bool = False,
-) -> Image.Image:
-    """A line drawn on the printer's own grid, one character per column cell.
-
-    The renderer sends lines the code page cannot carry as this image, so their padding and
-    right-aligned amounts line up with the text lines the printer draws around them.
-    """
-    scale = 2 if double else 1
-    cell = profile.dots / profile.columns * scale
-    image = Image.new("RGB", (profile.dots, LINE_DOTS * scale), _WHITE)
-    font = _mono(bold, double)
-    x = (profile.dots - cell * len(text)) / 2 if align == CENTER else 0.0
-    draw = ImageDraw.Draw(image)
-    for char in text:
-        draw.text((x + cell / 2, image.height / 2), char, font=font, fill=_BLACK, anchor="mm")
-        x += cell
-    return image
+_WHITE = (255, 255, 255)
 
 
 def roll_image(blocks: list[Block], profile: ThermalProfile) -> Image.Image:

@@ -24,6 +24,7 @@ class ChangeHub(QObject):
 
     changed = Signal(frozenset)
     unexpected_error = Signal(object)  # an exception nobody expected: the crash dialog
+    refused = Signal(object)  # a rule said no and the screen set no handler: its message
 
 
 hub = ChangeHub()
@@ -203,8 +204,8 @@ class ServiceOp(QObject):
             if isinstance(error, UserFacingError):
                 if self._on_failure is not None:
                     self._on_failure(error)
-                else:
-                    hub.unexpected_error.emit(error)
+                else:  # a rule's message is for the person, never the crash dialog
+                    hub.refused.emit(error)
                 return
             log.error("unexpected error in a service call", exc_info=error)
             hub.unexpected_error.emit(error)

@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import audit, outbox, sequences
+from app.db.repositories.money import CreditNoteRepository, PaymentRepository
 from app.db.tables import LocalState, Setting, Terminal
 from app.domain.errors import UserFacingError
 from app.domain.settings import Settings
@@ -69,6 +70,15 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+
+    # -- repositories: the records use cases look up, without writing queries ------------
+    @property
+    def payments(self) -> PaymentRepository:
+        return PaymentRepository(self.session)
+
+    @property
+    def credit_notes(self) -> CreditNoteRepository:
+        return CreditNoteRepository(self.session)
 
     # -- time: one instant per unit of work, so every row it writes agrees -------------
     def now(self) -> datetime:

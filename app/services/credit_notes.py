@@ -13,12 +13,14 @@ from app.db.tables import Consumer, CreditNote, CreditNoteApplication, Payment
 from app.db.unit_of_work import UnitOfWork
 from app.domain import credit_notes as rules
 from app.domain.credit_notes import CreditNoteStatus
-from app.domain.errors import NotFound, UserFacingError
+from app.domain.errors import UserFacingError
 from app.domain.ids import new_id
 from app.domain.money import format_money, parse_amount
+from app.domain.record_rules import check_credit_note
 from app.domain.roles import PERMISSIONS
 from app.services import item_refs
 from app.services.actors import Actor, actor_for
+from app.services.approvals import note_application_approval
 from app.services.numbering_preview import next_number_preview
 
 CHANGES = frozenset({"credit_notes", "consumers", "payments"})
@@ -96,6 +98,13 @@ def issue_credit_note(
         "expires_on": note.expires_on.isoformat(),
         "status": note.status,
     }
+    # The server's rules for a pushed note, applied before it is written here too.
+    check_credit_note(
+        snapshot,
+        currency=settings.currency,
+        now=uow.now(),
+        payment_amount_minor=payment.amount_minor,
+    )
     uow.audit(
         user_id=actor.user_id,
         action="credit_note.created",
@@ -130,19 +139,7 @@ def credited_on_payment(uow: UnitOfWork, payment_id: uuid.UUID) -> int:
 
 def find_payment(uow: UnitOfWork, number: str) -> Payment:
     """A payment by receipt, payment or transaction number."""
-    ref = number.strip()
-    if not ref:
-        raise UserFacingError("Enter a receipt or payment number.")
-    payment = uow.session.scalar(
-        select(Payment).where(
-            (Payment.receipt_number == ref)
-            | (func.upper(Payment.payment_number) == ref.upper())
-            | (func.upper(Payment.transaction_number) == ref.upper())
-        )
-    )
-    if payment is None:
-        raise NotFound(f"No payment with receipt or payment number '{ref}'.")
-    return payment
+    return uow.payments.by_number(number)
 
 
 @dataclass(frozen=True)
@@ -249,20 +246,11 @@ def may_approve(actor: Actor) -> bool:
 
 
 def applied_minor(uow: UnitOfWork, credit_note_id: uuid.UUID) -> int:
-    total = uow.session.scalar(
-        select(func.coalesce(func.sum(CreditNoteApplication.amount_minor), 0)).where(
-            CreditNoteApplication.credit_note_id == credit_note_id
-        )
-    )
-    return int(total or 0)
+    return uow.credit_notes.applied_minor(credit_note_id)
 
 
 def find_credit_note(uow: UnitOfWork, number: str) -> CreditNote:
-    ref = number.strip()
-    note = uow.session.scalar(select(CreditNote).where(CreditNote.number == ref))
-    if note is None:
-        raise NotFound(f"No credit note '{ref}'.")
-    return note
+    return uow.credit_notes.by_number(number)
 
 
 def apply_credit_note(
@@ -295,6 +283,7 @@ def apply_credit_note(
             raise UserFacingError(
                 f"Credit note {note.number} is {status.value.lower()}: it cannot be applied."
             )
+        approval = note_application_approval(uow, actor, note)
         amount_minor = parse_amount(amount, settings.currency, field="Amount")
         remaining = note.amount_minor - applied
         target = _target(uow, note, to)
@@ -351,6 +340,7 @@ def apply_credit_note(
                 "amount_minor": amount_minor,
                 "applied_at": application.applied_at.isoformat(),
                 "applied_by": str(actor.user_id),
+                **approval,
             },
         )
         uow.commit()

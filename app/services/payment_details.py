@@ -21,7 +21,6 @@ from app.db.tables import (
 )
 from app.db.unit_of_work import UnitOfWork
 from app.domain.payments import COUNTER_PROCESSING_TIME, Analysis, PaymentStatus
-from app.services.credit_notes import find_payment
 
 SYSTEM = "System"
 _ENDED = frozenset(
@@ -105,7 +104,7 @@ class PaymentDetails:
 def payment_details(uow: UnitOfWork, number: str) -> PaymentDetails:
     """Look a payment up by receipt, payment or transaction number."""
     with uow:
-        payment = find_payment(uow, number)
+        payment = uow.payments.by_number(number)
         session = uow.session
         consumer = session.get(Consumer, payment.consumer_id)
         terminal = session.get(Terminal, payment.terminal_id)

@@ -15,7 +15,6 @@ from app.domain.errors import NotFound, UserFacingError
 from app.domain.ids import new_id
 from app.domain.printing import UNPRINTED, DocumentKind, JobState, PrinterConfig
 from app.services.actors import actor_for
-from app.services.credit_notes import find_credit_note, find_payment
 from app.services.documents import credit_note_document, receipt_document
 from app.services.printers import auto_printer, choose_printer
 
@@ -196,9 +195,9 @@ def print_document(
         target = choose_printer(uow, printer)
         compose: Callable[..., PrintDocument]
         if kind is DocumentKind.RECEIPT:
-            reference, compose = find_payment(uow, number).receipt_number, receipt_document
+            reference, compose = uow.payments.by_number(number).receipt_number, receipt_document
         elif kind is DocumentKind.CREDIT_NOTE:
-            reference, compose = find_credit_note(uow, number).number, credit_note_document
+            reference, compose = uow.credit_notes.by_number(number).number, credit_note_document
         else:
             raise UserFacingError(f"A {kind.label.lower()} cannot be printed by its number.")
         copy_number = next_copy_number(uow, kind, reference)

@@ -18,10 +18,11 @@ from app.services.documents import receipt_document
 from app.services.receipt_logo import logo_from_file
 from app.services.record_payment import PaymentRequest, record_payment
 from app.services.settings import current_settings, update_settings
-from printing.escpos_render import layout, render
+from printing.escpos_render import render
 from printing.pdf_render import render_pdf
 from printing.preview import roll_image
 from printing.profiles import profile_for
+from printing.thermal_layout import layout
 
 RASTER = b"\x1dv0"  # GS v 0: print a raster bit image
 

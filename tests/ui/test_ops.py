@@ -106,3 +106,27 @@ def test_a_widget_in_a_reference_cycle_is_freed_on_the_gui_thread(qapp) -> None:
     gc.collect()
     assert freed_on == [threading.main_thread().name]
     screen.deleteLater()
+
+
+def test_a_refusal_nobody_handles_is_told_as_a_message_not_a_crash(qapp) -> None:
+    told: list[tuple[str, object]] = []
+
+    def on_refused(error: UserFacingError) -> None:
+        told.append(("refused", error.message))
+
+    def on_crash(error: BaseException) -> None:
+        told.append(("crash", error))
+
+    ops.hub.refused.connect(on_refused)
+    ops.hub.unexpected_error.connect(on_crash)
+    try:
+        screen = Screen()
+        ServiceOp(screen, refuse, read=True).success(screen.on_answered).run()  # no failure()
+        while not told:
+            ops.wait_for_all()
+            qapp.processEvents()
+    finally:
+        ops.hub.refused.disconnect(on_refused)
+        ops.hub.unexpected_error.disconnect(on_crash)
+
+    assert told == [("refused", "No receipt 'R-T01-9999'.")]
