@@ -46,7 +46,7 @@ class NmiAdapter:
         """A sale. NMI has no idempotency header, so the order id carries our key and a charge
         first looks for an earlier sale under it: the same key twice is one transaction (use a
         new key for a new attempt). A sale whose answer was lost is never re-sent blind."""
-        existing = self._by_order_id(idempotency_key)
+        existing = self.sale_by_order_id(idempotency_key)
         if existing is not None:
             return existing
         form = {
@@ -65,7 +65,7 @@ class NmiAdapter:
         except GatewayError as error:
             if not error.retryable:
                 raise
-            existing = self._by_order_id(idempotency_key)
+            existing = self.sale_by_order_id(idempotency_key)
             if existing is not None:
                 return existing
             raise
@@ -153,7 +153,8 @@ class NmiAdapter:
             raise GatewayError(f"NMI query answered HTTP {response.status_code}.")
         return parse_query_response(response.content)
 
-    def _by_order_id(self, order_id: str) -> ChargeResult | None:
+    def sale_by_order_id(self, order_id: str) -> ChargeResult | None:
+        """The sale made under this order id (our idempotency key), if NMI has one."""
         found = self._query({"order_id": order_id, "action_type": "sale"})
         if not found:
             return None

@@ -1,0 +1,1 @@
+"""Recovery policies: the plain schedules and the learned `smart` one."""

@@ -1,0 +1,1 @@
+"""The outside world of `recovery run`: gateways that charge saved instruments, messengers."""

@@ -1,0 +1,39 @@
+"""Failed payments the gateways report (webhooks, polling) as recovery intake."""
+
+from sqlalchemy import Engine
+
+from app.services.recovery_intake import Failure, IntakeReport, intake
+from app.services.recovery_portfolio import CaseRow
+from sync.gateways.events import GatewayEvent
+
+FAILED = "Failed"
+
+
+def failure_from_event(
+    event: GatewayEvent, *, method: str = "card", network: str = "", instrument: str = ""
+) -> Failure | None:
+    """A failed payment as a case; None for any other event (settled, refunded, pending)."""
+    if event.kind != "payment" or event.status != FAILED:
+        return None
+    row = CaseRow(
+        case_id=event.external_id,
+        consumer_id=event.account_number or f"{event.gateway}:unknown",
+        amount_minor=event.amount_minor,
+        currency=event.currency,
+        method=method,
+        gateway=event.gateway,
+        network=network,
+        card_type="",
+        failed_at=event.occurred_at,
+        code=event.decline_code or "",
+        advice_code="",
+        product="bill",
+        due_date=None,
+    )
+    return Failure(row, instrument, external_id=event.external_id)
+
+
+def intake_events(engine: Engine, source: str, events: list[GatewayEvent]) -> IntakeReport:
+    """Cases for the failures among `events` (from a webhook or a poll), each exactly once."""
+    failures = [f for f in map(failure_from_event, events) if f is not None]
+    return intake(engine, source, failures)

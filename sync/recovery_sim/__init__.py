@@ -1,0 +1,1 @@
+"""Talking to a simulated recovery world over HTTP (the `recovery simulate` protocol)."""

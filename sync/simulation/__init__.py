@@ -1,0 +1,1 @@
+"""A simulated world of consumers and gateways that recovery policies are judged against."""
