@@ -293,7 +293,7 @@ def test_a_payment_from_an_earlier_day_cannot_be_voided(
     screen = open_screen(supervisor, receipt)
     assert screen.void_button.isVisible()
     assert not screen.void_button.isEnabled()
-    assert "recorded today" in screen.void_button.toolTip()
+    assert "only same-day payments can be voided" in screen.void_button.toolTip()
 
 
 def test_a_supervisor_verifies_a_pending_online_payment(qtbot, supervisor, db, open_screen) -> None:

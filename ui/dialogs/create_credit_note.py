@@ -28,6 +28,7 @@ from app.services.credit_notes import (
 )
 from ui.context import ClientContext
 from ui.ops import ServiceOp
+from ui.widgets.badge import badge
 from ui.widgets.toast import show_toast
 
 PAYMENT_FIELDS = (
@@ -66,7 +67,7 @@ class CreateCreditNoteDialog(QDialog):
         self.setWindowTitle(f"Create credit note — {receipt_number}")
         self.setAccessibleName("Create credit note")
         self.setMinimumWidth(600)
-        self.setStyleSheet("QDialog#createCreditNoteDialog { background: #f4f6f8; }")
+        self.setProperty("role", "sheet")
         self._context = context
         self._receipt = receipt_number
         self._draft: CreditNoteDraft | None = None
@@ -86,12 +87,8 @@ class CreateCreditNoteDialog(QDialog):
         self.blocks = (self._payment_block(), self._credit_block(), self._summary_block())
         for block in self.blocks:
             layout.addWidget(block)
-        self.approval_note = _label("approvalNote")
+        self.approval_note = _label("approvalNote", "", "notice")
         self.approval_note.setWordWrap(True)
-        self.approval_note.setStyleSheet(
-            "background: #fff4dc; color: #7a4a00; border: 1px solid #f0c36d;"
-            " border-radius: 6px; padding: 6px 10px;"
-        )
         self.approval_note.hide()
         layout.addWidget(self.approval_note)
         self.form_error = _label("formError", "", "error")
@@ -195,11 +192,7 @@ class CreateCreditNoteDialog(QDialog):
             self.summary[key] = value
             self._captions[key] = title
         self.summary["remaining"].setStyleSheet("font-weight: 700;")
-        self.full_reversal = _label("fullReversal", "Full reversal")
-        self.full_reversal.setStyleSheet(
-            "background: #fdecea; color: #b23c17; border-radius: 10px; padding: 2px 10px;"
-            " font-weight: 600; font-size: 12px;"
-        )
+        self.full_reversal = badge("Full reversal", "bad", "fullReversal")
         self.full_reversal.hide()
         grid.addWidget(self.full_reversal, len(rows), 1, Qt.AlignmentFlag.AlignRight)
         grid.setColumnStretch(0, 1)

@@ -40,11 +40,6 @@ from ui.models.credit_notes_model import badge_css
 from ui.ops import ServiceOp
 from ui.widgets.toast import show_toast
 
-LINK_STYLE = (
-    "QPushButton { color: #1769aa; text-decoration: underline; border: none;"
-    " background: transparent; padding: 0; text-align: left; }"
-    " QPushButton:focus { background: #e3eefa; border: none; }"
-)
 HISTORY = ("Applied on", "Applied to", "Amount", "Applied by")
 
 
@@ -90,7 +85,7 @@ class CreditNoteDetailsDialog(QDialog):
         self.setWindowTitle(f"Credit note {number}")
         self.setAccessibleName("Credit note details")
         self.setMinimumWidth(720)
-        self.setStyleSheet("QDialog#creditNoteDetailsDialog { background: #f4f6f8; }")
+        self.setProperty("role", "sheet")
         self._context = context
         self._number = number
         self.loaded: LoadedCreditNote | None = None
@@ -147,7 +142,7 @@ class CreditNoteDetailsDialog(QDialog):
             title = QLabel(caption)
             title.setProperty("role", "muted")
             value = _value(f"figure_{key}", caption)
-            value.setStyleSheet("font-size: 18px; font-weight: 600; color: #102a43;")
+            value.setProperty("role", "figure")
             inner.addWidget(title)
             inner.addWidget(value)
             if key == "usage":
@@ -178,7 +173,7 @@ class CreditNoteDetailsDialog(QDialog):
         self.reason_badge = QLabel("")
         self.reason_badge.setObjectName("reasonBadge")
         self.payment_link = _button("linkedPayment", "")
-        self.payment_link.setStyleSheet(LINK_STYLE)
+        self.payment_link.setProperty("role", "link")
         self.payment_link.setCursor(Qt.CursorShape.PointingHandCursor)
         self.payment_link.clicked.connect(self.on_payment_link_clicked)
         self.info_captions: dict[str, QLabel] = {}
@@ -209,10 +204,7 @@ class CreditNoteDetailsDialog(QDialog):
     def _approval_box(self) -> QFrame:
         self.approval = QFrame()
         self.approval.setObjectName("approvalBox")
-        self.approval.setStyleSheet(
-            "QFrame#approvalBox { background: #fff4dc; border: 1px solid #f0c36d;"
-            " border-radius: 6px; } QLabel { color: #7a4a00; }"
-        )
+        self.approval.setProperty("role", "notice")
         self.approval_text = QLabel("")
         self.approval_text.setObjectName("approvalText")
         self.approval_text.setWordWrap(True)
@@ -226,9 +218,6 @@ class CreditNoteDetailsDialog(QDialog):
         self.reject_reason.textChanged.connect(self.on_reject_reason_text_changed)
         self.reject_reason.returnPressed.connect(self.on_reject_button_clicked)
         self.reject_button = _button("rejectButton", "Reject", "danger")
-        self.reject_button.setStyleSheet(  # the danger role would hide "disabled"
-            "QPushButton:disabled { color: #9fb3c8; border-color: #d9e2ec; }"
-        )
         self.reject_button.setEnabled(False)
         self.reject_button.clicked.connect(self.on_reject_button_clicked)
         layout = QVBoxLayout(self.approval)

@@ -7,11 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
-    QLabel,
     QVBoxLayout,
     QWidget,
 )
@@ -29,8 +25,8 @@ from app.domain.printing import (
 )
 from app.services.printers import add_printer, update_printer
 from ui.context import ClientContext
-from ui.ops import ServiceOp
-from ui.screens.settings_fields import FieldRow, label, line_edit
+from ui.dialogs.fields_dialog import FieldsDialog
+from ui.screens.settings_fields import label, line_edit
 
 KIND_TEXT = {
     PrinterKind.NETWORK: ("Network (Ethernet, Wi-Fi)", "192.168.1.50:9100"),
@@ -45,7 +41,7 @@ AUTOMATIC = (
 )
 
 
-class PrinterDialog(QDialog):
+class PrinterDialog(FieldsDialog):
     printer_saved = Signal(object)  # PrinterConfig
 
     def __init__(
@@ -54,39 +50,23 @@ class PrinterDialog(QDialog):
         printer: PrinterConfig | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(
+            parent,
+            title=f"Printer — {printer.name}" if printer else "Add printer",
+            width=560,
+            names=("printerDialogHeading", "printerFormError", "printerSaveButton"),
+        )
         self.setObjectName("printerDialog")
-        title = f"Printer — {printer.name}" if printer else "Add printer"
-        self.setWindowTitle(title)
-        self.setMinimumWidth(560)
         self._context = context
         self._printer = printer
-        self._busy = False
-        self.rows: dict[str, FieldRow] = {}
-        self.form = QFormLayout()
-        self.form.setVerticalSpacing(8)
         self._fields()
-        self.form_error = label("printerFormError", "", "error")
-        self.form_error.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setObjectName("printerSaveButton")
-        self.buttons.accepted.connect(self.on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(label("printerDialogHeading", title, "subheading"))
-        layout.addLayout(self.form)
-        layout.addWidget(self.form_error)
-        layout.addWidget(self.buttons)
         self._load(printer)
         (self.address if printer else self.name).setFocus()
 
     def _fields(self) -> None:
         self.name = line_edit("printerName", "Printer name", width=260)
         self.name.setMaxLength(40)
-        self._row("&Name", "name", self.name)
+        self.add_row("&Name", "name", self.name)
         self.kind = QComboBox()
         self.kind.setObjectName("printerKind")
         self.kind.setAccessibleName("Connection")
@@ -94,22 +74,22 @@ class PrinterDialog(QDialog):
         for kind, (text, _example) in KIND_TEXT.items():
             self.kind.addItem(text, kind.value)
         self.kind.currentIndexChanged.connect(self.on_kind_current_index_changed)
-        self._row("&Connection", "kind", self.kind)
+        self.add_row("&Connection", "kind", self.kind)
         self.address = line_edit("printerAddress", "Address", width=300)
-        self._row("&Address", "address", self.address)
+        self.add_row("&Address", "address", self.address)
         self.paper_width = QComboBox()
         self.paper_width.setObjectName("printerWidth")
         self.paper_width.setAccessibleName("Paper width")
         self.paper_width.setFixedWidth(120)
         for mm in PAPER_WIDTHS:
             self.paper_width.addItem(f"{mm} mm", mm)
-        self._row("&Paper", "width_mm", self.paper_width)
+        self.add_row("&Paper", "width_mm", self.paper_width)
         self.code_page = QComboBox()
         self.code_page.setObjectName("printerCodePage")
         self.code_page.setAccessibleName("Code page")
         self.code_page.setFixedWidth(140)
         self.code_page.addItems(CODE_PAGES)
-        self._row(
+        self.add_row(
             "Code pa&ge",
             "code_page",
             self.code_page,
@@ -124,7 +104,7 @@ class PrinterDialog(QDialog):
             box.setObjectName(f"autoPrint_{kind.value}")
             column.addWidget(box)
             self.automatic[kind] = box
-        self._row("Prints by &itself", "auto_print", automatic)
+        self.add_row("Prints by &itself", "auto_print", automatic)
         options = QWidget()
         row = QHBoxLayout(options)
         row.setContentsMargins(0, 0, 0, 0)
@@ -135,15 +115,7 @@ class PrinterDialog(QDialog):
         row.addWidget(self.opens_drawer)
         row.addWidget(self.enabled)
         row.addStretch(1)
-        self._row("", "options", options)
-
-    def _row(self, caption: str, key: str, editor: QWidget, note: QWidget | None = None) -> None:
-        row = FieldRow(key, editor, note)
-        self.rows[key] = row
-        self.form.addRow(caption, row)
-        caption_label = self.form.labelForField(row)
-        if isinstance(caption_label, QLabel):
-            caption_label.setBuddy(editor)
+        self.add_row("", "options", options)
 
     def _load(self, printer: PrinterConfig | None) -> None:
         if printer is None:
@@ -186,23 +158,7 @@ class PrinterDialog(QDialog):
                 problems[key] = error.message
         return problems
 
-    def show_problems(self, problems: dict[str, str]) -> None:
-        for key, row in self.rows.items():
-            row.show_error(problems.get(key))
-        self.form_error.setText(problems.get("", ""))
-
-    def on_buttons_accepted(self) -> None:
-        if self._busy:
-            return
-        problems = self.problems()
-        self.show_problems(problems)
-        if problems:
-            return
-        self._busy = True
-        self.save_button.setEnabled(False)
-        ServiceOp(self, self._call()).success(self._saved).failure(self._refused).run()
-
-    def _call(self) -> Callable[[], PrinterConfig]:
+    def call(self) -> Callable[[], PrinterConfig]:
         counter, by = self._context.counter, self._context.username
         fields = {
             "kind": self._kind().value,
@@ -219,13 +175,8 @@ class PrinterDialog(QDialog):
         name = self._printer.name
         return lambda: update_printer(counter.write(), name, username=by, **fields)
 
-    def _saved(self, printer: PrinterConfig) -> None:
-        self._busy = False
-        self.printer_saved.emit(printer)
-        self.accept()
+    def saved(self, result: PrinterConfig) -> None:
+        self.printer_saved.emit(result)
 
-    def _refused(self, error: UserFacingError) -> None:
-        self._busy = False
-        self.save_button.setEnabled(True)
-        key = "name" if "named" in error.message else ""
-        self.show_problems({key: error.message})
+    def field_of(self, message: str) -> str:
+        return "name" if "named" in message else ""

@@ -5,16 +5,7 @@ reason. OK is enabled only once the chosen way has what it needs; the service ch
 field it is about."""
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.domain.errors import UserFacingError
 from app.domain.flag_resolutions import MAX_NOTE_LENGTH, Resolution, resolution_problem
@@ -22,6 +13,8 @@ from app.services.sync_flags import ResolvedFlag, resolve_flag
 from app.services.sync_status import SyncIssue
 from ui.context import ClientContext
 from ui.ops import ServiceOp
+from ui.widgets.form_dialog import FormDialog
+from ui.widgets.style import restyle, role_label
 
 NOTE_CAPTION = {
     Resolution.CREDIT_NOTE: "&Note",
@@ -35,31 +28,20 @@ NOTE_PLACEHOLDER = {
 }
 
 
-def _label(name: str, text: str = "", role: str | None = None) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    if role:
-        label.setProperty("role", role)
-    return label
-
-
-def _set_role(label: QLabel, role: str) -> None:
-    label.setProperty("role", role)
-    label.style().unpolish(label)
-    label.style().polish(label)
-
-
-class ResolveFlagDialog(QDialog):
+class ResolveFlagDialog(FormDialog):
     resolved = Signal(object)  # ResolvedFlag
 
     def __init__(
         self, context: ClientContext, issue: SyncIssue, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("resolveFlagDialog")
-        self.setWindowTitle("Resolve flag")
+        super().__init__(
+            parent,
+            name="resolveFlagDialog",
+            title="Resolve flag",
+            width=560,
+            error_name="resolveFlagError",
+        )
         self.setAccessibleName("Resolve flag")
-        self.setMinimumWidth(560)
         self._context = context
         self._issue = issue
         self._touched: set[str] = set()
@@ -67,20 +49,21 @@ class ResolveFlagDialog(QDialog):
         self.on_resolution_changed()
 
     def _build(self) -> None:
-        heading = _label("resolveFlagHeading", "Resolve flag", "heading")
+        self.heading.setObjectName("resolveFlagHeading")
         kind = self._issue.kind.replace("_", " ").capitalize()
         reference = f" · {self._issue.reference}" if self._issue.reference else ""
-        subject = _label("resolveFlagSubject", f"{kind}{reference}")
-        subject.setStyleSheet("font-weight: 600;")
-        reason = _label("resolveFlagReason", self._issue.reason, "muted")
+        self.add_line(role_label(f"{kind}{reference}", "strong", name="resolveFlagSubject"))
+        reason = role_label(self._issue.reason, "muted", name="resolveFlagReason")
         reason.setWordWrap(True)
-        self.hint = hint = _label(
-            "resolveFlagHint",
+        self.add_line(reason)
+        self.hint = hint = role_label(
             "For a credit note, create it first from the payment (Create Credit Note), "
             "then enter its number here.",
             "muted",
+            name="resolveFlagHint",
         )
         hint.setWordWrap(True)
+        self.add_below(hint)
         self.resolution = QComboBox()
         self.resolution.setObjectName("resolveFlagResolution")
         self.resolution.setAccessibleName("Resolution")
@@ -93,46 +76,21 @@ class ResolveFlagDialog(QDialog):
         self.number.setPlaceholderText("e.g. CN-T01-000001")
         self.number.setMaxLength(48)
         self.number.textEdited.connect(lambda: self._edited("credit_note_number"))
-        self.number_error = _label("resolveFlagCreditNoteError", "", "error")
+        self.number_error = role_label("", "error", name="resolveFlagCreditNoteError")
         self.note = QLineEdit()
         self.note.setObjectName("resolveFlagNote")
         self.note.setAccessibleName("Note")
         self.note.setMaxLength(MAX_NOTE_LENGTH)
         self.note.textEdited.connect(lambda: self._edited("note"))
-        self.note_error = _label("resolveFlagNoteError", "", "error")
-        self.error = _label("resolveFlagError", "", "error")
-        self.error.setWordWrap(True)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        resolution_caption = QLabel("Re&solution *")
-        resolution_caption.setBuddy(self.resolution)
-        form.addRow(resolution_caption, self.resolution)
-        self.number_caption = QLabel("&Credit note number *")
-        self.number_caption.setBuddy(self.number)
+        self.note_error = role_label("", "error", name="resolveFlagNoteError")
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.add_field("Re&solution *", self.resolution)
         self.number_row = self._row(self.number, self.number_error)
-        form.addRow(self.number_caption, self.number_row)
-        self.note_caption = QLabel("&Note")
-        self.note_caption.setBuddy(self.note)
-        form.addRow(self.note_caption, self._row(self.note, self.note_error))
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self.number_caption = self.add_field("&Credit note number *", self.number_row, self.number)
+        self.note_caption = self.add_field(
+            "&Note", self._row(self.note, self.note_error), self.note
         )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Resolve")
-        self.ok_button.setObjectName("resolveFlagOk")
-        self.ok_button.setAccessibleName("Resolve the flag")
-        self.ok_button.setProperty("role", "primary")
-        self.buttons.accepted.connect(self.on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(subject)
-        layout.addWidget(reason)
-        layout.addLayout(form)
-        layout.addWidget(hint)
-        layout.addWidget(self.error)
-        layout.addStretch(1)
-        layout.addWidget(self.buttons)
+        self.name_ok("Resolve", "resolveFlagOk", "Resolve the flag")
         self.resolution.setFocus()
 
     @staticmethod
@@ -178,7 +136,7 @@ class ResolveFlagDialog(QDialog):
             label = self.number_error if field == "credit_note_number" else self.note_error
             touched = field in self._touched
             label.setText(message if touched else "Required")
-            _set_role(label, "error" if touched else "muted")
+            restyle(label, role="error" if touched else "muted")
         self.ok_button.setEnabled(problem is None)
 
     # -- resolving ----------------------------------------------------------------------
@@ -206,7 +164,7 @@ class ResolveFlagDialog(QDialog):
         self.error.setText("")
         if self.chosen() is Resolution.CREDIT_NOTE and "credit note" in error.message.lower():
             self.number_error.setText(error.message)
-            _set_role(self.number_error, "error")
+            restyle(self.number_error, role="error")
             self.number.setFocus()
             self.number.selectAll()
         else:

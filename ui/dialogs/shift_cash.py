@@ -1,16 +1,7 @@
 """Cash in or cash out during a shift: how much, and why (a supervisor reads it later)."""
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from app.domain.errors import UserFacingError
 from app.domain.money import parse_amount
@@ -18,6 +9,8 @@ from app.domain.shifts import MovementKind, check_movement
 from app.services.shifts import ShiftView, move_cash
 from ui.context import ClientContext
 from ui.ops import ServiceOp
+from ui.widgets.form_dialog import FormDialog
+from ui.widgets.style import role_label
 
 # Offered, not enforced: the cashier may type any reason.
 REASONS = {
@@ -26,27 +19,23 @@ REASONS = {
 }
 
 
-class CashMovementDialog(QDialog):
+class CashMovementDialog(FormDialog):
     moved = Signal(object)  # ShiftView
 
     def __init__(
         self, context: ClientContext, kind: MovementKind, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
         name = "cashIn" if kind is MovementKind.IN else "cashOut"
-        self.setObjectName(f"{name}Dialog")
-        self.setWindowTitle(kind.label)
-        self.setMinimumWidth(420)
+        super().__init__(parent, name=f"{name}Dialog", title=kind.label, error_name=f"{name}Error")
         self._context = context
         self._kind = kind
-        heading = QLabel(kind.label)
-        heading.setProperty("role", "heading")
-        hint = QLabel(
-            "Cash put into the drawer during the shift."
-            if kind is MovementKind.IN
-            else "Cash taken out of the drawer during the shift."
+        into = kind is MovementKind.IN
+        self.add_line(
+            role_label(
+                f"Cash {'put into' if into else 'taken out of'} the drawer during the shift.",
+                "muted",
+            )
         )
-        hint.setProperty("role", "muted")
         self.amount = QLineEdit()
         self.amount.setObjectName(f"{name}Amount")
         self.amount.setAccessibleName("Amount")
@@ -58,33 +47,9 @@ class CashMovementDialog(QDialog):
         self.reason.addItems(REASONS[kind])
         self.reason.setCurrentIndex(-1)
         self.reason.lineEdit().setPlaceholderText("Why the cash moved")
-        self.error = QLabel("")
-        self.error.setObjectName(f"{name}Error")
-        self.error.setProperty("role", "error")
-        self.error.setWordWrap(True)
-        form = QFormLayout()
-        amount_caption = QLabel("&Amount")
-        amount_caption.setBuddy(self.amount)
-        reason_caption = QLabel("&Reason")
-        reason_caption.setBuddy(self.reason)
-        form.addRow(amount_caption, self.amount)
-        form.addRow(reason_caption, self.reason)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(f"Record {kind.label}")
-        self.ok_button.setObjectName(f"{name}Button")
-        self.ok_button.setAccessibleName(f"Record {kind.label.lower()}")
-        self.ok_button.setProperty("role", "primary")
-        self.buttons.accepted.connect(self.on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(hint)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self.add_field("&Amount", self.amount)
+        self.add_field("&Reason", self.reason)
+        self.name_ok(f"Record {kind.label}", f"{name}Button", f"Record {kind.label.lower()}")
         self.amount.setFocus()
 
     def on_buttons_accepted(self) -> None:

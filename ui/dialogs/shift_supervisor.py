@@ -1,18 +1,14 @@
-"""A supervisor approves a shift close with their PIN; the close itself checks it."""
+"""A supervisor approves with their PIN (a shift close, a back-dated payment); the use case
+itself checks it."""
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLineEdit, QWidget
+
+from ui.widgets.form_dialog import FormDialog
+from ui.widgets.style import role_label
 
 
-class SupervisorPinDialog(QDialog):
+class SupervisorPinDialog(FormDialog):
     """Shows why approval is needed and asks for a supervisor's user name and PIN.
 
     It does not check the PIN itself: `approved` hands the credentials to the close, which
@@ -21,19 +17,27 @@ class SupervisorPinDialog(QDialog):
 
     approved = Signal(str, str)  # user name, PIN
 
-    def __init__(self, reasons: tuple[str, ...], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("supervisorPinDialog")
-        self.setWindowTitle("Supervisor approval")
-        self.setMinimumWidth(460)
-        heading = QLabel("Supervisor approval needed")
-        heading.setProperty("role", "heading")
-        self.reasons = QLabel("\n".join(reasons))
-        self.reasons.setObjectName("supervisorReasons")
+    def __init__(
+        self,
+        reasons: tuple[str, ...],
+        parent: QWidget | None = None,
+        *,
+        verb: str = "Approve and Close",
+    ) -> None:
+        super().__init__(
+            parent,
+            name="supervisorPinDialog",
+            title="Supervisor approval",
+            heading="Supervisor approval needed",
+            width=460,
+            error_name="supervisorError",
+        )
+        self.reasons = role_label("\n".join(reasons), name="supervisorReasons")
         self.reasons.setWordWrap(True)
-        hint = QLabel("A supervisor types their user name and PIN to approve the close.")
-        hint.setProperty("role", "muted")
+        self.add_line(self.reasons)
+        hint = role_label("A supervisor types their user name and PIN to approve.", "muted")
         hint.setWordWrap(True)
+        self.add_line(hint)
         self.username = QLineEdit()
         self.username.setObjectName("supervisorUsername")
         self.username.setAccessibleName("Supervisor user name")
@@ -41,34 +45,9 @@ class SupervisorPinDialog(QDialog):
         self.pin.setObjectName("supervisorPin")
         self.pin.setAccessibleName("Supervisor PIN")
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = QLabel("")
-        self.error.setObjectName("supervisorError")
-        self.error.setProperty("role", "error")
-        self.error.setWordWrap(True)
-        form = QFormLayout()
-        user_caption = QLabel("Supervisor &user name")
-        user_caption.setBuddy(self.username)
-        pin_caption = QLabel("&PIN")
-        pin_caption.setBuddy(self.pin)
-        form.addRow(user_caption, self.username)
-        form.addRow(pin_caption, self.pin)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.approve_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.approve_button.setText("Approve and Close")
-        self.approve_button.setObjectName("supervisorApproveButton")
-        self.approve_button.setAccessibleName("Approve and close the shift")
-        self.approve_button.setProperty("role", "primary")
-        self.buttons.accepted.connect(self.on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(self.reasons)
-        layout.addWidget(hint)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self.add_field("Supervisor &user name", self.username)
+        self.add_field("&PIN", self.pin)
+        self.approve_button = self.name_ok(verb, "supervisorApproveButton", verb)
         self.username.setFocus()
 
     def on_buttons_accepted(self) -> None:

@@ -2,26 +2,16 @@
 users service and shows what is wrong beside the field it is about."""
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from app.domain.errors import UserFacingError
 from app.domain.roles import Role
 from app.services.users import UserView, change_role, check_pin, create_user, reset_pin
 from ui.context import ClientContext
-from ui.ops import ServiceOp
-from ui.screens.settings_fields import FieldRow, label, line_edit
+from ui.dialogs.fields_dialog import FieldsDialog
+from ui.screens.settings_fields import label, line_edit
 
 
 def _pin_edit(name: str, accessible: str) -> QLineEdit:
@@ -41,81 +31,22 @@ def role_box(name: str = "userRole") -> QComboBox:
     return box
 
 
-class _UserDialog(QDialog):
-    """Fields in a form, a message under each, Save and Cancel; the service call runs off the
-    GUI thread and the dialog closes only when it succeeded."""
+class _UserDialog(FieldsDialog):
+    """A user's fields; the dialog closes only when the users service saved them."""
 
     user_saved = Signal(object)  # UserView
 
     def __init__(self, context: ClientContext, title: str, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setMinimumWidth(460)
-        self._context = context
-        self._busy = False
-        self.rows: dict[str, FieldRow] = {}
-        self.form = QFormLayout()
-        self.form.setVerticalSpacing(8)
-        self.form_error = label("userFormError", "", "error")
-        self.form_error.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        super().__init__(
+            parent,
+            title=title,
+            width=460,
+            names=("userDialogHeading", "userFormError", "userSaveButton"),
         )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setObjectName("userSaveButton")
-        self.buttons.accepted.connect(self.on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
-        heading = label("userDialogHeading", title, "subheading")
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addLayout(self.form)
-        layout.addWidget(self.form_error)
-        layout.addWidget(self.buttons)
+        self._context = context
 
-    def add_row(self, caption: str, key: str, editor: QWidget, note: QWidget | None = None) -> None:
-        row = FieldRow(key, editor, note)
-        self.rows[key] = row
-        self.form.addRow(caption, row)
-        caption_label = self.form.labelForField(row)
-        if isinstance(caption_label, QLabel):
-            caption_label.setBuddy(editor)
-
-    def show_problems(self, problems: dict[str, str]) -> None:
-        for key, row in self.rows.items():
-            row.show_error(problems.get(key))
-        self.form_error.setText(problems.get("", ""))
-
-    # -- saving ------------------------------------------------------------------------------
-    def problems(self) -> dict[str, str]:
-        return {}
-
-    def call(self) -> Callable[[], Any]:
-        raise NotImplementedError
-
-    def field_of(self, message: str) -> str:
-        """Which field a refusal from the service is about ("" for the form)."""
-        return ""
-
-    def on_buttons_accepted(self) -> None:
-        if self._busy:
-            return
-        problems = self.problems()
-        self.show_problems(problems)
-        if problems:
-            return
-        self._busy = True
-        self.save_button.setEnabled(False)
-        ServiceOp(self, self.call()).success(self._saved).failure(self._refused).run()
-
-    def _saved(self, user: UserView) -> None:
-        self._busy = False
-        self.user_saved.emit(user)
-        self.accept()
-
-    def _refused(self, error: UserFacingError) -> None:
-        self._busy = False
-        self.save_button.setEnabled(True)
-        self.show_problems({self.field_of(error.message): error.message})
+    def saved(self, result: UserView) -> None:
+        self.user_saved.emit(result)
 
 
 def _pin_problems(pin: QLineEdit, again: QLineEdit) -> dict[str, str]:

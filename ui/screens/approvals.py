@@ -31,7 +31,6 @@ from ui.ops import ServiceOp, hub
 from ui.screens.credit_notes_tab import PillDelegate
 from ui.widgets.toast import show_toast
 
-DANGER_DISABLED = "QPushButton:disabled { color: #9fb3c8; border-color: #d9e2ec; }"
 COLUMNS = ("number", "consumer", "amount", "reason", "created_by", "created", "receipt", "remarks")
 
 
@@ -127,7 +126,6 @@ class ApprovalsScreen(QWidget):
         self.reject_reason.textChanged.connect(self._update_buttons)
         self.reject_reason.returnPressed.connect(self.on_reject_button_clicked)
         self.reject_button = _button("rejectButton", "Reject", "danger")
-        self.reject_button.setStyleSheet(DANGER_DISABLED)  # the danger role hides "disabled"
         self.reject_button.clicked.connect(self.on_reject_button_clicked)
         self.decision_bar = QWidget()
         row = QHBoxLayout(self.decision_bar)

@@ -1,7 +1,7 @@
 """The consumer profile, the 360-degree view: balance, unpaid items, history, credit, plans."""
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -30,17 +30,18 @@ from ui.context import ClientContext
 from ui.models.credit_notes_model import CreditNotesModel
 from ui.models.payments_model import CONSUMER, RECEIPT, PaymentsModel
 from ui.ops import ServiceOp, hub
-from ui.screens.payment_details import badge, set_badge
+from ui.widgets.badge import badge, set_badge
+from ui.widgets.style import stylesheet_colour
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CENTRE = Qt.AlignmentFlag.AlignCenter
 MONEY_COLUMNS = (2, 3, 4)  # of the plans tree
 UNPAID_HEADERS = ("Item", "Type", "Description", "Due date", "Amount", "Paid", "Outstanding")
 PLAN_HEADERS = ("Installment", "Due date", "Amount", "Paid", "Outstanding", "Status")
-INSTALLMENT_COLOUR = {
-    InstallmentStatus.PAID: "#1e6b2a",
-    InstallmentStatus.OVERDUE: "#b3261e",
-    InstallmentStatus.PARTLY_PAID: "#7a4a00",
+INSTALLMENT_TONE = {  # colours in the stylesheet: QLabel[tone=...]
+    InstallmentStatus.PAID: "good",
+    InstallmentStatus.OVERDUE: "bad",
+    InstallmentStatus.PARTLY_PAID: "warn",
 }
 KIND_TEXT = {"bill": "Bill", "service": "Service", "installment": "Installment"}
 REFRESH_AREAS = frozenset({"payments", "consumers", "credit_notes"})
@@ -386,9 +387,9 @@ class ConsumerProfileScreen(QWidget):
                         inst.status.value,
                     ]
                 )
-                colour = INSTALLMENT_COLOUR.get(inst.status)
-                if colour:
-                    child.setForeground(5, QBrush(QColor(colour)))
+                tone = INSTALLMENT_TONE.get(inst.status)
+                if tone:
+                    child.setForeground(5, QBrush(stylesheet_colour(tone)))
                 top.addChild(child)
             for item in (top, *(top.child(i) for i in range(top.childCount()))):
                 for column in MONEY_COLUMNS:

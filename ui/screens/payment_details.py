@@ -5,13 +5,11 @@ from datetime import date
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDialog,
     QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -19,19 +17,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import UserFacingError
-from app.domain.payments import Analysis, PaymentStatus, Verification
+from app.domain.payments import Analysis, PaymentStatus, Verification, void_refusal
 from app.services.payment_details import PaidItem, PaymentDetails, payment_details
 from app.services.verify_payment import verify_payment
-from app.services.void_payment import REASON_MAX, VoidedPayment, void_payment
+from app.services.void_payment import VoidedPayment
 from ui.context import ClientContext
+from ui.dialogs.void_payment import VoidPaymentDialog
 from ui.ops import ServiceOp, hub
+from ui.widgets.badge import badge, set_badge
+from ui.widgets.buttons import enable_danger, link_button, push_button
 
-TONES = {  # badge background and text: readable on white, distinct without colour alone
-    "good": ("#e3f4e6", "#1e6b2a"),
-    "warn": ("#fff1d6", "#7a4a00"),
-    "bad": ("#fdecea", "#b3261e"),
-    "info": ("#e3eefa", "#0b4f8a"),
-}
 STATUS_TONE = {"Posted": "good", "Pending": "warn", "Verified": "good"}
 ANALYSIS = {
     Analysis.EXACT: ("Exact payment", "good"),
@@ -39,55 +34,6 @@ ANALYSIS = {
     Analysis.UNDER: ("Underpaid", "warn"),
 }
 AMOUNT_CAPTION = {"Bill": "Billed amount", "Service": "Service amount"}
-LINK_STYLE = (
-    "QPushButton { color: #1769aa; text-decoration: underline; border: none;"
-    " background: transparent; padding: 0; text-align: left; }"
-    " QPushButton:focus { background: #e3eefa; border: none; }"
-)
-
-
-def badge(text: str, tone: str, name: str = "") -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    set_badge(label, text, tone)
-    return label
-
-
-def set_badge(label: QLabel, text: str, tone: str) -> None:
-    background, colour = TONES[tone]
-    label.setText(text)
-    label.setAccessibleName(text)
-    label.setStyleSheet(
-        f"background: {background}; color: {colour}; border-radius: 9px;"
-        " padding: 2px 10px; font-weight: 600;"
-    )
-
-
-def link_button(name: str, text: str, accessible: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setAccessibleName(accessible)
-    button.setStyleSheet(LINK_STYLE)
-    button.setCursor(Qt.CursorShape.PointingHandCursor)
-    return button
-
-
-def enable_danger(button: QPushButton, enabled: bool) -> None:
-    """A disabled danger button must look disabled: the danger role outranks :disabled."""
-    button.setEnabled(enabled)
-    if button.property("role") != ("danger" if enabled else None):
-        button.setProperty("role", "danger" if enabled else None)
-        button.style().unpolish(button)
-        button.style().polish(button)
-
-
-def _button(name: str, text: str, accessible: str, role: str | None = None) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setAccessibleName(accessible)
-    if role:
-        button.setProperty("role", role)
-    return button
 
 
 class Card(QGroupBox):
@@ -149,98 +95,6 @@ class Card(QGroupBox):
         self._grid.setRowMinimumHeight(self._grid.rowCount(), 6)
 
 
-class VoidPaymentDialog(QDialog):
-    """Asks why (required, at most 500 characters) and voids; refusals stay in the dialog."""
-
-    voided = Signal(object)  # VoidedPayment
-
-    def __init__(self, context: ClientContext, details: PaymentDetails, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("voidPaymentDialog")
-        self.setWindowTitle(f"Void payment {details.receipt_number}")
-        self.setMinimumWidth(460)
-        self._context = context
-        self._receipt = details.receipt_number
-        self._touched = False
-        intro = QLabel(
-            f"Void receipt {details.receipt_number} for {context.money(details.amount_minor)} "
-            f"paid by {details.consumer_name}? The amount goes back onto the account and any "
-            "credit note from this payment is cancelled. This cannot be undone."
-        )
-        intro.setWordWrap(True)
-        caption = QLabel("&Reason for voiding (required)")
-        self.reason = QPlainTextEdit()
-        self.reason.setObjectName("voidReason")
-        self.reason.setAccessibleName("Reason for voiding")
-        self.reason.setTabChangesFocus(True)
-        self.reason.setFixedHeight(90)
-        caption.setBuddy(self.reason)
-        self.count = QLabel(f"0 / {REASON_MAX}")
-        self.count.setObjectName("voidReasonCount")
-        self.count.setProperty("role", "muted")
-        self.error = QLabel("")
-        self.error.setObjectName("voidError")
-        self.error.setProperty("role", "error")
-        self.error.setWordWrap(True)
-        self.error.setVisible(False)
-        self.cancel = _button("voidCancel", "Cancel", "Cancel")
-        self.confirm = _button("voidConfirm", "Void payment", "Void payment")
-        enable_danger(self.confirm, False)
-        self.reason.textChanged.connect(self.on_reason_text_changed)
-        self.cancel.clicked.connect(self.reject)
-        self.confirm.clicked.connect(self.on_confirm_clicked)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.count)
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel)
-        buttons.addWidget(self.confirm)
-        layout = QVBoxLayout(self)
-        for widget in (intro, caption, self.reason, self.error):
-            layout.addWidget(widget)
-        layout.addLayout(buttons)
-
-    def problem(self) -> str | None:
-        text = self.reason.toPlainText().strip()
-        if not text:
-            return "Give the reason for voiding the payment."
-        if len(text) > REASON_MAX:
-            return f"The reason can be at most {REASON_MAX} characters (this one has {len(text)})."
-        return None
-
-    def on_reason_text_changed(self) -> None:
-        self._touched = True
-        self.count.setText(f"{len(self.reason.toPlainText().strip())} / {REASON_MAX}")
-        problem = self.problem()
-        self._show_error(problem if self._touched else None)
-        enable_danger(self.confirm, problem is None)
-
-    def _show_error(self, message: str | None) -> None:
-        self.error.setText(message or "")
-        self.error.setAccessibleName(message or "")
-        self.error.setVisible(bool(message))
-
-    def on_confirm_clicked(self) -> None:
-        if self.problem() is not None:
-            return
-        enable_danger(self.confirm, False)
-        counter, receipt = self._context.counter, self._receipt
-        reason, username = self.reason.toPlainText(), self._context.username
-        ServiceOp(
-            self,
-            lambda: void_payment(
-                counter.write(), receipt=receipt, reason=reason, username=username
-            ),
-        ).success(self._done).failure(self._refused).run()
-
-    def _done(self, result: VoidedPayment) -> None:
-        self.voided.emit(result)
-        self.accept()
-
-    def _refused(self, error: UserFacingError) -> None:
-        self._show_error(error.message)
-        enable_danger(self.confirm, True)
-
-
 class PaymentDetailsScreen(QWidget):
     back_requested = Signal()
     receipt_opened = Signal(str)  # receipt number
@@ -270,16 +124,16 @@ class PaymentDetailsScreen(QWidget):
 
     # -- building -----------------------------------------------------------------------
     def _build(self) -> None:
-        self.back_button = _button("detailsBack", "← &Back  (Esc)", "Back")
+        self.back_button = push_button("detailsBack", "← &Back  (Esc)", "Back")
         self.title = QLabel("Payment details")
         self.title.setObjectName("detailsTitle")
         self.title.setProperty("role", "heading")
         self.status_badge = badge("", "good", "detailsStatus")
-        self.receipt_button = _button("viewReceipt", "View &receipt", "View receipt")
-        self.credit_button = _button(
+        self.receipt_button = push_button("viewReceipt", "View &receipt", "View receipt")
+        self.credit_button = push_button(
             "createCreditNote", "Create &credit note", "Create credit note"
         )
-        self.void_button = _button("voidPayment", "&Void payment…", "Void payment")
+        self.void_button = push_button("voidPayment", "&Void payment…", "Void payment")
         self.back_button.clicked.connect(self.back_requested)
         self.receipt_button.clicked.connect(self.on_receipt_button_clicked)
         self.credit_button.clicked.connect(self.on_credit_button_clicked)
@@ -295,10 +149,7 @@ class PaymentDetailsScreen(QWidget):
         self.banner = QLabel("")
         self.banner.setObjectName("voidBanner")
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(
-            "background: #fdecea; color: #8e1c15; border: 1px solid #f5b7b1;"
-            " border-radius: 6px; padding: 8px 12px; font-weight: 600;"
-        )
+        self.banner.setProperty("role", "alert")
         self.message = QLabel("")
         self.message.setObjectName("detailsMessage")
         self.message.setWordWrap(True)
@@ -525,7 +376,7 @@ class PaymentDetailsScreen(QWidget):
         line = QHBoxLayout(box)
         line.setContentsMargins(0, 0, 0, 0)
         line.addWidget(badge(d.verification, "good" if verified else "warn", "detail_verification"))
-        self.verify_button = _button("verifyPayment", "V&erify", "Verify payment", "primary")
+        self.verify_button = push_button("verifyPayment", "V&erify", "Verify payment", "primary")
         self.verify_button.clicked.connect(self.on_verify_button_clicked)
         self.verify_error = QLabel("")
         self.verify_error.setObjectName("verifyError")
@@ -562,13 +413,10 @@ class PaymentDetailsScreen(QWidget):
         self.credit_button.setEnabled(posted)
         supervisor = self._context.is_supervisor
         self.void_button.setVisible(supervisor)
-        same_day = d.recorded_at.astimezone(self._context.settings.zone).date() == self._today()
-        enable_danger(self.void_button, supervisor and posted and same_day)
-        self.void_button.setToolTip(
-            "Reverse this payment (same day only)"
-            if posted and same_day
-            else "Only posted payments recorded today can be voided; issue a credit note instead."
-        )
+        recorded_on = d.recorded_at.astimezone(self._context.settings.zone).date()
+        refusal = void_refusal(d.status, recorded_on, self._today(), d.receipt_number)
+        enable_danger(self.void_button, supervisor and refusal is None)
+        self.void_button.setToolTip(refusal or "Reverse this payment (same day only)")
         if self.values.get("verification_row") is not None:
             pending = d.verification == Verification.PENDING.value
             can_verify = pending and d.status in (PaymentStatus.POSTED, PaymentStatus.PENDING)
@@ -576,8 +424,7 @@ class PaymentDetailsScreen(QWidget):
 
     def _today(self) -> date:
         """The service center's business date by the counter's own clock (as services use)."""
-        now = self._context.counter.database.clock()
-        return now.astimezone(self._context.settings.zone).date()
+        return self._context.counter.today(self._context.settings.zone)
 
     # -- actions ------------------------------------------------------------------------
     def on_receipt_button_clicked(self) -> None:

@@ -19,20 +19,15 @@ from PySide6.QtWidgets import (
 
 from app.domain.documents import ReceiptDocument
 from app.domain.errors import UserFacingError
-from app.domain.printing import JobState
 from app.services.documents import receipt_document
 from app.services.payment_details import PaymentDetails, payment_details
-from app.services.print_queue import PrintJobView
 from app.services.runtime import Counter
-from printing.escpos_render import TextLine, layout
-from printing.preview import roll_image
-from printing.profiles import PAPER_80
 from ui.context import ClientContext
 from ui.ops import ServiceOp
-from ui.printing_runtime import print_receipt_now, receipt_pdf, save_file
-from ui.widgets.pdf_path import ask_pdf_path, suggested_pdf_path
-
-PDF_PAGE = "A4"  # a customer's copy prints on any office printer
+from ui.widgets.buttons import push_button
+from ui.widgets.pdf_path import ask_pdf_path
+from ui.widgets.print_actions import RECEIPT, ActionNames, PrintActions
+from ui.widgets.roll_preview import roll_preview
 
 
 @dataclass(frozen=True)
@@ -47,31 +42,11 @@ def load_receipt(counter: Counter, number: str) -> LoadedReceipt:
     """Off the GUI thread: the document, its details, and the roll drawn as the printer will."""
     document = receipt_document(counter.read(), number)
     details = payment_details(counter.read(), number)
-    blocks = layout(document, PAPER_80)
-    text = "\n".join(b.text.rstrip() for b in blocks if isinstance(b, TextLine))
-    roll = roll_image(blocks, PAPER_80).convert("RGB")
-    data = roll.tobytes("raw", "RGB")
-    image = QImage(data, roll.width, roll.height, 3 * roll.width, QImage.Format.Format_RGB888)
-    return LoadedReceipt(document, details, text, image.copy())  # copy: own the pixels
-
-
-def printed_message(job: PrintJobView) -> tuple[str, bool]:
-    """What the cashier reads after pressing Print, and whether it is a problem."""
-    if job.state is JobState.PRINTED:
-        copy = f" (copy {job.copy_number})" if job.copy_number else ""
-        return f"Sent to printer {job.printer_name}{copy}.", False
-    if job.state is JobState.WAITING:
-        waiting = f"Printer {job.printer_name} is not ready: {job.last_error}"
-        return f"{waiting} The receipt waits in the print queue.", True
-    if job.state is JobState.FAILED:
-        return f"Printing failed on {job.printer_name}: {job.last_error}", True
-    return f"Queued for printer {job.printer_name}.", False
+    return LoadedReceipt(document, details, *roll_preview(document))
 
 
 def _button(name: str, text: str, accessible: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setAccessibleName(accessible)
+    button = push_button(name, text, accessible)
     button.setMinimumHeight(38)
     return button
 
@@ -86,7 +61,6 @@ class ReceiptScreen(QWidget):
         self._context = context
         self._receipt: LoadedReceipt | None = None
         self._number = ""
-        self._busy = False
         self._generation = 0
         self.receipt_text = ""
         self._build()
@@ -94,6 +68,7 @@ class ReceiptScreen(QWidget):
 
     def set_context(self, context: ClientContext) -> None:
         self._context = context
+        self.actions.set_context(context)
 
     # -- building -----------------------------------------------------------------------
     def _build(self) -> None:
@@ -119,35 +94,31 @@ class ReceiptScreen(QWidget):
         self._facts.setContentsMargins(16, 12, 16, 12)
         self._facts.setVerticalSpacing(8)
         self.fact_values: dict[str, QLabel] = {}
-        self.print_button = _button("receiptPrint", "Print  (P)", "Print receipt")
-        self.pdf_button = _button("receiptDownloadPdf", "Download PDF  (D)", "Download PDF")
-        self.another_button = _button(
-            "receiptRecordAnother", "Record Another Payment  (N)", "Record another payment"
+        names = ActionNames(
+            ("receiptPrint", "Print  (P)", "Print receipt"),
+            ("receiptDownloadPdf", "Download PDF  (D)"),
+            "receiptStatus",
+        )
+        choose = lambda suggested: self.choose_pdf_path(suggested)  # noqa: E731 - tests replace it
+        self.actions = PrintActions(RECEIPT, names, self._context, choose)
+        self.print_button, self.pdf_button = self.actions.print_button, self.actions.pdf_button
+        self.status = self.actions.status
+        for button in (self.print_button, self.pdf_button):
+            button.setMinimumHeight(38)
+        self.another_button = self.actions.add_button(
+            _button("receiptRecordAnother", "Record Another Payment  (N)", "Record another payment")
         )
         self.another_button.setProperty("role", "primary")
-        self.dashboard_button = _button(
-            "receiptDashboard", "Return to Dashboard  (Esc)", "Return to dashboard"
+        self.dashboard_button = self.actions.add_button(
+            _button("receiptDashboard", "Return to Dashboard  (Esc)", "Return to dashboard")
         )
-        self.status = QLabel("")
-        self.status.setObjectName("receiptStatus")
-        self.status.setWordWrap(True)
-        self.status.setProperty("role", "muted")
-        self.print_button.clicked.connect(self.on_print_button_clicked)
-        self.pdf_button.clicked.connect(self.on_pdf_button_clicked)
         self.another_button.clicked.connect(self.record_another)
         self.dashboard_button.clicked.connect(self.back_to_dashboard)
         side = QVBoxLayout()
         side.addWidget(self.heading)
         side.addWidget(self.facts)
         side.addSpacing(8)
-        for button in (
-            self.print_button,
-            self.pdf_button,
-            self.another_button,
-            self.dashboard_button,
-        ):
-            side.addWidget(button)
-        side.addWidget(self.status)
+        side.addWidget(self.actions)
         side.addStretch(1)
         layout_ = QHBoxLayout(self)
         layout_.setContentsMargins(20, 14, 20, 14)
@@ -158,8 +129,8 @@ class ReceiptScreen(QWidget):
     def _shortcuts(self) -> None:
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
         keys = (
-            (("P", "Ctrl+P"), self.on_print_button_clicked),
-            (("D", "Ctrl+D"), self.on_pdf_button_clicked),
+            (("P", "Ctrl+P"), self.actions.print_now),
+            (("D", "Ctrl+D"), self.actions.save_pdf),
             (("N", "Ctrl+N"), self.record_another.emit),
             (("Escape",), self.back_to_dashboard.emit),
             (("Return", "Enter"), self.on_enter_pressed),
@@ -178,8 +149,7 @@ class ReceiptScreen(QWidget):
         self.paper.setText("Loading the receipt…")
         self._say("")
         self._show_facts([])
-        self.print_button.setEnabled(False)
-        self.pdf_button.setEnabled(False)
+        self.actions.show_document(None)
         self.dashboard_button.setFocus()
         self._generation += 1
         counter, generation = self._context.counter, self._generation
@@ -196,8 +166,7 @@ class ReceiptScreen(QWidget):
         self.paper.setAccessibleDescription(receipt.text)
         self.heading.setText(f"Receipt {receipt.document.receipt_number}")
         self._show_facts(self._fact_lines(receipt.details))
-        self.print_button.setEnabled(True)
-        self.pdf_button.setEnabled(True)
+        self.actions.show_document(receipt.document.receipt_number)
 
     def _load_failed(self, error: UserFacingError) -> None:
         self.paper.setText("")
@@ -240,10 +209,7 @@ class ReceiptScreen(QWidget):
         self._facts.setColumnStretch(1, 1)
 
     def _say(self, message: str, *, error: bool = False) -> None:
-        self.status.setText(message)
-        self.status.setProperty("role", "error" if error else "ok")
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        self.actions.say(message, error=error)
 
     # -- actions ------------------------------------------------------------------------
     def on_enter_pressed(self) -> None:
@@ -254,60 +220,6 @@ class ReceiptScreen(QWidget):
         else:
             self.back_to_dashboard.emit()
 
-    def on_print_button_clicked(self) -> None:
-        """Queue the receipt (a COPY after the first) on this counter's printer and print it."""
-        if self._receipt is None or self._busy:
-            return
-        number, counter, username = self._receipt_number(), self._context.counter, self._username
-        self._set_busy(True, "Printing…")
-        # On the writer: the queue claims and marks jobs in units of work of its own.
-        ServiceOp(self, lambda: print_receipt_now(counter, number, username=username)).success(
-            self._printed
-        ).failure(self._action_failed).run()
-
-    def _printed(self, job: PrintJobView) -> None:
-        self._set_busy(False)
-        message, problem = printed_message(job)
-        self._say(message, error=problem)
-
     def choose_pdf_path(self, suggested: Path) -> Path | None:
         """Ask where to save; tests override this to skip the dialog."""
         return ask_pdf_path(self, "receipt", suggested)
-
-    def on_pdf_button_clicked(self) -> None:
-        if self._receipt is None or self._busy:
-            return
-        number = self._receipt_number()
-        path = self.choose_pdf_path(suggested_pdf_path(number))
-        if path is None:
-            return
-        self._set_busy(True, "Saving the PDF…")
-        counter, username = self._context.counter, self._username
-
-        def download() -> Path:
-            data = receipt_pdf(counter, number, page=PDF_PAGE, username=username)
-            return save_file(data, path)
-
-        ServiceOp(self, download).success(self._saved).failure(self._action_failed).run()
-
-    def _saved(self, path: Path) -> None:
-        self._set_busy(False)
-        self._say(f"Saved {path.name} to {path.parent}.")
-
-    def _action_failed(self, error: UserFacingError) -> None:
-        self._set_busy(False)
-        self._say(error.message, error=True)
-
-    def _set_busy(self, busy: bool, message: str = "") -> None:
-        self._busy = busy
-        self.print_button.setEnabled(not busy)
-        self.pdf_button.setEnabled(not busy)
-        if message:
-            self._say(message)
-
-    @property
-    def _username(self) -> str | None:
-        return self._context.username
-
-    def _receipt_number(self) -> str:
-        return self._receipt.document.receipt_number if self._receipt else self._number

@@ -1,20 +1,7 @@
 """Settings > Printers: this terminal's printers, what each prints by itself, and a test print
 that says plainly whether the page came out."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
 
 from app.domain.errors import UserFacingError
 from app.domain.printing import JobState, PrinterConfig
@@ -23,14 +10,12 @@ from app.services.printers import list_printers, remove_printer
 from app.services.runtime import Counter
 from ui.context import ClientContext
 from ui.dialogs.printer_dialog import PrinterDialog
+from ui.models.printers_model import PrinterColumn, PrintersModel
 from ui.ops import ServiceOp
 from ui.printing_runtime import print_test_page_now
-from ui.screens.settings_fields import label, mark_invalid
+from ui.widgets.list_with_actions import ListWithActions
+from ui.widgets.style import role_label
 from ui.widgets.toast import show_toast
-
-COLUMNS = ("name", "connection", "paper", "code_page", "automatic", "in_use")
-HEADERS = ("Name", "Connection", "Paper", "Code page", "Prints by itself", "In use")
-_Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True)
@@ -52,110 +37,52 @@ def print_check(counter: Counter, printer: str, username: str | None) -> PrintCh
     return PrintCheck(False, f"The test page did not print: {reason}")
 
 
-class PrintersModel(QAbstractTableModel):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.printers: list[PrinterConfig] = []
-
-    def set_printers(self, printers: list[PrinterConfig]) -> None:
-        self.beginResetModel()
-        self.printers = printers
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.printers)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
-
-    def data(self, index: _Index, role: int = 0) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        return cell_text(self.printers[index.row()], COLUMNS[index.column()])
-
-
-def cell_text(printer: PrinterConfig, column: str) -> str:
-    if column == "connection":
-        return f"{printer.kind.value} {printer.address}"
-    if column == "paper":
-        return f"{printer.width_mm} mm"
-    if column == "automatic":
-        return ", ".join(k.label + "s" for k in sorted(printer.auto_print)) or "nothing"
-    if column == "in_use":
-        return "Yes" if printer.enabled else "No"
-    return str(getattr(printer, column))
-
-
-class PrintersSection(QWidget):
+class PrintersSection(ListWithActions):
     title = "Printers"
 
     def __init__(self, context: ClientContext) -> None:
-        super().__init__()
-        self.setObjectName("settingsPrinters")
         self._context = context
         self._testing = False
-        self.model = PrintersModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("printersTable")
-        self.table.setAccessibleName("Printers of this terminal")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
-        self.table.doubleClicked.connect(lambda _index: self.on_edit_button_clicked())
-        self.add_button = self._button(
-            "addPrinterButton", "&Add printer…", self.on_add_button_clicked
-        )
-        self.edit_button = self._button("editPrinterButton", "&Edit…", self.on_edit_button_clicked)
-        self.remove_button = self._button(
-            "removePrinterButton", "&Remove", self.on_remove_button_clicked
-        )
-        self.test_button = self._button(
-            "testPrintButton", "&Test print", self.on_test_button_clicked
-        )
-        self.result = label("testPrintResult", "")
-        self.result.setWordWrap(True)
-        self.empty = label(
-            "printersEmpty",
-            "No printer yet: receipts can still be saved as PDF. Add one to print at the counter.",
-            "muted",
-        )
-        buttons = QHBoxLayout()
-        for button in (self.add_button, self.edit_button, self.remove_button, self.test_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(label("settingsPrintersHeading", "Printers", "subheading"))
-        layout.addWidget(
-            label(
+        self.model = PrintersModel()
+        super().__init__(
+            name="settingsPrinters",
+            heading=("settingsPrintersHeading", "Printers"),
+            note=(
                 "printersNote",
                 f"Printers of terminal {context.terminal_code}. Changes here are saved at once.",
+            ),
+            model=self.model,
+            table_name="printersTable",
+            table_accessible="Printers of this terminal",
+            message_name="testPrintResult",
+            message_role="",
+        )
+        self.model.setParent(self)
+        self.result = self.message
+        self.stretch_columns(PrinterColumn.CONNECTION)
+        self.selection_changed.connect(self._update_buttons)
+        self.table.doubleClicked.connect(lambda _index: self.on_edit_button_clicked())
+        self.empty = self.add_above_buttons(
+            role_label(
+                "No printer yet: receipts can still be saved as PDF. "
+                "Add one to print at the counter.",
                 "muted",
+                name="printersEmpty",
             )
         )
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.empty)
-        layout.addLayout(buttons)
-        layout.addWidget(self.result)
+        self.add_button = self.add_action(
+            "addPrinterButton", "&Add printer…", self.on_add_button_clicked
+        )
+        self.edit_button = self.add_action(
+            "editPrinterButton", "&Edit…", self.on_edit_button_clicked
+        )
+        self.remove_button = self.add_action(
+            "removePrinterButton", "&Remove", self.on_remove_button_clicked
+        )
+        self.test_button = self.add_action(
+            "testPrintButton", "&Test print", self.on_test_button_clicked
+        )
         self._update_buttons()
-
-    def _button(self, name: str, text: str, slot: Callable[[], None]) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setAccessibleName(text.replace("&", "").rstrip("…"))
-        button.setAutoDefault(False)
-        button.clicked.connect(slot)
-        return button
 
     def set_context(self, context: ClientContext) -> None:
         self._context = context
@@ -169,7 +96,7 @@ class PrintersSection(QWidget):
         ).run()
 
     def _show(self, printers: list[PrinterConfig], chosen: str | None) -> None:
-        self.model.set_printers(printers)
+        self.model.set_rows(printers)
         self.empty.setVisible(not printers)
         if printers:
             row = next((i for i, p in enumerate(printers) if p.name == chosen), 0)
@@ -178,8 +105,7 @@ class PrintersSection(QWidget):
 
     @property
     def selected(self) -> PrinterConfig | None:
-        row = self.table.currentIndex().row()
-        return self.model.printers[row] if 0 <= row < len(self.model.printers) else None
+        return self.model.row_at(self.current_row())
 
     def _update_buttons(self, *_args: object) -> None:
         chosen = self.selected is not None
@@ -240,6 +166,4 @@ class PrintersSection(QWidget):
         self._say(error.message, False)
 
     def _say(self, text: str, ok: bool | None) -> None:
-        self.result.setText(text)
-        self.result.setProperty("role", {True: "ok", False: "error", None: "muted"}[ok])
-        mark_invalid(self.result, False)  # re-polish: the role decides the colour
+        self.say(text, {True: "ok", False: "error", None: "muted"}[ok])

@@ -18,13 +18,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-CURRENT = "#1769aa"
-PREVIOUS = "#e8a33d"
-RATE = "#2e7d32"
-DAYS = "#b5471b"
-AXIS = "#829ab1"
-TEXT = "#486581"
+from ui.widgets.style import stylesheet_colour
+
+# Series tones: their colours are in the stylesheet (QLabel[tone="chartCurrent"] ...).
+CURRENT = "chartCurrent"
+PREVIOUS = "chartPrevious"
+RATE = "chartRate"
+DAYS = "chartDays"
+AXIS = "chartAxis"
+TEXT = "chartText"
 BAR_SHARE = 0.62  # of the slot each bar takes; the rest is air between bars
+
+
+def colour(tone: str) -> str:
+    """A series tone's colour as the stylesheet says, as pyqtgraph takes it."""
+    return stylesheet_colour(tone).name()
 
 
 def major_units(minor: int, digits: int) -> float:
@@ -123,9 +131,9 @@ class _Chart(pg.PlotWidget):
         item.setMouseEnabled(x=False, y=False)
         item.showGrid(x=self.slot_axis == "y", y=self.slot_axis == "x", alpha=0.15)
         for axis in axes.values():
-            axis.setPen(pg.mkPen(AXIS))
-            axis.setTextPen(pg.mkPen(TEXT))
-        self.empty = pg.TextItem("", color=AXIS, anchor=(0.5, 0.5))
+            axis.setPen(pg.mkPen(colour(AXIS)))
+            axis.setTextPen(pg.mkPen(colour(TEXT)))
+        self.empty = pg.TextItem("", color=colour(AXIS), anchor=(0.5, 0.5))
         item.addItem(self.empty, ignoreBounds=True)
         self.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self.scene().sigMouseMoved.connect(self._on_scene_moved)
@@ -184,7 +192,7 @@ class CategoryBarChart(_Chart):
         self.digits = digits
         self.values_minor: list[int] = []
         self.bars = pg.BarGraphItem(
-            x0=[], y=[], height=BAR_SHARE, width=[], brush=CURRENT, pen=pg.mkPen(None)
+            x0=[], y=[], height=BAR_SHARE, width=[], brush=colour(CURRENT), pen=pg.mkPen(None)
         )
         self.addItem(self.bars)
 
@@ -225,17 +233,17 @@ class DailyChart(_Chart):
         super().__init__({"bottom": self.days, "left": self.money_axis}, parent)
         self.digits = digits
         self.bars = pg.BarGraphItem(
-            x=[], height=[], width=BAR_SHARE, brush=CURRENT, pen=pg.mkPen(None)
+            x=[], height=[], width=BAR_SHARE, brush=colour(CURRENT), pen=pg.mkPen(None)
         )
         self.addItem(self.bars)
         self.previous = pg.PlotDataItem(
             [],
             [],
-            pen=pg.mkPen(PREVIOUS, width=2),
+            pen=pg.mkPen(colour(PREVIOUS), width=2),
             symbol="o",
             symbolSize=5,
-            symbolBrush=PREVIOUS,
-            symbolPen=pg.mkPen(PREVIOUS),
+            symbolBrush=colour(PREVIOUS),
+            symbolPen=pg.mkPen(colour(PREVIOUS)),
             connect="finite",
         )
         self.addItem(self.previous)
@@ -285,14 +293,14 @@ class TrendChart(_Chart):
         axes = {"bottom": self.buckets, "left": SuffixAxis("left", "%")}
         super().__init__({**axes, "right": SuffixAxis("right", " d")}, parent)
         item = self.getPlotItem()
-        item.getAxis("left").setTextPen(pg.mkPen(RATE))  # the axes take their line's colour
+        item.getAxis("left").setTextPen(pg.mkPen(colour(RATE)))  # the axes take their line's colour
         self.rate = self._line(RATE)
         item.addItem(self.rate)
         # The days line lives in its own view box, scaled against the right-hand axis.
         self.days_view = pg.ViewBox(enableMouse=False)
         item.showAxis("right")
         right = item.getAxis("right")
-        right.setTextPen(pg.mkPen(DAYS))
+        right.setTextPen(pg.mkPen(colour(DAYS)))
         item.scene().addItem(self.days_view)
         right.linkToView(self.days_view)
         self.days_view.setXLink(item.vb)
@@ -301,15 +309,16 @@ class TrendChart(_Chart):
         item.vb.sigResized.connect(self._align_views)
 
     @staticmethod
-    def _line(colour: str) -> pg.PlotDataItem:
+    def _line(tone: str) -> pg.PlotDataItem:
+        pen = colour(tone)
         return pg.PlotDataItem(
             [],
             [],
-            pen=pg.mkPen(colour, width=2),
+            pen=pg.mkPen(pen, width=2),
             symbol="o",
             symbolSize=6,
-            symbolBrush=colour,
-            symbolPen=pg.mkPen(colour),
+            symbolBrush=pen,
+            symbolPen=pg.mkPen(pen),
             connect="finite",
         )
 
@@ -393,7 +402,7 @@ class ChartCard(QFrame):
 
 
 def legend_html(*entries: tuple[str, str]) -> str:
-    """'■ This period  ● Previous period' in the series' own colours."""
+    """'■ This period  ● Previous period' in the series' own colours; entries are (tone, text)."""
     return "&nbsp;&nbsp;".join(
-        f'<span style="color:{colour}">■</span> {text}' for colour, text in entries
+        f'<span style="color:{colour(tone)}">■</span> {text}' for tone, text in entries
     )

@@ -3,12 +3,7 @@
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
-_LOOK = {
-    # kind -> (background, text, accent)
-    "ok": ("#e8f5e9", "#1b5e20", "#2e7d32"),
-    "error": ("#fdecea", "#8e1c1c", "#c62828"),
-    "info": ("#e3f2fd", "#0d3c61", "#1769aa"),
-}
+KINDS = ("ok", "error", "info")  # each has its colours in the stylesheet (QFrame#toast[kind])
 MARGIN = 18
 
 
@@ -19,7 +14,7 @@ class Toast(QFrame):
         window = host.window() if host is not None else None
         super().__init__(window)
         self.setObjectName("toast")
-        self.setProperty("kind", kind)
+        self.setProperty("kind", kind if kind in KINDS else "info")
         self.setAccessibleName("Notification")
         self.setAccessibleDescription(message)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -29,12 +24,6 @@ class Toast(QFrame):
             self.setWindowFlags(
                 Qt.WindowType.ToolTip | Qt.WindowType.FramelessWindowHint
             )  # a floating note when the dialog it belonged to has closed
-        background, text, accent = _LOOK.get(kind, _LOOK["info"])
-        self.setStyleSheet(
-            f"QFrame#toast {{ background: {background}; border: 1px solid {accent};"
-            f" border-left: 5px solid {accent}; border-radius: 6px; }}"
-            f" QLabel {{ color: {text}; font-weight: 600; background: transparent; }}"
-        )
         self.label = QLabel(message)
         self.label.setObjectName("toastMessage")
         self.label.setWordWrap(len(message) > 60)  # a short message stays on one line
