@@ -9,7 +9,7 @@ from app.db.unit_of_work import UnitOfWork
 from app.domain.credit_notes import CreditNoteStatus
 from app.domain.errors import UserFacingError
 from app.domain.ids import new_id
-from app.domain.payments import PaymentStatus
+from app.domain.payments import PaymentStatus, void_refusal
 from app.services.actors import actor_for
 from app.services.approvals import approval_block
 from app.services.credit_notes import find_payment
@@ -39,17 +39,10 @@ def void_payment(
         if len(reason_text) > REASON_MAX:
             raise UserFacingError(f"The reason can be at most {REASON_MAX} characters.")
         payment = find_payment(uow, receipt)
-        if payment.status != PaymentStatus.POSTED.value:
-            raise UserFacingError(
-                f"Receipt {payment.receipt_number} is {payment.status.lower()}: "
-                "only posted payments can be voided."
-            )
-        zone = uow.settings().zone
-        if payment.recorded_at.astimezone(zone).date() != uow.today():
-            raise UserFacingError(
-                f"Receipt {payment.receipt_number} was recorded on an earlier day: only "
-                "same-day payments can be voided. Issue a credit note instead."
-            )
+        recorded_on = payment.recorded_at.astimezone(uow.settings().zone).date()
+        refusal = void_refusal(payment.status, recorded_on, uow.today(), payment.receipt_number)
+        if refusal is not None:
+            raise UserFacingError(refusal)
         # A rejected note never was credit, and a cancelled one is already gone: both stay.
         notes = uow.session.scalars(
             select(CreditNote).where(
