@@ -12,10 +12,9 @@ from app.domain import shifts as rules
 from app.domain.documents import DenominationCount, MethodReconciliation, ShiftReportDocument
 from app.domain.errors import PermissionDenied, UserFacingError
 from app.domain.money import parse_amount
-from app.domain.roles import PERMISSIONS
 from app.domain.settings import METHOD_KINDS, Settings
 from app.domain.shifts import ApprovalReason, ApprovalRequired, ShiftStatus
-from app.services.actors import Actor, actor_for, authenticate
+from app.services.actors import Actor, actor_for
 from app.services.print_queue import PrintJobView
 from app.services.shift_report import enqueue_shift_report, shift_report_document
 from app.services.shifts import (
@@ -27,6 +26,7 @@ from app.services.shifts import (
     shift_snapshot,
     shift_view,
 )
+from app.services.supervisor_approval import approving_supervisor
 
 Amount = str | Decimal | int
 
@@ -205,21 +205,14 @@ def registered_with_server(uow: UnitOfWork) -> bool:
 
 def _approver(uow: UnitOfWork, username: str | None, pin: str | None, actor: Actor) -> Actor:
     """The supervisor whose PIN approves the close: never the person closing it."""
-    if not (username or "").strip() or not pin:
-        raise UserFacingError("Enter the supervisor's user name and PIN.")
-    try:
-        approver = authenticate(uow, username or "", pin)
-    except UserFacingError as refused:  # the lockout's wait, if any, stays in the message
-        raise UserFacingError(
-            refused.message.replace("user name", "supervisor user name", 1)
-        ) from None
-    if approver.role not in PERMISSIONS[APPROVE]:
-        raise PermissionDenied(
-            f"{approver.full_name} is a {approver.role.label.lower()}: a supervisor must approve."
-        )
-    if approver.user_id == actor.user_id:
-        raise PermissionDenied("A supervisor other than the person closing the shift must approve.")
-    return approver
+    return approving_supervisor(
+        uow,
+        username,
+        pin,
+        actor,
+        action=APPROVE,
+        not_self="A supervisor other than the person closing the shift must approve.",
+    )
 
 
 def _write_close(

@@ -15,7 +15,13 @@ class SupervisorApprovalRequired(UserFacingError):
 
 
 def approving_supervisor(
-    uow: UnitOfWork, username: str | None, pin: str | None, actor: Actor, *, action: str
+    uow: UnitOfWork,
+    username: str | None,
+    pin: str | None,
+    actor: Actor,
+    *,
+    action: str,
+    not_self: str = "A supervisor other than the person asking must approve.",
 ) -> Actor:
     """The supervisor whose PIN approves `action`: checked with the sign-in lockout, and never
     the person asking for the approval."""
@@ -32,5 +38,5 @@ def approving_supervisor(
             f"{approver.full_name} is a {approver.role.label.lower()}: a supervisor must approve."
         )
     if approver.user_id == actor.user_id:
-        raise PermissionDenied("A supervisor other than the person asking must approve.")
+        raise PermissionDenied(not_self)
     return approver
