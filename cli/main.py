@@ -5,29 +5,52 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from app.domain.errors import UserCancelled, UserFacingError
 from cli.commands import admin as admin_commands
 from cli.commands import client, consumers, credit_notes, payments, printing, reports, setup
+from cli.commands import recovery as recovery_commands
 from cli.commands import server as server_commands
 from cli.commands import shift as shift_commands
 from cli.commands import sync as sync_commands
 from cli.commands import terminal as terminal_commands
+from cli.context import acts_as_user, sign_in_acting_user
 
 EXIT_RULE = 3  # a rule said no: message on stderr, nothing written
 
 log = logging.getLogger("tilldesk")
 
 
+def _version() -> str:
+    """The bundle's stamp (`git describe` at build time), else the installed package's version."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle is not None:
+        return (Path(bundle) / "VERSION").read_text().strip()
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("tilldesk")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help="database file (default: $TILLDESK_DB or the user data dir)")
+    # SUPPRESS: a subcommand that is not given --db must not reset the value given before it
+    # (`tilldesk --db X init` acts on X, never on the default database).
+    common.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        help="database file (default: $TILLDESK_DB or the user data dir)",
+    )
     common.add_argument("--json", action="store_true", help="machine-readable output")
     parser = argparse.ArgumentParser(
         prog="tilldesk",
         description="Tilldesk: the counter and payment-recovery system of a utility service "
         "center.",
     )
+    parser.add_argument("--version", action="version", version=f"tilldesk {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     parser.add_argument("--db", help=argparse.SUPPRESS)
     for module in (client, setup, consumers, payments, credit_notes, reports, printing):
@@ -37,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     server_commands.register(sub, [common])
     terminal_commands.register(sub, [common])
     sync_commands.register(sub, [common])
+    recovery_commands.register(sub, [common])
     return parser
 
 
@@ -48,6 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if run is None:
         run = client.run_client_command
     try:
+        if acts_as_user(args):
+            sign_in_acting_user(args)
         return run(args)
     except UserFacingError as error:
         print(f"tilldesk: {error.message}", file=sys.stderr)

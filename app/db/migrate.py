@@ -9,6 +9,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from app.db.private_files import private_file
+
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
@@ -39,6 +41,7 @@ def upgrade(engine: Engine, db_path: Path) -> Path | None:
     if current is not None:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         backup = db_path.with_name(f"{db_path.stem}.before-{current}.{stamp}.sqlite")
+        private_file(backup)  # VACUUM INTO fills an empty file and keeps its 0600 mode
         raw = engine.raw_connection()
         try:
             raw.driver_connection.execute("VACUUM INTO ?", (str(backup),))

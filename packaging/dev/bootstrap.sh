@@ -15,6 +15,11 @@ done
 # The central server's tests start a throwaway PostgreSQL cluster of their own (tests/pg.py).
 command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
     || missing+=(postgresql)
+# The packaging tests verify the systemd units and the .deb with Debian's own tools.
+command -v systemd-analyze >/dev/null || missing+=(systemd)
+command -v dpkg-deb >/dev/null || missing+=(dpkg)
+command -v desktop-file-validate >/dev/null || missing+=(desktop-file-utils)
+command -v appstreamcli >/dev/null || missing+=(appstream)
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         echo "Installing system packages: ${missing[*]}"

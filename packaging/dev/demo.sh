@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 db="${DEMO_DB:-$PWD/out/demo.sqlite}"
-mkdir -p "$(dirname "$db")"
+(umask 077 && mkdir -p "$(dirname "$db")")  # the counter's files are its user's only
 rm -f "$db" "$db-wal" "$db-shm"
 .venv/bin/tilldesk demo --db "$db" --consumers "${DEMO_CONSUMERS:-500}"
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || [ -n "${QT_QPA_PLATFORM:-}" ]; then

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Build dist/tilldesk_VERSION_ARCH.deb from the PyInstaller bundle (make package) with dpkg-deb.
+#   packaging/linux/build_deb.sh [BUNDLE_DIR [OUT_DIR]]     (defaults: dist/tilldesk, dist)
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+BUNDLE="$(realpath "${1:-$ROOT/dist/tilldesk}")"
+OUT="$(realpath -m "${2:-$ROOT/dist}")"
+
+[ -x "$BUNDLE/tilldesk" ] || { echo "no bundle at $BUNDLE: run 'make package' first" >&2; exit 1; }
+
+# Debian versions start with a digit: the package version, plus the git stamp of the bundle.
+base="$(sed -n 's/^version = "\(.*\)"/\1/p' "$ROOT/pyproject.toml" | head -1)"
+stamp="$(cat "$BUNDLE/_internal/VERSION" 2>/dev/null || echo unknown)"
+version="${base}+git$(printf '%s' "$stamp" | tr -c 'A-Za-z0-9.+~\n' '.' | tr -d '\n')"
+arch="$(dpkg --print-architecture)"
+
+stage="$(mktemp -d)"
+trap 'rm -rf "$stage"' EXIT
+pkg="$stage/tilldesk"
+install -d "$pkg/DEBIAN" "$pkg/opt" "$pkg/usr/bin" "$pkg/lib/systemd/system" \
+    "$pkg/usr/share/applications" "$pkg/usr/share/metainfo" "$pkg/etc/tilldesk"
+cp -a "$BUNDLE" "$pkg/opt/tilldesk"
+install -m 644 "$ROOT/README.md" "$pkg/opt/tilldesk/README.md"
+ln -s /opt/tilldesk/tilldesk "$pkg/usr/bin/tilldesk"
+install -m 644 "$HERE"/systemd/*.service "$pkg/lib/systemd/system/"
+install -m 644 "$HERE/tilldesk.desktop" "$pkg/usr/share/applications/"
+install -m 644 "$HERE/com.tilldesk.Tilldesk.metainfo.xml" "$pkg/usr/share/metainfo/"
+for size in 48 64 128 256; do
+    install -D -m 644 "$HERE/icons/tilldesk-$size.png" \
+        "$pkg/usr/share/icons/hicolor/${size}x${size}/apps/tilldesk.png"
+done
+install -m 644 "$HERE"/etc/*.env "$pkg/etc/tilldesk/"
+install -m 755 "$HERE"/debian/postinst "$HERE"/debian/prerm "$HERE"/debian/postrm "$pkg/DEBIAN/"
+(cd "$pkg" && find etc -type f | sed 's|^|/|' | sort) > "$pkg/DEBIAN/conffiles"
+chmod -R u+rwX,go+rX,go-w "$pkg"
+
+cat > "$pkg/DEBIAN/control" <<CONTROL
+Package: tilldesk
+Version: $version
+Architecture: $arch
+Maintainer: Tilldesk <support@tilldesk.com>
+Installed-Size: $(du -sk --exclude=DEBIAN "$pkg" | cut -f1)
+Depends: adduser, libc6, libegl1, libgl1, libxkbcommon0, libfontconfig1, libdbus-1-3, libglib2.0-0, fonts-dejavu-core
+Recommends: libxkbcommon-x11-0, libxcb-cursor0, systemd
+Section: misc
+Priority: optional
+Homepage: https://tilldesk.com/
+Description: utility payment counter, sync and payment recovery
+ Tilldesk is the counter application of a utility service center: payments,
+ receipts and payment plans at the counter, offline included. The package also
+ holds the central server, the headless sync of a counter and the payment
+ recovery service, as systemd units (disabled until you enable them).
+CONTROL
+
+mkdir -p "$OUT"
+deb="$OUT/tilldesk_${version}_${arch}.deb"
+dpkg-deb --root-owner-group -Zxz --build "$pkg" "$deb" >/dev/null
+echo "$deb"
