@@ -17,11 +17,13 @@ from app.db.tables.sync_state import SyncQuarantine
 from app.services.record_payment import PaymentRequest, record_payment
 from app.services.runtime import counter_for
 from app.services.settings import current_settings
+from app.services.sync_status import sync_status
 from tests.ui.test_main_window import on
 from tests.ui.test_main_window import sign_in as type_credentials
 from ui.context import ClientContext
 from ui.main_window import MainWindow
 from ui.ops import wait_for_all
+from ui.screens.sync import empty_text
 
 
 def sign_in(qtbot, window: MainWindow, username: str, pin: str) -> None:
@@ -214,3 +216,24 @@ def test_the_sync_screen_lists_a_quarantined_change_and_retries_it(
     qtbot.waitUntil(marked)
     screen.table.selectRow(1)
     assert not screen.resolve_button.isEnabled()  # retried, never "resolved"
+
+
+def test_an_unregistered_counter_never_claims_its_records_reached_a_server(db: Database) -> None:
+    request = PaymentRequest(
+        account_number="WU-10001",
+        payment_type="Bill",
+        items=("INV-2025-001234",),
+        method="Cash",
+        amount="145.50",
+        username="jsmith",
+    )
+    assert empty_text(sync_status(db.read())) == (
+        "Nothing to review. This counter works on its own: it is not connected to a server."
+    )
+
+    record_payment(db.unit_of_work(), request)
+
+    assert empty_text(sync_status(db.read())) == (
+        "Nothing to review. This counter is not connected to a server: 1 record will be sent "
+        "once it is registered."
+    )

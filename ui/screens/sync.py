@@ -181,6 +181,7 @@ class SyncScreen(QWidget):
                 item.setToolTip(text)
                 self.table.setItem(row, column, item)
         self.table.setVisible(bool(view.issues))
+        self.empty.setText(empty_text(status))
         self.empty.setVisible(not view.issues)
         self.retry_button.setEnabled(status.parked_count > 0)
         self.retry_quarantined_button.setEnabled(status.quarantined_count > 0)
@@ -243,3 +244,20 @@ class SyncScreen(QWidget):
     def on_hub_changed(self, areas: frozenset) -> None:
         if self.isVisible() and areas & {"sync", "payments", "credit_notes"}:
             self._refresh_timer.start()
+
+
+def empty_text(status: SyncStatus) -> str:
+    """What an empty review list means: it must never claim records reached a server that this
+    counter is not connected to, or that some are still on their way to."""
+    waiting = status.pending_count
+    records = f"{waiting} record{'' if waiting == 1 else 's'}"
+    if not status.registered:
+        if waiting:
+            return (
+                f"Nothing to review. This counter is not connected to a server: {records} "
+                "will be sent once it is registered."
+            )
+        return "Nothing to review. This counter works on its own: it is not connected to a server."
+    if waiting:
+        return f"Nothing to review. {records} waiting to be sent to the server."
+    return "Nothing to review: every record reached the server."
