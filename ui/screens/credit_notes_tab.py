@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeySequence, QPainter, Q
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
@@ -32,6 +33,7 @@ from app.services.credit_notes_list import (
     count_credit_notes,
     find_credit_notes,
 )
+from app.services.list_exports import credit_notes_report
 from app.services.runtime import Counter
 from ui.context import ClientContext
 from ui.dialogs.credit_note_files import CreditNoteFiles, printable
@@ -48,6 +50,7 @@ from ui.models.credit_notes_model import (
 )
 from ui.ops import ServiceOp, hub
 from ui.screens.credit_notes_filters import CreditNoteFilters
+from ui.widgets.export_button import ExportButton
 from ui.widgets.row_actions import RowActions
 from ui.widgets.toast import show_toast
 
@@ -138,7 +141,18 @@ class CreditNotesTab(QWidget):
         layout.addWidget(self.filters)
         layout.addWidget(self.filter_error)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.count)
+        counter = context.counter
+        self.export_button = ExportButton(
+            "credit notes", lambda: credit_notes_report(counter.read, self.filters.query()), self
+        )
+        self.export_button.exported.connect(
+            lambda path, rows: self._toast(f"Exported {rows:,} credit notes to {path}.")
+        )
+        self.export_button.failed.connect(lambda message: self._toast(message, kind="error"))
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count, 1)
+        bottom.addWidget(self.export_button)
+        layout.addLayout(bottom)
         hub.changed.connect(self.on_hub_changed)
 
     def _table(self) -> QTableView:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.payments import PaymentStatus, PaymentType
 from app.services.kpis import Kpis, collection_kpis
+from app.services.list_exports import payments_report
 from app.services.payments_list import (
     SYSTEM_CASHIER,
     SYSTEM_LABEL,
@@ -31,8 +32,10 @@ from ui.context import ClientContext
 from ui.models.payments_model import CONSUMER, MORE, RECEIPT, PaymentsModel
 from ui.ops import ServiceOp, hub
 from ui.screens.credit_notes_tab import CreditNotesTab
+from ui.widgets.export_button import ExportButton
 from ui.widgets.kpi_tile import KpiTile
 from ui.widgets.payments_table import PaymentsTable, count_text
+from ui.widgets.toast import show_toast
 
 NO_DATE = QDate(2000, 1, 1)
 
@@ -180,10 +183,24 @@ class LandingScreen(QWidget):
         layout.addWidget(self._build_drill_bar())
         layout.addWidget(self.filter_error)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.count)
+        layout.addLayout(self._count_row())
         self.tabs = QTabWidget()
         self.tabs.setObjectName("landingTabs")
         self.tabs.addTab(page, "All Payments")
+
+    def _count_row(self) -> QHBoxLayout:
+        counter = self._context.counter
+        self.export_button = ExportButton(
+            "payments", lambda: payments_report(counter.read, self.query()), self
+        )
+        self.export_button.exported.connect(
+            lambda path, rows: show_toast(self, f"Exported {rows:,} payments to {path}.")
+        )
+        self.export_button.failed.connect(lambda message: show_toast(self, message, kind="error"))
+        row = QHBoxLayout()
+        row.addWidget(self.count, 1)
+        row.addWidget(self.export_button)
+        return row
 
     def _build_drill_bar(self) -> QFrame:
         """Says which channel or cashier a dashboard drill-down narrowed the list to."""
