@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:  # the console: warnings only, whatever the
+        handler.setLevel(logging.WARNING)  # client's log file takes (it lowers the root level)
     parser = build_parser()
     args = parser.parse_args(argv)
     run = getattr(args, "run", None)

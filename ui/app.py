@@ -3,7 +3,8 @@
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.services.runtime import open_counter
 from app.services.settings import current_settings
@@ -12,6 +13,7 @@ from ui.context import ClientContext
 from ui.errors import install_excepthook, setup_logging
 from ui.main_window import MainWindow
 from ui.ops import wait_for_all
+from ui.process_age import process_age_ms
 
 STYLE = Path(__file__).resolve().parents[1] / "resources" / "styles" / "tilldesk.qss"
 
@@ -29,7 +31,7 @@ def apply_style(app: QApplication) -> None:
         app.setStyleSheet(STYLE.read_text(encoding="utf-8"))
 
 
-def run_client(db_path: Path) -> int:
+def run_client(db_path: Path, *, exit_after_startup: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Tilldesk")
     setup_logging()
@@ -37,8 +39,30 @@ def run_client(db_path: Path) -> int:
     window = build_window(db_path)
     install_excepthook(lambda: window)
     window.resize(1280, 800)
+    if exit_after_startup:
+        FirstFrame(window, app)
     window.show()
     code = app.exec()
     wait_for_all()
     window.context.counter.close()
     return code
+
+
+class FirstFrame(QObject):
+    """`client --exit-after-startup`: on the window's first paint, print the milliseconds since
+    the process started and quit (the start-up figure the benchmark reports)."""
+
+    def __init__(self, window: QWidget, app: QApplication) -> None:
+        super().__init__(window)
+        self.app = app
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._report)  # after this frame is drawn
+        return False
+
+    def _report(self) -> None:
+        print(f"{process_age_ms():.0f}", flush=True)
+        self.app.quit()

@@ -133,5 +133,8 @@ def run_bench(args: Namespace) -> int:
             samples=args.samples,
             progress=progress,
         )
+    from cli.startup_bench import startup_figures
+
+    result["startup"] = startup_figures(path)
     emit_json(result)
     return 0

@@ -1,0 +1,46 @@
+"""`tilldesk client --exit-after-startup`: the window is shown, the start-up time printed."""
+
+import os
+import subprocess
+from pathlib import Path
+
+from cli import startup_bench
+from tests.e2e.cli import ADMIN_PIN, TILLDESK, run
+
+
+def test_the_client_shows_its_window_prints_the_startup_ms_and_exits(tmp_path: Path) -> None:
+    db = tmp_path / "counter.sqlite"
+    run(db, "init", "--admin-pin", ADMIN_PIN)
+    env = {**os.environ, "TILLDESK_DB": str(db), "QT_QPA_PLATFORM": "offscreen"}
+    env["XDG_DATA_HOME"] = env["XDG_STATE_HOME"] = env["XDG_CACHE_HOME"] = str(tmp_path)
+
+    done = subprocess.run(
+        [str(TILLDESK), "client", "--exit-after-startup"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+
+    assert done.returncode == 0, done.stderr
+    milliseconds = int(done.stdout.strip())
+    assert 0 < milliseconds < 120_000
+    assert "INFO" not in done.stderr  # the console gets warnings only
+
+
+def test_the_benchmark_compares_the_client_with_a_bare_qt_window(
+    tmp_path: Path, monkeypatch
+) -> None:
+    db = tmp_path / "counter.sqlite"
+    run(db, "init", "--admin-pin", ADMIN_PIN)
+    monkeypatch.setattr(startup_bench, "RUNS", 1)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+
+    figures = startup_bench.startup_figures(db)
+
+    assert figures["client_startup_ms"] > 0
+    assert figures["bare_qt_pyqtgraph_ms"] > 0
+    assert figures["client_vs_bare"] == round(
+        figures["client_startup_ms"] / figures["bare_qt_pyqtgraph_ms"], 2
+    )
