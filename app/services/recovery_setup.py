@@ -96,6 +96,20 @@ def make_policy(name: str, setup: Setup) -> Policy:
     raise UserFacingError(f"Unknown policy {name!r}: choose one of {', '.join(POLICIES)}.")
 
 
+def train_from_history(
+    portfolio: Portfolio, codes: DeclineCodes
+) -> tuple[ApprovalModel | None, str]:
+    """`tilldesk recovery train`: the model from the portfolio's attempt history, or None with
+    the reason when there is too little of it (the engine then keeps to its rules)."""
+    recipients = {c.consumer_id: _recipient(c) for c in portfolio.consumers.values()}
+
+    def zone_of(consumer_id: str) -> ZoneInfo:
+        return recipients[consumer_id].zones[0]
+
+    paydays = paydays_by_consumer(portfolio.history, zone_of)
+    return _train(portfolio, codes, zone_of, paydays)
+
+
 def _train(
     portfolio: Portfolio,
     codes: DeclineCodes,

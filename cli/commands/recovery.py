@@ -2,13 +2,15 @@
 
 import sys
 from argparse import Namespace, _SubParsersAction
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
 from app.domain.errors import UserFacingError
+from app.recovery.code_tables import load_decline_codes
 from app.services.recovery_bench import time_decisions
 from app.services.recovery_portfolio import read_portfolio
-from app.services.recovery_setup import POLICIES
+from app.services.recovery_setup import POLICIES, train_from_history
 from app.services.recovery_simulate import simulate
 from cli.commands.recovery_service import register_service
 from cli.output import emit_json, emit_pairs
@@ -38,7 +40,28 @@ def register(sub: _SubParsersAction, common: list) -> None:
     bench.add_argument("--start", default="2027-01-04T00:00:00Z", help="decision time, ISO-8601")
     bench.add_argument("--samples", type=int, default=1000)
     bench.set_defaults(run=run_bench)
+    train = verbs.add_parser(
+        "train", parents=common, help="retrain the approval model from an attempt history"
+    )
+    train.add_argument("--portfolio", required=True, type=Path, help="folder with the CSVs")
+    train.add_argument("--models", required=True, type=Path, help="where versioned models go")
+    train.set_defaults(run=run_train)
     register_service(verbs, common)
+
+
+def run_train(args: Namespace) -> int:
+    """A new versioned model file with its held-out metrics beside it; nothing is written when
+    the history is too short to learn from (the engine then keeps to its rules)."""
+    portfolio = read_portfolio(args.portfolio)
+    model, note = train_from_history(portfolio, load_decline_codes())
+    if model is None:
+        raise UserFacingError(f"No model trained: {note}.")
+    path = model.save(args.models)
+    if args.json:
+        emit_json({"model": str(path), "version": model.version, "metrics": asdict(model.metrics)})
+    else:
+        print(f"{note}\nSaved {path} (metrics in {path.with_suffix('.json').name}).")
+    return 0
 
 
 def run_simulate(args: Namespace) -> int:
