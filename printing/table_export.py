@@ -22,8 +22,6 @@ from app.domain.money import format_money, minor_digits, to_decimal
 from app.domain.table_report import Cell, ColumnKind, TableReport
 from printing.pdf_render import BOLD, REGULAR, register_fonts
 
-FORMATS = ("csv", "xlsx", "pdf")
-
 
 def render_table(report: TableReport, file_format: str) -> bytes:
     """The report as a file of that format ('csv', 'xlsx' or 'pdf')."""

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 Cell = str | int | date | datetime | None
+FORMATS = ("csv", "xlsx", "pdf")  # what a report is exported as
 
 
 class ColumnKind(StrEnum):

@@ -5,13 +5,12 @@ from datetime import date
 from pathlib import Path
 
 from app.domain.errors import UserFacingError
-from app.domain.table_report import TableReport
+from app.domain.table_report import FORMATS, TableReport
 from app.services.credit_notes_list import CreditNoteQuery
 from app.services.list_exports import credit_notes_report, payments_report
 from app.services.payments_list import SYSTEM_CASHIER, PaymentQuery
 from cli.context import open_db
 from cli.output import emit_json
-from printing.table_export import FORMATS, render_table
 
 
 def add_payments_export(verbs: object, common: list) -> None:
@@ -88,6 +87,7 @@ def _format(args: Namespace) -> str:
 
 
 def _written(args: Namespace, report: TableReport, file_format: str) -> int:
+    from printing.table_export import render_table  # reportlab and openpyxl: only now
     from ui.printing_runtime import save_file  # the one whole-or-nothing file writer
 
     path = save_file(render_table(report, file_format), args.file)

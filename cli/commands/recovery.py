@@ -7,14 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.domain.errors import UserFacingError
-from app.recovery.code_tables import load_decline_codes
-from app.services.recovery_bench import time_decisions
-from app.services.recovery_portfolio import read_portfolio
-from app.services.recovery_setup import POLICIES, train_from_history
-from app.services.recovery_simulate import simulate
+from app.recovery.policy_names import POLICIES
 from cli.commands.recovery_service import register_service
 from cli.output import emit_json, emit_pairs
-from sync.recovery_sim.client import WorldClient
 
 EXIT_ROWS_REFUSED = 3
 
@@ -52,6 +47,10 @@ def register(sub: _SubParsersAction, common: list) -> None:
 def run_train(args: Namespace) -> int:
     """A new versioned model file with its held-out metrics beside it; nothing is written when
     the history is too short to learn from (the engine then keeps to its rules)."""
+    from app.recovery.code_tables import load_decline_codes
+    from app.services.recovery_portfolio import read_portfolio
+    from app.services.recovery_setup import train_from_history
+
     portfolio = read_portfolio(args.portfolio)
     model, note = train_from_history(portfolio, load_decline_codes())
     if model is None:
@@ -65,6 +64,11 @@ def run_train(args: Namespace) -> int:
 
 
 def run_simulate(args: Namespace) -> int:
+    # scikit-learn and the engine load only when a simulation is asked for.
+    from app.services.recovery_portfolio import read_portfolio
+    from app.services.recovery_simulate import simulate
+    from sync.recovery_sim.client import WorldClient
+
     start = _start(args.start)
     if args.days <= 0:
         raise UserFacingError("--days must be at least 1.")
@@ -97,6 +101,9 @@ def run_simulate(args: Namespace) -> int:
 
 
 def run_bench(args: Namespace) -> int:
+    from app.services.recovery_bench import time_decisions
+    from app.services.recovery_portfolio import read_portfolio
+
     timings = time_decisions(read_portfolio(args.portfolio), _start(args.start), args.samples)
     if args.json:
         emit_json(timings)

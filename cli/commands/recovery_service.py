@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from app.db.recovery_migrate import make_recovery_engine, migrate_recovery_engine
 from app.domain.errors import UserFacingError
 from app.recovery.code_tables import load_decline_codes
+from app.recovery.policy_names import POLICIES
 from app.services.recovery_cases import STATUSES, case_timeline, change_status, list_cases
 from app.services.recovery_intake import (
     demo_failures,
@@ -24,12 +25,8 @@ from app.services.recovery_intake import (
     intake,
     save_consumers,
 )
-from app.services.recovery_run import Worker
-from app.services.recovery_setup import POLICIES
-from app.services.recovery_state import load_model
 from cli.output import emit_json, emit_pairs, emit_table, money
 from sync.gateways.errors import MissingKey
-from sync.recovery.gateway import AdapterGateway, DemoGateway, LoggingMessenger, adapters_from
 
 EXIT_ROWS_REFUSED = 3
 DB_VARIABLE = "TILLDESK_RECOVERY_DB"
@@ -89,6 +86,11 @@ def open_recovery_db(args: Namespace) -> Engine:
 
 
 def run_service(args: Namespace, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> int:
+    # The engine, its models (scikit-learn) and the gateway adapters load only for `run`.
+    from app.services.recovery_run import Worker
+    from app.services.recovery_state import load_model
+    from sync.recovery.gateway import AdapterGateway, DemoGateway, LoggingMessenger, adapters_from
+
     logging.getLogger("app.services").setLevel(logging.INFO)
     logging.getLogger("sync.recovery").setLevel(logging.INFO)
     engine = open_recovery_db(args)

@@ -2,6 +2,7 @@
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 from cli import startup_bench
@@ -44,3 +45,18 @@ def test_the_benchmark_compares_the_client_with_a_bare_qt_window(
     assert figures["client_vs_bare"] == round(
         figures["client_startup_ms"] / figures["bare_qt_pyqtgraph_ms"], 2
     )
+
+
+def test_the_command_line_starts_without_the_heavy_libraries() -> None:
+    """scikit-learn, reportlab and openpyxl load only for the commands that use them: every
+    `tilldesk` call (and the client's start) would otherwise pay about a second for them."""
+    probe = (
+        "import sys, cli.main; cli.main.build_parser(); "
+        "print(','.join(m for m in ('sklearn', 'scipy', 'reportlab', 'openpyxl') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+
+    assert done.stdout.strip() == ""
