@@ -16,10 +16,10 @@ from app.recovery.model import ApprovalModel, TooLittleHistory, train
 from app.recovery.policies.common import Books, Policy
 from app.recovery.policies.fixed import SCHEDULES, FixedSchedule
 from app.recovery.policies.smart import SmartPolicy
+from app.recovery.policy_names import POLICIES
 from app.recovery.zones import consumer_zones
 from app.services.recovery_portfolio import Consumer, Portfolio
 
-POLICIES = ("smart", *SCHEDULES)
 RECENT_MESSAGES = timedelta(days=8)  # older past messages no longer touch this week's caps
 
 

@@ -109,3 +109,10 @@ def test_a_high_value_hard_decline_gets_its_one_urgent_message_on_a_sunday_eveni
     assert big[0][1] == START and big[0][4] is True
     assert sum(1 for m in world.messages if m[4]) == 1
     assert all(not m[4] for m in world.messages if m[0] != "BIG")
+
+
+def test_the_policy_names_the_parsers_list_are_the_schedules_there_are() -> None:
+    from app.recovery.policies.fixed import SCHEDULES
+    from app.recovery.policy_names import SCHEDULE_NAMES
+
+    assert tuple(SCHEDULES) == SCHEDULE_NAMES
