@@ -64,6 +64,7 @@ def run_kpis(args: Namespace) -> int:
                     "change_percent": k.received_today.change_percent,
                 },
                 "collection_rate": pair(k.collection_rate),
+                "collection_rate_includes_arrears": k.includes_arrears,
                 "avg_collection_time_days": pair(k.avg_collection_time_days),
             }
         )
@@ -86,7 +87,9 @@ def run_kpis(args: Namespace) -> int:
             ),
             (
                 "Collection Rate",
-                ("n/a" if rate is None else f"{rate}%") + _change(k.collection_rate),
+                ("n/a" if rate is None else f"{rate}%")
+                + (", incl. arrears of earlier periods" if k.includes_arrears else "")
+                + _change(k.collection_rate),
             ),
             (
                 "Avg Collection Time",

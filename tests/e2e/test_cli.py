@@ -196,6 +196,8 @@ def test_list_search_filters_and_kpis_agree(counter: Path) -> None:
     assert kpis["received_today"]["amount"] == "92.50"
     assert kpis["received_today"]["count"] == 2
     assert set(kpis) >= {"collection_rate", "avg_collection_time_days"}
+    rate = kpis["collection_rate"]["value"]  # above 100 % only with arrears, and then it says so
+    assert kpis["collection_rate_includes_arrears"] is (rate is not None and float(rate) > 100)
 
 
 def test_credit_note_create_list_apply(counter: Path) -> None:
