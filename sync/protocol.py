@@ -20,6 +20,7 @@ applied. The server's `epoch` changes when it is restored from a backup; a count
 new epoch pulls from cursor 0 again and re-sends what the server no longer has.
 """
 
+import json
 import uuid
 from datetime import datetime
 from enum import StrEnum
@@ -32,6 +33,14 @@ MAX_PUSH_BATCH = 500
 MAX_PULL_PAGE = 10_000
 # One pushed record's payload as compact JSON; the server rejects a larger one with the reason.
 MAX_RECORD_PAYLOAD_BYTES = 64 * 1024
+# What a counter puts in one push request, well under the server's body limit for /v1/push.
+MAX_PUSH_BODY_BYTES = 6 * 1024 * 1024
+
+
+def payload_size(payload: object) -> int:
+    """A record's payload in bytes as the server measures it (compact JSON, UTF-8)."""
+    return len(json.dumps(payload, separators=(",", ":"), default=str).encode("utf-8"))
+
 
 # What a counter pushes (its outbox `entity` values) and what the server sends back by pull.
 PUSHED_ENTITIES = (

@@ -7,7 +7,16 @@ from app.db.database import Database
 from sync.client import state
 from sync.client.errors import ServerUnavailable
 from sync.client.http import ServerClient
-from sync.protocol import MAX_PUSH_BATCH, Outcome, PushRequest
+from sync.protocol import (
+    MAX_PUSH_BATCH,
+    MAX_PUSH_BODY_BYTES,
+    MAX_RECORD_PAYLOAD_BYTES,
+    Outcome,
+    PushRecord,
+    PushRequest,
+    PushResult,
+    payload_size,
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,12 @@ def push_all(
         records = state.pending_batch(db, min(batch_size, MAX_PUSH_BATCH))
         if not records:
             break
+        too_large = [r for r in records if payload_size(r.payload) > MAX_RECORD_PAYLOAD_BYTES]
+        if too_large:  # the server would refuse them: park them here, with the same reason
+            state.apply_push_results(db, [_refused(r) for r in too_large], db.clock())
+            parked += len(too_large)
+            continue
+        records = within_body_budget(records)
         epoch = state.connection(db).epoch
         request = PushRequest(epoch=epoch, client_time=db.clock(), records=records)
         try:
@@ -50,3 +65,23 @@ def push_all(
             # The server answered about none of them: stop rather than spin on the same batch.
             raise ServerUnavailable("The server's answer named none of the records sent.")
     return PushSummary(sent, parked, flagged, server_time, epoch_changed)
+
+
+def within_body_budget(records: list[PushRecord]) -> list[PushRecord]:
+    """The oldest records that fit one request under MAX_PUSH_BODY_BYTES (at least one): a
+    batch of large records is sent in several requests instead of being refused whole."""
+    kept: list[PushRecord] = []
+    size = 0
+    for record in records:
+        record_size = len(record.model_dump_json())
+        if kept and size + record_size > MAX_PUSH_BODY_BYTES:
+            break
+        kept.append(record)
+        size += record_size
+    return kept
+
+
+def _refused(record: PushRecord) -> PushResult:
+    size = payload_size(record.payload)
+    reason = f"its payload is {size:,} bytes, over the {MAX_RECORD_PAYLOAD_BYTES:,} allowed"
+    return PushResult(id=record.id, outcome=Outcome.REJECTED, reason=reason)

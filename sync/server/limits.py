@@ -10,7 +10,7 @@ import json
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
-from sync.protocol import MAX_PUSH_BATCH, MAX_RECORD_PAYLOAD_BYTES
+from sync.protocol import MAX_PUSH_BATCH, MAX_RECORD_PAYLOAD_BYTES, payload_size
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -132,7 +132,7 @@ async def _too_large(send: Send, limit: int) -> None:
 
 def oversized_payload(payload: object) -> str | None:
     """Why a pushed record's payload is too large to keep, or None (see push.py)."""
-    size = len(json.dumps(payload, separators=(",", ":"), default=str).encode("utf-8"))
+    size = payload_size(payload)
     if size > MAX_RECORD_PAYLOAD_BYTES:
         return f"its payload is {size:,} bytes, over the {MAX_RECORD_PAYLOAD_BYTES:,} allowed"
     return None
