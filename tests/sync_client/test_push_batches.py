@@ -44,9 +44,7 @@ def test_a_record_over_the_per_record_limit_is_parked_with_the_reason(
     assert result.push.parked == 1
     with t01.read() as uow:
         state, error = uow.session.execute(
-            select(OutboxRecord.state, OutboxRecord.reason).where(
-                OutboxRecord.entity == "payment"
-            )
+            select(OutboxRecord.state, OutboxRecord.reason).where(OutboxRecord.entity == "payment")
         ).one()
     assert state == "parked"
     assert "over the 10 allowed" in (error or "")
