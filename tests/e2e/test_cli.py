@@ -8,7 +8,7 @@ import pytest
 
 from app.db.database import open_database
 from app.services.sample_data import load_sample
-from tests.e2e.cli import ADMIN_PIN, run
+from tests.e2e.cli import ADMIN_PIN, PAY_MARCH_BILL, run
 
 
 @pytest.fixture
@@ -292,17 +292,7 @@ def test_credit_note_create_list_apply(counter: Path) -> None:
 def test_void_needs_a_supervisor_and_reverses_the_payment(counter: Path) -> None:
     run(
         counter,
-        "pay",
-        "--account",
-        "WU-10001",
-        "--type",
-        "bill",
-        "--item",
-        "INV-2025-001234",
-        "--method",
-        "cash",
-        "--amount",
-        "145.50",
+        *PAY_MARCH_BILL,
     )
     refused = run(
         counter,
@@ -327,17 +317,7 @@ def test_void_needs_a_supervisor_and_reverses_the_payment(counter: Path) -> None
 def test_audit_verify_detects_a_tampered_row(counter: Path) -> None:
     run(
         counter,
-        "pay",
-        "--account",
-        "WU-10001",
-        "--type",
-        "bill",
-        "--item",
-        "INV-2025-001234",
-        "--method",
-        "cash",
-        "--amount",
-        "145.50",
+        *PAY_MARCH_BILL,
     )
     assert "intact" in run(counter, "audit", "verify").stdout
     with sqlite3.connect(counter) as connection:

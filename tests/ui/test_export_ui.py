@@ -65,6 +65,7 @@ def test_a_cancelled_file_dialog_exports_nothing(qtbot, context):
     qtbot.addWidget(screen)
     screen.export_button.choose_path = lambda _parent, _what: None
 
-    screen.export_button.click()
+    with qtbot.assertNotEmitted(screen.export_button.exported):
+        screen.export_button.click()
 
-    assert screen.export_button.isEnabled()
+    assert screen.export_button.isEnabled()  # ready for the next try
