@@ -86,7 +86,7 @@ class SyncScreen(QWidget):
         header.setSectionResizeMode(HEADERS.index("Reason"), QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.itemSelectionChanged.connect(self.on_table_selection_changed)
-        self.empty = QLabel("Nothing to review: every record reached the server.")
+        self.empty = QLabel("")  # said by empty_text() once the status has loaded
         self.empty.setObjectName("syncEmpty")
         self.empty.setProperty("role", "subheading")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
