@@ -32,12 +32,7 @@ class Setup:
 
 
 def build(portfolio: Portfolio, codes: DeclineCodes, start: datetime) -> Setup:
-    recipients = {c.consumer_id: _recipient(c) for c in portfolio.consumers.values()}
-
-    def zone_of(consumer_id: str) -> ZoneInfo:
-        return recipients[consumer_id].zones[0]
-
-    paydays = paydays_by_consumer(portfolio.history, zone_of)
+    recipients, zone_of, paydays = _consumers_in_time(portfolio)
     model, note = _train(portfolio, codes, zone_of, paydays)
     attempts = AttemptLedger()
     messages = MessageLedger(attempts)
@@ -101,13 +96,20 @@ def train_from_history(
 ) -> tuple[ApprovalModel | None, str]:
     """`tilldesk recovery train`: the model from the portfolio's attempt history, or None with
     the reason when there is too little of it (the engine then keeps to its rules)."""
+    _, zone_of, paydays = _consumers_in_time(portfolio)
+    return _train(portfolio, codes, zone_of, paydays)
+
+
+def _consumers_in_time(
+    portfolio: Portfolio,
+) -> tuple[dict[str, Recipient], Callable[[str], ZoneInfo], dict[str, tuple[int, ...]]]:
+    """Each consumer as a message recipient, their time zone, and their inferred paydays."""
     recipients = {c.consumer_id: _recipient(c) for c in portfolio.consumers.values()}
 
     def zone_of(consumer_id: str) -> ZoneInfo:
         return recipients[consumer_id].zones[0]
 
-    paydays = paydays_by_consumer(portfolio.history, zone_of)
-    return _train(portfolio, codes, zone_of, paydays)
+    return recipients, zone_of, paydays_by_consumer(portfolio.history, zone_of)
 
 
 def _train(
