@@ -32,6 +32,8 @@ from ui.dialogs.credit_note_details import CreditNoteDetailsDialog
 from ui.errors import show_crash_dialog, show_refusal
 from ui.ops import ServiceOp, hub
 from ui.printing_runtime import run_print_queue
+from ui.recovery.entries import RecoveryEntry
+from ui.recovery.menu import build_menu, recovery_entries
 from ui.screen_wiring import wire_screens, wire_settings
 from ui.screens.shift_guard import SHIFT_ROLES, ShiftGuard
 from ui.screens.sign_in import SignInScreen
@@ -142,6 +144,10 @@ class MainWindow(QMainWindow):
         self.nav_approvals = self._button("navApprovals", "Approvals  (F4)", self.show_approvals)
         self.nav_shift = self._button("navShift", "Shift  (F5)", self.show_shift)
         self.nav_settings = self._button("navSettings", "Settings  (F6)", self.show_settings)
+        # The recovery areas' screens (queue, alerts, experiments...), for the roles they allow.
+        self.recovery_entries = recovery_entries()
+        self.nav_recovery = self._button("navRecovery", "Recovery  (F8)", self.show_recovery_menu)
+        self.recovery_menu = build_menu(self, [], self.show_recovery_entry)
         for button in (
             self.nav_dashboard,
             self.nav_record,
@@ -149,6 +155,7 @@ class MainWindow(QMainWindow):
             self.nav_approvals,
             self.nav_shift,
             self.nav_settings,
+            self.nav_recovery,
         ):
             row.addWidget(button)
         row.addSpacing(8)
@@ -200,6 +207,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("F5"), self, activated=self.show_shift)
         QShortcut(QKeySequence("F6"), self, activated=self.show_settings)
         QShortcut(QKeySequence("F7"), self, activated=self.show_sync)
+        QShortcut(QKeySequence("F8"), self, activated=self.show_recovery_menu)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
         QShortcut(QKeySequence("Ctrl+K"), self, activated=self.focus_finder)
 
@@ -236,6 +244,9 @@ class MainWindow(QMainWindow):
         self.nav_approvals.setVisible(supervisor)
         self.nav_shift.setVisible(self._may_work_shifts)
         self.nav_settings.setVisible(self._may_manage_settings)
+        allowed = self._recovery_entries_allowed()
+        self.recovery_menu = build_menu(self, allowed, self.show_recovery_entry)
+        self.nav_recovery.setVisible(bool(allowed))
 
     def add_screen(self, name: str, screen: QWidget) -> None:
         self._add(name, screen)
@@ -319,6 +330,30 @@ class MainWindow(QMainWindow):
     def show_approvals(self) -> None:
         if self.context.is_supervisor and (screen := self._open("approvals")) is not None:
             screen.refresh()  # type: ignore[attr-defined]
+
+    def _recovery_entries_allowed(self) -> list[RecoveryEntry]:
+        actor = self.context.actor
+        if actor is None:
+            return []
+        return [entry for entry in self.recovery_entries if actor.role in entry.roles]
+
+    def show_recovery_menu(self) -> None:
+        """F8: the Recovery menu under its button (keyboard: arrows and Enter)."""
+        if not self.nav_recovery.isVisible() or self.recovery_menu.isEmpty():
+            return
+        self.recovery_menu.popup(
+            self.nav_recovery.mapToGlobal(self.nav_recovery.rect().bottomLeft())
+        )
+
+    def show_recovery_entry(self, entry: RecoveryEntry) -> None:
+        """Build the entry's screen the first time; refresh it (if it can) each time."""
+        if entry not in self._recovery_entries_allowed():
+            return
+        if entry.name not in self.screens:
+            self.add_screen(entry.name, entry.build(self.context))
+        screen = self._open(entry.name)
+        if screen is not None and hasattr(screen, "refresh"):
+            screen.refresh()
 
     @property
     def _may_manage_settings(self) -> bool:

@@ -147,3 +147,13 @@ TABLES = {
     "messages": recovery_messages,
     "events": recovery_events,
 }
+
+# The areas built on the recovery service keep their tables in modules of their own, on this
+# MetaData; importing them here makes `metadata` (create_all, Alembic's autogenerate) complete.
+from app.db import (  # noqa: E402, F401
+    recovery_tables_alerts,
+    recovery_tables_experiments,
+    recovery_tables_messaging,
+    recovery_tables_smart_collect,
+    recovery_tables_webhooks,
+)

@@ -8,6 +8,13 @@ from pathlib import Path
 
 from app.domain.errors import UserFacingError
 from app.recovery.policy_names import POLICIES
+from cli.commands import (
+    recovery_analytics,
+    recovery_integration,
+    recovery_messaging,
+    recovery_models,
+    recovery_smart_collect,
+)
 from cli.commands.recovery_service import register_service
 from cli.output import emit_json, emit_pairs
 
@@ -42,6 +49,14 @@ def register(sub: _SubParsersAction, common: list) -> None:
     train.add_argument("--models", required=True, type=Path, help="where versioned models go")
     train.set_defaults(run=run_train)
     register_service(verbs, common)
+    for area in (
+        recovery_messaging,
+        recovery_models,
+        recovery_analytics,
+        recovery_smart_collect,
+        recovery_integration,
+    ):
+        area.register(verbs, common)
 
 
 def run_train(args: Namespace) -> int:

@@ -14,11 +14,12 @@ from signal import SIGINT, SIGTERM
 
 from sqlalchemy import Engine
 
-from app.db.recovery_migrate import make_recovery_engine, migrate_recovery_engine
 from app.domain.errors import UserFacingError
 from app.recovery.code_tables import load_decline_codes
 from app.recovery.policy_names import POLICIES
 from app.services.recovery_cases import STATUSES, case_timeline, change_status, list_cases
+from app.services.recovery_database import DB_VARIABLE as RECOVERY_DB_VARIABLE
+from app.services.recovery_database import open_recovery_database, recovery_db_url
 from app.services.recovery_intake import (
     demo_failures,
     import_csv,
@@ -29,7 +30,7 @@ from cli.output import emit_json, emit_pairs, emit_table, money
 from sync.gateways.errors import MissingKey
 
 EXIT_ROWS_REFUSED = 3
-DB_VARIABLE = "TILLDESK_RECOVERY_DB"
+DB_VARIABLE = RECOVERY_DB_VARIABLE
 GATEWAYS_VARIABLE = "TILLDESK_RECOVERY_GATEWAYS"
 
 
@@ -76,13 +77,7 @@ def register_service(verbs: _SubParsersAction, common: list) -> None:
 
 def open_recovery_db(args: Namespace) -> Engine:
     """--db URL (sqlite:///FILE, postgresql://...) or a file path; migrated to head."""
-    target = getattr(args, "db", None) or os.environ.get(DB_VARIABLE)
-    if not target:
-        raise UserFacingError(f"Give the recovery database with --db URL (or ${DB_VARIABLE}).")
-    url = target if "://" in target else f"sqlite:///{Path(target).resolve()}"
-    engine = make_recovery_engine(url)
-    migrate_recovery_engine(engine)
-    return engine
+    return open_recovery_database(recovery_db_url(getattr(args, "db", None)))
 
 
 def run_service(args: Namespace, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> int:

@@ -125,7 +125,7 @@ def run_server(args: Namespace) -> int:
     url = _migrated(args)
     os.environ["TILLDESK_SERVER_DB"] = url  # the app factory reads it in worker processes
     uvicorn.run(
-        "sync.server.app:app_from_environment",
+        "cli.wiring.server_app:app_from_environment",
         factory=True,
         host=args.host,
         port=args.port,

@@ -6,11 +6,11 @@ because the database layer is synchronous SQLAlchemy.
 """
 
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, Response, status
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.security import (
@@ -69,6 +69,7 @@ def create_app(
     secret_lookup: SecretLookup = keyring_secret,
     pool_size: int = 10,
     sign_ins: SignInLimiter | None = None,
+    routers: Sequence[APIRouter] = (),
 ) -> FastAPI:
     """The app over an already migrated database (see sync.server.db.migrate_database)."""
     sign_ins = sign_ins or SignInLimiter()
@@ -254,6 +255,8 @@ def create_app(
         return Response(body, media_type="application/json")
 
     app.include_router(webhook_router(engine, clock, secret_lookup))
+    for router in routers:  # the recovery areas' routes, wired by cli/wiring/server_app.py
+        app.include_router(router)
     # Added last, so outermost: an oversized body is refused before anything else runs.
     app.add_middleware(BodyLimit)
     return app

@@ -1,0 +1,3 @@
+"""Recovery tables of the alerts area: payment-method alerts and their state."""
+
+from app.db.recovery_tables import metadata  # noqa: F401

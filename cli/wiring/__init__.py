@@ -1,0 +1,1 @@
+"""Composition of the processes' objects: what each command builds from app, sync and printing."""

@@ -1,0 +1,29 @@
+"""The central server's app as `tilldesk server run` serves it: the sync API plus the routes of
+the recovery areas, each wired here to its services (sync.server never imports app.services)."""
+
+from fastapi import APIRouter, FastAPI
+
+from cli.wiring import (
+    server_integration,
+    server_messaging,
+    server_payment_links,
+    server_smart_collect,
+)
+from cli.wiring.server_options import ServerOptions
+from sync.server.app import create_app
+
+
+def extra_routers(options: ServerOptions) -> list[APIRouter]:
+    routers: list[APIRouter] = []
+    for area in (server_messaging, server_payment_links, server_smart_collect, server_integration):
+        routers += area.routers(options)
+    return routers
+
+
+def build_app(options: ServerOptions) -> FastAPI:
+    return create_app(options.db_url, routers=extra_routers(options))
+
+
+def app_from_environment() -> FastAPI:
+    """For `uvicorn --factory`: $TILLDESK_SERVER_DB, and $TILLDESK_RECOVERY_DB when set."""
+    return build_app(ServerOptions.from_environment())

@@ -1,0 +1,10 @@
+"""The central server's messaging routes, wired to the recovery database (composition root)."""
+
+from fastapi import APIRouter
+
+from cli.wiring.server_options import ServerOptions
+
+
+def routers(options: ServerOptions) -> list[APIRouter]:
+    """This area's routers for the server app (none when the area is not configured)."""
+    return []

@@ -1,0 +1,7 @@
+"""The Recovery menu's entries of the smart_collect area."""
+
+from ui.recovery.entries import RecoveryEntry
+
+
+def entries() -> list[RecoveryEntry]:
+    return []
