@@ -153,6 +153,7 @@ TABLES = {
 from app.db import (  # noqa: E402, F401
     recovery_tables_alerts,
     recovery_tables_experiments,
+    recovery_tables_links,
     recovery_tables_messaging,
     recovery_tables_smart_collect,
     recovery_tables_webhooks,

@@ -5,6 +5,7 @@ the demo - `recovery.db` beside the counter's database. A plain path becomes a S
 """
 
 import os
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -30,3 +31,9 @@ def open_recovery_database(url: str) -> Engine:
     engine = make_recovery_engine(url)
     migrate_recovery_engine(engine)
     return engine
+
+
+@cache
+def shared_recovery_database(url: str) -> Engine:
+    """One migrated engine per URL for a long-lived process (the client's screens share it)."""
+    return open_recovery_database(url)

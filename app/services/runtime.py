@@ -6,6 +6,7 @@ from pathlib import Path
 
 from app.db.database import Database, open_database
 from app.db.unit_of_work import Clock, UnitOfWork, system_clock
+from app.services.recovery_database import recovery_db_url
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,11 @@ class Counter:
     def today(self, zone: tzinfo) -> date:
         """The counter's date in the service center's zone: its clock, which tests move."""
         return self.database.clock().astimezone(zone).date()
+
+    def recovery_db_url(self) -> str:
+        """The recovery database this counter's screens read: $TILLDESK_RECOVERY_DB, or
+        recovery.db beside the counter's database."""
+        return recovery_db_url(None, counter_db=self.database.path)
 
     def close(self) -> None:
         self.database.close()

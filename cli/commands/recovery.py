@@ -14,6 +14,7 @@ from cli.commands import (
     recovery_messaging,
     recovery_models,
     recovery_smart_collect,
+    recovery_templates,
 )
 from cli.commands.recovery_service import register_service
 from cli.output import emit_json, emit_pairs
@@ -51,6 +52,7 @@ def register(sub: _SubParsersAction, common: list) -> None:
     register_service(verbs, common)
     for area in (
         recovery_messaging,
+        recovery_templates,
         recovery_models,
         recovery_analytics,
         recovery_smart_collect,
