@@ -157,6 +157,15 @@ def move_cash(
         if kind is MovementKind.OUT:
             holds = shift_view(uow, shift).expected_cash_minor
             if amount_minor > holds:
+                if (
+                    settings.blind_shift_close
+                    and actor.role not in PERMISSIONS["approve_shift_difference"]
+                ):
+                    # A blind close keeps the expected cash from the cashier who counts it.
+                    raise UserFacingError(
+                        "That is more than the drawer should hold: take out less, or ask a "
+                        "supervisor."
+                    )
                 money = format_money(holds, settings.currency, settings.locale)
                 raise UserFacingError(
                     f"The drawer should hold only {money}: that much can be taken out at most."

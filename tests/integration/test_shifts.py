@@ -115,7 +115,8 @@ def test_cash_in_and_out_move_the_expected_cash_in_minor_units_with_their_reason
         ("10", "", "Give a reason for the cash movement."),
         ("0", "Bank drop", "The amount must be greater than zero."),
         ("10.005", "Bank drop", "Amount can have at most 2 decimal places."),
-        ("200.01", "Bank drop", "The drawer should hold only $200.00"),
+        # A blind close (the default) keeps the expected cash from the cashier.
+        ("200.01", "Bank drop", "That is more than the drawer should hold"),
     ],
 )
 def test_a_cash_out_without_reason_or_beyond_the_drawer_is_refused(db, amount, reason, message):
@@ -362,3 +363,8 @@ def test_the_audit_chain_still_verifies_after_a_whole_shift(db):
     with db.read() as uow:
         assert audit.verify(uow.session).intact
         assert uow.session.scalar(select(func.count()).select_from(AuditEvent)) > 0
+
+
+def test_a_supervisor_is_told_what_the_drawer_should_hold(db):
+    with pytest.raises(UserFacingError, match=r"^The drawer should hold only \$200\.00"):
+        cash_out(db.unit_of_work(), amount="200.01", reason="Bank drop", username="admin")

@@ -77,8 +77,10 @@ class ShiftScreen(QWidget):
         grid = QGridLayout(card)
         grid.setContentsMargins(18, 14, 18, 14)
         self.facts: dict[str, QLabel] = {}
+        self.fact_captions: dict[str, QLabel] = {}
         for row, (key, caption) in enumerate(FACTS):
             label = QLabel(caption)
+            self.fact_captions[key] = label
             label.setProperty("role", "muted")
             value = QLabel("")
             value.setObjectName(f"shiftFact_{key}")
@@ -184,6 +186,11 @@ class ShiftScreen(QWidget):
             for key, text in values.items():
                 self.facts[key].setText(text)
             self._show_detail(shift)
+        # Under a blind close the cashier who counts never sees what the drawer should hold:
+        # not on this page, not after a cash movement. Supervisors still see it.
+        shown = not self._blind
+        self.facts["expected"].setVisible(shown)
+        self.fact_captions["expected"].setVisible(shown)
         self.open_button.setVisible(not is_open)
         for button in (self.cash_in_button, self.cash_out_button, self.close_button):
             button.setVisible(is_open)
@@ -242,11 +249,18 @@ class ShiftScreen(QWidget):
         dialog.moved.connect(lambda shift: self._moved(kind, shift))
         dialog.open()
 
+    @property
+    def _blind(self) -> bool:
+        return self._context.settings.blind_shift_close and not self._context.is_supervisor
+
     def _moved(self, kind: MovementKind, shift: ShiftView) -> None:
-        self._say(
-            f"{kind.label} recorded. The drawer should hold "
-            f"{self._context.money(shift.expected_cash_minor)}."
-        )
+        if self._blind:
+            self._say(f"{kind.label} recorded.")
+        else:
+            self._say(
+                f"{kind.label} recorded. The drawer should hold "
+                f"{self._context.money(shift.expected_cash_minor)}."
+            )
         self._show_shift(shift)
 
     # -- closing ----------------------------------------------------------------------------
