@@ -9,7 +9,16 @@ from pathlib import Path
 
 from app.domain.errors import UserCancelled, UserFacingError
 from cli.commands import admin as admin_commands
-from cli.commands import client, consumers, credit_notes, payments, printing, reports, setup
+from cli.commands import (
+    client,
+    consumers,
+    credit_notes,
+    doctor,
+    payments,
+    printing,
+    reports,
+    setup,
+)
 from cli.commands import recovery as recovery_commands
 from cli.commands import server as server_commands
 from cli.commands import shift as shift_commands
@@ -53,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tilldesk {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     parser.add_argument("--db", help=argparse.SUPPRESS)
-    for module in (client, setup, consumers, payments, credit_notes, reports, printing):
+    for module in (client, setup, consumers, payments, credit_notes, reports, printing, doctor):
         module.register(sub, [common])
     shift_commands.register(sub, [common])
     admin_commands.register(sub, [common])
