@@ -6,6 +6,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from app.services.first_run import needs_first_run
 from app.services.runtime import open_counter
 from app.services.settings import current_settings
 from app.services.status import counter_status
@@ -36,6 +37,12 @@ def run_client(db_path: Path, *, exit_after_startup: bool = False) -> int:
     app.setApplicationName("Tilldesk")
     setup_logging()
     apply_style(app)  # type: ignore[arg-type]
+    if not exit_after_startup and needs_first_run(db_path):
+        from ui.first_run import FirstRunWizard  # only on a machine's very first start
+
+        wizard = FirstRunWizard(db_path)
+        if wizard.exec() != FirstRunWizard.DialogCode.Accepted:
+            return 1  # nothing set up: the next start asks again
     window = build_window(db_path)
     install_excepthook(lambda: window)
     window.resize(1280, 800)
