@@ -1,18 +1,32 @@
-"""The server's gateway secrets live in the OS keyring, never in a file or the database.
+"""The server's gateway secrets live in a keyring, never in a file in clear or the database.
 
-`tilldesk server set-secret` stores them; a keyring that would keep them in clear text (the
-plaintext or "fail" backends, keyrings.alt) is refused with a message saying what to install.
+`tilldesk server set-secret` stores them in the OS keyring; a keyring that would keep them in
+clear text (the plaintext or "fail" backends, keyrings.alt) is refused with a message saying
+what to install. A headless server (the systemd unit) has no OS keyring: with
+`TILLDESK_KEYRING=cryptfile` it uses the encrypted file of headless counters
+(sync/client/tokens.py), its key a systemd credential never stored beside the file.
 """
 
 import keyring
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringError
 
+from app.domain.errors import UserFacingError
+from sync.client.tokens import token_backend, uses_token_file
+
 KEYRING_SERVICE = "tilldesk-server"
 STRIPE_SECRET = "stripe-webhook-secret"
 NMI_KEY = "nmi-signing-key"
-# Webhook secrets (checked here) and the API keys the poller uses (sync.gateways.config).
-SECRET_NAMES = (STRIPE_SECRET, NMI_KEY, "stripe-secret-key", "nmi-security-key")
+PAYMENT_LINK_SECRET = "payment-link-secret"  # signs payment links (32+ random bytes as text)
+# Webhook secrets (checked here), the API keys the poller uses (sync.gateways.config) and the
+# payment links' signing secret.
+SECRET_NAMES = (
+    STRIPE_SECRET,
+    NMI_KEY,
+    "stripe-secret-key",
+    "nmi-security-key",
+    PAYMENT_LINK_SECRET,
+)
 # keyrings.cryptfile (installed for headless counters) has a plaintext backend, and its
 # encrypted ones would ask for a password on a terminal nobody watches.
 _UNSAFE_MODULES = (
@@ -29,11 +43,19 @@ class NoSafeKeyring(Exception):
         return str(self.args[0])
 
 
+def secrets_backend() -> KeyringBackend:
+    """The encrypted file when TILLDESK_KEYRING=cryptfile (or its key is there), else the OS
+    keyring. Raises UserFacingError when the encrypted file is asked for but unusable."""
+    if uses_token_file():
+        return token_backend()
+    return keyring.get_keyring()
+
+
 def keyring_secret(name: str) -> str | None:
     """None when the secret, or any usable keyring, is missing: the webhook answers 503."""
     try:
-        return keyring.get_password(KEYRING_SERVICE, name)
-    except KeyringError:
+        return secrets_backend().get_password(KEYRING_SERVICE, name)
+    except (KeyringError, UserFacingError):
         return None
 
 
@@ -47,10 +69,17 @@ def is_safe(backend: KeyringBackend) -> bool:
 def store_secret(name: str, value: str) -> None:
     if name not in SECRET_NAMES:
         raise ValueError(f"Unknown secret {name!r}; expected one of {', '.join(SECRET_NAMES)}.")
-    if not is_safe(keyring.get_keyring()):
+    try:
+        backend = secrets_backend()
+    except UserFacingError as error:
+        raise NoSafeKeyring(error.message) from None
+    if not uses_token_file() and not is_safe(backend):
         raise NoSafeKeyring(
             "No OS keyring is available to keep the secret safe. Use Secret Service "
             "(GNOME Keyring or KWallet, with a D-Bus session) on Linux, Windows Credential "
-            "Locker on Windows or the macOS Keychain; a plaintext keyring is not accepted."
+            "Locker on Windows or the macOS Keychain; on a headless server, the encrypted "
+            "file: TILLDESK_KEYRING=cryptfile with its key as the systemd credential "
+            "'tilldesk-keyring' (README: The central server). A plaintext keyring is not "
+            "accepted."
         )
-    keyring.set_password(KEYRING_SERVICE, name, value)
+    backend.set_password(KEYRING_SERVICE, name, value)

@@ -35,3 +35,33 @@ def test_a_secret_goes_into_a_usable_keyring(memory_keyring):
 def test_only_the_two_gateway_secrets_are_kept(memory_keyring):
     with pytest.raises(ValueError):
         store_secret("database-password", "x")
+
+
+@pytest.fixture
+def headless_server(tmp_path, monkeypatch, no_keyring):
+    """The systemd unit's environment: no OS keyring, the encrypted file and its credential."""
+    from tests.e2e_sync.file_keyring import headless_keyring_env
+
+    env = headless_keyring_env(tmp_path)
+    env["TILLDESK_KEYRING_FILE"] = str(tmp_path / "state" / "server-secrets.cfg")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return tmp_path
+
+
+def test_a_headless_server_keeps_its_secrets_in_the_encrypted_file(headless_server):
+    store_secret("stripe-webhook-secret", "whsec_headless")
+    assert keyring_secret("stripe-webhook-secret") == "whsec_headless"
+    stored = (headless_server / "state" / "server-secrets.cfg").read_bytes()
+    assert b"whsec_headless" not in stored  # encrypted, not a plaintext keyring
+    assert (headless_server / "state" / "server-secrets.cfg").stat().st_mode & 0o077 == 0
+
+
+def test_a_headless_server_without_its_credential_is_told_how_to_give_it(
+    headless_server, monkeypatch
+):
+    monkeypatch.delenv("CREDENTIALS_DIRECTORY")
+    with pytest.raises(NoSafeKeyring) as refused:
+        store_secret("stripe-webhook-secret", "whsec_x")
+    assert "tilldesk-keyring" in refused.value.message
+    assert keyring_secret("stripe-webhook-secret") is None  # the webhook answers 503
