@@ -16,7 +16,13 @@ from pathlib import Path
 DEFAULT_DB = "postgresql+psycopg://localhost/tilldesk"
 # Names of the secrets `server set-secret` keeps (sync.server.keys.SECRET_NAMES; not imported
 # here so that `tilldesk --help` does not load keyring).
-SECRET_NAMES = ("stripe-webhook-secret", "nmi-signing-key", "stripe-secret-key", "nmi-security-key")
+SECRET_NAMES = (
+    "stripe-webhook-secret",
+    "nmi-signing-key",
+    "stripe-secret-key",
+    "nmi-security-key",
+    "payment-link-secret",
+)
 
 
 def register(sub: _SubParsersAction, common: list) -> None:
@@ -334,6 +340,8 @@ def run_set_secret(args: Namespace) -> int:
 
 def run_poll(args: Namespace) -> int:
     """Gateways without keys in the keyring are skipped with a note; the others are polled."""
+    from cli.wiring.server_options import RECOVERY_DB_VARIABLE
+    from cli.wiring.server_recovery_intake import intake_hook
     from sync.gateways.config import nmi_adapter, stripe_adapter
     from sync.gateways.errors import GatewayError
     from sync.server.db import make_engine
@@ -351,9 +359,11 @@ def run_poll(args: Namespace) -> int:
     if not adapters:
         return 3
     engine = make_engine(_migrated(args), pool_size=1)
+    recovery_db = os.environ.get(RECOVERY_DB_VARIABLE)
+    hooks = [intake_hook(recovery_db)] if recovery_db else []  # failures open recovery cases
     try:
         while True:
-            summary = poll_gateways(engine, adapters, lambda: datetime.now(UTC))
+            summary = poll_gateways(engine, adapters, lambda: datetime.now(UTC), hooks)
             print(
                 f"asked {summary.asked}, moved forward {len(summary.moved)}"
                 + (f", no answer from {', '.join(summary.down)}" if summary.down else ""),

@@ -10,6 +10,7 @@ from cli.wiring import (
     server_smart_collect,
 )
 from cli.wiring.server_options import ServerOptions
+from cli.wiring.server_recovery_intake import event_hooks
 from sync.server.app import create_app
 
 
@@ -21,7 +22,9 @@ def extra_routers(options: ServerOptions) -> list[APIRouter]:
 
 
 def build_app(options: ServerOptions) -> FastAPI:
-    return create_app(options.db_url, routers=extra_routers(options))
+    return create_app(
+        options.db_url, routers=extra_routers(options), event_hooks=event_hooks(options)
+    )
 
 
 def app_from_environment() -> FastAPI:

@@ -49,7 +49,7 @@ from sync.server.registration import (
     confirm_terminal,
     register_terminal,
 )
-from sync.server.webhooks import SecretLookup, webhook_router
+from sync.server.webhooks import EventHook, SecretLookup, webhook_router
 
 Clock = Callable[[], datetime]
 
@@ -70,6 +70,7 @@ def create_app(
     pool_size: int = 10,
     sign_ins: SignInLimiter | None = None,
     routers: Sequence[APIRouter] = (),
+    event_hooks: Sequence[EventHook] = (),
 ) -> FastAPI:
     """The app over an already migrated database (see sync.server.db.migrate_database)."""
     sign_ins = sign_ins or SignInLimiter()
@@ -156,6 +157,9 @@ def create_app(
             )
         sign_ins.succeeded(address, credentials.username)
         return credentials.username
+
+    # Routers built outside (the recovery areas' APIs) check admins here too, lockout included.
+    app.state.admin = admin
 
     @app.get("/v1/health", response_model=Health, tags=["sync"])
     def health() -> Health:
@@ -254,7 +258,7 @@ def create_app(
         body = envelope.replace('"changes":[]', f'"changes":{page.changes_json}', 1)
         return Response(body, media_type="application/json")
 
-    app.include_router(webhook_router(engine, clock, secret_lookup))
+    app.include_router(webhook_router(engine, clock, secret_lookup, event_hooks))
     for router in routers:  # the recovery areas' routes, wired by cli/wiring/server_app.py
         app.include_router(router)
     # Added last, so outermost: an oversized body is refused before anything else runs.

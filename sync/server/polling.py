@@ -5,7 +5,8 @@ polls what it still holds as Pending or In Progress. Each answer goes through th
 apply_event as a webhook: idempotent by event id and only ever moving a payment forward.
 """
 
-from collections.abc import Callable, Mapping
+import logging
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -15,6 +16,9 @@ from sync.gateways.adapters.base import GatewayAdapter
 from sync.gateways.poll import poll
 from sync.server.online import apply_event
 from sync.server.tables import payments
+from sync.server.webhooks import EventHook
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -46,8 +50,14 @@ def unsettled(engine: Engine, gateway: str, limit: int = 1000) -> dict[str, tupl
 
 
 def poll_gateways(
-    engine: Engine, adapters: Mapping[str, GatewayAdapter], now: Callable[[], datetime]
+    engine: Engine,
+    adapters: Mapping[str, GatewayAdapter],
+    now: Callable[[], datetime],
+    hooks: Sequence[EventHook] = (),
 ) -> PollSummary:
+    """Ask each gateway about its payments not final yet and apply the answers. The hooks
+    (recovery intake) hear each event first: if one fails, the event is not applied, so the
+    payment stays unsettled and is asked about again next round - never lost."""
     summary = PollSummary()
     for gateway, adapter in adapters.items():
         before = unsettled(engine, gateway)
@@ -57,6 +67,13 @@ def poll_gateways(
         if result.gateway_down:
             summary.down.append(gateway)
         for event in result.events:
+            try:
+                for hook in hooks:
+                    hook(event)
+            except Exception:
+                log.exception("A poll hook failed on %s %s", event.gateway, event.external_id)
+                summary.errors[event.external_id] = "not recorded for recovery yet"
+                continue
             applied = apply_event(engine, event, now())
             if (applied.status, applied.settlement) != before.get(event.external_id):
                 summary.moved.append(event.external_id)

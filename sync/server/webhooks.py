@@ -5,7 +5,8 @@ Secrets come from the OS keyring (service "tilldesk-server", names "stripe-webho
 nothing; an event kind we do not track is acknowledged with 200 so the gateway stops retrying.
 """
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from fastapi import APIRouter, HTTPException, Request, status
@@ -19,7 +20,13 @@ from sync.gateways.webhooks import verify_nmi, verify_stripe
 from sync.server.keys import KEYRING_SERVICE, NMI_KEY, STRIPE_SECRET
 from sync.server.online import apply_event
 
+log = logging.getLogger(__name__)
+
 SecretLookup = Callable[[str], str | None]
+# Told every verified payment event after it is applied (the recovery intake opens a case for
+# a failed one). A hook that raises makes the answer 503: the gateway sends the event again,
+# and both the apply and the intake are idempotent by the gateway's ids.
+EventHook = Callable[[GatewayEvent], None]
 
 
 class WebhookAnswer(BaseModel):
@@ -31,7 +38,10 @@ class WebhookAnswer(BaseModel):
 
 
 def webhook_router(
-    engine: Engine, clock: Callable[[], datetime], secret_lookup: SecretLookup
+    engine: Engine,
+    clock: Callable[[], datetime],
+    secret_lookup: SecretLookup,
+    hooks: Sequence[EventHook] = (),
 ) -> APIRouter:
     router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
     bad = {400: {"description": "Bad or missing signature, or unreadable body"}}
@@ -57,6 +67,14 @@ def webhook_router(
             return WebhookAnswer(received=True)
         except PayloadError as error:  # signed, but unreadable or breaking the payment rules
             raise HTTPException(status.HTTP_400_BAD_REQUEST, error.message) from None
+        for hook in hooks:
+            try:
+                hook(event)
+            except Exception:
+                log.exception("A webhook hook failed on %s %s", event.gateway, event.event_id)
+                raise HTTPException(
+                    status.HTTP_503_SERVICE_UNAVAILABLE, "Not recorded yet: send it again later."
+                ) from None
         return WebhookAnswer(
             received=True,
             external_id=applied.external_id,

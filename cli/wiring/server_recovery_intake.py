@@ -1,0 +1,25 @@
+"""Failed payments the central server hears of (gateway webhooks and polling) open recovery
+cases, when the server is given the recovery database ($TILLDESK_RECOVERY_DB)."""
+
+from cli.wiring.server_options import ServerOptions
+from sync.gateways.events import GatewayEvent
+from sync.server.webhooks import EventHook
+
+
+def event_hooks(options: ServerOptions) -> list[EventHook]:
+    if not options.recovery_db:
+        return []
+    return [intake_hook(options.recovery_db)]
+
+
+def intake_hook(recovery_db: str) -> EventHook:
+    from app.services.recovery_database import recovery_db_url, shared_recovery_database
+    from sync.recovery.intake import intake_events
+
+    engine = shared_recovery_database(recovery_db_url(recovery_db))
+
+    def hook(event: GatewayEvent) -> None:
+        if event.kind == "payment" and event.status == "Failed":
+            intake_events(engine, "gateway", [event])  # keyed by (gateway, external id): once
+
+    return hook
