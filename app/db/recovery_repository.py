@@ -7,7 +7,8 @@ from typing import Any, Self
 from sqlalchemy import Engine, bindparam, create_engine, event, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db.recovery_tables import TABLES, metadata, recovery_cases
+from app.db.recovery_schema import metadata
+from app.db.recovery_tables import TABLES, recovery_cases
 
 
 class SqlRecoveryRecords:

@@ -124,6 +124,12 @@ recovery_messages = Table(
     Column("urgent", Boolean, nullable=False),
     Column("accepted", Boolean, nullable=False),
     Column("error", Text),
+    # Messaging (r0005): the provider's id (events attach by it), the reminder this sending
+    # belongs to (one reminder, one channel at a time), the consumer's zone and local time.
+    Column("provider_id", String(128), index=True),
+    Column("reminder_id", String(64), index=True),
+    Column("zone", String(64)),
+    Column("local_at", String(32)),  # ISO 8601 with the offset the consumer had then
     Index("ix_recovery_messages_consumer_at", "consumer_id", "at"),
 )
 
@@ -147,14 +153,3 @@ TABLES = {
     "messages": recovery_messages,
     "events": recovery_events,
 }
-
-# The areas built on the recovery service keep their tables in modules of their own, on this
-# MetaData; importing them here makes `metadata` (create_all, Alembic's autogenerate) complete.
-from app.db import (  # noqa: E402, F401
-    recovery_tables_alerts,
-    recovery_tables_experiments,
-    recovery_tables_links,
-    recovery_tables_messaging,
-    recovery_tables_smart_collect,
-    recovery_tables_webhooks,
-)

@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from app.db.recovery_tables import metadata
+from app.db.recovery_schema import metadata
 
 VERSION_TABLE = "alembic_version_recovery"
 

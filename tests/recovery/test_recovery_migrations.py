@@ -13,7 +13,7 @@ from app.db.recovery_migrate import (
     recovery_alembic_config,
     recovery_head,
 )
-from app.db.recovery_tables import metadata
+from app.db.recovery_schema import metadata
 from tests.pg import pg_cluster, pg_url  # noqa: F401 - fixtures
 
 VERSION_TABLE = "alembic_version_recovery"
