@@ -7,24 +7,29 @@ from cli.wiring import (
     server_integration,
     server_messaging,
     server_payment_links,
+    server_recovery_intake,
     server_smart_collect,
 )
 from cli.wiring.server_options import ServerOptions
-from cli.wiring.server_recovery_intake import event_hooks
 from sync.server.app import create_app
 
 
 def extra_routers(options: ServerOptions) -> list[APIRouter]:
     routers: list[APIRouter] = []
-    for area in (server_messaging, server_payment_links, server_smart_collect, server_integration):
+    for area in (
+        server_messaging,
+        server_payment_links,
+        server_smart_collect,
+        server_integration,
+        server_recovery_intake,
+    ):
         routers += area.routers(options)
     return routers
 
 
 def build_app(options: ServerOptions) -> FastAPI:
-    return create_app(
-        options.db_url, routers=extra_routers(options), event_hooks=event_hooks(options)
-    )
+    hooks = server_recovery_intake.event_hooks(options)
+    return create_app(options.db_url, routers=extra_routers(options), event_hooks=hooks)
 
 
 def app_from_environment() -> FastAPI:

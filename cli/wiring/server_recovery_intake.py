@@ -1,8 +1,13 @@
 """Failed payments the central server hears of (gateway webhooks and polling) open recovery
 cases, when the server is given the recovery database ($TILLDESK_RECOVERY_DB)."""
 
+from fastapi import APIRouter
+
 from cli.wiring.server_options import ServerOptions
 from sync.gateways.events import GatewayEvent
+from sync.gateways.razorpay_events import RecurringFailure
+from sync.server.keys import keyring_secret
+from sync.server.recurring_webhooks import razorpay_router
 from sync.server.webhooks import EventHook
 
 
@@ -23,3 +28,19 @@ def intake_hook(recovery_db: str) -> EventHook:
             intake_events(engine, "gateway", [event])  # keyed by (gateway, external id): once
 
     return hook
+
+
+def routers(options: ServerOptions) -> list[APIRouter]:
+    """The e-NACH / UPI AutoPay webhook: only where failures have a recovery database to go."""
+    if not options.recovery_db:
+        return []
+    from app.services.recovery_database import recovery_db_url, shared_recovery_database
+    from app.services.recovery_intake import intake
+    from sync.recovery.intake import failure_from_recurring
+
+    engine = shared_recovery_database(recovery_db_url(options.recovery_db))
+
+    def record(failure: RecurringFailure) -> None:
+        intake(engine, "razorpay", [failure_from_recurring(failure)])
+
+    return [razorpay_router(keyring_secret, record)]

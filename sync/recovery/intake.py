@@ -5,6 +5,7 @@ from sqlalchemy import Engine
 from app.services.recovery_intake import Failure, IntakeReport, intake
 from app.services.recovery_portfolio import CaseRow
 from sync.gateways.events import GatewayEvent
+from sync.gateways.razorpay_events import RecurringFailure
 
 FAILED = "Failed"
 
@@ -31,6 +32,26 @@ def failure_from_event(
         due_date=None,
     )
     return Failure(row, instrument, external_id=event.external_id)
+
+
+def failure_from_recurring(failure: RecurringFailure) -> Failure:
+    """A failed e-NACH debit or UPI AutoPay execution as a case on its mandate."""
+    row = CaseRow(
+        case_id=failure.external_id,
+        consumer_id=failure.account_number or "razorpay:unknown",
+        amount_minor=failure.amount_minor,
+        currency=failure.currency,
+        method=failure.method,
+        gateway="razorpay",
+        network="",
+        card_type="",
+        failed_at=failure.occurred_at,
+        code=failure.code,
+        advice_code="",
+        product="bill",
+        due_date=None,
+    )
+    return Failure(row, failure.instrument, external_id=failure.external_id)
 
 
 def intake_events(engine: Engine, source: str, events: list[GatewayEvent]) -> IntakeReport:

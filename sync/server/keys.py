@@ -17,6 +17,7 @@ from sync.client.tokens import token_backend, uses_token_file
 KEYRING_SERVICE = "tilldesk-server"
 STRIPE_SECRET = "stripe-webhook-secret"
 NMI_KEY = "nmi-signing-key"
+RAZORPAY_SECRET = "razorpay-webhook-secret"  # e-NACH / UPI AutoPay failures for recovery
 PAYMENT_LINK_SECRET = "payment-link-secret"  # signs payment links (32+ random bytes as text)
 # Webhook secrets (checked here), the API keys the poller uses (sync.gateways.config) and the
 # payment links' signing secret.
@@ -26,6 +27,7 @@ SECRET_NAMES = (
     "stripe-secret-key",
     "nmi-security-key",
     PAYMENT_LINK_SECRET,
+    RAZORPAY_SECRET,
 )
 # keyrings.cryptfile (installed for headless counters) has a plaintext backend, and its
 # encrypted ones would ask for a password on a terminal nobody watches.
