@@ -10,7 +10,7 @@ import sys
 import tempfile
 import time
 from argparse import Namespace, _SubParsersAction
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 DEFAULT_DB = "postgresql+psycopg://localhost/tilldesk"
@@ -88,6 +88,13 @@ def register(sub: _SubParsersAction, common: list) -> None:
     poller.add_argument("--interval", type=float, default=300.0, help="seconds between rounds")
     poller.add_argument("--stripe-url", help="Stripe API base URL (default: Stripe's)")
     poller.add_argument("--nmi-url", help="NMI API base URL (default: NMI's)")
+    poller.add_argument(
+        "--failed-lookback-days",
+        type=float,
+        default=3.0,
+        help="with $TILLDESK_RECOVERY_DB: on start, ask the gateways for sales failed this far "
+        "back (then each round since the last)",
+    )
     poller.set_defaults(run=run_poll)
 
     epoch = with_db("new-epoch", "start a new epoch after a restore: counters resync")
@@ -341,7 +348,7 @@ def run_set_secret(args: Namespace) -> int:
 def run_poll(args: Namespace) -> int:
     """Gateways without keys in the keyring are skipped with a note; the others are polled."""
     from cli.wiring.server_options import RECOVERY_DB_VARIABLE
-    from cli.wiring.server_recovery_intake import intake_hook
+    from cli.wiring.server_recovery_intake import failed_sales_to_recovery, intake_hook
     from sync.gateways.config import nmi_adapter, stripe_adapter
     from sync.gateways.errors import GatewayError
     from sync.server.db import make_engine
@@ -361,9 +368,17 @@ def run_poll(args: Namespace) -> int:
     engine = make_engine(_migrated(args), pool_size=1)
     recovery_db = os.environ.get(RECOVERY_DB_VARIABLE)
     hooks = [intake_hook(recovery_db)] if recovery_db else []  # failures open recovery cases
+    # Failed sales the server never heard of (a webhook lost, a charge made elsewhere): asked
+    # for each round, the window overlapping the last one (the intake is idempotent).
+    failed_since = datetime.now(UTC) - timedelta(days=args.failed_lookback_days)
     try:
         while True:
+            started = datetime.now(UTC)
             summary = poll_gateways(engine, adapters, lambda: datetime.now(UTC), hooks)
+            if recovery_db:
+                opened = failed_sales_to_recovery(recovery_db, adapters, failed_since)
+                failed_since = started - timedelta(hours=1)
+                print(f"recovery cases opened from failed sales: {opened}", flush=True)
             print(
                 f"asked {summary.asked}, moved forward {len(summary.moved)}"
                 + (f", no answer from {', '.join(summary.down)}" if summary.down else ""),

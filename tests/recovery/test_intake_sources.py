@@ -9,9 +9,10 @@ from app.db.recovery_migrate import make_recovery_engine, migrate_recovery_engin
 from app.db.recovery_tables import recovery_cases
 from app.services.recovery_intake import import_csv
 from sync.gateways.adapters.stripe import StripeAdapter
+from sync.gateways.errors import GatewayError
 from sync.gateways.testing import sign_stripe, stripe_event_body
 from sync.gateways.webhooks import verify_stripe
-from sync.recovery.intake import intake_events
+from sync.recovery.intake import intake_events, intake_failed_since
 from tests.gateways.fakes import FakeStripe
 
 SECRET = "whsec_test"
@@ -64,4 +65,31 @@ def test_webhook_poll_and_import_of_one_failure_make_one_case(tmp_path) -> None:
     [case] = rows
     assert (case.source, case.external_id, case.code) == ("stripe", intent_id, "insufficient_funds")
     assert case.category == "insufficient_funds"
+    engine.dispose()
+
+
+class _Down:
+    def list_failed(self, since: datetime) -> list:
+        raise GatewayError("connection refused", retryable=True)
+
+
+def test_the_scheduled_query_of_failed_sales_opens_each_case_once(tmp_path) -> None:
+    engine = make_recovery_engine(f"sqlite:///{tmp_path / 'recovery.sqlite'}")
+    migrate_recovery_engine(engine)
+    since = datetime.now(UTC) - timedelta(hours=1)
+    with FakeStripe() as fake:
+        stripe = StripeAdapter(fake.secret_key, base_url=fake.url, sleep=lambda _s: None)
+        stripe.charge(
+            9_900, "USD", "pm_card_chargeDeclinedInsufficientFunds", "bill 9", "key-9",
+            account_number="C1",
+        )  # fmt: skip
+        first = intake_failed_since(engine, {"stripe": stripe, "nmi": _Down()}, since)
+        again = intake_failed_since(engine, {"stripe": stripe}, since)  # the windows overlap
+    assert first == {"stripe": 1, "nmi": -1}  # NMI did not answer: not taken as "none failed"
+    assert again == {"stripe": 0}
+    with engine.connect() as connection:
+        [case] = connection.execute(select(recovery_cases)).all()
+    assert (case.gateway, case.amount_minor, case.category) == (
+        "stripe", 9_900, "insufficient_funds"
+    )  # fmt: skip
     engine.dispose()
