@@ -31,7 +31,7 @@ from ui.dialogs.create_credit_note import CreateCreditNoteDialog
 from ui.dialogs.credit_note_details import CreditNoteDetailsDialog
 from ui.errors import show_crash_dialog, show_refusal
 from ui.ops import ServiceOp, hub
-from ui.printing_runtime import run_print_queue
+from ui.printing_port import printing
 from ui.recovery.entries import RecoveryEntry
 from ui.recovery.menu import build_menu, recovery_entries
 from ui.screen_wiring import wire_screens, wire_settings
@@ -396,7 +396,7 @@ class MainWindow(QMainWindow):
 
     def run_print_queue(self) -> None:
         counter = self.context.counter
-        ServiceOp(self, lambda: run_print_queue(counter), lane="print").success(
+        ServiceOp(self, lambda: printing().run_print_queue(counter), lane="print").success(
             lambda _run: self.refresh_status()
         ).failure(lambda error: self.status_printer.setText(str(error))).run()
 

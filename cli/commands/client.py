@@ -16,8 +16,12 @@ def register(sub: _SubParsersAction, common: list) -> None:
 
 
 def run_client_command(args: Namespace) -> int:
+    from cli.wiring import printing
     from sync.client.background import background_sync
     from ui.app import run_client  # Qt is loaded only when the window is wanted
+    from ui.printing_port import install
+
+    install(printing)  # the composition root gives the screens their printing
 
     path = database_path(args)
     if getattr(args, "exit_after_startup", False):

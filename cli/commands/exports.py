@@ -87,8 +87,8 @@ def _format(args: Namespace) -> str:
 
 
 def _written(args: Namespace, report: TableReport, file_format: str) -> int:
+    from cli.wiring.printing import save_file  # the one whole-or-nothing file writer
     from printing.table_export import render_table  # reportlab and openpyxl: only now
-    from ui.printing_runtime import save_file  # the one whole-or-nothing file writer
 
     path = save_file(render_table(report, file_format), args.file)
     if args.json:

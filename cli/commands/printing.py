@@ -55,7 +55,7 @@ def add_output_options(parser: ArgumentParser) -> None:
 
 def runtime() -> "ModuleType":
     """The printing runtime, imported when a command prints: renderers load slowly."""
-    from ui import printing_runtime
+    from cli.wiring import printing as printing_runtime
 
     return printing_runtime
 

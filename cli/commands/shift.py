@@ -121,7 +121,7 @@ def run_close(args: Namespace) -> int:
 def run_report(args: Namespace) -> int:
     db = open_db(args)
     if args.pdf:
-        from ui.printing_runtime import save_file, shift_report_pdf  # renderers load slowly
+        from cli.wiring.printing import save_file, shift_report_pdf  # renderers load slowly
 
         number, data = shift_report_pdf(
             counter_for(db), args.number, page=args.page, username=args.user

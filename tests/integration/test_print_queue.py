@@ -26,12 +26,12 @@ from app.services.print_queue import (
 from app.services.print_worker import QueueRun, process_queue
 from app.services.printers import add_printer, list_printers, remove_printer, update_printer
 from app.services.record_payment import PaymentRequest, RecordedPayment, record_payment
+from cli.wiring.printing import PortLink, open_printer, render_for_printer
 from printing.ports import FakePrinter
 from printing.profiles import ESCPOS_CODE_PAGES
 from tests.conftest import FakeClock
 from tests.integration.test_network_printer import PrinterStandIn
 from tests.unit.printing.escpos_decoder import Decoded, decode
-from ui.printing_runtime import PortLink, open_printer, render_for_printer
 
 BILL_1, BILL_2, SERVICE = "INV-2025-001234", "INV-2025-001567", "SC-2025-000101"
 

@@ -13,7 +13,7 @@ from app.services.print_queue import recent_jobs
 from app.services.print_worker import process_queue
 from app.services.printers import add_printer
 from app.services.record_payment import PaymentRequest, record_payment
-from ui.printing_runtime import open_printer, render_for_printer
+from cli.wiring.printing import open_printer, render_for_printer
 
 
 def pay(db: Database, amount: str, item: str = "INV-2025-001234") -> str:

@@ -4,8 +4,8 @@ import os
 import stat
 from pathlib import Path
 
+from cli.wiring.printing import save_file
 from ui.errors import log_file
-from ui.printing_runtime import save_file
 
 
 def mode(path: Path) -> int:

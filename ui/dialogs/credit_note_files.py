@@ -12,7 +12,7 @@ from app.domain.credit_notes import CreditNoteStatus
 from app.services.runtime import Counter
 from ui.context import ClientContext
 from ui.ops import ServiceOp
-from ui.printing_runtime import credit_note_pdf, save_file
+from ui.printing_port import printing
 from ui.widgets.pdf_path import ask_pdf_path, suggested_pdf_path
 
 # A note waiting for approval, rejected or cancelled is not credit: nothing to hand a customer.
@@ -28,7 +28,8 @@ def printable(status: str) -> bool:
 def write_credit_note_pdf(counter: Counter, number: str, path: Path, username: str | None) -> Path:
     """The credit note as a PDF file (audited as a download)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    return save_file(credit_note_pdf(counter, number, username=username), path)
+    files = printing()
+    return files.save_file(files.credit_note_pdf(counter, number, username=username), path)
 
 
 class CreditNoteFiles(QObject):

@@ -12,7 +12,7 @@ from ui.context import ClientContext
 from ui.dialogs.printer_dialog import PrinterDialog
 from ui.models.printers_model import PrinterColumn, PrintersModel
 from ui.ops import ServiceOp
-from ui.printing_runtime import print_test_page_now
+from ui.printing_port import printing
 from ui.widgets.list_with_actions import ListWithActions
 from ui.widgets.style import role_label
 from ui.widgets.toast import show_toast
@@ -28,7 +28,7 @@ def print_check(counter: Counter, printer: str, username: str | None) -> PrintCh
     """Print a test page now (on the print lane). A page that did not print is taken off the
     queue again: a test page coming out an hour later, when the printer is back, helps nobody.
     """
-    job = print_test_page_now(counter, printer=printer, username=username)
+    job = printing().print_test_page_now(counter, printer=printer, username=username)
     if job.state is JobState.PRINTED:
         return PrintCheck(True, f"Test page printed on '{printer}'. Check that it reads well.")
     if job.state in (JobState.QUEUED, JobState.WAITING, JobState.FAILED):

@@ -10,7 +10,7 @@ from app.domain.errors import UserFacingError
 from app.domain.table_report import TableReport
 from printing.table_export import render_table
 from ui.ops import ServiceOp
-from ui.printing_runtime import save_file
+from ui.printing_port import printing
 
 FILTERS = {
     "CSV (*.csv)": "csv",
@@ -63,7 +63,7 @@ class ExportButton(QPushButton):
 
         def export() -> tuple[Path, int]:
             built = report()
-            return save_file(render_table(built, file_format), path), len(built.rows)
+            return printing().save_file(render_table(built, file_format), path), len(built.rows)
 
         ServiceOp(self, export, read=True).success(self._done).failure(self._failed).run()
 

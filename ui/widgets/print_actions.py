@@ -13,13 +13,7 @@ from app.services.print_queue import PrintJobView
 from app.services.runtime import Counter
 from ui.context import ClientContext
 from ui.ops import ServiceOp
-from ui.printing_runtime import (
-    print_receipt_now,
-    print_shift_report_now,
-    receipt_pdf,
-    save_file,
-    shift_report_pdf,
-)
+from ui.printing_port import printing
 from ui.widgets.buttons import push_button
 from ui.widgets.pdf_path import suggested_pdf_path
 from ui.widgets.style import restyle, role_label
@@ -45,15 +39,17 @@ class Printable:
 RECEIPT = Printable(
     "receipt",
     # On the writer: the queue claims and marks jobs in units of work of its own.
-    lambda counter, number, user: print_receipt_now(counter, number, username=user),
-    lambda counter, number, user: receipt_pdf(counter, number, page=PDF_PAGE, username=user),
+    lambda counter, number, user: printing().print_receipt_now(counter, number, username=user),
+    lambda counter, number, user: printing().receipt_pdf(
+        counter, number, page=PDF_PAGE, username=user
+    ),
 )
 Z_REPORT = Printable(
     "Z report",
-    lambda counter, number, user: print_shift_report_now(counter, number, username=user),
-    lambda counter, number, user: shift_report_pdf(counter, number, page=PDF_PAGE, username=user)[
-        1
-    ],
+    lambda counter, number, user: printing().print_shift_report_now(counter, number, username=user),
+    lambda counter, number, user: printing().shift_report_pdf(
+        counter, number, page=PDF_PAGE, username=user
+    )[1],
     printing="Sending the Z report to the printer…",
     lane="print",
 )
@@ -165,7 +161,7 @@ class PrintActions(QWidget):
             return
         pdf, number, (counter, username) = self._printable.pdf_bytes, self.number, self._who()
         self._set_busy(True, "Saving the PDF…")
-        ServiceOp(self, lambda: save_file(pdf(counter, number, username), path)).success(
+        ServiceOp(self, lambda: printing().save_file(pdf(counter, number, username), path)).success(
             self._saved
         ).failure(self._failed).run()
 

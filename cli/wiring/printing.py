@@ -1,7 +1,8 @@
 """Printing wired up: real renderers and printer ports for the queue, PDF and ESC/POS downloads.
 
-No Qt here: the client calls these through ServiceOp, the command line calls them directly,
-so the Print and Download PDF buttons and `tilldesk receipt` run the same code.
+Part of the composition root: the command line calls these directly, and `tilldesk client`
+installs this module as the client's printing (ui/printing_port.py), so the Print and Download
+PDF buttons and `tilldesk receipt` run the same code. No Qt here.
 """
 
 import dataclasses
