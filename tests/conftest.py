@@ -68,3 +68,13 @@ def db(sample_counter: Path, db_path: Path, clock: FakeClock) -> Iterator[Databa
     database = open_database(db_path, clock)
     yield database
     database.close()
+
+
+@pytest.fixture(autouse=True)
+def client_printing() -> None:
+    """As `tilldesk client` does before its window opens: the screens' printing installed
+    (any test may build a window or a screen that prints)."""
+    from cli.wiring import printing
+    from ui.printing_port import install
+
+    install(printing)

@@ -14,8 +14,7 @@ from app.db.database import Database
 from app.services.actors import sign_in
 from app.services.runtime import counter_for
 from app.services.settings import current_settings
-from cli.wiring import printing
-from ui import ops, printing_port
+from ui import ops
 from ui.context import ClientContext
 
 
@@ -59,9 +58,3 @@ def _pools_gone_before_exit(qapp) -> Iterator[None]:
     qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     ops.shut_down()
     gc.collect()
-
-
-@pytest.fixture(autouse=True)
-def client_printing() -> None:
-    """As `tilldesk client` does before the window opens: the screens' printing installed."""
-    printing_port.install(printing)
