@@ -19,6 +19,7 @@ from cli.commands import (
     reports,
     setup,
 )
+from cli.commands import experiments as experiment_commands
 from cli.commands import recovery as recovery_commands
 from cli.commands import server as server_commands
 from cli.commands import shift as shift_commands
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     terminal_commands.register(sub, [common])
     sync_commands.register(sub, [common])
     recovery_commands.register(sub, [common])
+    experiment_commands.register(sub, [common])
     return parser
 
 

@@ -32,6 +32,7 @@ from ui.dialogs.credit_note_details import CreditNoteDetailsDialog
 from ui.errors import show_crash_dialog, show_refusal
 from ui.ops import ServiceOp, hub
 from ui.printing_port import printing
+from ui.recovery.alerts_status import AlertsStatusButton
 from ui.recovery.entries import RecoveryEntry
 from ui.recovery.menu import build_menu, recovery_entries
 from ui.screen_wiring import wire_screens, wire_settings
@@ -60,6 +61,9 @@ class _ActivityWatcher(QObject):
         if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress):
             self._on_activity()
         return False
+
+
+NAV_WIDTH_BUDGET = 1024  # the smallest screen a service center runs us on
 
 
 class MainWindow(QMainWindow):
@@ -136,7 +140,7 @@ class MainWindow(QMainWindow):
         self.nav_user.setObjectName("navUser")
         row = QHBoxLayout(self.nav)
         row.setContentsMargins(8, 6, 8, 6)
-        brand = QLabel("Tilldesk")
+        self.brand = brand = QLabel("Tilldesk")
         brand.setProperty("role", "brand")
         row.addWidget(brand)
         row.addSpacing(8)
@@ -147,6 +151,7 @@ class MainWindow(QMainWindow):
         # The recovery areas' screens (queue, alerts, experiments...), for the roles they allow.
         self.recovery_entries = recovery_entries()
         self.nav_recovery = self._button("navRecovery", "Recovery  (F8)", self.show_recovery_menu)
+        self.nav_recovery.hide()  # shown at sign-in to the roles with entries (_ensure_screens)
         self.recovery_menu = build_menu(self, [], self.show_recovery_entry)
         for button in (
             self.nav_dashboard,
@@ -176,6 +181,7 @@ class MainWindow(QMainWindow):
         self.status_alert = QLabel("")  # supervisors: bursts of wrong PINs (sign_in_guard)
         self.status_alert.setProperty("role", "error")
         self.status_alert.hide()
+        self.status_recovery_alerts = AlertsStatusButton(self)  # supervisors: payment alerts
         # Where sync stands; a supervisor clicks it (or presses F7) for the Sync screen.
         self.status_sync = QPushButton("")
         self.status_sync.setObjectName("statusSync")
@@ -223,8 +229,8 @@ class MainWindow(QMainWindow):
         self.nav_user.setText(actor.full_name)  # the role is in the status bar and tooltip
         self.nav_user.setToolTip(f"{actor.full_name} ({actor.role.label})")
         self.nav_user.setAccessibleName(f"Signed in: {actor.full_name}, {actor.role.label}")
+        self._ensure_screens()  # first: the bar shows with only this role's buttons in it
         self.nav.setVisible(True)
-        self._ensure_screens()
         self.finder.set_context(self.context)
         for screen in self.screens.values():
             if hasattr(screen, "set_context"):
@@ -247,6 +253,14 @@ class MainWindow(QMainWindow):
         allowed = self._recovery_entries_allowed()
         self.recovery_menu = build_menu(self, allowed, self.show_recovery_entry)
         self.nav_recovery.setVisible(bool(allowed))
+        self._fit_nav()
+
+    def _fit_nav(self) -> None:
+        """With every entry a role has, the bar must still fit a 1024 px screen: the brand
+        (the window title says it too) gives way first."""
+        self.brand.show()
+        if self.nav.layout().minimumSize().width() > NAV_WIDTH_BUDGET:
+            self.brand.hide()
 
     def add_screen(self, name: str, screen: QWidget) -> None:
         self._add(name, screen)
@@ -263,6 +277,7 @@ class MainWindow(QMainWindow):
         self._status_timer.stop()
         self.status_user.setText("Not signed in")
         self.status_alert.hide()  # a supervisor's alert is not for whoever stands here next
+        self.status_recovery_alerts.hide()
         self.show_sign_in()
 
     def _on_activity(self) -> None:
@@ -466,6 +481,7 @@ class MainWindow(QMainWindow):
             ).run()
         else:
             self.status_alert.hide()
+        self.status_recovery_alerts.refresh(self.context)
 
     def _show_alerts(self, alerts: list[SignInAlert]) -> None:
         if alerts:

@@ -1,7 +1,30 @@
-"""The Recovery menu's entries of the analytics area."""
+"""The Recovery menu's entries of the analytics area: payment-method analytics and alerts."""
 
-from ui.recovery.entries import RecoveryEntry
+from PySide6.QtWidgets import QWidget
+
+from ui.context import ClientContext
+from ui.recovery.entries import MANAGERS, RECOVERY_ROLES, RecoveryEntry
+
+ALERTS = "recovery_alerts"
+METHOD_ANALYTICS = "recovery_method_analytics"
+
+
+# The screens are imported when first opened: pyqtgraph need not load for every sign-in.
+def _alerts(context: ClientContext) -> QWidget:
+    from ui.recovery.alerts_screen import AlertsScreen
+
+    return AlertsScreen(context)
+
+
+def _method_analytics(context: ClientContext) -> QWidget:
+    from ui.recovery.method_analytics_screen import MethodAnalyticsScreen
+
+    return MethodAnalyticsScreen(context)
 
 
 def entries() -> list[RecoveryEntry]:
-    return []
+    return [
+        RecoveryEntry(METHOD_ANALYTICS, "Payment-method analytics", _method_analytics, MANAGERS),
+        # Everyone in recovery may see what is wrong; only supervisors acknowledge.
+        RecoveryEntry(ALERTS, "Alerts", _alerts, RECOVERY_ROLES),
+    ]

@@ -1,0 +1,1 @@
+"""Payment-method analytics and alerts: pure logic (categories, metrics, hysteresis, anomalies)."""

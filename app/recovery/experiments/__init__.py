@@ -1,0 +1,1 @@
+"""A/B experiments on recovery strategies: design, sticky assignment, statistics, recommendation."""

@@ -1,0 +1,1 @@
+"""The prediction models (failure, recovery odds, churn): features, training and promotion."""

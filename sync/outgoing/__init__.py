@@ -1,0 +1,1 @@
+"""Outgoing webhooks: signing, the endpoints' secrets in the keyring, and the deliverer."""
