@@ -130,6 +130,7 @@ recovery_messages = Table(
     Column("reminder_id", String(64), index=True),
     Column("zone", String(64)),
     Column("local_at", String(32)),  # ISO 8601 with the offset the consumer had then
+    UniqueConstraint("reminder_id", "channel"),  # a reminder goes once on each channel at most
     Index("ix_recovery_messages_consumer_at", "consumer_id", "at"),
 )
 

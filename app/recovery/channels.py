@@ -48,6 +48,7 @@ class EventType(StrEnum):
     FAILED = "failed"  # not delivered (permanent says whether the contact point is bad)
     OPTED_OUT = "opted_out"  # SMS STOP, WhatsApp block, e-mail unsubscribe
     OPTED_IN = "opted_in"  # SMS START
+    REPLIED = "replied"  # the consumer wrote to us: opens WhatsApp's 24-hour service window
 
 
 @dataclass(frozen=True)

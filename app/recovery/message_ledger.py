@@ -1,12 +1,15 @@
 """The message ledger: caps, opt-outs and quiet hours; messages go out only under its permits."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from app.domain.errors import UserFacingError
+from app.recovery import quiet_hours
 from app.recovery.ledger import AttemptLedger
+from app.recovery.messaging_rules import MessagingRules
 from app.recovery.network_rules import CaseState
 from app.recovery.quiet_hours import QuietHours
 
@@ -40,14 +43,36 @@ class MessagePermit:
             raise TypeError("message permits are granted by MessageLedger.permit() only")
 
 
+def next_allowed(
+    at: datetime,
+    recipient: Recipient,
+    rules: MessagingRules,
+    *,
+    sent: Iterable[datetime] = (),
+) -> datetime:
+    """The first instant >= `at` at which a reminder may reach `recipient` under `rules`,
+    given their earlier reminders (`sent`): never in quiet hours, a rest day, a holiday of
+    their region or above the caps."""
+    return quiet_hours.next_allowed(
+        at, recipient.zones, recipient.country, recipient.subdivision, rules, sent=sent
+    )
+
+
 class MessageRefused(UserFacingError):
     """The messaging rules forbid this message now."""
 
 
 class MessageLedger:
-    def __init__(self, attempts: AttemptLedger, quiet: QuietHours | None = None) -> None:
+    def __init__(
+        self,
+        attempts: AttemptLedger,
+        quiet: QuietHours | None = None,
+        rules: MessagingRules | None = None,
+    ) -> None:
         self.attempts = attempts
-        self.quiet = quiet or QuietHours()
+        self.rules = rules or (quiet.rules if quiet else MessagingRules())
+        self.quiet = quiet or QuietHours(rules=self.rules)
+        self.per_day, self.per_week = self.rules.per_day, self.rules.per_week
         self._sent: dict[str, list[datetime]] = defaultdict(list)
         self._opted_out: set[tuple[str, str]] = set()
         self._urgent_used: set[str] = set()
@@ -95,10 +120,10 @@ class MessageLedger:
             return "a message cannot be placed before an earlier one"
         for zone in to.zones:
             today = at.astimezone(zone).date()
-            if sum(1 for s in sent if s.astimezone(zone).date() == today) >= PER_LOCAL_DAY:
+            if sum(1 for s in sent if s.astimezone(zone).date() == today) >= self.per_day:
                 return "the consumer already had a message today"
-        if sum(1 for s in sent if s >= at - WEEK - EDGE) >= PER_ROLLING_WEEK:
-            return "the consumer already had three messages in seven days"
+        if sum(1 for s in sent if s >= at - WEEK - EDGE) >= self.per_week:
+            return f"the consumer already had {self.per_week} messages in seven days"
         return None
 
     def next_allowed_time(
@@ -113,23 +138,29 @@ class MessageLedger:
         t = max([after, *sent])
         for _ in range(100):
             t = self.quiet.next_open(t, to.zones, to.country, to.subdivision)
-            later = max([t, *self._cap_frees(sent, to, t)])
+            later = max([t, *self._cap_frees(sent, to, t, self.per_day, self.per_week)])
             if later == t and self.refusal(case_id, to, channel, t) is None:
                 return t
             t = later if later > t else t + timedelta(minutes=1)
         return None
 
     @staticmethod
-    def _cap_frees(sent: list[datetime], to: Recipient, t: datetime) -> list[datetime]:
+    def _cap_frees(
+        sent: list[datetime],
+        to: Recipient,
+        t: datetime,
+        per_day: int = PER_LOCAL_DAY,
+        per_week: int = PER_ROLLING_WEEK,
+    ) -> list[datetime]:
         frees = []
         for zone in to.zones:
             today: date = t.astimezone(zone).date()
-            if any(s.astimezone(zone).date() == today for s in sent):
+            if sum(1 for s in sent if s.astimezone(zone).date() == today) >= per_day:
                 midnight = datetime.combine(today + timedelta(days=1), datetime.min.time(), zone)
                 frees.append(midnight.astimezone(t.tzinfo))
         week = sorted(s for s in sent if s >= t - WEEK - EDGE)
-        if len(week) >= PER_ROLLING_WEEK:
-            frees.append(week[len(week) - PER_ROLLING_WEEK] + WEEK + EDGE + timedelta(seconds=1))
+        if len(week) >= per_week:
+            frees.append(week[len(week) - per_week] + WEEK + EDGE + timedelta(seconds=1))
         return frees
 
     def permit(

@@ -14,6 +14,7 @@ from app.domain.errors import UserFacingError
 from app.recovery.cases import HIGH_VALUE_FACTOR
 from app.recovery.code_tables import DeclineCodes, load_decline_codes
 from app.services.recovery_portfolio import BadRow, CaseRow, Consumer, _case, _consumer, _read
+from app.services.recovery_webhook_events import publish_cases_opened
 
 CSV_SOURCE = "csv"
 
@@ -157,6 +158,7 @@ def _insert_new(
         )
         report.added.append(case_id)
     connection.execute(recovery_cases.insert(), rows)
+    publish_cases_opened(connection, rows)
 
 
 def save_consumers(engine: Engine, consumers: list[Consumer]) -> None:

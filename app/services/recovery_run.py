@@ -27,16 +27,22 @@ from app.db.recovery_tables import recovery_decisions, recovery_messages
 from app.recovery.code_tables import DeclineCodes
 from app.recovery.ledger import AttemptPermit
 from app.recovery.message_ledger import MessagePermit
+from app.recovery.messaging_rules import MessagingRules
 from app.recovery.model import ApprovalModel
+from app.recovery.policy_names import POLICIES
 from app.recovery.ports import AttemptResult, MessageResult, WorldEvent
+from app.services.experiment_arms import arm_for, record_case_outcome
+from app.services.messaging_settings import load_rules
 from app.services.recovery_engine import RecoveryEngine
 from app.services.recovery_state import rebuild
+from app.services.recovery_webhook_events import publish_case_outcome
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)  # longer than any one visit; a dead worker's cases wait this long
 WAIT_RECHECK = timedelta(hours=6)  # a waiting case is looked at again (no events intake yet)
 RETRY = timedelta(minutes=15)  # a visit that failed (gateway or database trouble) is retried
+RULES_FRESH = timedelta(minutes=1)  # messaging rules an admin edits reach workers this soon
 
 
 @dataclass(frozen=True)
@@ -133,6 +139,7 @@ class Worker:
         self.clock, self.worker_id, self.policy, self.model = clock, worker_id, policy, model
         self.lease = lease
         self.tally = RunTally()
+        self._rules: tuple[datetime | None, MessagingRules | None] = (None, None)
 
     def run(self, stop: threading.Event, *, once: bool = False, poll: float = 2.0) -> RunTally:
         """Reconcile what a crash left, then visit due cases until `stop` (or none is due)."""
@@ -167,7 +174,8 @@ class Worker:
         rows = read_case(self.engine, case_id, now)
         if self._reconcile(rows.attempts, rows.case):
             rows = read_case(self.engine, case_id, now)
-        view = rebuild(rows, self.codes, self.policy, self.model)
+        policy = self.policy_for(rows.case, now)
+        view = rebuild(rows, self.codes, policy, self.model, self.messaging_rules(now))
         engine = RecoveryEngine(
             policy=view.policy,
             books=view.books,
@@ -184,6 +192,19 @@ class Worker:
                 again = engine.visit(view.case, now)
         self._save(case_id, engine, again, now)
 
+    def messaging_rules(self, now: datetime) -> MessagingRules:
+        """The admin's hours, caps and channels, read again at most once a minute."""
+        cached_at, rules = self._rules
+        if rules is None or cached_at is None or now - cached_at > RULES_FRESH:
+            rules = load_rules(self.engine)
+            self._rules = (now, rules)
+        return rules
+
+    def policy_for(self, case: dict[str, Any], now: datetime) -> str:
+        """The consumer's arm of a running retry-timing experiment when it names a policy."""
+        arm = arm_for(self.engine, case["consumer_id"], "retry_timing", now)
+        return arm[1] if arm is not None and arm[1] in POLICIES else self.policy
+
     def _save(
         self, case_id: str, engine: RecoveryEngine, again: datetime | None, now: datetime
     ) -> None:
@@ -191,7 +212,9 @@ class Worker:
         with self.engine.begin() as connection:
             if pending.decisions:
                 connection.execute(recovery_decisions.insert(), pending.decisions)
-            if pending.messages:
+            # A messenger that records its own rows (provider and reminder ids, local time)
+            # must not get the engine's copy of the same reminder as well.
+            if pending.messages and not getattr(self.messenger, "records_messages", False):
                 connection.execute(recovery_messages.insert(), pending.messages)
             status = pending.statuses.get(case_id)
             values: dict[str, Any] = {"recovered_minor": recovered(connection, case_id)}
@@ -202,6 +225,8 @@ class Worker:
             else:
                 values["next_at"] = again if again is not None else now + WAIT_RECHECK
             release(connection, case_id, self.worker_id, **values)
+            publish_case_outcome(connection, case_id, status, now)
+            record_case_outcome(connection, case_id, status, now)  # in its A/B tests
 
     def _reconcile(self, attempts: list[dict[str, Any]], case: dict[str, Any]) -> bool:
         """Attempts left 'started' by a crash: the gateway says what became of them."""

@@ -11,6 +11,7 @@ from app.recovery.cases import RecoveryCase
 from app.recovery.code_tables import DeclineCodes
 from app.recovery.ledger import AttemptLedger
 from app.recovery.message_ledger import MessageLedger, Recipient
+from app.recovery.messaging_rules import MessagingRules
 from app.recovery.model import ApprovalModel
 from app.recovery.network_rules import CaseState
 from app.recovery.policies.common import Books, Policy
@@ -37,8 +38,15 @@ def instrument_key(row: dict[str, Any]) -> str:
 
 
 def rebuild(
-    rows: CaseRows, codes: DeclineCodes, policy_name: str, model: ApprovalModel | None
+    rows: CaseRows,
+    codes: DeclineCodes,
+    policy_name: str,
+    model: ApprovalModel | None,
+    rules: MessagingRules | None = None,
 ) -> CaseView:
+    """The case as the engine sees it; `rules` are the admin's messaging hours and caps (the
+    defaults when None), so the engine plans reminders within the same rules the messenger
+    enforces."""
     row, consumer = rows.case, rows.consumer or {}
 
     def classify(code: str, advice: str = "") -> Any:
@@ -51,7 +59,7 @@ def rebuild(
         )
 
     attempts = AttemptLedger()
-    messages = MessageLedger(attempts)
+    messages = MessageLedger(attempts, rules=rules)
     books = Books(attempts, messages)
     instrument = instrument_key(row)
     first = classify(row["code"], row["merchant_advice_code"])

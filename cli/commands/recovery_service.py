@@ -26,6 +26,7 @@ from app.services.recovery_intake import (
     intake,
     save_consumers,
 )
+from cli.commands import recovery_models
 from cli.output import emit_json, emit_pairs, emit_table, money
 from sync.gateways.errors import MissingKey
 
@@ -46,10 +47,25 @@ def register_service(verbs: _SubParsersAction, common: list) -> None:
     )
     run.add_argument("--policy", default="smart", choices=POLICIES)
     run.add_argument("--model", type=Path, help="a trained model (joblib) for the smart policy")
+    run.add_argument(
+        "--messaging",
+        type=Path,
+        metavar="FILE",
+        help="TOML of messaging.* settings (public_url, email/sms/whatsapp channels): reminders "
+        "are sent for real; without it they are only logged",
+    )
     run.add_argument("--worker-id", default=f"{socket.gethostname()}-{os.getpid()}")
     run.add_argument("--lease-seconds", type=float, default=300.0)
     run.add_argument("--poll-seconds", type=float, default=2.0)
     run.add_argument("--once", action="store_true", help="stop when no case is due")
+    run.add_argument("--models", type=Path, help=recovery_models.MODELS_HELP)
+    run.add_argument(
+        "--model-check-seconds",
+        type=float,
+        default=600.0,
+        help="how often to check whether the weekly retraining of the prediction models is "
+        "due (0: never retrain)",
+    )
     run.set_defaults(run=run_service)
 
     cases = verbs.add_parser("cases", parents=common, help="list recovery cases")
@@ -84,8 +100,12 @@ def run_service(args: Namespace, clock: Callable[[], datetime] = lambda: datetim
     # The engine, its models (scikit-learn) and the gateway adapters load only for `run`.
     from app.services.recovery_run import Worker
     from app.services.recovery_state import load_model
-    from sync.recovery.gateway import AdapterGateway, DemoGateway, LoggingMessenger, adapters_from
+    from app.services.recovery_templates import template_library
+    from cli.wiring.recovery_companions import run_after_once, start_companions
+    from cli.wiring.recovery_messaging import build_messenger
+    from sync.recovery.gateway import AdapterGateway, DemoGateway, adapters_from
 
+    template_library()  # a broken reminder template stops the service now, not at a send
     logging.getLogger("app.services").setLevel(logging.INFO)
     logging.getLogger("sync.recovery").setLevel(logging.INFO)
     engine = open_recovery_db(args)
@@ -103,7 +123,7 @@ def run_service(args: Namespace, clock: Callable[[], datetime] = lambda: datetim
     worker = Worker(
         engine=engine,
         gateway=gateway,
-        messenger=LoggingMessenger(),
+        messenger=build_messenger(engine, args.messaging, clock),
         codes=load_decline_codes(),
         clock=clock,
         worker_id=args.worker_id,
@@ -115,9 +135,27 @@ def run_service(args: Namespace, clock: Callable[[], datetime] = lambda: datetim
     # SIGTERM: finish the case in hand, then leave with 0 (the lease and the records are saved).
     previous = {s: signal.signal(s, lambda *_: stop.set()) for s in (SIGTERM, SIGINT)}
     print(f"tilldesk: recovery worker {args.worker_id} running", file=sys.stderr, flush=True)
+    retraining = recovery_models.start_weekly_retraining(
+        engine, recovery_models.models_dir(args), stop, clock, args.model_check_seconds
+    )
+    companions = start_companions(
+        engine,
+        stop,
+        clock=clock,
+        poll_seconds=args.poll_seconds,
+        once=args.once,
+        messenger=worker.messenger,
+    )
     try:
         tally = worker.run(stop, once=args.once, poll=args.poll_seconds)
+        if args.once:
+            run_after_once(engine, clock=clock, messenger=worker.messenger)
     finally:
+        stop.set()
+        if retraining is not None:
+            retraining.join()  # a training under way finishes before the engine goes
+        for companion in companions:
+            companion.join()
         for number, handler in previous.items():
             signal.signal(number, handler)
         engine.dispose()

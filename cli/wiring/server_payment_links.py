@@ -1,10 +1,110 @@
-"""The central server's payment_links routes, wired to the recovery database (composition root)."""
+"""The central server's payment_links routes, wired to the recovery database (composition root).
+
+The links are signed with the keyring's "payment-link-secret" (service tilldesk-server); the
+checkout uses Stripe with the keyring's "stripe-secret-key" at $TILLDESK_STRIPE_API_URL (the
+real API when unset); Stripe's webhook for it is checked with "stripe-webhook-secret".
+"""
+
+import os
+from collections.abc import Callable
 
 from fastapi import APIRouter
 
+from app.recovery.links import LinkPage
+from app.services.payment_links import (
+    CheckoutPaid,
+    CheckoutRequest,
+    CheckoutSession,
+    PaymentLinks,
+)
+from app.services.recovery_database import recovery_db_url, shared_recovery_database
 from cli.wiring.server_options import ServerOptions
+from sync.gateways.adapters.stripe import STRIPE_API
+from sync.gateways.adapters.stripe_checkout import CheckoutCompleted, StripeCheckout
+from sync.gateways.config import STRIPE_SECRET_KEY, gateway_key
+from sync.server.keys import PAYMENT_LINK_SECRET, STRIPE_SECRET, keyring_secret
+from sync.server.payment_links import payment_link_router
+
+STRIPE_API_VARIABLE = "TILLDESK_STRIPE_API_URL"
 
 
-def routers(options: ServerOptions) -> list[APIRouter]:
-    """This area's routers for the server app (none when the area is not configured)."""
-    return []
+def routers(
+    options: ServerOptions,
+    *,
+    link_secret: Callable[[], bytes] | None = None,
+    checkout_gateway: Callable[[], StripeCheckout] | None = None,
+    webhook_secret: Callable[[], str | None] | None = None,
+) -> list[APIRouter]:
+    """This area's routers for the server app (none when the area is not configured).
+
+    Tests pass the secrets and the gateway; the server itself takes them from the keyring."""
+    if not options.recovery_db:
+        return []
+    engine = shared_recovery_database(recovery_db_url(options.recovery_db))
+    service = PaymentLinks(engine, link_secret or keyring_link_secret, options.clock)
+    port = LinkPort(service, checkout_gateway or stripe_checkout)
+    secret = webhook_secret or (lambda: keyring_secret(STRIPE_SECRET))
+    return [payment_link_router(port, options.public_url, secret, options.clock)]
+
+
+def keyring_link_secret() -> bytes:
+    value = keyring_secret(PAYMENT_LINK_SECRET)
+    if not value:
+        raise RuntimeError(
+            f"The {PAYMENT_LINK_SECRET} is not in the keyring: set it with "
+            f"'tilldesk server set-secret {PAYMENT_LINK_SECRET}' (32 or more random characters)."
+        )
+    return value.encode()
+
+
+def stripe_checkout() -> StripeCheckout:
+    base_url = os.environ.get(STRIPE_API_VARIABLE) or STRIPE_API
+    return StripeCheckout(gateway_key(STRIPE_SECRET_KEY), base_url=base_url)
+
+
+class LinkPort:
+    """The server's PaymentLinkPort over the service and Stripe Checkout."""
+
+    def __init__(self, service: PaymentLinks, gateway: Callable[[], StripeCheckout]) -> None:
+        self.service = service
+        self.gateway = gateway
+
+    def page(self, token: str) -> LinkPage:
+        return self.service.page(token)
+
+    def request_plan(self, token: str) -> LinkPage:
+        return self.service.request_plan(token)
+
+    def receipt(self, token: str) -> LinkPage:
+        return self.service.receipt(token)
+
+    def checkout(self, token: str, success_url: str, cancel_url: str) -> str:
+        def create(request: CheckoutRequest) -> CheckoutSession:
+            hosted = self.gateway().create_session(
+                case_id=request.case_id,
+                link=request.nonce,
+                amount_minor=request.amount_minor,
+                currency=request.currency,
+                description=request.description,
+                success_url=request.success_url,
+                cancel_url=request.cancel_url,
+                expires_at=request.expires_at,
+                idempotency_key=request.idempotency_key,
+                email=request.email,
+            )
+            return CheckoutSession(hosted.session_id, hosted.url)
+
+        return self.service.start_checkout(token, create, success_url, cancel_url)
+
+    def settle(self, paid: CheckoutCompleted) -> bool:
+        settlement = self.service.settle(
+            CheckoutPaid(
+                case_id=paid.case_id,
+                nonce=paid.link,
+                amount_minor=paid.amount_minor,
+                currency=paid.currency,
+                session_id=paid.session_id,
+                payment_reference=paid.payment_intent,
+            )
+        )
+        return settlement.settled

@@ -35,6 +35,18 @@ def verify_stripe(
     """Check a `Stripe-Signature: t=...,v1=...[,v1=...]` header; any v1 may match (Stripe
     sends several while an endpoint secret is being rolled). Refuses a timestamp more than
     `tolerance_s` from `now`, which stops a captured request being replayed later."""
+    return stripe_event(verified_stripe_json(body, signature_header, secret, now, tolerance_s))
+
+
+def verified_stripe_json(
+    body: bytes,
+    signature_header: str,
+    secret: str,
+    now: datetime,
+    tolerance_s: int = STRIPE_TOLERANCE_S,
+) -> dict[str, Any]:
+    """The body of a Stripe webhook whose signature verify_stripe accepts, as JSON, whatever
+    its event type (Checkout events are read by their own adapter)."""
     if not secret:
         raise SignatureError("No Stripe webhook secret is configured.")
     timestamp, candidates = _stripe_header(signature_header)
@@ -46,7 +58,7 @@ def verify_stripe(
         raise SignatureError(
             f"Stripe signature timestamp is {age:.0f} s from now (tolerance {tolerance_s} s)."
         )
-    return stripe_event(_json(body, "Stripe"))
+    return _json(body, "Stripe")
 
 
 def verify_nmi(

@@ -29,6 +29,7 @@ from ui.context import ClientContext
 from ui.ops import ServiceOp
 from ui.screens.settings_fields import SettingsSection, label
 from ui.screens.settings_general import GeneralSection
+from ui.screens.settings_messaging import MessagingSection
 from ui.screens.settings_numbering import NumberingSection
 from ui.screens.settings_payments import PaymentsSection
 from ui.screens.settings_printers import PrintersSection
@@ -60,7 +61,13 @@ class SettingsScreen(QWidget):
             self.credit_notes,
             self.shifts,
         )
-        self.pages: tuple[QWidget, ...] = (*self.form_sections, self.users, self.printers)
+        self.messaging = MessagingSection(context)
+        self.pages: tuple[QWidget, ...] = (
+            *self.form_sections,
+            self.users,
+            self.printers,
+            self.messaging,
+        )
         self._build()
         for section in self.form_sections:
             section.edited.connect(self.on_section_edited)
@@ -135,6 +142,7 @@ class SettingsScreen(QWidget):
             return
         self.users.refresh()
         self.printers.refresh()
+        self.messaging.refresh()
         if self.loaded is not None and self.is_dirty:
             return
         counter = self._context.counter

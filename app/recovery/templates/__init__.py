@@ -1,0 +1,1 @@
+"""Reminder templates: the manifest, the context a template sees, SMS segments, the library."""

@@ -1,0 +1,343 @@
+"""Payment links for recovery cases: issue, open, hand over to the gateway, settle exactly once.
+
+A link names one case and one amount. It is refused when its signature or expiry is wrong,
+when it was already paid, or when the case no longer owes that amount. The gateway's webhook
+settles it: one 'paid' recovery event and the case recovered, in one transaction, once.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Engine, select, update
+
+from app.db.recovery_tables import recovery_cases, recovery_consumers, recovery_events
+from app.db.recovery_tables_links import payment_links
+from app.domain.errors import UserFacingError
+from app.recovery.links import (
+    LinkClaims,
+    LinkPage,
+    LinkPolicy,
+    LinkRefused,
+    alternatives,
+    consumer_locale,
+    new_nonce,
+    read_link,
+    sign_link,
+    verify_link,
+)
+
+LINKABLE = ("open", "paused")  # a paused case may still be paid by the consumer
+# Stripe Checkout sessions live 30 minutes to 24 hours. Ours end after SESSION_LIFE and are
+# shown again until then, so two sessions of one link are never payable at the same time.
+SESSION_LIFE = timedelta(hours=23)
+SESSION_MIN = timedelta(minutes=31)
+CHANNEL = "link"
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    token: str
+    nonce: str
+    case_id: str
+    amount_minor: int
+    currency: str
+    expires_at: datetime
+
+    def url(self, public_url: str) -> str:
+        """The address a reminder carries: the server's public URL plus the signed token."""
+        return f"{public_url.rstrip('/')}/pay/{self.token}"
+
+
+@dataclass(frozen=True)
+class CheckoutRequest:
+    """What the gateway's hosted page needs; the gateway adapter turns it into its API call."""
+
+    case_id: str
+    nonce: str
+    amount_minor: int
+    currency: str
+    description: str
+    email: str
+    success_url: str
+    cancel_url: str
+    expires_at: datetime  # the session's own end: never after the link's
+    idempotency_key: str
+
+
+@dataclass(frozen=True)
+class CheckoutSession:
+    session_id: str
+    url: str
+
+
+@dataclass(frozen=True)
+class CheckoutPaid:
+    """A gateway's signed word that a checkout for this link was paid."""
+
+    case_id: str
+    nonce: str
+    amount_minor: int
+    currency: str
+    session_id: str
+    payment_reference: str
+
+
+@dataclass(frozen=True)
+class Settlement:
+    case_id: str
+    settled: bool  # False: this payment was settled before (a repeated webhook)
+    case_status: str
+
+
+CreateCheckout = Callable[[CheckoutRequest], CheckoutSession]
+SecretSource = Callable[[], bytes]
+
+
+class PaymentLinks:
+    """The payment link use cases over one recovery database."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        secret: SecretSource,
+        clock: Callable[[], datetime],
+        policy: LinkPolicy | None = None,
+    ) -> None:
+        self.engine = engine
+        self.secret = secret
+        self.clock = clock
+        self.policy = policy or LinkPolicy()
+
+    def issue(self, case_id: str) -> IssuedLink:
+        """A new link for what the case owes now; refused for a case that owes nothing."""
+        now = self.clock()
+        with self.engine.begin() as connection:
+            case = _case(connection, case_id)
+            if case is None:
+                raise UserFacingError(f"There is no recovery case {case_id}.")
+            owed = _owed(case)
+            if case["status"] not in LINKABLE:
+                raise UserFacingError(
+                    f"Case {case_id} is {case['status']}: no payment link is sent."
+                )
+            if owed <= 0:
+                raise UserFacingError(f"Case {case_id} owes nothing: no payment link is sent.")
+            claims = LinkClaims(case_id, owed, case["currency"], now + self.policy.ttl, new_nonce())
+            token = sign_link(claims, self.secret())  # before the row: no row without a link
+            connection.execute(
+                payment_links.insert().values(
+                    nonce=claims.nonce, case_id=case_id, amount_minor=owed,
+                    currency=claims.currency, status="issued", created_at=now,
+                    expires_at=claims.expires_at,
+                )
+            )  # fmt: skip
+        return IssuedLink(token, claims.nonce, case_id, owed, claims.currency, claims.expires_at)
+
+    def page(self, token: str) -> LinkPage:
+        """What the consumer sees on opening the link; the first opening is a 'clicked' event."""
+        now = self.clock()
+        with self.engine.begin() as connection:
+            link, case = self._usable(connection, token, now)
+            if link["opened_at"] is None:
+                connection.execute(_link(link).values(opened_at=now))
+                _event(connection, case["id"], now, "clicked", 0, {"link": link["nonce"]})
+            return self._page(connection, link, case)
+
+    def start_checkout(
+        self, token: str, create: CreateCheckout, success_url: str, cancel_url: str
+    ) -> str:
+        """The gateway's hosted page for this link (the same session when asked again)."""
+        now = self.clock()
+        with self.engine.connect() as connection:
+            link, case = self._usable(connection, token, now)
+            email = _consumer(connection, case["consumer_id"]).get("email", "")
+        fresh = link["checkout_at"] is not None and now - link["checkout_at"] < SESSION_LIFE
+        if link["checkout_url"] and fresh:
+            return link["checkout_url"]
+        key = f"tilldesk-link-{link['nonce']}"  # two clicks at once get the same session
+        if link["checkout_at"] is not None:
+            key += f"-{int(now.timestamp())}"
+        session = create(
+            CheckoutRequest(
+                case_id=case["id"], nonce=link["nonce"], amount_minor=link["amount_minor"],
+                currency=link["currency"], description=f"{case['product']} {case['id']}",
+                email=email, success_url=success_url, cancel_url=cancel_url,
+                expires_at=max(min(link["expires_at"], now + SESSION_LIFE), now + SESSION_MIN),
+                idempotency_key=key,
+            )
+        )  # fmt: skip
+        with self.engine.begin() as connection:
+            connection.execute(
+                _link(link)
+                .where(payment_links.c.status != "paid")
+                .values(
+                    status="checkout", checkout_at=now,
+                    checkout_session=session.session_id, checkout_url=session.url,
+                )
+            )  # fmt: skip
+        return session.url
+
+    def request_plan(self, token: str) -> LinkPage:
+        """The consumer asks for a payment plan: an event the recovery executive acts on."""
+        now = self.clock()
+        with self.engine.begin() as connection:
+            link, case = self._usable(connection, token, now)
+            if "plan" not in self._page(connection, link, case).alternatives:
+                raise LinkRefused("settled", "A payment plan is not offered for this bill.")
+            if link["plan_requested_at"] is None:
+                connection.execute(_link(link).values(plan_requested_at=now))
+                _event(
+                    connection, case["id"], now, "plan_requested", link["amount_minor"],
+                    {"link": link["nonce"], "reason": "the consumer asked for a payment plan"},
+                )  # fmt: skip
+                link = {**link, "plan_requested_at": now}
+            return self._page(connection, link, case)
+
+    def receipt(self, token: str) -> LinkPage:
+        """The thank-you page: only a genuine link; paid or still being confirmed."""
+        claims = verify_link(token, self.secret())
+        with self.engine.connect() as connection:
+            link = _link_row(connection, claims.nonce)
+            case = _case(connection, claims.case_id)
+            if link is None or case is None or link["case_id"] != claims.case_id:
+                raise LinkRefused("unknown", "This payment link is not valid.")
+            return self._page(connection, link, case)
+
+    def settle(self, paid: CheckoutPaid) -> Settlement:
+        """Record the gateway's payment: a 'paid' event and the case recovered, exactly once."""
+        now = self.clock()
+        with self.engine.begin() as connection:
+            link = _link_row(connection, paid.nonce, lock=True)
+            if link is None or link["case_id"] != paid.case_id:
+                raise LinkRefused("unknown", f"No payment link {paid.nonce} for {paid.case_id}.")
+            case = _case(connection, paid.case_id, lock=True)
+            assert case is not None  # the foreign key
+            if link["status"] == "paid":
+                if paid.payment_reference != link["payment_reference"]:  # not a repeated webhook
+                    _event(connection, paid.case_id, now, "paid_again", paid.amount_minor, {
+                        "link": paid.nonce, "payment": paid.payment_reference,
+                        "reason": "a second payment through a used link: refund it",
+                    })  # fmt: skip
+                return Settlement(paid.case_id, False, case["status"])
+            if (paid.amount_minor, paid.currency.upper()) != (
+                link["amount_minor"],
+                link["currency"],
+            ):
+                raise LinkRefused(
+                    "mismatch",
+                    f"Paid {paid.amount_minor} {paid.currency} on a link for "
+                    f"{link['amount_minor']} {link['currency']}: not settled, check it by hand.",
+                )
+            connection.execute(
+                _link(link).values(
+                    status="paid", used_at=now, payment_reference=paid.payment_reference,
+                    checkout_session=paid.session_id,
+                )
+            )  # fmt: skip
+            status = self._recover(connection, case, paid, now)
+        return Settlement(paid.case_id, True, status)
+
+    def _recover(
+        self, connection: Connection, case: dict[str, Any], paid: CheckoutPaid, now: datetime
+    ) -> str:
+        recovered = case["recovered_minor"] + paid.amount_minor
+        detail = {
+            "link": paid.nonce,
+            "session": paid.session_id,
+            "payment": paid.payment_reference,
+            "reason": "paid through a payment link",
+        }
+        values: dict[str, Any] = {"recovered_minor": recovered}
+        if case["status"] not in LINKABLE:  # paid twice (a counter, a retry): money to return
+            detail["reason"] = f"paid through a payment link while the case was {case['status']}"
+        elif recovered >= case["amount_minor"]:
+            # Clearing the lease means a worker mid-visit cannot write its stale view back.
+            values |= {"status": "paid", "next_at": None, "claimed_by": None,
+                       "claimed_until": None, "status_reason": detail["reason"]}  # fmt: skip
+        connection.execute(
+            update(recovery_cases).where(recovery_cases.c.id == case["id"]).values(**values)
+        )
+        _event(connection, case["id"], now, "paid", paid.amount_minor, detail)
+        return values.get("status", case["status"])
+
+    def _usable(
+        self, connection: Connection, token: str, now: datetime
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        claims = read_link(token, self.secret(), now)
+        link = _link_row(connection, claims.nonce)
+        if link is None or link["case_id"] != claims.case_id:
+            raise LinkRefused("unknown", "This payment link is not valid. Ask us for a new one.")
+        if link["status"] == "paid":
+            raise LinkRefused("used", "This link has already been used to pay. Thank you.")
+        case = _case(connection, claims.case_id)
+        assert case is not None  # the foreign key
+        if case["status"] not in LINKABLE or _owed(case) != link["amount_minor"]:
+            raise LinkRefused(
+                "settled",
+                "This bill has been paid or changed since the link was sent: nothing is due "
+                "through it. Ask us if you think you still owe something.",
+            )
+        return link, case
+
+    def _page(self, connection: Connection, link: dict[str, Any], case: dict[str, Any]) -> LinkPage:
+        consumer = _consumer(connection, case["consumer_id"])
+        country = consumer.get("country", "")
+        return LinkPage(
+            first_name=(consumer.get("name") or "").split(" ")[0],
+            owed_minor=link["amount_minor"],
+            currency=link["currency"],
+            due_date=date.fromisoformat(case["due_date"]) if case["due_date"] else None,
+            locale=consumer_locale(consumer.get("language", ""), country),
+            alternatives=alternatives(
+                currency=link["currency"],
+                country=country,
+                category=case["category"],
+                policy=self.policy,
+            ),
+            paid=link["status"] == "paid",
+            plan_requested=link["plan_requested_at"] is not None,
+        )
+
+
+def _owed(case: dict[str, Any]) -> int:
+    return int(case["amount_minor"]) - int(case["recovered_minor"])
+
+
+def _link(link: dict[str, Any]) -> Any:
+    return update(payment_links).where(payment_links.c.nonce == link["nonce"])
+
+
+def _link_row(connection: Connection, nonce: str, lock: bool = False) -> dict[str, Any] | None:
+    query = select(payment_links).where(payment_links.c.nonce == nonce)
+    row = connection.execute(query.with_for_update() if lock else query).first()
+    return dict(row._mapping) if row is not None else None
+
+
+def _case(connection: Connection, case_id: str, lock: bool = False) -> dict[str, Any] | None:
+    query = select(recovery_cases).where(recovery_cases.c.id == case_id)
+    row = connection.execute(query.with_for_update() if lock else query).first()
+    return dict(row._mapping) if row is not None else None
+
+
+def _consumer(connection: Connection, consumer_id: str) -> dict[str, Any]:
+    query = select(recovery_consumers).where(recovery_consumers.c.id == consumer_id)
+    row = connection.execute(query).first()
+    return dict(row._mapping) if row is not None else {}
+
+
+def _event(
+    connection: Connection,
+    case_id: str,
+    at: datetime,
+    kind: str,
+    amount_minor: int,
+    detail: dict[str, Any],
+) -> None:
+    connection.execute(
+        recovery_events.insert().values(
+            case_id=case_id, at=at, type=kind, channel=CHANNEL, amount_minor=amount_minor,
+            detail=detail,
+        )
+    )  # fmt: skip

@@ -1,0 +1,91 @@
+"""What runs beside the recovery worker in `tilldesk recovery run`, on the same stop event:
+the outgoing webhooks' deliverer, the payment alerts' evaluation and the reminders' fallbacks
+(a reminder a channel failed to deliver goes out on the next channel).
+
+Each companion is a non-daemon thread the service joins before it exits, so a delivery or an
+evaluation in progress finishes and its rows are committed before the engine goes."""
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine
+
+from app.services.recovery_alerts import evaluate
+from sync.outgoing.deliverer import Deliverer, deliver_until
+
+log = logging.getLogger(__name__)
+
+ALERTS_EVERY = timedelta(minutes=5)  # alert windows are hours to days wide: this is prompt
+FALLBACKS_EVERY = timedelta(minutes=1)
+
+
+def start_companions(
+    engine: Engine,
+    stop: threading.Event,
+    *,
+    clock: Callable[[], datetime],
+    poll_seconds: float,
+    once: bool,
+    messenger: object = None,
+) -> list[threading.Thread]:
+    """Start them; with `once` they run one round after the worker instead (run_after_once)."""
+    if once:
+        return []
+    deliverer = Deliverer(engine, clock=clock)
+    jobs = [
+        threading.Thread(
+            target=deliver_until,
+            args=(deliverer, stop),
+            kwargs={"poll": max(poll_seconds, 1.0)},
+            name="webhooks",
+        ),
+        threading.Thread(
+            target=_every,
+            args=(ALERTS_EVERY, stop, lambda: evaluate(engine, clock())),
+            name="alerts",
+        ),
+    ]
+    fallbacks = getattr(messenger, "send_fallbacks", None)
+    if fallbacks is not None:
+        jobs.append(
+            threading.Thread(
+                target=_every, args=(FALLBACKS_EVERY, stop, fallbacks), name="fallbacks"
+            )
+        )
+    for job in jobs:
+        job.start()
+    return jobs
+
+
+def run_after_once(
+    engine: Engine, *, clock: Callable[[], datetime], messenger: object = None
+) -> None:
+    """`recovery run --once`: one round of each companion, after the worker's pass."""
+
+    def deliver() -> object:
+        return deliver_until(Deliverer(engine, clock=clock), threading.Event(), once=True)
+
+    for name, job in (
+        ("fallbacks", getattr(messenger, "send_fallbacks", None)),
+        ("alerts", lambda: evaluate(engine, clock())),
+        ("webhooks", deliver),
+    ):
+        if job is not None:
+            _guarded(name, job)
+
+
+def _every(interval: timedelta, stop: threading.Event, job: Callable[[], object]) -> None:
+    """`job` now and then every `interval` until `stop`; a failed round is logged and the
+    next one tries again (what it works on waits in the database)."""
+    while not stop.is_set():
+        _guarded(threading.current_thread().name, job)
+        stop.wait(interval.total_seconds())
+
+
+def _guarded(name: str, job: Callable[[], object]) -> None:
+    try:
+        job()
+    except Exception:
+        log.exception("The %s round failed; the next one tries again", name)

@@ -1,0 +1,1 @@
+"""The reminder channels (SMTP e-mail, Twilio SMS, WhatsApp Cloud API) and their credentials."""

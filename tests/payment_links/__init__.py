@@ -1,0 +1,1 @@
+"""Payment links: tokens, the service on a real recovery database, the page in Chromium."""
