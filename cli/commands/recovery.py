@@ -11,6 +11,7 @@ from app.recovery.policy_names import POLICIES
 from cli.commands import (
     recovery_analytics,
     recovery_integration,
+    recovery_links,
     recovery_messaging,
     recovery_models,
     recovery_smart_collect,
@@ -52,6 +53,7 @@ def register(sub: _SubParsersAction, common: list) -> None:
     register_service(verbs, common)
     for area in (
         recovery_messaging,
+        recovery_links,
         recovery_templates,
         recovery_models,
         recovery_analytics,
