@@ -10,6 +10,7 @@ from app.domain.errors import UserFacingError
 from app.recovery.policy_names import POLICIES
 from cli.commands import (
     recovery_analytics,
+    recovery_credentials,
     recovery_integration,
     recovery_links,
     recovery_messaging,
@@ -54,6 +55,7 @@ def register(sub: _SubParsersAction, common: list) -> None:
     for area in (
         recovery_messaging,
         recovery_links,
+        recovery_credentials,
         recovery_templates,
         recovery_models,
         recovery_analytics,

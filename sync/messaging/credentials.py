@@ -1,12 +1,14 @@
-"""Messaging credentials from the OS keyring (service "tilldesk-messaging"), never from a file
-or the database. A missing one is a UserFacingError that names it and says how to add it.
+"""Messaging credentials from the keyring (service "tilldesk-messaging"; on a headless machine
+the encrypted file of sync/secret_store.py), never from a file in clear or the database. A
+missing one is a UserFacingError that names it and says how to add it.
 """
 
-import keyring
-from keyring.backend import KeyringBackend
 from keyring.errors import KeyringError
 
 from app.domain.errors import UserFacingError
+from sync.secret_store import headless, is_safe, secret_backend, usable_for_writing
+
+__all__ = ["is_safe"]
 
 SERVICE = "tilldesk-messaging"
 SMTP_PASSWORD = "smtp-password"
@@ -25,14 +27,6 @@ NAMES = (
     EMAIL_RELAY_SECRET,
     UNSUBSCRIBE_KEY,
 )
-# The fail/null backends keep nothing; keyrings.alt and keyrings.cryptfile's plaintext backend
-# keep secrets readable on disk, and its encrypted ones prompt on a terminal nobody watches.
-_UNSAFE_MODULES = (
-    "keyring.backends.fail",
-    "keyring.backends.null",
-    "keyrings.alt",
-    "keyrings.cryptfile",
-)
 NO_SAFE_KEYRING = (
     "No secure keyring is available to hold the messaging credentials. Install and unlock one: "
     "Secret Service (GNOME Keyring or KWallet) on Linux, Windows Credential Locker on Windows, "
@@ -46,16 +40,20 @@ class MissingCredential(UserFacingError):
 
 def credential(name: str) -> str:
     """The credential stored under `name`, or MissingCredential saying how to add it."""
-    if not is_safe(keyring.get_keyring()):
+    try:
+        backend = secret_backend()
+    except UserFacingError as error:
+        raise MissingCredential(error.message) from None
+    if not headless() and not is_safe(backend):
         raise MissingCredential(NO_SAFE_KEYRING)
     try:
-        value = keyring.get_password(SERVICE, name)
+        value = backend.get_password(SERVICE, name)
     except KeyringError as error:
         raise MissingCredential(f"{NO_SAFE_KEYRING} ({error})") from None
     if not value:
         raise MissingCredential(
             f"The messaging credential '{name}' is not in the keyring (service '{SERVICE}'). "
-            f"Add it with: keyring set {SERVICE} {name}"
+            f"Add it with: tilldesk recovery set-credential {name}"
         )
     return value
 
@@ -71,13 +69,7 @@ def optional_credential(name: str) -> str | None:
 def store_credential(name: str, value: str) -> None:
     if name not in NAMES:
         raise UserFacingError(f"Unknown messaging credential {name!r}; one of {', '.join(NAMES)}.")
-    if not is_safe(keyring.get_keyring()):
+    backend = usable_for_writing()
+    if backend is None:
         raise UserFacingError(NO_SAFE_KEYRING)
-    keyring.set_password(SERVICE, name, value)
-
-
-def is_safe(backend: KeyringBackend) -> bool:
-    members = getattr(backend, "backends", None)  # the chainer: safe if any member is
-    if members is not None:
-        return any(is_safe(member) for member in members)
-    return not type(backend).__module__.startswith(_UNSAFE_MODULES)
+    backend.set_password(SERVICE, name, value)

@@ -6,10 +6,11 @@ forge our signatures. A keyring that would keep secrets in clear text is refused
 
 import secrets
 
-import keyring
 from keyring.errors import KeyringError
 
-from sync.server.keys import NoSafeKeyring, is_safe
+from app.domain.errors import UserFacingError
+from sync.secret_store import secret_backend, usable_for_writing
+from sync.server.keys import NoSafeKeyring
 
 KEYRING_SERVICE = "tilldesk-webhooks"
 
@@ -23,18 +24,22 @@ def new_secret() -> str:
 
 
 def store_endpoint_secret(ref: str, value: str) -> None:
-    if not is_safe(keyring.get_keyring()):
+    try:
+        backend = usable_for_writing()
+    except UserFacingError as error:
+        raise NoSafeKeyring(error.message) from None
+    if backend is None:
         raise NoSafeKeyring(
             "No OS keyring is available to keep the webhook secret safe. Use Secret Service "
             "(GNOME Keyring or KWallet, with a D-Bus session) on Linux, Windows Credential "
             "Locker on Windows or the macOS Keychain; a plaintext keyring is not accepted."
         )
-    keyring.set_password(KEYRING_SERVICE, ref, value)
+    backend.set_password(KEYRING_SERVICE, ref, value)
 
 
 def endpoint_secret(ref: str) -> str | None:
     """None when the keyring (or the secret in it) is missing: the try fails and is retried."""
     try:
-        return keyring.get_password(KEYRING_SERVICE, ref)
-    except KeyringError:
+        return secret_backend().get_password(KEYRING_SERVICE, ref)
+    except (KeyringError, UserFacingError):
         return None

@@ -7,12 +7,12 @@ what to install. A headless server (the systemd unit) has no OS keyring: with
 (sync/client/tokens.py), its key a systemd credential never stored beside the file.
 """
 
-import keyring
-from keyring.backend import KeyringBackend
 from keyring.errors import KeyringError
 
 from app.domain.errors import UserFacingError
-from sync.client.tokens import token_backend, uses_token_file
+from sync.secret_store import headless, is_safe, secret_backend
+
+__all__ = ["is_safe"]  # re-exported: webhook endpoints and messaging check with it
 
 KEYRING_SERVICE = "tilldesk-server"
 STRIPE_SECRET = "stripe-webhook-secret"
@@ -29,14 +29,6 @@ SECRET_NAMES = (
     PAYMENT_LINK_SECRET,
     RAZORPAY_SECRET,
 )
-# keyrings.cryptfile (installed for headless counters) has a plaintext backend, and its
-# encrypted ones would ask for a password on a terminal nobody watches.
-_UNSAFE_MODULES = (
-    "keyring.backends.fail",
-    "keyring.backends.null",
-    "keyrings.alt",
-    "keyrings.cryptfile",
-)
 
 
 class NoSafeKeyring(Exception):
@@ -45,12 +37,7 @@ class NoSafeKeyring(Exception):
         return str(self.args[0])
 
 
-def secrets_backend() -> KeyringBackend:
-    """The encrypted file when TILLDESK_KEYRING=cryptfile (or its key is there), else the OS
-    keyring. Raises UserFacingError when the encrypted file is asked for but unusable."""
-    if uses_token_file():
-        return token_backend()
-    return keyring.get_keyring()
+secrets_backend = secret_backend  # the name this module has always offered
 
 
 def keyring_secret(name: str) -> str | None:
@@ -61,13 +48,6 @@ def keyring_secret(name: str) -> str | None:
         return None
 
 
-def is_safe(backend: KeyringBackend) -> bool:
-    backends = getattr(backend, "backends", None)  # the chainer: safe if any member is
-    if backends is not None:
-        return any(is_safe(member) for member in backends)
-    return not type(backend).__module__.startswith(_UNSAFE_MODULES)
-
-
 def store_secret(name: str, value: str) -> None:
     if name not in SECRET_NAMES:
         raise ValueError(f"Unknown secret {name!r}; expected one of {', '.join(SECRET_NAMES)}.")
@@ -75,7 +55,7 @@ def store_secret(name: str, value: str) -> None:
         backend = secrets_backend()
     except UserFacingError as error:
         raise NoSafeKeyring(error.message) from None
-    if not uses_token_file() and not is_safe(backend):
+    if not headless() and not is_safe(backend):
         raise NoSafeKeyring(
             "No OS keyring is available to keep the secret safe. Use Secret Service "
             "(GNOME Keyring or KWallet, with a D-Bus session) on Linux, Windows Credential "

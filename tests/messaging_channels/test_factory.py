@@ -56,7 +56,7 @@ def test_a_missing_credential_names_it_and_how_to_add_it(memory_keyring):
     with pytest.raises(UserFacingError) as raised:
         build_channels(MessagingSettings.from_mapping(ALL), last_inbound=lambda to: None)
 
-    assert "keyring set tilldesk-messaging twilio-auth-token" in raised.value.message
+    assert "tilldesk recovery set-credential twilio-auth-token" in raised.value.message
 
 
 def test_an_unconfigured_channel_is_a_clear_error(memory_keyring):
@@ -91,9 +91,10 @@ def test_bad_settings_are_refused_with_the_key_named(key, value, says):
 
 
 def test_a_plaintext_keyring_is_refused_for_credentials(monkeypatch):
+    import keyring
     from keyrings.cryptfile.file import PlaintextKeyring
 
-    monkeypatch.setattr(keys.keyring, "get_keyring", lambda: PlaintextKeyring())
+    monkeypatch.setattr(keyring, "get_keyring", lambda: PlaintextKeyring())
 
     with pytest.raises(UserFacingError, match="No secure keyring"):
         keys.credential(keys.TWILIO_AUTH_TOKEN)
@@ -120,3 +121,33 @@ def test_twilio_signature_sorts_repeated_fields_like_twilio():
     params = [("Sid", "CA123"), ("SidAccount", "AC123"), ("Digits", "5678"), ("Digits", "1234")]
 
     assert twilio_signature(TWILIO_URL, params, "12345") == "IK+Dwps556ElfBT0I3Rgjkr1wJU="
+
+
+def test_a_credential_is_stored_from_the_command_line_and_read_back(
+    memory_keyring, monkeypatch, capsys
+):
+    from cli.main import main
+    from sync.messaging.credentials import credential
+
+    monkeypatch.setenv("TILLDESK_SECRET", "twilio-token-1")
+    assert main(["recovery", "set-credential", "twilio-auth-token"]) == 0
+    assert credential("twilio-auth-token") == "twilio-token-1"
+    assert "twilio-auth-token is in the keyring" in capsys.readouterr().out
+
+
+def test_a_headless_service_reads_its_credentials_from_the_encrypted_file(tmp_path, monkeypatch):
+    import keyring
+    from keyring.backends import fail
+
+    from sync.messaging.credentials import credential, store_credential
+    from tests.e2e_sync.file_keyring import headless_keyring_env
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())  # no OS keyring at all, as under systemd
+    try:
+        for name, value in headless_keyring_env(tmp_path).items():
+            monkeypatch.setenv(name, value)
+        store_credential("smtp-password", "smtp-secret-1")
+        assert credential("smtp-password") == "smtp-secret-1"
+    finally:
+        keyring.set_keyring(previous)
