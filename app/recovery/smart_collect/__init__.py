@@ -1,0 +1,1 @@
+"""Smart Collect: income patterns, collection windows and bands, retries, signals, segments."""
