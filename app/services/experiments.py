@@ -28,6 +28,7 @@ from app.domain.errors import UserFacingError
 from app.recovery.experiments.assignment import choose_variant
 from app.recovery.experiments.design import Design, make_design, parse_allocation
 from app.recovery.policy_names import POLICIES
+from app.services.outgoing_webhooks import publish_event
 
 RUNNING, STOPPED = "running", "stopped"
 
@@ -321,4 +322,17 @@ def stop_experiment(
             .where(experiments.c.id == row["id"])
             .values(status=STOPPED, stopped_at=now, stopped_by=by, stop_reason=reason or None)
         )
-        return _show(connection, row["id"])
+        shown = _show(connection, row["id"])
+        publish_event(
+            connection,
+            "experiment.finished",
+            {
+                "experiment_id": row["id"],
+                "name": row["name"],
+                "strategy": row["strategy"],
+                "stopped_by": by,
+                "reason": reason,
+                "at": now.isoformat(),
+            },
+        )
+        return shown

@@ -11,6 +11,7 @@ from app.db.recovery_tables_smart_collect import recovery_escalations
 from app.domain.errors import UserFacingError
 from app.recovery.quiet_hours import HolidayCalendar
 from app.recovery.smart_collect.escalation import BusinessHours, CaseFacts, escalations
+from app.services.recovery_webhook_events import publish_case_escalated
 from app.services.smart_collect_queue import CaseAssessment, assess_open_cases
 from app.services.smart_collect_segments import current_configs
 
@@ -52,18 +53,36 @@ def evaluate_escalations(
         hours = business_hours(item.rows.consumer, item.rows.zone)
         opened += [(facts.case_id, step) for step in escalations(facts, now, hours)]
     with engine.begin() as connection:
-        known = {(r.case_id, r.rule) for r in connection.execute(
-            select(recovery_escalations.c.case_id, recovery_escalations.c.rule))}  # fmt: skip
+        known = {
+            (r.case_id, r.rule)
+            for r in connection.execute(
+                select(recovery_escalations.c.case_id, recovery_escalations.c.rule)
+            )
+        }
         new = [
             {
-                "case_id": case_id, "rule": s.rule, "action": s.action, "owner": s.owner,
-                "why": s.why, "opened_at": now, "due_at": s.due_at, "state": "open",
+                "case_id": case_id,
+                "rule": s.rule,
+                "action": s.action,
+                "owner": s.owner,
+                "why": s.why,
+                "opened_at": now,
+                "due_at": s.due_at,
+                "state": "open",
             }
             for case_id, s in opened
             if (case_id, s.rule) not in known
-        ]  # fmt: skip
+        ]
         if new:
             connection.execute(recovery_escalations.insert(), new)
+            for step in new:  # integrators hear it as the step opens, in the same transaction
+                detail = {
+                    "rule": step["rule"],
+                    "action": step["action"],
+                    "owner": step["owner"],
+                    "due_at": step["due_at"].isoformat(),
+                }
+                publish_case_escalated(connection, step["case_id"], step["why"], detail, now)
         connection.execute(
             update(recovery_escalations)
             .where(recovery_escalations.c.state == "open", recovery_escalations.c.due_at < now)

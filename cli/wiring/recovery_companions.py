@@ -1,6 +1,7 @@
 """What runs beside the recovery worker in `tilldesk recovery run`, on the same stop event:
-the outgoing webhooks' deliverer, the payment alerts' evaluation and the reminders' fallbacks
-(a reminder a channel failed to deliver goes out on the next channel).
+the outgoing webhooks' deliverer, the payment alerts' evaluation, the escalation steps (opened,
+or marked missed past their due time) and the reminders' fallbacks (a reminder a channel failed
+to deliver goes out on the next channel).
 
 Each companion is a non-daemon thread the service joins before it exits, so a delivery or an
 evaluation in progress finishes and its rows are committed before the engine goes."""
@@ -13,12 +14,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 
 from app.services.recovery_alerts import evaluate
+from app.services.smart_collect_escalations import evaluate_escalations
 from sync.outgoing.deliverer import Deliverer, deliver_until
 
 log = logging.getLogger(__name__)
 
 ALERTS_EVERY = timedelta(minutes=5)  # alert windows are hours to days wide: this is prompt
 FALLBACKS_EVERY = timedelta(minutes=1)
+ESCALATIONS_EVERY = timedelta(minutes=5)  # due times are in business hours: minutes matter
 
 
 def start_companions(
@@ -46,6 +49,11 @@ def start_companions(
             args=(ALERTS_EVERY, stop, lambda: evaluate(engine, clock())),
             name="alerts",
         ),
+        threading.Thread(
+            target=_every,
+            args=(ESCALATIONS_EVERY, stop, lambda: evaluate_escalations(engine, clock())),
+            name="escalations",
+        ),
     ]
     fallbacks = getattr(messenger, "send_fallbacks", None)
     if fallbacks is not None:
@@ -70,6 +78,7 @@ def run_after_once(
     for name, job in (
         ("fallbacks", getattr(messenger, "send_fallbacks", None)),
         ("alerts", lambda: evaluate(engine, clock())),
+        ("escalations", lambda: evaluate_escalations(engine, clock())),
         ("webhooks", deliver),
     ):
         if job is not None:
