@@ -52,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--db",
         default=argparse.SUPPRESS,
-        help="database file (default: $TILLDESK_DB or the user data dir)",
+        help="database file (default: $TILLDESK_DB or the user data dir); for recovery and "
+        "experiments a file or URL (default: $TILLDESK_RECOVERY_DB)",
     )
     common.add_argument("--json", action="store_true", help="machine-readable output")
     parser = argparse.ArgumentParser(
