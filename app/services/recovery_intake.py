@@ -1,6 +1,6 @@
 """Intake: failed payments become recovery cases exactly once, keyed by (source, external id)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from statistics import median
@@ -13,6 +13,7 @@ from app.db.recovery_tables import recovery_cases, recovery_consumers
 from app.domain.errors import UserFacingError
 from app.recovery.cases import HIGH_VALUE_FACTOR
 from app.recovery.code_tables import DeclineCodes, load_decline_codes
+from app.recovery.contacts import InvalidContact, checked_email, checked_phone
 from app.services.recovery_portfolio import BadRow, CaseRow, Consumer, _case, _consumer, _read
 from app.services.recovery_webhook_events import publish_cases_opened
 
@@ -47,7 +48,7 @@ def import_csv(engine: Engine, cases_csv: Path, consumers_csv: Path | None = Non
     if not cases_csv.exists():
         raise UserFacingError(f"There is no file {cases_csv}.")
     report = IntakeReport()
-    consumers = _read(consumers_csv, _consumer, report.refused) if consumers_csv else []
+    consumers = _read(consumers_csv, _reachable_consumer, report.refused) if consumers_csv else []
     known = _known_consumers(engine) | {c.consumer_id for c in consumers}
 
     def parse(row: dict[str, str]) -> Failure:
@@ -66,6 +67,18 @@ def import_csv(engine: Engine, cases_csv: Path, consumers_csv: Path | None = Non
     save_consumers(engine, consumers)
     intake(engine, CSV_SOURCE, failures, report)
     return report
+
+
+def _reachable_consumer(row: dict[str, str]) -> Consumer:
+    """A consumer row whose phone and e-mail, when given, can reach someone: refused with the
+    reason otherwise (the row, not the file); the phone kept in E.164."""
+    consumer = _consumer(row)
+    try:
+        email = checked_email(consumer.email) if consumer.email else ""
+        phone = checked_phone(consumer.phone, consumer.country) if consumer.phone else ""
+    except InvalidContact as error:
+        raise BadRow(error.message) from None
+    return replace(consumer, email=email, phone=phone)
 
 
 def intake(

@@ -2,6 +2,10 @@
 
 import json
 
+from sqlalchemy import select
+
+from app.db.recovery_tables import recovery_consumers
+from app.services.recovery_database import open_recovery_database
 from cli.main import main
 
 CONSUMERS = """consumer_id,name,email,phone,country,subdivision,timezone,language,customer_since,vip
@@ -88,3 +92,29 @@ def test_pause_resume_stop_and_the_timeline(tmp_path, capsys) -> None:
     )
     code, _, err = cli(capsys, "recovery", "case", "NOPE", "--db", db)
     assert code != 0 and "no recovery case NOPE" in err
+
+
+def test_consumers_whose_phone_or_email_reaches_no_one_are_refused_by_line(tmp_path, capsys):
+    consumers = tmp_path / "consumers.csv"
+    consumers.write_text(
+        CONSUMERS
+        + "C3,Bo,bo@example,,US,CA,,en,2022-01-01,0\n"  # no domain: not an address
+        + "C4,Li,,+1 555 0100,US,CA,,en,2022-01-01,0\n"  # not a valid US number
+        + "C5,Sam,sam@example.org,(415) 555-2671,US,CA,,en,2022-01-01,0\n"  # national: kept
+    )
+    cases = tmp_path / "cases.csv"
+    cases.write_text(HEADER + GOOD[0] + "\n")
+    db = str(tmp_path / "recovery.sqlite")
+    code, _, err = cli(
+        capsys, "recovery", "import", str(cases), "--consumers", str(consumers), "--db", db
+    )
+    assert code == 3
+    assert "consumers.csv:4: 'bo@example' is not an e-mail address" in err
+    assert "consumers.csv:5:" in err and "consumers.csv:6:" not in err
+    engine = open_recovery_database(f"sqlite:///{db}")
+    with engine.connect() as connection:
+        rows = connection.execute(select(recovery_consumers.c.id, recovery_consumers.c.phone))
+        kept = {row.id: row.phone for row in rows}
+    engine.dispose()
+    assert sorted(kept) == ["C1", "C2", "C5"]
+    assert kept["C5"] == "+14155552671"  # kept in E.164
