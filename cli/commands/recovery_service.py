@@ -102,7 +102,7 @@ def run_service(args: Namespace, clock: Callable[[], datetime] = lambda: datetim
     from app.services.recovery_state import load_model
     from app.services.recovery_templates import template_library
     from cli.wiring.recovery_companions import run_after_once, start_companions
-    from cli.wiring.recovery_messaging import build_messenger
+    from cli.wiring.recovery_messaging import build_messaging
     from sync.recovery.gateway import AdapterGateway, DemoGateway, adapters_from
 
     template_library()  # a broken reminder template stops the service now, not at a send
@@ -120,10 +120,11 @@ def run_service(args: Namespace, clock: Callable[[], datetime] = lambda: datetim
         gateway = DemoGateway() if "demo" in names else AdapterGateway(adapters_from(names))
     except (LookupError, MissingKey) as error:
         raise UserFacingError(str(error)) from None
+    messaging = build_messaging(engine, args.messaging, clock)
     worker = Worker(
         engine=engine,
         gateway=gateway,
-        messenger=build_messenger(engine, args.messaging, clock),
+        messenger=messaging.messenger,
         codes=load_decline_codes(),
         clock=clock,
         worker_id=args.worker_id,
@@ -145,11 +146,17 @@ def run_service(args: Namespace, clock: Callable[[], datetime] = lambda: datetim
         poll_seconds=args.poll_seconds,
         once=args.once,
         messenger=worker.messenger,
+        notifiers=messaging.alert_notifiers,
     )
     try:
         tally = worker.run(stop, once=args.once, poll=args.poll_seconds)
         if args.once:
-            run_after_once(engine, clock=clock, messenger=worker.messenger)
+            run_after_once(
+                engine,
+                clock=clock,
+                messenger=worker.messenger,
+                notifiers=messaging.alert_notifiers,
+            )
     finally:
         stop.set()
         if retraining is not None:

@@ -8,12 +8,12 @@ evaluation in progress finishes and its rows are committed before the engine goe
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 
-from app.services.recovery_alerts import evaluate
+from app.services.recovery_alerts import Notifier, evaluate
 from app.services.smart_collect_escalations import evaluate_escalations
 from sync.outgoing.deliverer import Deliverer, deliver_until
 
@@ -32,6 +32,7 @@ def start_companions(
     poll_seconds: float,
     once: bool,
     messenger: object = None,
+    notifiers: Sequence[Notifier] = (),
 ) -> list[threading.Thread]:
     """Start them; with `once` they run one round after the worker instead (run_after_once)."""
     if once:
@@ -46,7 +47,7 @@ def start_companions(
         ),
         threading.Thread(
             target=_every,
-            args=(ALERTS_EVERY, stop, lambda: evaluate(engine, clock())),
+            args=(ALERTS_EVERY, stop, lambda: evaluate(engine, clock(), notifiers)),
             name="alerts",
         ),
         threading.Thread(
@@ -68,7 +69,11 @@ def start_companions(
 
 
 def run_after_once(
-    engine: Engine, *, clock: Callable[[], datetime], messenger: object = None
+    engine: Engine,
+    *,
+    clock: Callable[[], datetime],
+    messenger: object = None,
+    notifiers: Sequence[Notifier] = (),
 ) -> None:
     """`recovery run --once`: one round of each companion, after the worker's pass."""
 
@@ -77,7 +82,7 @@ def run_after_once(
 
     for name, job in (
         ("fallbacks", getattr(messenger, "send_fallbacks", None)),
-        ("alerts", lambda: evaluate(engine, clock())),
+        ("alerts", lambda: evaluate(engine, clock(), notifiers)),
         ("escalations", lambda: evaluate_escalations(engine, clock())),
         ("webhooks", deliver),
     ):

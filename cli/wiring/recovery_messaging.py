@@ -10,6 +10,7 @@ templates of resources/recovery/templates, a signed payment link per reminder (t
 import logging
 import tomllib
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,11 @@ from sqlalchemy import Engine, select
 from app.db.recovery_tables_messaging import message_events
 from app.domain.errors import UserFacingError
 from app.recovery.channels import ChannelName, EventType
+from app.recovery.contacts import InvalidContact, checked_email, checked_phone
 from app.recovery.unsubscribe import unsubscribe_token, unsubscribe_url
+from app.services.alert_notices import supervisor_notifier
 from app.services.payment_links import PaymentLinks
+from app.services.recovery_alerts import Notifier
 from app.services.recovery_message_render import template_render
 from app.services.recovery_messenger import RecoveryMessenger
 from cli.wiring.server_payment_links import keyring_link_secret
@@ -52,13 +56,22 @@ def read_messaging_config(path: Path) -> dict[str, Any]:
     return flat
 
 
-def build_messenger(
+@dataclass(frozen=True)
+class Messaging:
+    messenger: RecoveryMessenger | LoggingMessenger
+    alert_notifiers: tuple[Notifier, ...] = ()  # supervisors told of payment alerts
+
+
+def build_messaging(
     engine: Engine, config: Path | None, clock: Callable[[], datetime]
-) -> RecoveryMessenger | LoggingMessenger:
+) -> Messaging:
+    """The messenger, and the supervisors' alert notices of `[messaging.alerts]` (lists of
+    `email` addresses and `sms` numbers) sent through the same channels."""
     if config is None:
         log.warning("No --messaging settings: reminders are logged, not sent.")
-        return LoggingMessenger()
-    settings = MessagingSettings.from_mapping(read_messaging_config(config))
+        return Messaging(LoggingMessenger())
+    values = read_messaging_config(config)
+    settings = MessagingSettings.from_mapping(values)
     if not settings.public_url:
         raise UserFacingError(
             f"{config}: set messaging.public_url (the central server as consumers reach it): "
@@ -78,7 +91,26 @@ def build_messenger(
         return unsubscribe_url(settings.public_url, token)
 
     render = template_render(payment_link_for, unsubscribe_for)
-    return RecoveryMessenger(engine, channels, render=render, clock=clock)
+    messenger = RecoveryMessenger(engine, channels, render=render, clock=clock)
+    recipients = alert_recipients(values)
+    notifiers = (supervisor_notifier(channels, recipients),) if recipients else ()
+    return Messaging(messenger, notifiers)
+
+
+def alert_recipients(values: Mapping[str, Any]) -> list[tuple[ChannelName, str]]:
+    """`messaging.alerts.email` / `.sms`: who hears of payment alerts, each address checked."""
+    found: list[tuple[ChannelName, str]] = []
+    for channel, check in ((ChannelName.EMAIL, checked_email), (ChannelName.SMS, checked_phone)):
+        listed = values.get(f"messaging.alerts.{channel.value}") or []
+        if isinstance(listed, str):
+            listed = [listed]
+        for address in listed:
+            try:
+                found.append((channel, check(str(address))))
+            except InvalidContact as error:
+                where = f"messaging.alerts.{channel.value}"
+                raise UserFacingError(f"{where}: {error.message}") from None
+    return found
 
 
 def last_inbound(engine: Engine) -> Callable[[str], datetime | None]:
