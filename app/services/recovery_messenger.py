@@ -35,6 +35,7 @@ from app.recovery.orchestration import (
 from app.recovery.ports import MessageResult
 from app.recovery.quiet_hours import forbidden_reason, next_allowed
 from app.recovery.zones import consumer_zones
+from app.services.experiment_arms import arm_for
 from app.services.message_consents import ensure_contact_points, mark_bad, opted_out_channels
 from app.services.message_events import attach_waiting_events
 from app.services.message_history import SENDING, channel_histories, recent_reminders, sendings
@@ -101,6 +102,10 @@ class RecoveryMessenger:
                 f"held: {why}; next allowed at {then.astimezone(UTC).isoformat()}"
                 f" ({local:%a %H:%M} local)",
             )
+        # A running message-template test decides which template this consumer gets (sticky).
+        arm = arm_for(self.engine, str(context.case["consumer_id"]), "message_template", permit.at)
+        if arm is not None:
+            template = arm[1]
         reminder_id = uuid.uuid4().hex
         return self._deliver(
             context,

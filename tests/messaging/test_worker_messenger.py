@@ -43,3 +43,37 @@ def test_the_worker_sends_the_demo_reminders_through_the_messenger(tmp_path, cap
     for message in shown:
         local = datetime.fromisoformat(message["local_at"])
         assert 8 <= local.hour < 21 and message["zone"]
+
+
+def test_a_message_template_experiment_decides_each_consumers_template(tmp_path, capsys) -> None:
+    from app.services.experiment_arms import arm_for
+    from app.services.experiments import create_experiment
+
+    db = str(tmp_path / "recovery.sqlite")
+    assert main(["recovery", "demo", "--db", db]) == 0
+    engine = open_recovery_database(f"sqlite:///{db}")
+
+    def clock() -> datetime:
+        return datetime(2027, 1, 6, 15, 0, tzinfo=UTC)
+
+    create_experiment(
+        engine, name="Tone", strategy="message_template", variant_names=["friendly", "firm"],
+        allocation=None, by="ann", now=clock(),
+    )  # fmt: skip
+    channels = fakes()
+    worker = Worker(
+        engine=engine,
+        gateway=DemoGateway(),
+        messenger=RecoveryMessenger(engine, channels, clock=clock),
+        codes=load_decline_codes(),
+        clock=clock,
+        worker_id="w1",
+    )
+    worker.run(threading.Event(), once=True)
+    sent = everything_sent(channels)
+    assert sent
+    for message in sent:  # the plain renderer names the template it was asked for
+        consumer = f"DC{int(message.to.split('@')[0].removeprefix('demo')):03d}"  # demo7@ -> DC007
+        arm = arm_for(engine, consumer, "message_template", clock())
+        assert arm is not None and f"Reminder ({arm[1]})" in message.text
+    engine.dispose()
