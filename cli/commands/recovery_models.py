@@ -50,6 +50,22 @@ def register(verbs: _SubParsersAction, common: list) -> None:
     show.add_argument("--version", help="another version than the current one")
     show.add_argument("--models", type=Path, help=MODELS_HELP)
     show.set_defaults(run=run_show)
+    warn = actions.add_parser(
+        "warn", parents=common, help="due charges the failure model expects to fail"
+    )
+    warn.add_argument(
+        "due",
+        type=Path,
+        help="CSV of charges to come: consumer_id,amount_minor,currency,method,due_at",
+    )
+    warn.add_argument("--models", type=Path, help=MODELS_HELP)
+    warn.add_argument(
+        "--portfolio",
+        type=Path,
+        help="past charges from this portfolio's history.csv (else the db)",
+    )
+    warn.add_argument("--threshold", type=float, default=0.5, help="risk to warn at (0-1)")
+    warn.set_defaults(run=run_warn)
 
 
 def models_dir(args: Namespace) -> Path:
@@ -197,3 +213,52 @@ def start_weekly_retraining(
     thread = threading.Thread(target=loop, name="model-retraining", daemon=True)
     thread.start()
     return thread
+
+
+def run_warn(args: Namespace) -> int:
+    """Each due charge at or above the threshold, riskiest first, with its risk."""
+    from app.services.failure_warnings import read_due_charges, warn
+    from app.services.recovery_model_data import RecoveryRecords, charges_from_history
+    from app.services.recovery_portfolio import read_portfolio
+
+    due = read_due_charges(args.due)
+    if args.portfolio:
+        past = charges_from_history(read_portfolio(args.portfolio).history)
+    else:
+        engine = open_recovery_database(recovery_db_url(getattr(args, "db", None)))
+        try:
+            past = RecoveryRecords(engine).charges()
+        finally:
+            engine.dispose()
+    warnings = warn(models_dir(args), due, past, args.threshold)
+    rows = [
+        {
+            "consumer_id": w.charge.consumer_id,
+            "due_at": w.charge.due_at.isoformat(),
+            "amount_minor": w.charge.amount_minor,
+            "currency": w.charge.currency,
+            "method": w.charge.method,
+            "risk": round(w.risk, 4),
+        }
+        for w in warnings
+    ]
+    if args.json:
+        emit_json(rows)
+        return 0
+    if not rows:
+        print(f"No due charge at or above {args.threshold:.0%} risk.")
+        return 0
+    emit_table(
+        ["consumer", "due", "amount", "method", "risk"],
+        [
+            [
+                r["consumer_id"],
+                r["due_at"][:16],
+                f"{r['amount_minor']} {r['currency']}",
+                r["method"],
+                f"{r['risk']:.0%}",
+            ]
+            for r in rows
+        ],
+    )
+    return 0

@@ -109,3 +109,35 @@ def test_the_engine_can_score_an_open_case_with_the_current_recovery_model(datab
     fraud = next(c for c in cases if c["category"] == "fraud")
 
     assert model.recovery_score(short) > model.recovery_score(fraud) + 0.3
+
+
+def test_due_charges_are_warned_about_riskiest_first(tmp_path, capsys):
+    from collections import Counter
+
+    from app.services.recovery_model_data import charges_from_history
+    from app.services.recovery_portfolio import read_portfolio
+
+    portfolio = write_portfolio(tmp_path / "p", cases=60, months_of_history=6)
+    database = str(tmp_path / "empty.db")
+    _json(capsys, "recovery", "models", "train", "--kind", "failure", "--db", database,
+          "--portfolio", str(portfolio), "--json")  # fmt: skip
+    past = charges_from_history(read_portfolio(portfolio).history)
+    failures = Counter(c.consumer_id for c in past if c.failed)
+    charges = Counter(c.consumer_id for c in past)
+    rate = {c: failures[c] / charges[c] for c in charges}
+    risky, steady = max(rate, key=rate.__getitem__), min(rate, key=rate.__getitem__)
+    last = max(c.at for c in past)
+    due = tmp_path / "due.csv"
+    due.write_text(
+        "consumer_id,amount_minor,currency,method,due_at\n"
+        f"{steady},5000,USD,card,{last.isoformat()}\n{risky},5000,USD,card,{last.isoformat()}\n"
+    )
+    rows = _json(capsys, "recovery", "models", "warn", str(due), "--db", database,
+                 "--portfolio", str(portfolio), "--threshold", "0", "--json")  # fmt: skip
+    assert [r["consumer_id"] for r in rows] == [risky, steady]
+    assert rows[0]["risk"] > rows[1]["risk"]
+
+    due.write_text("consumer_id,amount_minor,currency,method,due_at\nC1,-5,USD,card,2027-01-05\n")
+    assert main(["recovery", "models", "warn", str(due), "--db", database,
+                 "--portfolio", str(portfolio)]) == 3  # fmt: skip
+    assert "due.csv:2: amount_minor must be a positive" in capsys.readouterr().err
