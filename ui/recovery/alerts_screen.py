@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from enum import IntEnum
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -32,8 +32,9 @@ from app.services.recovery_database import shared_recovery_database
 from ui.context import ClientContext
 from ui.models.rows_model import RowsModel
 from ui.ops import ServiceOp
+from ui.widgets.style import stylesheet_colour
 
-LEVEL_COLOURS = {"critical": "#b42318", "warning": "#b54708"}
+LEVEL_TONES = {"critical": "bad", "warning": "warn"}  # the stylesheet's colours
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,8 @@ class OpenAlertsModel(RowsModel[AlertView]):
         }[column]
 
     def look(self, row: AlertView, role: int) -> object:
-        if role == Qt.ItemDataRole.ForegroundRole and row.level in LEVEL_COLOURS:
-            return QBrush(QColor(LEVEL_COLOURS[row.level]))
+        if role == Qt.ItemDataRole.ForegroundRole and row.level in LEVEL_TONES:
+            return QBrush(stylesheet_colour(LEVEL_TONES[row.level]))
         return None
 
 

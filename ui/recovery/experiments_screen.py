@@ -26,9 +26,10 @@ from ui.ops import ServiceOp
 from ui.recovery.entries import MANAGERS
 from ui.recovery.experiments_models import ArmModel, ExperimentListModel, p_value
 from ui.widgets.charts import DAYS, colour
+from ui.widgets.style import stylesheet_colour
 
 # Okabe-Ito: arms stay apart for colour-blind eyes too; each arm also has its own marker.
-ARM_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+ARM_TONES = tuple(f"chartArm{n}" for n in range(7))  # colour-blind-safe, in the stylesheet
 MARKERS = ("o", "s", "t", "d", "+", "x", "star")
 HEADLINES = {
     "adopt": "Adopt {variant}",
@@ -69,7 +70,7 @@ class ArmChart(pg.PlotWidget):
         self.legend.clear()
         self.lines = {}
         for index, (arm, points) in enumerate(timeline.items()):
-            pen = pg.mkPen(ARM_COLOURS[index % len(ARM_COLOURS)], width=2)
+            pen = pg.mkPen(stylesheet_colour(ARM_TONES[index % len(ARM_TONES)]), width=2)
             line = item.plot(
                 [_day_number(p["date"]) for p in points],
                 [100 * p["rate"] for p in points],

@@ -9,8 +9,6 @@ significant, and nobody should be paged for 0.2 points.
 
 from dataclasses import dataclass
 
-from scipy.stats import binomtest, poisson
-
 from app.recovery.analytics.alerts import Level, Reading
 
 
@@ -63,6 +61,8 @@ def _binomial(today: Day, past: list[Day], rule: AnomalyRule) -> Jump:
         return Jump(1.0, rate, baseline, Reading(Level.NONE, False, False, rate, charges))
     # A zero baseline would make any failure infinitely unlikely: floor it at one in `total`.
     p0 = min(max(baseline, 1 / max(total, 1)), 1.0)
+    from scipy.stats import binomtest  # SciPy loads when an evaluation runs, not with the CLI
+
     p_value = binomtest(today.failures, charges, p0, alternative="greater").pvalue
     large = rate - baseline >= rule.min_lift
     return Jump(p_value, rate, baseline, _reading(p_value, large, rate, charges, rule))
@@ -74,6 +74,8 @@ def _poisson(today: Day, history: list[Day], rule: AnomalyRule) -> Jump:
     count = today.failures
     if count < rule.min_failures:
         return Jump(1.0, count, baseline, Reading(Level.NONE, False, False, count, count), True)
+    from scipy.stats import poisson
+
     p_value = float(poisson.sf(count - 1, max(baseline, 0.5)))
     large = count >= rule.min_ratio * baseline
     reading = _reading(p_value, large, count, count, rule)

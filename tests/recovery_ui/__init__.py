@@ -1,0 +1,1 @@
+"""The recovery screens of issue 12 (queue, case, Smart Collect, recovery analytics)."""

@@ -1,0 +1,299 @@
+"""One recovery case: its timeline (decisions with reasons and scores, attempts, messages,
+payments, events), its segments and escalations, and what a recovery executive may do."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from app.recovery.smart_collect.segments import Segment
+from app.services.recovery_cases import TimelineEntry, case_timeline, change_status
+from app.services.smart_collect_actions import ActionResult, attempt_now, reschedule_to_window
+from app.services.smart_collect_data import read_consumer
+from app.services.smart_collect_escalations import (
+    EscalationRow,
+    close_escalation,
+    list_escalations,
+)
+from app.services.smart_collect_queue import assess
+from ui.context import ClientContext
+from ui.models.rows_model import RowsModel
+from ui.ops import ServiceOp
+from ui.recovery.smart_collect_common import (
+    action_text,
+    band_text,
+    button,
+    engine_of,
+    money,
+    read_only_table,
+)
+from ui.widgets.style import restyle
+
+KIND_TEXT = {"intake": "Opened", "decision": "Decision", "attempt": "Attempt",
+             "payment": "Payment", "message": "Message", "event": "Event"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CasePage:
+    case: dict[str, Any]
+    timeline: list[TimelineEntry]
+    segments: list[Segment]
+    band: str
+    probability: float | None
+    escalations: list[EscalationRow]
+
+
+def load_case(engine: Any, case_id: str, now: datetime) -> CasePage:
+    case, timeline = case_timeline(engine, case_id)
+    rows = read_consumer(engine, case["consumer_id"])
+    assessed = assess(engine, rows, case_id, now)
+    return CasePage(
+        case=case,
+        timeline=list(reversed(timeline)),  # newest first: what happened last matters most
+        segments=assessed.segments,
+        band=assessed.forecast.band.value if case["status"] in ("open", "paused") else "",
+        probability=assessed.forecast.probability,
+        escalations=[e for e in list_escalations(engine) if e.case_id == case_id],
+    )
+
+
+class TimelineColumn(IntEnum):
+    AT = 0
+    KIND = 1
+    TEXT = 2
+
+
+class TimelineModel(RowsModel[TimelineEntry]):
+    columns = TimelineColumn
+    headers = ("When", "What", "Details")
+
+    def __init__(self, context: ClientContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+
+    def text(self, row: TimelineEntry, column: TimelineColumn) -> str:
+        if column is TimelineColumn.AT:
+            return self.context.moment(row.at)
+        if column is TimelineColumn.KIND:
+            return KIND_TEXT.get(row.kind, row.kind)
+        return row.text
+
+    def look(self, row: TimelineEntry, role: int) -> object:
+        return row.text if role == Qt.ItemDataRole.ToolTipRole else None
+
+
+class CaseScreen(QWidget):
+    back_requested = Signal()
+    consumer_opened = Signal(str)
+
+    def __init__(self, context: ClientContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("recoveryCaseScreen")
+        self._context = context
+        self.case_id = ""
+        self.page: CasePage | None = None
+        self.heading = QLabel("Case")
+        self.heading.setProperty("role", "heading")
+        self.facts = QLabel("")
+        self.facts.setObjectName("caseFacts")
+        self.facts.setWordWrap(True)
+        self.segments = QLabel("")
+        self.segments.setObjectName("caseSegments")
+        self.segments.setProperty("role", "muted")
+        self.segments.setWordWrap(True)
+        self.message = QLabel("")
+        self.message.setObjectName("caseMessage")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self.reason = QLineEdit()
+        self.reason.setObjectName("caseReason")
+        self.reason.setAccessibleName("Reason")
+        self.reason.setPlaceholderText("Why (needed to pause, resume or stop)")
+        self.back_button = button("caseBack", "Back  (Esc)", "Back to the queue")
+        self.pause_button = button("casePause", "&Pause")
+        self.resume_button = button("caseResume", "Res&ume")
+        self.stop_button = button("caseStop", "S&top")
+        self.reschedule_button = button("caseReschedule", "&Reschedule to optimal")
+        self.attempt_button = button("caseAttemptNow", "&Attempt now")
+        self.consumer_button = button("caseSmartCollect", "Smart &Collect…",
+                                      "Smart Collect for the consumer")  # fmt: skip
+        self.model = TimelineModel(context, self)
+        self.timeline = read_only_table("caseTimeline", "Case timeline", self.model)
+        escalations_heading = QLabel("Escalations")
+        escalations_heading.setProperty("role", "subheading")
+        self.escalations = QLabel("")
+        self.escalations.setObjectName("caseEscalations")
+        self.escalations.setWordWrap(True)
+        self.step_button = button("caseStepDone", "Step &done", "Mark the escalation step done")
+        self.step_button.setToolTip("The first open escalation step is done (the reason field "
+                                    "is its note)")  # fmt: skip
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addStretch(1)
+        top.addWidget(self.consumer_button)
+        top.addWidget(self.back_button)
+        actions = QHBoxLayout()
+        actions.addWidget(self.reason, 1)
+        for widget in (self.pause_button, self.resume_button, self.stop_button,
+                       self.reschedule_button, self.attempt_button):  # fmt: skip
+            actions.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.facts)
+        layout.addWidget(self.segments)
+        layout.addLayout(actions)
+        layout.addWidget(self.message)
+        layout.addWidget(self.timeline, 1)
+        steps = QHBoxLayout()
+        steps.addWidget(self.escalations, 1)
+        steps.addWidget(self.step_button)
+        layout.addWidget(escalations_heading)
+        layout.addLayout(steps)
+        self.back_button.clicked.connect(self.back_requested)
+        self.consumer_button.clicked.connect(self.on_consumer_button_clicked)
+        self.pause_button.clicked.connect(lambda: self.change("pause"))
+        self.resume_button.clicked.connect(lambda: self.change("resume"))
+        self.stop_button.clicked.connect(lambda: self.change("stop"))
+        self.reschedule_button.clicked.connect(self.on_reschedule_button_clicked)
+        self.attempt_button.clicked.connect(self.on_attempt_button_clicked)
+        self.step_button.clicked.connect(self.on_step_button_clicked)
+        QShortcut(QKeySequence("Escape"), self, self.back_requested.emit,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)  # fmt: skip
+        self.set_context(context)
+
+    def set_context(self, context: ClientContext) -> None:
+        self._context = self.model.context = context
+        self.attempt_button.setVisible(context.is_supervisor)  # the seed: supervisors only
+
+    def _actions(self) -> tuple[QWidget, ...]:
+        return (self.pause_button, self.resume_button, self.stop_button,
+                self.reschedule_button, self.attempt_button, self.consumer_button,
+                self.step_button)  # fmt: skip
+
+    def show_case(self, case_id: str) -> None:
+        if case_id != self.case_id:
+            for action in self._actions():
+                action.setEnabled(False)  # until the case is read: nothing to act on yet
+            self.facts.clear()
+            self.segments.clear()
+            self.page = None
+            self.model.set_rows([])
+            self.reason.clear()
+            self._say("")
+        self.case_id = case_id
+        self.heading.setText(f"Case {case_id}")
+        self.refresh()
+
+    def refresh(self) -> None:
+        if not self.case_id:
+            return
+        engine, case_id = engine_of(self._context), self.case_id
+        op = ServiceOp(self, lambda: load_case(engine(), case_id, datetime.now(UTC)), read=True)
+        op.success(self._show).failure(lambda e: self._say(e.message, "bad")).run()
+
+    def _show(self, page: CasePage) -> None:
+        if page.case["id"] != self.case_id:
+            return  # an answer for a case no longer shown
+        self.page = page
+        case = page.case
+        owed = max(0, case["amount_minor"] - case["recovered_minor"])
+        chance = f" - {band_text(page.band)} ({page.probability:.0f} %)" if page.band else ""
+        due = self._context.moment(case["next_at"]) if case["next_at"] else "not due"
+        self.facts.setText(
+            f"Consumer {case['consumer_id']} · {case['status'].replace('_', ' ')}"
+            f"{chance} · owes {money(self._context, owed, case['currency'])} of "
+            f"{money(self._context, case['amount_minor'], case['currency'])} · "
+            f"{case['method']} at {case['gateway']}, {case['category']} ({case['code'] or '-'})"
+            f" · next visit {due}"
+        )
+        self.segments.setText(
+            "Segments: " + "; ".join(f"{s.dimension} {s.value} ({s.why})" for s in page.segments)
+        )
+        self.segments.setToolTip(self.segments.text())
+        self.model.set_rows(page.timeline)
+        self.escalations.setText(
+            "\n".join(
+                f"{e.rule}: {e.action}, owner {e.owner}, due {self._context.moment(e.due_at)}"
+                f" - {e.state}" for e in page.escalations
+            ) or "None."
+        )  # fmt: skip
+        status = case["status"]
+        self.pause_button.setEnabled(status == "open")
+        self.resume_button.setEnabled(status == "paused")
+        self.stop_button.setEnabled(status in ("open", "paused"))
+        self.reschedule_button.setEnabled(status == "open")
+        self.attempt_button.setEnabled(status == "open")
+        self.consumer_button.setEnabled(True)
+        self.step_button.setEnabled(self.open_step() is not None)
+
+    def _say(self, text: str, tone: str = "good") -> None:
+        self.message.setText(text)
+        restyle(self.message, tone=tone)
+        self.message.setVisible(bool(text))
+
+    def change(self, verb: str) -> None:
+        reason = self.reason.text().strip()
+        if not reason:
+            self._say(f"Say why in the reason field to {verb} the case.", "bad")
+            self.reason.setFocus()
+            return
+        engine, case_id, who = engine_of(self._context), self.case_id, self._context.username
+        text = f"{reason} (by {who})"
+
+        def run() -> str:
+            return change_status(engine(), case_id, verb, text, datetime.now(UTC))
+
+        op = ServiceOp(self, run)
+        op.success(lambda status: self._done(f"Case {case_id} is now {status}.")).failure(
+            lambda e: self._say(e.message, "bad")
+        ).run()
+
+    def _done(self, text: str) -> None:
+        self.reason.clear()
+        for action in self._actions():
+            action.setEnabled(False)  # until the case is read again
+        self._say(text)
+        self.refresh()
+
+    def on_reschedule_button_clicked(self) -> None:
+        self._act(reschedule_to_window)
+
+    def on_attempt_button_clicked(self) -> None:
+        if self._context.is_supervisor:
+            self._act(attempt_now)
+
+    def _act(self, action: Any) -> None:
+        engine, case_id, who = engine_of(self._context), self.case_id, self._context.username
+        op = ServiceOp(self, lambda: action(engine(), case_id, who or "", datetime.now(UTC)))
+        op.success(self._acted).failure(lambda e: self._say(e.message, "bad")).run()
+
+    def _acted(self, result: ActionResult) -> None:
+        self._done(action_text(self._context, result))
+        self.message.setToolTip(result.reason)
+
+    def open_step(self) -> EscalationRow | None:
+        """The case's first escalation step not done yet (a missed one may still be done)."""
+        steps = self.page.escalations if self.page is not None else []
+        return next((e for e in steps if e.state != "done"), None)
+
+    def on_step_button_clicked(self) -> None:
+        step, who = self.open_step(), self._context.username or ""
+        if step is None:
+            return
+        engine, note = engine_of(self._context), self.reason.text().strip() or "done"
+
+        def run() -> None:
+            close_escalation(engine(), step.id, who, note, datetime.now(UTC))
+
+        op = ServiceOp(self, run)
+        op.success(lambda _none: self._done(f"Escalation step {step.rule} is done.")).failure(
+            lambda e: self._say(e.message, "bad")
+        ).run()
+
+    def on_consumer_button_clicked(self) -> None:
+        if self.page is not None:
+            self.consumer_opened.emit(self.page.case["consumer_id"])

@@ -1,0 +1,247 @@
+"""The recovery queue (first entry of F8): open cases by priority with segment, amount, next
+action and time, band; filters and search; Enter opens the case, Escape comes back."""
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.errors import UserFacingError
+from ui.context import ClientContext
+from ui.ops import ServiceOp
+from ui.recovery.queue_model import QueueColumn, QueueFilters, QueueModel, QueueRow, load_queue
+from ui.recovery.smart_collect_common import (
+    BAND_TEXT,
+    BANDS,
+    SEGMENT_TEXT,
+    button,
+    engine_of,
+    money,
+    read_only_table,
+)
+
+ALL_CASES = "all"
+NO_CASES = "No cases yet: failed payments open cases here (tilldesk recovery import, sync)."
+STATUSES = (("Open and paused", ""), ("Open", "open"), ("Paused", "paused"),
+            ("All cases", ALL_CASES))  # fmt: skip
+
+
+class QueueList(QWidget):
+    """The list page: loads the queue off the GUI thread, filters it here."""
+
+    case_opened = Signal(str)  # a case id
+
+    def __init__(self, context: ClientContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("recoveryQueueList")
+        self._context = context
+        self.loaded: list[QueueRow] = []
+        self._loaded_every_case = False
+        self.drill_ids: frozenset[str] = frozenset()
+        heading = QLabel("Recovery queue")
+        heading.setProperty("role", "heading")
+        self.status = self._combo("queueStatus", "Status", STATUSES)
+        segments = (("All segments", ""), *((t, k) for k, t in SEGMENT_TEXT.items()))
+        self.segment = self._combo("queueSegment", "Segment", segments)
+        self.band = self._combo("queueBand", "Band", (("All bands", ""),
+                                *((BAND_TEXT[b], b) for b in BANDS)))  # fmt: skip
+        self.search = QLineEdit()
+        self.search.setObjectName("queueSearch")
+        self.search.setAccessibleName("Search consumer or case id")
+        self.search.setPlaceholderText("Consumer or case id  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.clear_drill = button("queueClearDrill", "Show the whole queue")
+        self.clear_drill.hide()
+        self.clear_drill.clicked.connect(self.show_queue)
+        self.summary = QLabel("")
+        self.summary.setObjectName("queueSummary")
+        self.summary.setProperty("role", "muted")
+        self.summary.setWordWrap(True)
+        self.model = QueueModel(context, self)
+        self.table = read_only_table("queueTable", "Recovery queue", self.model)
+        self.table.activated.connect(self._on_table_activated)
+        # The next action is the long column: it takes the room left and elides the rest.
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.horizontalHeader().setSectionResizeMode(
+            QueueColumn.NEXT_ACTION, QHeaderView.ResizeMode.Stretch
+        )
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        top = QHBoxLayout()
+        top.addWidget(heading)
+        top.addStretch(1)
+        top.addWidget(self.clear_drill)
+        filters = QHBoxLayout()
+        for combo in (self.status, self.segment, self.band):
+            filters.addWidget(combo)
+        filters.addWidget(self.search, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        self.status.currentIndexChanged.connect(self._on_status_changed)
+        self.segment.currentIndexChanged.connect(self.apply_filters)
+        self.band.currentIndexChanged.connect(self.apply_filters)
+        self.search.textChanged.connect(self.apply_filters)
+        QShortcut(QKeySequence("Ctrl+F"), self, self.search.setFocus,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)  # fmt: skip
+        self.search.returnPressed.connect(self.table.setFocus)
+
+    def _combo(self, name: str, accessible: str, choices: tuple) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setObjectName(name)
+        combo.setAccessibleName(accessible)
+        for text, value in choices:
+            combo.addItem(text, value)
+        return combo
+
+    def set_context(self, context: ClientContext) -> None:
+        self._context = self.model.context = context
+
+    def filters(self) -> QueueFilters:
+        status = self.status.currentData()
+        return QueueFilters(
+            status="" if status == ALL_CASES else status,
+            segment=self.segment.currentData(),
+            band=self.band.currentData(),
+            search=self.search.text(),
+            case_ids=self.drill_ids,
+            queued_only=status == "" and not self.drill_ids,
+        )
+
+    def refresh(self) -> None:
+        every_case = self.status.currentData() == ALL_CASES or bool(self.drill_ids)
+        engine = engine_of(self._context)
+
+        def load() -> tuple[list[QueueRow], bool]:
+            return load_queue(engine(), datetime.now(UTC), every_case), every_case
+
+        ServiceOp(self, load, read=True).success(self._show).failure(self._failed).run()
+
+    def _show(self, result: tuple[list[QueueRow], bool]) -> None:
+        self.loaded, self._loaded_every_case = result
+        self.apply_filters()
+
+    def _failed(self, error: UserFacingError) -> None:
+        self.summary.setText(error.message)
+
+    def apply_filters(self, *_args: object) -> None:
+        wanted = self.filters()
+        shown = [r for r in self.loaded if wanted.keeps(r)]
+        self.model.set_rows(shown)
+        if not self.loaded:
+            self.summary.setText(NO_CASES)
+        elif not shown:
+            self.summary.setText("No case matches these filters.")
+        else:
+            owed = {}
+            for row in shown:
+                owed[row.currency] = owed.get(row.currency, 0) + row.owed_minor
+            amounts = ", ".join(money(self._context, v, k) for k, v in sorted(owed.items()))
+            self.summary.setText(f"{len(shown)} case(s), {amounts} owed. Enter opens a case.")
+        if shown and not self.table.selectionModel().hasSelection():
+            self.table.selectRow(0)
+
+    def _on_status_changed(self) -> None:
+        if self.status.currentData() == ALL_CASES and not self._loaded_every_case:
+            self.refresh()
+        else:
+            self.apply_filters()
+
+    def show_cases(self, title: str, case_ids: frozenset[str]) -> None:
+        """A drill-down: only these cases, whatever their status, until the queue is shown."""
+        self.drill_ids = case_ids
+        self.clear_drill.setText(f"{title}: show the whole queue")
+        self.clear_drill.show()
+        self.refresh()
+
+    def show_queue(self) -> None:
+        self.drill_ids = frozenset()
+        self.clear_drill.hide()
+        self.apply_filters()
+        self.table.setFocus()
+
+    def selected(self) -> QueueRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def _on_table_activated(self, index: object) -> None:
+        row = self.model.row_at(index.row())  # type: ignore[attr-defined]
+        if row is not None:
+            self.case_opened.emit(row.case_id)
+
+
+class RecoveryQueueScreen(QStackedWidget):
+    """The queue, and the case or consumer a recovery executive opened from it (Escape: back)."""
+
+    def __init__(self, context: ClientContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("recoveryQueueScreen")
+        self._context = context
+        self.queue = QueueList(context, self)
+        self.queue.case_opened.connect(self.open_case)
+        self.addWidget(self.queue)
+        self.case_screen = None
+        self.smart_collect = None
+
+    def set_context(self, context: ClientContext) -> None:
+        self._context = context
+        for page in (self.queue, self.case_screen, self.smart_collect):
+            if page is not None:
+                page.set_context(context)
+
+    def refresh(self) -> None:
+        page = self.currentWidget()
+        page.refresh()  # type: ignore[attr-defined]
+        if page is self.queue:
+            self.queue.table.setFocus()
+
+    def show_cases(self, title: str, case_ids: frozenset[str]) -> None:
+        self.setCurrentWidget(self.queue)
+        self.queue.show_cases(title, case_ids)
+        self.queue.table.setFocus()
+
+    def open_case(self, case_id: str) -> None:
+        if self.case_screen is None:
+            from ui.recovery.case_screen import CaseScreen
+
+            self.case_screen = CaseScreen(self._context, self)
+            self.case_screen.back_requested.connect(self.back_to_queue)
+            self.case_screen.consumer_opened.connect(self.open_consumer)
+            self.addWidget(self.case_screen)
+        self.case_screen.show_case(case_id)
+        self.setCurrentWidget(self.case_screen)
+        self.case_screen.timeline.setFocus()
+
+    def open_consumer(self, consumer_id: str) -> None:
+        if self.smart_collect is None:
+            from ui.recovery.smart_collect_screen import SmartCollectScreen
+
+            self.smart_collect = SmartCollectScreen(self._context, self)
+            self.smart_collect.back_requested.connect(self._back_from_consumer)
+            self.addWidget(self.smart_collect)
+        self.smart_collect.show_consumer(consumer_id)
+        self.setCurrentWidget(self.smart_collect)
+
+    def _back_from_consumer(self) -> None:
+        if self.case_screen is not None:
+            self.setCurrentWidget(self.case_screen)
+            self.case_screen.refresh()  # an action there may have moved the case
+            self.case_screen.timeline.setFocus()
+        else:
+            self.back_to_queue()
+
+    def back_to_queue(self) -> None:
+        self.setCurrentWidget(self.queue)
+        self.queue.refresh()
+        self.queue.table.setFocus()

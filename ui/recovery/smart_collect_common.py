@@ -1,0 +1,77 @@
+"""What the Smart Collect screens share: band names and tones, money in a case's currency,
+read-only tables, and the recovery database a screen's service calls open."""
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QPushButton, QTableView
+
+from app.domain.money import format_money
+from app.services.recovery_database import shared_recovery_database
+from app.services.smart_collect_actions import ActionResult
+from ui.context import ClientContext
+from ui.widgets.charts import CURRENT
+from ui.widgets.style import stylesheet_colour
+
+# The seed's bands: OPTIMAL green, SCHEDULED blue, RISKY amber, CRITICAL red. The colours are
+# the stylesheet's tones; the text says the band too, so colour is never the only signal.
+BANDS = ("OPTIMAL_WINDOW", "SCHEDULED", "RISKY", "CRITICAL")
+BAND_TEXT = {"OPTIMAL_WINDOW": "Optimal", "SCHEDULED": "Scheduled", "RISKY": "Risky",
+             "CRITICAL": "Critical"}  # fmt: skip
+BAND_TONES = {"OPTIMAL_WINDOW": "good", "SCHEDULED": CURRENT, "RISKY": "warn", "CRITICAL": "bad"}
+BAND_BADGES = {"OPTIMAL_WINDOW": "good", "SCHEDULED": "info", "RISKY": "warn", "CRITICAL": "bad"}
+SEGMENT_TEXT = {"high_value": "High value", "standard": "Standard", "at_risk": "At risk"}
+
+
+def band_text(band: str) -> str:
+    return BAND_TEXT.get(band, band.replace("_", " ").capitalize() if band else "")
+
+
+def band_brush(band: str) -> QBrush | None:
+    tone = BAND_TONES.get(band)
+    return QBrush(stylesheet_colour(tone)) if tone else None
+
+
+def money(context: ClientContext, minor: int, currency: str) -> str:
+    """A case's amount in its own currency (recovery cases need not be in the counter's)."""
+    return format_money(minor, currency or context.settings.currency, context.settings.locale)
+
+
+def action_text(context: ClientContext, result: ActionResult) -> str:
+    """One line: where a reschedule or attempt put the case; the rules' reason is a tooltip."""
+    where = " (inside the optimal window)" if result.optimal_window_used else ""
+    return f"{result.case_id}: next attempt {context.moment(result.next_at)}{where}."
+
+
+def engine_of(context: ClientContext) -> Callable[[], Any]:
+    """A callable opening the recovery database off the GUI thread (it may migrate first)."""
+    url = context.counter.recovery_db_url()
+    return lambda: shared_recovery_database(url)
+
+
+def read_only_table(name: str, accessible: str, model: Any, *, stretch: bool = True) -> QTableView:
+    table = QTableView()
+    table.setObjectName(name)
+    table.setAccessibleName(accessible)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(stretch)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    return table
+
+
+def button(name: str, text: str, accessible: str = "") -> QPushButton:
+    made = QPushButton(text)
+    made.setObjectName(name)
+    made.setAccessibleName(accessible or text.replace("&", ""))
+    made.setAutoDefault(False)
+    return made
