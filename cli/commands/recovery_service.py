@@ -88,6 +88,12 @@ def register_service(verbs: _SubParsersAction, common: list) -> None:
     imports.set_defaults(run=run_import)
 
     demo = verbs.add_parser("demo", parents=common, help="a small portfolio of failed payments")
+    demo.add_argument(
+        "--rich",
+        action="store_true",
+        help="also about 270 cases of 150 consumers with credits, attempts, reminders and "
+        "payments so far (for the screens and analytics)",
+    )
     demo.set_defaults(run=run_demo)
 
 
@@ -262,6 +268,17 @@ def run_demo(args: Namespace) -> int:
     consumers, failures = demo_failures(datetime.now(UTC))
     save_consumers(engine, consumers)
     report = intake(engine, "demo", failures)
+    if getattr(args, "rich", False):
+        from app.services.recovery_demo import rich_demo
+
+        rich = rich_demo(engine, datetime.now(UTC))
+        if not args.json:
+            print(
+                f"Rich demo: {rich.cases} cases of {rich.consumers} consumers, "
+                f"{rich.attempts} attempts, {rich.paid} paid so far."
+                if not rich.already_there
+                else "Rich demo: already there."
+            )
     if args.json:
         emit_json(report.__dict__)
     else:

@@ -10,7 +10,7 @@ rm -f "$db" "$db-wal" "$db-shm"
 # recovery.db next to the counter's database), and one pass of the recovery service over them.
 recovery="$(dirname "$db")/recovery.db"
 rm -f "$recovery" "$recovery-wal" "$recovery-shm"
-.venv/bin/tilldesk recovery demo --db "$recovery" >/dev/null
+.venv/bin/tilldesk recovery demo --db "$recovery" --rich >/dev/null
 .venv/bin/tilldesk recovery run --db "$recovery" --gateway demo --once --model-check-seconds 0 \
     >/dev/null
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || [ -n "${QT_QPA_PLATFORM:-}" ]; then

@@ -61,3 +61,13 @@ def test_a_model_file_that_is_not_there_is_a_clear_error(tmp_path, capsys) -> No
         str(tmp_path / "missing.joblib"),
     )  # fmt: skip
     assert code == 3 and "cannot be used" in err
+
+
+def test_the_rich_demo_gives_the_screens_a_portfolio_once(tmp_path, capsys) -> None:
+    from cli.main import main
+
+    db = str(tmp_path / "recovery.sqlite")
+    assert main(["recovery", "demo", "--db", db, "--rich"]) == 0
+    assert "Rich demo: 268 cases of 150 consumers" in capsys.readouterr().out
+    assert main(["recovery", "demo", "--db", db, "--rich"]) == 0
+    assert "Rich demo: already there." in capsys.readouterr().out
