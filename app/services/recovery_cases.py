@@ -14,8 +14,9 @@ from app.db.recovery_tables import (
     recovery_messages,
 )
 from app.domain.errors import UserFacingError
+from app.services.recovery_case_actions import action_text, case_actions
 
-STATUSES = ("open", "paid", "paused", "stopped", "disputed", "at_counter")
+STATUSES = ("open", "paid", "paused", "stopped", "disputed", "at_counter", "plan")
 # verb: (the statuses it applies to, the new status)
 CHANGES = {
     "pause": (("open",), "paused"),
@@ -27,7 +28,7 @@ CHANGES = {
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
-    kind: str  # intake, decision, attempt, message, event, payment
+    kind: str  # intake, decision, attempt, message, event, payment, note, escalation
     text: str
 
 
@@ -94,6 +95,8 @@ def case_timeline(engine: Engine, case_id: str) -> tuple[dict[str, Any], list[Ti
         for e in _rows(connection, recovery_events, case_id):
             detail = (e["detail"] or {}).get("reason", "")
             entries.append(TimelineEntry(e["at"], "event", f"{e['type']} {detail}".strip()))
+        for action in case_actions(connection, case_id):  # notes and manual escalations
+            entries.append(TimelineEntry(action.at, action.kind, action_text(action)))
     return case, sorted(entries, key=lambda e: e.at)
 
 

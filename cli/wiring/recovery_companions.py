@@ -1,7 +1,7 @@
 """What runs beside the recovery worker in `tilldesk recovery run`, on the same stop event:
 the outgoing webhooks' deliverer, the payment alerts' evaluation, the escalation steps (opened,
-or marked missed past their due time) and the reminders' fallbacks (a reminder a channel failed
-to deliver goes out on the next channel).
+or marked missed past their due time), plans' missed installments (each a new case) and the
+reminders' fallbacks (a reminder a channel failed to deliver goes out on the next channel).
 
 Each companion is a non-daemon thread the service joins before it exits, so a delivery or an
 evaluation in progress finishes and its rows are committed before the engine goes."""
@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 
 from app.services.recovery_alerts import Notifier, evaluate
+from app.services.recovery_plan_scan import scan_missed_installments
 from app.services.smart_collect_escalations import evaluate_escalations
 from sync.outgoing.deliverer import Deliverer, deliver_until
 
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 
 ALERTS_EVERY = timedelta(minutes=5)  # alert windows are hours to days wide: this is prompt
 FALLBACKS_EVERY = timedelta(minutes=1)
+PLANS_EVERY = timedelta(hours=1)  # missed installments: due dates are days; repeats are safe
 ESCALATIONS_EVERY = timedelta(minutes=5)  # due times are in business hours: minutes matter
 
 
@@ -55,6 +57,11 @@ def start_companions(
             args=(ESCALATIONS_EVERY, stop, lambda: evaluate_escalations(engine, clock())),
             name="escalations",
         ),
+        threading.Thread(
+            target=_every,
+            args=(PLANS_EVERY, stop, lambda: scan_missed_installments(engine, clock())),
+            name="plans",
+        ),
     ]
     fallbacks = getattr(messenger, "send_fallbacks", None)
     if fallbacks is not None:
@@ -84,6 +91,7 @@ def run_after_once(
         ("fallbacks", getattr(messenger, "send_fallbacks", None)),
         ("alerts", lambda: evaluate(engine, clock(), notifiers)),
         ("escalations", lambda: evaluate_escalations(engine, clock())),
+        ("plans", lambda: scan_missed_installments(engine, clock())),
         ("webhooks", deliver),
     ):
         if job is not None:

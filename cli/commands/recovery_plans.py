@@ -1,0 +1,273 @@
+"""`tilldesk recovery plan offer|accept|decline|show|list|pay|scan|requests`: payment plans
+offered by recovery, their acceptance, installment payments and the missed-installment scan."""
+
+import getpass
+from argparse import Namespace, _SubParsersAction
+from datetime import UTC, date, datetime
+from typing import Any
+
+from app.domain.errors import UserFacingError
+from app.domain.money import parse_amount
+from app.recovery.plans import Frequency
+from app.services.recovery_plans import CHANNELS, PlanView
+from cli.commands.recovery_service import open_recovery_db
+from cli.output import emit_json, emit_pairs, emit_table, money
+
+
+def register(verbs: _SubParsersAction, common: list) -> None:
+    plan = verbs.add_parser("plan", help="payment plans offered to consumers")
+    sub = plan.add_subparsers(dest="plan_verb", required=True)
+    offer = sub.add_parser("offer", parents=common, help="offer a plan for what a case owes")
+    offer.add_argument("case_id")
+    offer.add_argument("--installments", type=int, required=True, help="regular installments")
+    offer.add_argument("--frequency", default="monthly", choices=[f.value for f in Frequency])
+    offer.add_argument("--down", help="down payment, e.g. 50.00 (due on the first due date)")
+    offer.add_argument("--first-due", help="first due date, YYYY-MM-DD (default: one period on)")
+    offer.add_argument("--user", help="who offers it (default: the signed-in account)")
+    offer.set_defaults(run=run_offer)
+    accept = sub.add_parser("accept", parents=common, help="record the consumer's acceptance")
+    accept.add_argument("plan_number")
+    accept.add_argument("--channel", required=True, choices=CHANNELS)
+    accept.add_argument("--evidence", required=True, help="what the consumer said or signed")
+    accept.add_argument("--user")
+    accept.set_defaults(run=run_accept)
+    decline = sub.add_parser("decline", parents=common, help="the consumer said no")
+    decline.add_argument("plan_number")
+    decline.add_argument("--reason", required=True)
+    decline.add_argument("--user")
+    decline.set_defaults(run=run_decline)
+    show = sub.add_parser("show", parents=common, help="a plan with its installments")
+    show.add_argument("plan_number")
+    show.set_defaults(run=run_show)
+    listing = sub.add_parser("list", parents=common, help="plans, oldest first")
+    listing.add_argument("--case", dest="case_id")
+    listing.set_defaults(run=run_list)
+    pay = sub.add_parser("pay", parents=common, help="a payment toward one installment")
+    pay.add_argument("plan_number")
+    pay.add_argument("--installment", type=int, required=True)
+    pay.add_argument("--amount", required=True, help="e.g. 67.50")
+    pay.add_argument("--user")
+    pay.set_defaults(run=run_pay)
+    scan = sub.add_parser("scan", parents=common, help="missed installments become cases")
+    scan.add_argument("--grace-days", type=int, default=3)
+    scan.set_defaults(run=run_scan)
+    asked = sub.add_parser("requests", parents=common, help="consumers who asked for a plan")
+    asked.set_defaults(run=run_requests)
+
+
+def run_offer(args: Namespace) -> int:
+    from app.services.recovery_plans import offer_plan
+
+    engine = open_recovery_db(args)
+    try:
+        currency = _case_currency(engine, args.case_id)
+        down = parse_amount(args.down, currency, field="Down payment") if args.down else 0
+        view = offer_plan(
+            engine, args.case_id, installment_count=args.installments, frequency=args.frequency,
+            user=_user(args), now=_now(), down_payment_minor=down, first_due=_date(args.first_due),
+        )  # fmt: skip
+    finally:
+        engine.dispose()
+    return _emit(args, view)
+
+
+def run_accept(args: Namespace) -> int:
+    from app.services.recovery_plans import accept_plan
+
+    engine = open_recovery_db(args)
+    try:
+        view = accept_plan(
+            engine, args.plan_number, channel=args.channel, evidence=args.evidence,
+            user=_user(args), now=_now(),
+        )  # fmt: skip
+    finally:
+        engine.dispose()
+    return _emit(args, view)
+
+
+def run_decline(args: Namespace) -> int:
+    from app.services.recovery_plans import decline_plan
+
+    engine = open_recovery_db(args)
+    try:
+        view = decline_plan(
+            engine, args.plan_number, reason=args.reason, user=_user(args), now=_now()
+        )
+    finally:
+        engine.dispose()
+    return _emit(args, view)
+
+
+def run_show(args: Namespace) -> int:
+    from app.services.recovery_plans import show_plan
+
+    engine = open_recovery_db(args)
+    try:
+        view = show_plan(engine, args.plan_number)
+    finally:
+        engine.dispose()
+    return _emit(args, view)
+
+
+def run_list(args: Namespace) -> int:
+    from app.services.recovery_plans import list_plans
+
+    engine = open_recovery_db(args)
+    try:
+        views = list_plans(engine, args.case_id)
+    finally:
+        engine.dispose()
+    if args.json:
+        emit_json([plan_dict(v) for v in views])
+        return 0
+    rows = [
+        [v.plan_number, v.case_id, v.status, money(v.total_minor, v.currency) or "",
+         money(v.paid_minor, v.currency) or "", v.frequency, str(len(v.installments))]
+        for v in views
+    ]  # fmt: skip
+    emit_table(["plan", "case", "status", "total", "paid", "frequency", "installments"], rows,
+               right=frozenset({3, 4, 6}))  # fmt: skip
+    return 0
+
+
+def run_pay(args: Namespace) -> int:
+    from app.services.recovery_plans import pay_installment, show_plan
+
+    engine = open_recovery_db(args)
+    try:
+        currency = show_plan(engine, args.plan_number).currency
+        amount = parse_amount(args.amount, currency)
+        view = pay_installment(
+            engine, args.plan_number, args.installment, amount, user=_user(args), now=_now()
+        )
+    finally:
+        engine.dispose()
+    return _emit(args, view)
+
+
+def run_scan(args: Namespace) -> int:
+    from app.services.recovery_plan_scan import missed_installments
+
+    if args.grace_days < 0:
+        raise UserFacingError("--grace-days cannot be negative.")
+    engine = open_recovery_db(args)
+    try:
+        report = missed_installments(engine, _now(), args.grace_days)
+    finally:
+        engine.dispose()
+    if args.json:
+        emit_json(report)
+        return 0
+    emit_pairs(
+        [
+            ("paid from cases", ", ".join(report.paid) or "-"),
+            ("missed", ", ".join(report.missed) or "-"),
+            ("cases opened", ", ".join(report.cases_opened) or "-"),
+            ("plans broken", ", ".join(report.broken) or "-"),
+            ("plans completed", ", ".join(report.completed) or "-"),
+        ]
+    )
+    return 0
+
+
+def run_requests(args: Namespace) -> int:
+    from app.services.recovery_plans import plan_requests
+
+    engine = open_recovery_db(args)
+    try:
+        rows = plan_requests(engine)
+    finally:
+        engine.dispose()
+    owed = [(r, r["amount_minor"] - r["recovered_minor"]) for r in rows]
+    if args.json:
+        emit_json(
+            [{"case_id": r["id"], "consumer_id": r["consumer_id"], "status": r["status"],
+              "owed": money(o, r["currency"]), "currency": r["currency"],
+              "asked_at": r["asked_at"]} for r, o in owed]
+        )  # fmt: skip
+        return 0
+    emit_table(
+        ["case", "consumer", "owed", "asked at"],
+        [[r["id"], r["consumer_id"], money(o, r["currency"]) or "",
+          r["asked_at"].isoformat(timespec="minutes")] for r, o in owed],
+        right=frozenset({2}),
+    )  # fmt: skip
+    return 0
+
+
+def plan_dict(view: PlanView) -> dict[str, Any]:
+    """The JSON shape of a plan: money as decimal strings in the plan's currency."""
+    cur = view.currency
+    return {
+        "plan_number": view.plan_number, "plan_id": view.plan_id, "case_id": view.case_id,
+        "consumer_id": view.consumer_id, "status": view.status, "currency": cur,
+        "total": money(view.total_minor, cur), "down_payment": money(view.down_payment_minor, cur),
+        "paid": money(view.paid_minor, cur), "frequency": view.frequency,
+        "installment_count": view.installment_count, "offered_by": view.offered_by,
+        "offered_at": view.offered_at.isoformat(),
+        "accepted_at": view.accepted_at.isoformat() if view.accepted_at else None,
+        "acceptance": None if view.accepted_at is None else {
+            "channel": view.accepted_channel, "recorded_by": view.accepted_by,
+            "evidence": view.acceptance_text,
+        },
+        "installments": [
+            {"number": i.number, "amount": money(i.amount_minor, cur),
+             "due_date": i.due_date.isoformat(), "paid": money(i.paid_minor, cur),
+             "status": i.status, "down_payment": i.down_payment, "case_id": i.missed_case_id}
+            for i in view.installments
+        ],
+    }  # fmt: skip
+
+
+def _emit(args: Namespace, view: PlanView) -> int:
+    if args.json:
+        emit_json(plan_dict(view))
+        return 0
+    cur = view.currency
+    emit_pairs(
+        [
+            ("plan", view.plan_number),
+            ("case", view.case_id),
+            ("status", view.status),
+            ("total", money(view.total_minor, cur)),
+            ("down payment", money(view.down_payment_minor or None, cur)),
+            ("paid", money(view.paid_minor, cur)),
+            ("frequency", view.frequency),
+            ("accepted", f"{view.accepted_at:%Y-%m-%d %H:%M}Z by {view.accepted_channel}, "
+                         f"recorded by {view.accepted_by}" if view.accepted_at else ""),
+        ]
+    )  # fmt: skip
+    print()
+    emit_table(
+        ["#", "due", "amount", "paid", "status"],
+        [[str(i.number) + (" (down)" if i.down_payment else ""), i.due_date.isoformat(),
+          money(i.amount_minor, cur) or "", money(i.paid_minor, cur) or "", i.status]
+         for i in view.installments],
+        right=frozenset({2, 3}),
+    )  # fmt: skip
+    return 0
+
+
+def _case_currency(engine: Any, case_id: str) -> str:
+    from app.services.recovery_cases import case_timeline
+
+    return str(case_timeline(engine, case_id)[0]["currency"])
+
+
+def _date(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UserFacingError(
+            f"--first-due must be a date like 2027-01-31, not {text!r}."
+        ) from None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _user(args: Namespace) -> str:
+    return (args.user or getpass.getuser()).strip()
