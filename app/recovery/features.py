@@ -1,9 +1,10 @@
 """The model's features for one attempt at each of several candidate times (the seed's list)."""
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from typing import overload
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -64,20 +65,45 @@ class AttemptSituation:
         ]
 
 
+class CandidateTimes(Sequence[datetime]):
+    """`count` times `step` apart from `start`, made only when asked for: the feature matrix
+    of such a run comes from whole seconds and a cache instead of hundreds of datetimes."""
+
+    def __init__(self, start: datetime, step: timedelta, count: int) -> None:
+        self.start, self.step, self.count = start, step, count
+
+    def __len__(self) -> int:
+        return self.count
+
+    @overload
+    def __getitem__(self, index: int) -> datetime: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[datetime]: ...
+
+    def __getitem__(self, index: int | slice) -> datetime | list[datetime]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self.count))]
+        if index < 0:
+            index += self.count
+        if not 0 <= index < self.count:
+            raise IndexError(index)
+        return self.start + index * self.step
+
+
 def feature_matrix(situation: AttemptSituation, times: Sequence[datetime]) -> np.ndarray:
     """One row per candidate time; vectorised, since `smart` scores hundreds per decision."""
     n = len(times)
     rows = np.empty((n, len(FEATURES)), dtype=np.float64)
     if n == 0:
         return rows
-    epoch = np.array([t.timestamp() for t in times], dtype=np.float64)
-    local = epoch + _offsets(times, situation.zone)
-    days = np.floor(local / 86400).astype(np.int64)
-    dates = days.astype("datetime64[D]")
-    day_of_month = (dates - dates.astype("datetime64[M]")).astype(np.int64) + 1
-    rows[:, 0] = np.floor(local / 3600) % 24
-    rows[:, 1] = (days + 3) % 7  # 1 Jan 1970 was a Thursday; Monday is 0
-    rows[:, 2] = day_of_month
+    if isinstance(times, CandidateTimes) and _whole_seconds(times):
+        epoch, calendar = _spaced_calendar(situation.zone, times)
+    else:
+        epoch = np.array([t.timestamp() for t in times], dtype=np.float64)
+        calendar = _calendar(epoch + _offsets(times, situation.zone))
+    rows[:, 0:3] = calendar
+    day_of_month = calendar[:, 2]
     if situation.last_at is None:
         rows[:, 3] = 0.0
     else:
@@ -87,14 +113,70 @@ def feature_matrix(situation: AttemptSituation, times: Sequence[datetime]) -> np
     rows[:, 4 : 4 + len(static)] = static
     if situation.paydays:
         paydays = np.array(situation.paydays)
-        rows[:, -2] = np.min((day_of_month[:, None] - paydays[None, :]) % 31, axis=1)
+        whole_days = day_of_month.astype(np.int64)
+        rows[:, -2] = np.min((whole_days[:, None] - paydays[None, :]) % 31, axis=1)
     else:
         rows[:, -2] = days_since_payday(1, ())
     rows[:, -1] = float(bool(situation.paydays))
     return rows
 
 
-def _offsets(times: Sequence[datetime], zone: ZoneInfo) -> np.ndarray:
+def _calendar(local: np.ndarray) -> np.ndarray:
+    """Hour, weekday and day of month of local times given as seconds since 1970."""
+    days = np.floor(local / 86400).astype(np.int64)
+    dates = days.astype("datetime64[D]")
+    calendar = np.empty((len(local), 3), dtype=np.float64)
+    calendar[:, 0] = np.floor(local / 3600) % 24
+    calendar[:, 1] = (days + 3) % 7  # 1 Jan 1970 was a Thursday; Monday is 0
+    calendar[:, 2] = (dates - dates.astype("datetime64[M]")).astype(np.int64) + 1
+    return calendar
+
+
+def _whole_seconds(times: CandidateTimes) -> bool:
+    return (
+        times.start.tzinfo is not None
+        and times.start.microsecond == 0
+        and times.step.microseconds == 0
+    )
+
+
+CACHE_LIMIT = 4096
+_spaced: dict[tuple[ZoneInfo, int, int, int], tuple[np.ndarray, np.ndarray]] = {}
+_zone_offsets: dict[tuple[ZoneInfo, int], float] = {}
+
+
+def _spaced_calendar(zone: ZoneInfo, times: CandidateTimes) -> tuple[np.ndarray, np.ndarray]:
+    """Seconds since 1970 and the local calendar of a run of candidate times. Cases planned
+    in the same round mostly start at the same hour in a few zones, so both are cached; the
+    figures are those of the datetime path (whole seconds are exact in float64)."""
+    start = int(times.start.timestamp())
+    step = int(times.step.total_seconds())
+    key = (zone, start, step, times.count)
+    found = _spaced.get(key)
+    if found is None:
+        epoch = (start + step * np.arange(times.count, dtype=np.int64)).astype(np.float64)
+        local = epoch + _offsets(times, zone, lambda i: _offset_at(zone, start + step * i))
+        if len(_spaced) >= CACHE_LIMIT:
+            _spaced.clear()
+        found = _spaced[key] = (epoch, _calendar(local))
+    return found
+
+
+def _offset_at(zone: ZoneInfo, epoch: int) -> float:
+    key = (zone, epoch)
+    offset = _zone_offsets.get(key)
+    if offset is None:
+        delta = datetime.fromtimestamp(epoch, UTC).astimezone(zone).utcoffset()
+        offset = delta.total_seconds() if delta is not None else 0.0
+        if len(_zone_offsets) >= CACHE_LIMIT * 16:
+            _zone_offsets.clear()
+        _zone_offsets[key] = offset
+    return offset
+
+
+def _offsets(
+    times: Sequence[datetime], zone: ZoneInfo, ask: Callable[[int], float] | None = None
+) -> np.ndarray:
     """UTC offsets in seconds. Candidates come evenly spaced, so the zone is asked once per
     run of 24 and candidate by candidate only in a run where its offset changes (DST)."""
     offsets = np.empty(len(times), dtype=np.float64)
@@ -103,8 +185,11 @@ def _offsets(times: Sequence[datetime], zone: ZoneInfo) -> np.ndarray:
 
     def offset(i: int) -> float:
         if i not in known:
-            delta = times[i].astimezone(zone).utcoffset()
-            known[i] = delta.total_seconds() if delta is not None else 0.0
+            if ask is not None:
+                known[i] = ask(i)
+            else:
+                delta = times[i].astimezone(zone).utcoffset()
+                known[i] = delta.total_seconds() if delta is not None else 0.0
         return known[i]
 
     for begin in range(0, len(times), step):

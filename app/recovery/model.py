@@ -2,7 +2,7 @@
 
 import json
 import zlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassif
 from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 from threadpoolctl import threadpool_limits
 
+from app.recovery.fast_scoring import Scorer, fast_scorer
 from app.recovery.features import FEATURES
 
 MIN_ROWS = 300
@@ -51,11 +52,26 @@ class ApprovalModel:
     estimator: Any
     version: str
     metrics: ModelMetrics
+    _scorer: Scorer | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _one_thread()
+        self._scorer = fast_scorer(self.estimator)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_scorer"}  # a closure
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._scorer = fast_scorer(self.estimator)
 
     def approval_likelihood(self, features: np.ndarray) -> np.ndarray:
+        if self._scorer is not None:
+            return self._scorer(features)
+        return self.reference_likelihood(features)
+
+    def reference_likelihood(self, features: np.ndarray) -> np.ndarray:
+        """scikit-learn's own predict_proba: the figures the fast scorers must equal exactly."""
         # Our own feature rows are finite by construction: skip sklearn's re-checks.
         with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
             return self.estimator.predict_proba(features)[:, 1]

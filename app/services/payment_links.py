@@ -27,6 +27,8 @@ from app.recovery.links import (
     sign_link,
     verify_link,
 )
+from app.recovery.segment_rules import link_policy
+from app.services.segment_rules_lookup import SegmentLookup
 
 LINKABLE = ("open", "paused")  # a paused case may still be paid by the consumer
 # Stripe Checkout sessions live 30 minutes to 24 hours. Ours end after SESSION_LIFE and are
@@ -109,6 +111,7 @@ class PaymentLinks:
         self.secret = secret
         self.clock = clock
         self.policy = policy or LinkPolicy()
+        self.segments = SegmentLookup(engine)
 
     def issue(self, case_id: str) -> IssuedLink:
         """A new link for what the case owes now; refused for a case that owes nothing."""
@@ -138,12 +141,13 @@ class PaymentLinks:
     def page(self, token: str) -> LinkPage:
         """What the consumer sees on opening the link; the first opening is a 'clicked' event."""
         now = self.clock()
+        policy = self._offers(token, now)
         with self.engine.begin() as connection:
             link, case = self._usable(connection, token, now)
             if link["opened_at"] is None:
                 connection.execute(_link(link).values(opened_at=now))
                 _event(connection, case["id"], now, "clicked", 0, {"link": link["nonce"]})
-            return self._page(connection, link, case)
+            return self._page(connection, link, case, policy)
 
     def start_checkout(
         self, token: str, create: CreateCheckout, success_url: str, cancel_url: str
@@ -182,9 +186,10 @@ class PaymentLinks:
     def request_plan(self, token: str) -> LinkPage:
         """The consumer asks for a payment plan: an event the recovery executive acts on."""
         now = self.clock()
+        policy = self._offers(token, now)
         with self.engine.begin() as connection:
             link, case = self._usable(connection, token, now)
-            if "plan" not in self._page(connection, link, case).alternatives:
+            if "plan" not in self._page(connection, link, case, policy).alternatives:
                 raise LinkRefused("settled", "A payment plan is not offered for this bill.")
             if link["plan_requested_at"] is None:
                 connection.execute(_link(link).values(plan_requested_at=now))
@@ -193,7 +198,7 @@ class PaymentLinks:
                     {"link": link["nonce"], "reason": "the consumer asked for a payment plan"},
                 )  # fmt: skip
                 link = {**link, "plan_requested_at": now}
-            return self._page(connection, link, case)
+            return self._page(connection, link, case, policy)
 
     def receipt(self, token: str) -> LinkPage:
         """The thank-you page: only a genuine link; paid or still being confirmed."""
@@ -203,7 +208,9 @@ class PaymentLinks:
             case = _case(connection, claims.case_id)
             if link is None or case is None or link["case_id"] != claims.case_id:
                 raise LinkRefused("unknown", "This payment link is not valid.")
-            return self._page(connection, link, case)
+        policy = link_policy(self.policy, self.segments.rules_for(claims.case_id, self.clock()))
+        with self.engine.connect() as connection:
+            return self._page(connection, link, case, policy)
 
     def settle(self, paid: CheckoutPaid) -> Settlement:
         """Record the gateway's payment: a 'paid' event and the case recovered, exactly once."""
@@ -281,7 +288,23 @@ class PaymentLinks:
             )
         return link, case
 
-    def _page(self, connection: Connection, link: dict[str, Any], case: dict[str, Any]) -> LinkPage:
+    def _offers(self, token: str, now: datetime) -> LinkPolicy:
+        """The case's segment decides whether a plan is offered (read before the transaction:
+        SQLite's write lock would block the segment's reads). A bad token gets the default:
+        _usable refuses it next."""
+        try:
+            case_id = verify_link(token, self.secret()).case_id
+        except (LinkRefused, ValueError):
+            return self.policy
+        return link_policy(self.policy, self.segments.rules_for(case_id, now))
+
+    def _page(
+        self,
+        connection: Connection,
+        link: dict[str, Any],
+        case: dict[str, Any],
+        policy: LinkPolicy | None = None,
+    ) -> LinkPage:
         consumer = _consumer(connection, case["consumer_id"])
         country = consumer.get("country", "")
         return LinkPage(
@@ -294,7 +317,7 @@ class PaymentLinks:
                 currency=link["currency"],
                 country=country,
                 category=case["category"],
-                policy=self.policy,
+                policy=policy or self.policy,
             ),
             paid=link["status"] == "paid",
             plan_requested=link["plan_requested_at"] is not None,

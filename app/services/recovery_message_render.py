@@ -25,6 +25,7 @@ class RenderRequest:
     consumer: Mapping[str, Any]
     local_at: datetime
     urgent: bool = False
+    tone: str | None = None  # the case's segment tone; None: the renderer's own
 
 
 Render = Callable[[RenderRequest], OutgoingMessage]
@@ -69,7 +70,7 @@ def template_render(
             request.case,
             request.consumer,
             channel=request.channel,
-            tone="urgent" if request.urgent else tone,
+            tone="urgent" if request.urgent else request.tone or tone,
             template=named,
             payment_link_url=payment_link_for(request.case),
             unsubscribe_url=unsubscribe_for(request.channel, request.to, request.message_key),

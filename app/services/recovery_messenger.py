@@ -34,6 +34,7 @@ from app.recovery.orchestration import (
 )
 from app.recovery.ports import MessageResult
 from app.recovery.quiet_hours import forbidden_reason, next_allowed
+from app.recovery.segment_rules import segment_channels
 from app.recovery.zones import consumer_zones
 from app.services.experiment_arms import arm_for
 from app.services.message_consents import ensure_contact_points, mark_bad, opted_out_channels
@@ -41,6 +42,7 @@ from app.services.message_events import attach_waiting_events
 from app.services.message_history import SENDING, channel_histories, recent_reminders, sendings
 from app.services.messaging_settings import read_rules
 from app.services.recovery_message_render import Render, RenderRequest, plain_render
+from app.services.segment_rules_lookup import SegmentLookup
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,7 @@ class _Context:
     addresses: dict[str, str]
     usable: list[str]
     reminders: dict[str, datetime]  # the consumer's recent reminders: id -> first sent
+    tone: str | None = None  # the case's segment tone when its configuration was edited
 
 
 class RecoveryMessenger:
@@ -73,6 +76,7 @@ class RecoveryMessenger:
     ) -> None:
         self.engine, self.channels, self.clock = engine, dict(channels), clock
         self.render = render or plain_render
+        self.segments = SegmentLookup(engine)
 
     # -- the Messenger port ------------------------------------------------------------------
     def send(self, permit: MessagePermit, *, template: str, payment_link: bool) -> MessageResult:
@@ -82,6 +86,7 @@ class RecoveryMessenger:
             return MessageResult(False, f"case {permit.case_id} is not in the database")
         if context.case["status"] != "open":
             return MessageResult(False, f"the case is {context.case['status']}: nothing sent")
+        self._apply_segment(context, permit.at)
         urgent = permit.urgent and context.case["segment"] == "high_value"
         if urgent and self._urgent_used(permit.case_id):
             urgent = False  # the override is once per case; after that the hours hold
@@ -157,6 +162,7 @@ class RecoveryMessenger:
                 context = self._context(connection, row.case_id, now)
             if context is None or context.case["status"] != "open":
                 continue
+            self._apply_segment(context, now)
             others = {k: v for k, v in context.reminders.items() if k != row.reminder_id}
             why = forbidden_reason(
                 now,
@@ -240,6 +246,7 @@ class RecoveryMessenger:
                     consumer=context.consumer,
                     local_at=local,
                     urgent=urgent,
+                    tone=context.tone,
                 )
             )
             receipt = SendReceipt(False, None, SENDING)
@@ -344,6 +351,14 @@ class RecoveryMessenger:
             usable=usable,
             reminders=recent_reminders(connection, case.consumer_id, at),
         )
+
+    def _apply_segment(self, context: _Context, at: datetime) -> None:
+        """An edited segment configuration: only its channels, in its order, and its tone.
+        Read outside the context's transaction (a SQLite write lock would block the read)."""
+        segment = self.segments.rules_for(context.case["id"], at)
+        if segment is not None:
+            context.usable = segment_channels(segment, context.usable)
+            context.tone = segment.tone
 
     def _urgent_used(self, case_id: str) -> bool:
         with self.engine.connect() as connection:

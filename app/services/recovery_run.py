@@ -31,11 +31,13 @@ from app.recovery.messaging_rules import MessagingRules
 from app.recovery.model import ApprovalModel
 from app.recovery.policy_names import POLICIES
 from app.recovery.ports import AttemptResult, MessageResult, WorldEvent
+from app.recovery.segment_rules import with_segment_rules
 from app.services.experiment_arms import arm_for, record_case_outcome
 from app.services.messaging_settings import load_rules
 from app.services.recovery_engine import RecoveryEngine
 from app.services.recovery_state import rebuild
 from app.services.recovery_webhook_events import publish_case_outcome
+from app.services.segment_rules_lookup import SegmentLookup
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +142,7 @@ class Worker:
         self.lease = lease
         self.tally = RunTally()
         self._rules: tuple[datetime | None, MessagingRules | None] = (None, None)
+        self.segments = SegmentLookup(engine)
 
     def run(self, stop: threading.Event, *, once: bool = False, poll: float = 2.0) -> RunTally:
         """Reconcile what a crash left, then visit due cases until `stop` (or none is due)."""
@@ -176,8 +179,9 @@ class Worker:
             rows = read_case(self.engine, case_id, now)
         policy = self.policy_for(rows.case, now)
         view = rebuild(rows, self.codes, policy, self.model, self.messaging_rules(now))
+        rules = self.segments.rules_for(case_id, now) if rows.case["status"] == "open" else None
         engine = RecoveryEngine(
-            policy=view.policy,
+            policy=with_segment_rules(view.case, view.policy, view.books, rules),
             books=view.books,
             codes=self.codes,
             world=CaseWorld(self, rows.case, self.codes),

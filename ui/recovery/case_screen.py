@@ -11,6 +11,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.recovery.smart_collect.segments import Segment
+from app.services.recovery_case_actions import add_note, escalate_case
 from app.services.recovery_cases import TimelineEntry, case_timeline, change_status
 from app.services.smart_collect_actions import ActionResult, attempt_now, reschedule_to_window
 from app.services.smart_collect_data import read_consumer
@@ -23,6 +24,7 @@ from app.services.smart_collect_queue import assess
 from ui.context import ClientContext
 from ui.models.rows_model import RowsModel
 from ui.ops import ServiceOp
+from ui.recovery.case_action_dialogs import EscalateDialog, NoteDialog
 from ui.recovery.smart_collect_common import (
     action_text,
     band_text,
@@ -34,7 +36,8 @@ from ui.recovery.smart_collect_common import (
 from ui.widgets.style import restyle
 
 KIND_TEXT = {"intake": "Opened", "decision": "Decision", "attempt": "Attempt",
-             "payment": "Payment", "message": "Message", "event": "Event"}  # fmt: skip
+             "payment": "Payment", "message": "Message", "event": "Event", "note": "Note",
+             "escalation": "Escalated"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,9 @@ class CaseScreen(QWidget):
         self.stop_button = button("caseStop", "S&top")
         self.reschedule_button = button("caseReschedule", "&Reschedule to optimal")
         self.attempt_button = button("caseAttemptNow", "&Attempt now")
+        self.note_button = button("caseNote", "&Note…", "Add a note to the case")
+        self.escalate_button = button("caseEscalate", "&Escalate…", "Escalate the case")
+        self.dialog: NoteDialog | EscalateDialog | None = None  # the one open, for tests too
         self.consumer_button = button("caseSmartCollect", "Smart &Collect…",
                                       "Smart Collect for the consumer")  # fmt: skip
         self.model = TimelineModel(context, self)
@@ -134,6 +140,8 @@ class CaseScreen(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.heading)
         top.addStretch(1)
+        top.addWidget(self.note_button)
+        top.addWidget(self.escalate_button)
         top.addWidget(self.consumer_button)
         top.addWidget(self.back_button)
         actions = QHBoxLayout()
@@ -161,6 +169,8 @@ class CaseScreen(QWidget):
         self.reschedule_button.clicked.connect(self.on_reschedule_button_clicked)
         self.attempt_button.clicked.connect(self.on_attempt_button_clicked)
         self.step_button.clicked.connect(self.on_step_button_clicked)
+        self.note_button.clicked.connect(self.on_note_button_clicked)
+        self.escalate_button.clicked.connect(self.on_escalate_button_clicked)
         QShortcut(QKeySequence("Escape"), self, self.back_requested.emit,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)  # fmt: skip
         self.set_context(context)
@@ -172,7 +182,7 @@ class CaseScreen(QWidget):
     def _actions(self) -> tuple[QWidget, ...]:
         return (self.pause_button, self.resume_button, self.stop_button,
                 self.reschedule_button, self.attempt_button, self.consumer_button,
-                self.step_button)  # fmt: skip
+                self.step_button, self.note_button, self.escalate_button)  # fmt: skip
 
     def show_case(self, case_id: str) -> None:
         if case_id != self.case_id:
@@ -228,6 +238,8 @@ class CaseScreen(QWidget):
         self.reschedule_button.setEnabled(status == "open")
         self.attempt_button.setEnabled(status == "open")
         self.consumer_button.setEnabled(True)
+        self.note_button.setEnabled(True)
+        self.escalate_button.setEnabled(status in ("open", "paused"))
         self.step_button.setEnabled(self.open_step() is not None)
 
     def _say(self, text: str, tone: str = "good") -> None:
@@ -293,6 +305,38 @@ class CaseScreen(QWidget):
         op.success(lambda _none: self._done(f"Escalation step {step.rule} is done.")).failure(
             lambda e: self._say(e.message, "bad")
         ).run()
+
+    def on_note_button_clicked(self) -> None:
+        dialog = self.dialog = NoteDialog(self.case_id, self)
+        engine, case_id, who = engine_of(self._context), self.case_id, self._context.username
+        dialog.accepted.connect(
+            lambda: self._record(
+                lambda: add_note(engine(), case_id, dialog.note(), who or "", datetime.now(UTC)),
+                "Note added.",
+            )
+        )
+        dialog.open()  # window-modal without a nested loop: the screen stays responsive
+
+    def on_escalate_button_clicked(self) -> None:
+        dialog = self.dialog = EscalateDialog(self.case_id, self)
+        engine, case_id, who = engine_of(self._context), self.case_id, self._context.username
+
+        def run() -> Any:
+            owner, reason = dialog.values()
+            return escalate_case(engine(), case_id, owner, reason, who or "", datetime.now(UTC))
+
+        dialog.accepted.connect(lambda: self._record(run, None))
+        dialog.open()
+
+    def _record(self, run: Any, said: str | None) -> None:
+        op = ServiceOp(self, run)
+        op.success(
+            lambda action: self._done(
+                said
+                or f"Case {action.case_id} escalated to {action.owner}, due "
+                f"{self._context.moment(action.due_at)}."
+            )
+        ).failure(lambda e: self._say(e.message, "bad")).run()
 
     def on_consumer_button_clicked(self) -> None:
         if self.page is not None:

@@ -8,7 +8,7 @@ import numpy as np
 from app.recovery.cases import RecoveryCase
 from app.recovery.codes import Action, Category
 from app.recovery.decisions import Decision, DecisionKind
-from app.recovery.features import AttemptSituation, feature_matrix
+from app.recovery.features import AttemptSituation, CandidateTimes, feature_matrix
 from app.recovery.model import ApprovalModel
 from app.recovery.network_rules import CaseState
 from app.recovery.payday import days_since_payday
@@ -95,7 +95,7 @@ class SmartPolicy:
         if self.model is None:
             at, reason = self._rule_time(case, start)
             return self._planned(case, now, at, f"{reason} ({self.fallback_reason})", None)
-        times = [start + k * self.step for k in range(int(self.horizon / self.step))]
+        times = CandidateTimes(start, self.step, int(self.horizon / self.step))
         likelihood = self.model.approval_likelihood(feature_matrix(self._situation(case), times))
         days = np.arange(len(times)) * (self.step / DAY)
         value = likelihood * (1.0 - self.daily_discount) ** days

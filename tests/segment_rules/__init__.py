@@ -1,0 +1,1 @@
+"""Segment configurations steering recovery; case notes and manual escalations."""

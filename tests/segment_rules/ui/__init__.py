@@ -1,0 +1,1 @@
+"""pytest-qt: the case screen's Note... and Escalate... buttons."""
