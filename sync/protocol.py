@@ -12,6 +12,8 @@ every endpoint except /v1/health, /v1/terminals/register and the gateway webhook
                                   an hour; an unconfirmed registration is replaced by the next)
 * POST /v1/push                   PushRequest -> PushResponse
 * GET  /v1/pull?cursor=N&limit=M  -> PullResponse (changes with seq > cursor, oldest first)
+* POST /v1/number-blocks          NumberBlockRequest -> NumberBlock (numbers for a format
+                                  without {TERM}; idempotent by request_id)
 * POST /v1/webhooks/stripe, /v1/webhooks/nmi (signature-checked, see sync.gateways)
 
 Push is idempotent by record id: sending a batch twice changes nothing the second time. Pull is
@@ -156,3 +158,19 @@ class PullResponse(_Model):
     changes: list[Change]
     next_cursor: int
     has_more: bool
+
+
+# POST /v1/number-blocks (Bearer): a block of sequence numbers for a series without {TERM}.
+# Idempotent by request_id: asking again (an answer lost on the way) returns the same block.
+class NumberBlockRequest(_Model):
+    request_id: uuid.UUID
+    series: Literal["payment", "transaction", "receipt", "credit_note"]
+    period: str = Field(pattern=r"^(\d{4})?$", description='The year, or "" for no year')
+
+
+class NumberBlock(_Model):
+    request_id: uuid.UUID
+    series: str
+    period: str
+    first: int
+    last: int

@@ -12,6 +12,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import audit, outbox, sequences
 from app.db.repositories.money import CreditNoteRepository, PaymentRepository
+from app.db.repositories.people import ConsumerRepository, UserRepository
+from app.db.repositories.printing import PrinterRepository, PrintJobRepository
+from app.db.repositories.reconciliation import ReconciliationRepository
+from app.db.repositories.shifts import ShiftRepository
+from app.db.repositories.sign_in import SignInRepository
+from app.db.repositories.sync_state import SyncStateRepository
+from app.db.repositories.terminals import TerminalRepository
 from app.db.tables import LocalState, Setting, Terminal
 from app.domain.errors import UserFacingError
 from app.domain.settings import Settings
@@ -80,6 +87,42 @@ class UnitOfWork:
     def credit_notes(self) -> CreditNoteRepository:
         return CreditNoteRepository(self.session)
 
+    @property
+    def reconciliation(self) -> ReconciliationRepository:
+        return ReconciliationRepository(self.session)
+
+    @property
+    def consumers(self) -> ConsumerRepository:
+        return ConsumerRepository(self.session)
+
+    @property
+    def users(self) -> UserRepository:
+        return UserRepository(self.session)
+
+    @property
+    def shifts(self) -> ShiftRepository:
+        return ShiftRepository(self.session)
+
+    @property
+    def printers(self) -> PrinterRepository:
+        return PrinterRepository(self.session)
+
+    @property
+    def print_jobs(self) -> PrintJobRepository:
+        return PrintJobRepository(self.session)
+
+    @property
+    def sync_state(self) -> SyncStateRepository:
+        return SyncStateRepository(self.session)
+
+    @property
+    def terminals(self) -> TerminalRepository:
+        return TerminalRepository(self.session)
+
+    @property
+    def sign_ins(self) -> SignInRepository:
+        return SignInRepository(self.session)
+
     # -- time: one instant per unit of work, so every row it writes agrees -------------
     def now(self) -> datetime:
         if self._now is None:
@@ -122,6 +165,14 @@ class UnitOfWork:
     def next_number(self, series: str, on: date) -> str:
         fmt = self.settings().number_format(series)
         terminal = self.terminal()
+        if fmt.uses_blocks:  # no {TERM}: numbers come from blocks the server leased
+            value = sequences.next_leased_value(self.session, series=series, period=fmt.period(on))
+            if value is None:
+                raise UserFacingError(
+                    f"This counter has no {series.replace('_', ' ')} numbers left: sync with "
+                    "the server to get more numbers (nothing was recorded)."
+                )
+            return fmt.render(sequence=value, terminal_code=terminal.code, on=on)
         value = sequences.next_value(
             self.session, terminal_id=terminal.id, series=series, period=fmt.period(on)
         )

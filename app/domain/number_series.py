@@ -11,19 +11,38 @@ _TOKEN = re.compile(r"\{([A-Z]+)(?::(\d+))?\}")
 
 def in_series(number: str, pattern: str, terminal_code: str) -> bool:
     """Whether `number` is one that `pattern` renders for this terminal (any year, any sequence)."""
+    return _match(number, pattern, terminal_code) is not None
+
+
+def period_and_sequence(number: str, pattern: str) -> tuple[str, int] | None:
+    """The period (year, or "" for a format without one) and sequence a number was issued
+    with, or None when `pattern` cannot render it. For a format without {TERM}: the server
+    then checks the sequence lies in a block it leased to the pushing terminal."""
+    found = _match(number, pattern, "")
+    if found is None:
+        return None
+    year = found.group("YYYY") if "YYYY" in found.groupdict() else None
+    if year is None and "YY" in found.groupdict():
+        year = "20" + found.group("YY")  # a two-digit year is this century's
+    return (year or "", int(found.group("SEQ")))
+
+
+def _match(number: str, pattern: str, terminal_code: str) -> re.Match[str] | None:
     NumberFormat(pattern)  # refuses a broken format rather than matching nonsense
-    parts, last = [], 0
+    parts, last, named = [], 0, set()
     for token in _TOKEN.finditer(pattern):
         parts.append(re.escape(pattern[last : token.start()]))
         name, width = token.group(1), int(token.group(2) or 1)
-        parts.append(
-            {"YYYY": r"\d{4}", "YY": r"\d{2}", "TERM": re.escape(terminal_code)}.get(
-                name, rf"\d{{{width},}}"
-            )
+        body = {"YYYY": r"\d{4}", "YY": r"\d{2}", "TERM": re.escape(terminal_code)}.get(
+            name, rf"\d{{{width},}}"
         )
+        if name != "TERM" and name not in named:  # a year shown twice is captured once
+            named.add(name)
+            body = f"(?P<{name}>{body})"
+        parts.append(body)
         last = token.end()
     parts.append(re.escape(pattern[last:]))
-    return re.fullmatch("".join(parts), number) is not None
+    return re.fullmatch("".join(parts), number)
 
 
 def check_in_series(what: str, number: str, pattern: str, terminal_code: str) -> None:

@@ -1,8 +1,10 @@
 """Human-readable numbers (PAY-2025-T01-004521, R-T01-5001) from configurable formats.
 
 A format is text with tokens: {YYYY} or {YY} (year), {TERM} (terminal code) and {SEQ:n}
-(sequence zero-padded to n digits). Every format must carry {TERM}: sequences are per
-terminal, so the terminal code is what keeps two counters' numbers apart, online or offline.
+(sequence zero-padded to n digits). With {TERM}, sequences are per terminal and the terminal
+code keeps two counters' numbers apart. Without it (R-{SEQ}, the spec's continuous numbers) a
+counter takes its numbers from blocks the central server leased to it, so only a counter
+registered with a server may use such a format (app.services.number_blocks enforces that).
 """
 
 import re
@@ -34,13 +36,13 @@ class NumberFormat:
             raise UserFacingError(
                 f"Number format '{self.pattern}' needs exactly one {{SEQ:n}} token."
             )
-        if "TERM" not in tokens:
-            raise UserFacingError(
-                f"Number format '{self.pattern}' needs the {{TERM}} token so that numbers "
-                "from different counters never collide."
-            )
         if len(self.pattern) > 40:
             raise UserFacingError("A number format can be at most 40 characters long.")
+
+    @property
+    def uses_blocks(self) -> bool:
+        """Without {TERM}, numbers are unique only because the server leases them in blocks."""
+        return "{TERM}" not in self.pattern
 
     @property
     def resets_yearly(self) -> bool:
@@ -74,3 +76,14 @@ DEFAULT_FORMATS = {
     "receipt": "R-{TERM}-{SEQ:4}",
     "credit_note": "CN-{TERM}-{SEQ:5}",
 }
+
+
+def require_term_when_standalone(pattern: str, *, registered: bool) -> None:
+    """A counter with no central server has nobody to lease it numbers: its formats keep
+    {TERM}, which is what keeps its numbers apart from every other counter's."""
+    if not registered and NumberFormat(pattern).uses_blocks:
+        raise UserFacingError(
+            f"Number format '{pattern}' needs the {{TERM}} token on a counter that is not "
+            "registered with a central server: without it, only blocks of numbers leased from "
+            "the server keep two counters' numbers apart. Register the terminal first."
+        )

@@ -41,6 +41,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "work_shift": _EVERYONE,  # whoever records payments opens and closes a drawer's shift
     "approve_shift_difference": _SUPERVISORS,  # also overrides unsent payments at close
     "approve_backdated_payment": _SUPERVISORS,
+    "reconcile": _SUPERVISORS,  # bank statements matched to drops, card days, transfers
 }
 
 _ACTION_TEXT = {
@@ -58,6 +59,7 @@ _ACTION_TEXT = {
     "work_shift": "open or close a shift",
     "approve_shift_difference": "approve a shift close with a difference or unsent payments",
     "approve_backdated_payment": "approve a back-dated payment",
+    "reconcile": "reconcile bank statements",
 }
 
 

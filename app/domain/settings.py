@@ -63,6 +63,8 @@ class Settings:
     clock_skew_block_seconds: int = 900  # payments are refused until the clock is fixed
     notes_max_length: int = 250
     backdate_days_without_approval: int = 3  # an older payment date needs a supervisor
+    reconciliation_window_days: int = 3  # a bank line matches a counter item this many days off
+    payment_alert_hours: int = 24  # an online payment Pending or Failed longer is an exception
     currency: str = "USD"
     locale: str = "en_US"
     timezone: str = "America/New_York"
@@ -129,6 +131,8 @@ class Settings:
             "clock_skew_block_seconds": self.clock_skew_block_seconds,
             "notes_max_length": self.notes_max_length,
             "backdate_days_without_approval": self.backdate_days_without_approval,
+            "reconciliation_window_days": self.reconciliation_window_days,
+            "payment_alert_hours": self.payment_alert_hours,
             "currency": self.currency,
             "locale": self.locale,
             "timezone": self.timezone,
@@ -196,6 +200,10 @@ def _validate(s: Settings) -> None:
         raise UserFacingError("The notes limit must be between 1 and 2000 characters.")
     if not 0 <= s.backdate_days_without_approval <= 366:
         raise UserFacingError("Back-dating without approval must be between 0 and 366 days.")
+    if not 0 <= s.reconciliation_window_days <= 31:
+        raise UserFacingError("The reconciliation date window must be between 0 and 31 days.")
+    if not 1 <= s.payment_alert_hours <= 720:
+        raise UserFacingError("The payment alert threshold must be between 1 and 720 hours.")
     try:
         Locale.parse(s.locale)
     except (UnknownLocaleError, ValueError):

@@ -8,7 +8,6 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
 
 from app.db.tables import User
 from app.db.unit_of_work import UnitOfWork
@@ -36,7 +35,7 @@ class Actor:
 def actor_for(uow: UnitOfWork, username: str | None, action: str | None = None) -> Actor:
     """The active user with this username (the built-in admin when none is given)."""
     name = (username or ADMIN_USERNAME).strip()
-    user = uow.session.scalar(select(User).where(User.username == name))
+    user = uow.users.by_username(name)
     if user is None:
         raise NotFound(f"No user named '{name}'.")
     if not user.active:
@@ -60,7 +59,7 @@ def authenticate(uow: UnitOfWork, username: str, secret: str) -> Actor:
     committed before it is raised, so call this before the use case writes anything."""
     name = username.strip()
     sign_in_guard.check_not_locked(uow, name)
-    user = uow.session.scalar(select(User).where(User.username == name))
+    user = uow.users.by_username(name)
     reason = None
     try:
         _hasher.verify(user.secret_hash if user is not None else _dummy_hash(), secret)
@@ -107,7 +106,7 @@ def add_user(
         raise UserFacingError("A user name is 1-40 letters, digits, dots or underscores.")
     if not full_name.strip():
         raise UserFacingError("A user's full name is required.")
-    if uow.session.scalar(select(User.id).where(User.username == username)) is not None:
+    if uow.users.by_username(username) is not None:
         raise UserFacingError(f"User name '{username}' is already taken.")
     from app.domain.ids import new_id
 
@@ -120,8 +119,7 @@ def add_user(
         active=True,
         created_at=uow.now(),
     )
-    uow.session.add(user)
-    uow.session.flush()
+    uow.users.add(user)
     uow.audit(
         user_id=by,
         action="user.created",

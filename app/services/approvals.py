@@ -2,7 +2,7 @@
 
 import uuid
 
-from app.db.tables import CreditNote, User
+from app.db.tables import CreditNote
 from app.db.unit_of_work import UnitOfWork
 from app.domain.approvals import sign_approval
 from app.domain.roles import PERMISSIONS
@@ -23,7 +23,7 @@ def approval_block(
     own copy of the actor's PIN hash (see app.domain.approvals)."""
     if owner_terminal_id == uow.terminal().id:
         return {}
-    user = uow.session.get(User, actor.user_id)
+    user = uow.users.get(actor.user_id)
     assert user is not None  # actor_for found it in this unit of work
     block = sign_approval(
         user.secret_hash,

@@ -5,13 +5,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
-
-from app.db.queries import consumer_search, dues
 from app.db.queries.dues import ItemRow
-from app.db.tables import Consumer, CreditNote, CreditNoteApplication, OutboxRecord, Payment
+from app.db.tables import Consumer
 from app.db.unit_of_work import UnitOfWork
-from app.domain.credit_notes import CreditNoteStatus
 from app.domain.errors import NotFound, UserFacingError
 from app.domain.payments import PaymentType
 
@@ -67,7 +63,7 @@ def search_consumers(uow: UnitOfWork, query: str, limit: int = 20) -> list[Consu
     if not 1 <= limit <= 500:
         raise UserFacingError("The result limit must be between 1 and 500.")
     with uow:
-        return [_hit(row) for row in consumer_search.search(uow.session, query, limit)]
+        return [_hit(row) for row in uow.consumers.search(query, limit)]
 
 
 def _printable(query: str) -> str:
@@ -79,7 +75,7 @@ def _printable(query: str) -> str:
 def search_consumers_like(uow: UnitOfWork, query: str, limit: int = 20) -> list[ConsumerHit]:
     """The same search by a plain LIKE scan: only the benchmark uses it, for comparison."""
     with uow:
-        return [_hit(row) for row in consumer_search.search_like(uow.session, query, limit)]
+        return [_hit(row) for row in uow.consumers.search_like(query, limit)]
 
 
 def _hit(row: object) -> ConsumerHit:
@@ -97,7 +93,7 @@ def find_consumer(uow: UnitOfWork, account_number: str) -> Consumer:
     account = account_number.strip()
     if not account:
         raise UserFacingError("Enter the consumer's account number.")
-    consumer = uow.session.scalar(select(Consumer).where(Consumer.account_number == account))
+    consumer = uow.consumers.by_account_number(account)
     if consumer is None:
         raise NotFound(f"No consumer with account number '{account}'.")
     return consumer
@@ -106,7 +102,7 @@ def find_consumer(uow: UnitOfWork, account_number: str) -> Consumer:
 def unpaid_items(uow: UnitOfWork, consumer_id: uuid.UUID, kind: PaymentType) -> list[UnpaidItem]:
     """Unpaid bills, unpaid services or all unpaid installments, oldest due first."""
     with uow:
-        rows = dues.items_by_kind(uow.session, consumer_id, _KIND[kind])
+        rows = uow.consumers.items_by_kind(consumer_id, _KIND[kind])
     return [_unpaid(r) for r in rows if r.outstanding_minor > 0]
 
 
@@ -134,7 +130,7 @@ def _unpaid(row: ItemRow) -> UnpaidItem:
 def consumer_account(uow: UnitOfWork, account_number: str) -> ConsumerAccount:
     with uow:
         consumer = find_consumer(uow, account_number)
-        items = [r for r in dues.all_items(uow.session, consumer.id) if r.outstanding_minor > 0]
+        items = [r for r in uow.consumers.items(consumer.id) if r.outstanding_minor > 0]
         return _account(uow, consumer, items)
 
 
@@ -159,32 +155,12 @@ def _account(uow: UnitOfWork, consumer: Consumer, items: list[ItemRow]) -> Consu
 
 def account_balance(uow: UnitOfWork, consumer_id: uuid.UUID) -> int:
     """Everything the consumer still owes: bills, services and installments."""
-    return sum(max(0, r.outstanding_minor) for r in dues.all_items(uow.session, consumer_id))
+    return sum(max(0, r.outstanding_minor) for r in uow.consumers.items(consumer_id))
 
 
 def credit_available(uow: UnitOfWork, consumer_id: uuid.UUID) -> int:
-    applied = (
-        select(func.coalesce(func.sum(CreditNoteApplication.amount_minor), 0))
-        .where(CreditNoteApplication.credit_note_id == CreditNote.id)
-        .scalar_subquery()
-    )
-    total = uow.session.scalar(
-        select(func.coalesce(func.sum(CreditNote.amount_minor - applied), 0)).where(
-            CreditNote.consumer_id == consumer_id,
-            CreditNote.status == CreditNoteStatus.ACTIVE.value,
-            CreditNote.expires_on >= uow.today(),
-        )
-    )
-    return int(total or 0)
+    return uow.consumers.credit_available(consumer_id, uow.today())
 
 
 def _has_unsent_payments(uow: UnitOfWork, consumer_id: uuid.UUID) -> bool:
-    unsent = select(OutboxRecord.entity_id).where(
-        OutboxRecord.entity == "payment", OutboxRecord.state != "sent"
-    )
-    found = uow.session.scalar(
-        select(Payment.id)
-        .where(Payment.consumer_id == consumer_id, Payment.id.in_(unsent))
-        .limit(1)
-    )
-    return found is not None
+    return uow.consumers.has_unsent_payments(consumer_id)

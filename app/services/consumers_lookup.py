@@ -2,9 +2,6 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from app.db.tables import Bill, Consumer, Installment, PaymentPlan, ServiceCharge
 from app.db.unit_of_work import UnitOfWork
 from app.domain.payments import PaymentType
 
@@ -26,12 +23,9 @@ def find_consumer_by_reference(uow: UnitOfWork, text: str) -> ReferenceMatch | N
     if not reference or len(reference) > MAX_REFERENCE:
         return None
     with uow:
-        session = uow.session
-        account = session.scalar(
-            select(Consumer.account_number).where(Consumer.account_number == reference)
-        )
-        if account is not None:
-            return ReferenceMatch(account)
+        consumer = uow.consumers.by_account_number(reference)
+        if consumer is not None:
+            return ReferenceMatch(consumer.account_number)
         for candidate in dict.fromkeys((reference, reference.upper())):
             found = _bill(uow, candidate) or _service(uow, candidate) or _plan(uow, candidate)
             if found is not None:
@@ -40,39 +34,23 @@ def find_consumer_by_reference(uow: UnitOfWork, text: str) -> ReferenceMatch | N
 
 
 def _bill(uow: UnitOfWork, reference: str) -> ReferenceMatch | None:
-    row = uow.session.execute(
-        select(Consumer.account_number, Bill.invoice_number)
-        .join(Consumer, Consumer.id == Bill.consumer_id)
-        .where(Bill.invoice_number == reference)
-    ).first()
+    row = uow.consumers.owner_of_bill(reference)
     return None if row is None else ReferenceMatch(row[0], PaymentType.BILL, row[1])
 
 
 def _service(uow: UnitOfWork, reference: str) -> ReferenceMatch | None:
-    row = uow.session.execute(
-        select(Consumer.account_number, ServiceCharge.reference)
-        .join(Consumer, Consumer.id == ServiceCharge.consumer_id)
-        .where(ServiceCharge.reference == reference)
-    ).first()
+    row = uow.consumers.owner_of_service(reference)
     return None if row is None else ReferenceMatch(row[0], PaymentType.SERVICE, row[1])
 
 
 def _plan(uow: UnitOfWork, reference: str) -> ReferenceMatch | None:
     """A plan number alone names the plan; 'PP-2025-0034/2' names its second installment."""
     plan_number, _, installment = reference.partition("/")
-    query = (
-        select(Consumer.account_number, PaymentPlan.plan_number)
-        .join(Consumer, Consumer.id == PaymentPlan.consumer_id)
-        .where(PaymentPlan.plan_number == plan_number)
-    )
-    if installment:
-        if not installment.isdigit():
-            return None
-        query = query.join(Installment, Installment.plan_id == PaymentPlan.id).where(
-            Installment.number == int(installment)
-        )
-    row = uow.session.execute(query).first()
+    if installment and not installment.isdigit():
+        return None
+    number = int(installment) if installment else None
+    row = uow.consumers.owner_of_plan(plan_number, number)
     if row is None:
         return None
-    item = f"{row[1]}/{int(installment)}" if installment else None
+    item = f"{row[1]}/{number}" if number is not None else None
     return ReferenceMatch(row[0], PaymentType.INSTALLMENT, item)

@@ -10,7 +10,6 @@ from app.domain.errors import UserFacingError
 from app.domain.ids import new_id
 from app.services.actors import Actor, actor_for
 from app.services.approvals import approval_block
-from app.services.credit_notes import find_credit_note
 from app.services.credit_notes_list import (
     MAX_LIMIT,
     CreditNoteQuery,
@@ -64,7 +63,7 @@ def reject_credit_note(
 def _decide(
     uow: UnitOfWork, actor: Actor, number: str, outcome: CreditNoteStatus, reason: str | None
 ) -> CreditNoteDecided:
-    note = find_credit_note(uow, number)
+    note = uow.credit_notes.by_number(number)
     if note.status != CreditNoteStatus.PENDING_APPROVAL.value:
         raise UserFacingError(
             f"Credit note {note.number} is {note.status.lower()}: "
@@ -75,7 +74,7 @@ def _decide(
         raise UserFacingError("A credit note must be approved by someone other than its maker.")
     before = {"status": note.status}
     note.status = outcome.value
-    uow.session.flush()
+    uow.credit_notes.save(note)
     after: dict[str, Any] = {"status": note.status, "decided_by": str(actor.user_id)}
     if reason:
         after["reason"] = reason

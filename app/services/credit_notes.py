@@ -5,11 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
-
-from app.db.queries import dues
 from app.db.queries.dues import ItemRow
-from app.db.tables import Consumer, CreditNote, CreditNoteApplication, Payment
+from app.db.tables import CreditNote, CreditNoteApplication, Payment
 from app.db.unit_of_work import UnitOfWork
 from app.domain import credit_notes as rules
 from app.domain.credit_notes import CreditNoteStatus
@@ -22,6 +19,7 @@ from app.services import item_refs
 from app.services.actors import Actor, actor_for
 from app.services.approvals import note_application_approval
 from app.services.numbering_preview import next_number_preview
+from app.services.print_queue import enqueue_credit_note
 
 CHANGES = frozenset({"credit_notes", "consumers", "payments"})
 
@@ -81,8 +79,7 @@ def issue_credit_note(
         expires_on=rules.expiry_date(today, settings.credit_note_expiry_days),
         status=status.value,
     )
-    uow.session.add(note)
-    uow.session.flush()
+    uow.credit_notes.add(note)
     snapshot = {
         "id": str(note.id),
         "number": note.number,
@@ -126,20 +123,7 @@ def issue_credit_note(
 
 def credited_on_payment(uow: UnitOfWork, payment_id: uuid.UUID) -> int:
     """Credit already taken from this payment; a pending note counts, a rejected one not."""
-    total = uow.session.scalar(
-        select(func.coalesce(func.sum(CreditNote.amount_minor), 0)).where(
-            CreditNote.payment_id == payment_id,
-            CreditNote.status.not_in(
-                (CreditNoteStatus.CANCELLED.value, CreditNoteStatus.REJECTED.value)
-            ),
-        )
-    )
-    return int(total or 0)
-
-
-def find_payment(uow: UnitOfWork, number: str) -> Payment:
-    """A payment by receipt, payment or transaction number."""
-    return uow.payments.by_number(number)
+    return uow.credit_notes.credited_on_payment(payment_id)
 
 
 @dataclass(frozen=True)
@@ -167,7 +151,7 @@ def credit_note_draft(
         actor = actor_for(uow, username, "create_credit_note")
         settings = uow.settings()
         payment = _creditable_payment(uow, receipt)
-        consumer = uow.session.get(Consumer, payment.consumer_id)
+        consumer = uow.consumers.get(payment.consumer_id)
         assert consumer is not None
         credited = credited_on_payment(uow, payment.id)
         return CreditNoteDraft(
@@ -187,7 +171,7 @@ def credit_note_draft(
 
 
 def _creditable_payment(uow: UnitOfWork, receipt: str) -> Payment:
-    payment = find_payment(uow, receipt)
+    payment = uow.payments.by_number(receipt)
     if payment.status != "Posted":
         raise UserFacingError(
             f"Receipt {payment.receipt_number} is {payment.status.lower()}: "
@@ -226,9 +210,6 @@ def create_credit_note(
             status=status_on_creation(actor, amount_minor, settings.credit_note_approval_minor),
         )
         if issued.status == CreditNoteStatus.ACTIVE.value:
-            # print_queue reads credit notes, so it is imported here rather than at the top
-            from app.services.print_queue import enqueue_credit_note
-
             enqueue_credit_note(uow, issued.number, user_id=actor.user_id)
         uow.commit()
     return issued
@@ -245,14 +226,6 @@ def may_approve(actor: Actor) -> bool:
     return actor.role in PERMISSIONS["approve_credit_note"]
 
 
-def applied_minor(uow: UnitOfWork, credit_note_id: uuid.UUID) -> int:
-    return uow.credit_notes.applied_minor(credit_note_id)
-
-
-def find_credit_note(uow: UnitOfWork, number: str) -> CreditNote:
-    return uow.credit_notes.by_number(number)
-
-
 def apply_credit_note(
     uow: UnitOfWork,
     *,
@@ -265,8 +238,8 @@ def apply_credit_note(
     with uow:
         actor = actor_for(uow, username, "apply_credit_note")
         settings = uow.settings()
-        note = find_credit_note(uow, number)
-        applied = applied_minor(uow, note.id)
+        note = uow.credit_notes.by_number(number)
+        applied = uow.credit_notes.applied_minor(note.id)
         status = rules.status_of(
             amount_minor=note.amount_minor,
             applied_minor=applied,
@@ -309,12 +282,12 @@ def apply_credit_note(
             applied_by=actor.user_id,
             **{column: target.item_id},
         )
-        uow.session.add(application)
+        uow.credit_notes.add_application(application)
         before = {"status": note.status, "applied_minor": applied}
         remaining -= amount_minor
         if remaining == 0:
             note.status = CreditNoteStatus.APPLIED.value
-        uow.session.flush()
+        uow.credit_notes.save(note)
         after = {
             "status": note.status,
             "applied_minor": applied + amount_minor,
@@ -350,12 +323,12 @@ def apply_credit_note(
 
 
 def _target(uow: UnitOfWork, note: CreditNote, ref: str) -> ItemRow:
-    consumer = uow.session.get(Consumer, note.consumer_id)
+    consumer = uow.consumers.get(note.consumer_id)
     assert consumer is not None
     wanted = ref.strip().casefold()
     if not wanted:
         raise UserFacingError("Choose the bill or service to apply the credit to.")
-    rows = [r for r in dues.all_items(uow.session, consumer.id) if item_refs.matches(r, ref)]
+    rows = [r for r in uow.consumers.items(consumer.id) if item_refs.matches(r, ref)]
     unpaid = [r for r in rows if r.outstanding_minor > 0]
     if not rows:
         raise UserFacingError(f"Account {consumer.account_number} has no bill or service '{ref}'.")

@@ -27,7 +27,6 @@ from app.domain import credit_notes as rules
 from app.domain.credit_notes import CreditNoteStatus
 from app.domain.errors import UserFacingError
 from app.domain.money import parse_amount
-from app.services.credit_notes import find_credit_note
 
 MAX_LIMIT = 500
 MAX_SEARCH = 100
@@ -281,7 +280,7 @@ def _status_clause(status: CreditNoteStatus, today: date) -> list[Any]:
 def credit_note_details(uow: UnitOfWork, number: str) -> CreditNoteDetails:
     with uow:
         today = uow.today()
-        note = find_credit_note(uow, number)
+        note = uow.credit_notes.by_number(number)
         row = uow.session.execute(_base().where(CreditNote.id == note.id)).one()
         history = uow.session.execute(
             select(CreditNoteApplication, User.full_name)

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from app.db.tables import Consumer, CreditNote, Payment, Terminal, User
+from app.db.tables import Consumer, CreditNote
 from app.db.unit_of_work import UnitOfWork
 from app.domain import credit_notes as rules
 from app.domain.credit_notes import CreditNoteStatus
@@ -198,12 +198,10 @@ def credit_note_document(uow: UnitOfWork, number: str, *, reprint: int = 0) -> C
     with uow:
         settings = uow.settings()
         note = uow.credit_notes.by_number(number)
-        session = uow.session
-        consumer = session.get(Consumer, note.consumer_id)
-        payment = session.get(Payment, note.payment_id)
-        terminal = session.get(Terminal, note.terminal_id)
-        creator = session.get(User, note.created_by) if note.created_by else None
-        assert consumer is not None and payment is not None and terminal is not None
+        consumer = uow.consumers.get(note.consumer_id)
+        payment = uow.payments.get(note.payment_id)
+        creator = uow.users.get(note.created_by) if note.created_by else None
+        assert consumer is not None and payment is not None
         applied = uow.credit_notes.applied_minor(note.id)
         status = rules.status_of(
             amount_minor=note.amount_minor,
@@ -217,7 +215,7 @@ def credit_note_document(uow: UnitOfWork, number: str, *, reprint: int = 0) -> C
             settings=settings,
             consumer=consumer,
             receipt_number=payment.receipt_number,
-            terminal_code=terminal.code,
+            terminal_code=uow.terminals.code_of(note.terminal_id),
             created_by=creator.full_name if creator else SYSTEM,
             applied=applied,
             status=status.value,

@@ -2,7 +2,6 @@
 
 import uuid
 
-from app.db.queries import dues
 from app.db.queries.dues import ItemRow
 from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import UserFacingError
@@ -26,7 +25,7 @@ def resolve(
         raise UserFacingError(f"Select at least one unpaid {KIND_WORDS[kind]} to pay.")
     if len({r.casefold() for r in cleaned}) != len(cleaned):
         raise UserFacingError("The same item is selected twice.")
-    rows = dues.all_items(uow.session, consumer_id, [r.upper() for r in cleaned])
+    rows = uow.consumers.items(consumer_id, [r.upper() for r in cleaned])
     chosen: list[ItemRow] = []
     for ref in cleaned:
         candidates = [r for r in rows if matches(r, ref)]

@@ -5,19 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from app.db.tables import (
-    Bill,
-    Consumer,
-    CreditNote,
-    Installment,
     Payment,
-    PaymentAllocation,
-    PaymentPlan,
-    ServiceCharge,
-    Terminal,
-    User,
 )
 from app.db.unit_of_work import UnitOfWork
 from app.domain.payments import COUNTER_PROCESSING_TIME, Analysis, PaymentStatus
@@ -105,17 +94,11 @@ def payment_details(uow: UnitOfWork, number: str) -> PaymentDetails:
     """Look a payment up by receipt, payment or transaction number."""
     with uow:
         payment = uow.payments.by_number(number)
-        session = uow.session
-        consumer = session.get(Consumer, payment.consumer_id)
-        terminal = session.get(Terminal, payment.terminal_id)
-        assert consumer is not None and terminal is not None
-        recorder = session.get(User, payment.recorded_by) if payment.recorded_by else None
-        voider = session.get(User, payment.voided_by) if payment.voided_by else None
-        notes = session.scalars(
-            select(CreditNote)
-            .where(CreditNote.payment_id == payment.id)
-            .order_by(CreditNote.created_at)
-        ).all()
+        consumer = uow.consumers.get(payment.consumer_id)
+        assert consumer is not None
+        recorder = uow.users.get(payment.recorded_by) if payment.recorded_by else None
+        voider = uow.users.get(payment.voided_by) if payment.voided_by else None
+        notes = uow.credit_notes.of_payment(payment.id)
         difference = payment.amount_minor - payment.outstanding_minor
         processing_time, processing_ongoing = _processing_time(payment, uow.now())
         return PaymentDetails(
@@ -146,7 +129,7 @@ def payment_details(uow: UnitOfWork, number: str) -> PaymentDetails:
             receipt_number=payment.receipt_number,
             payment_date=payment.payment_date,
             recorded_at=payment.recorded_at,
-            terminal_code=terminal.code,
+            terminal_code=uow.terminals.code_of(payment.terminal_id),
             received_by=recorder.full_name if recorder else SYSTEM,
             processing_time=processing_time,
             processing_ongoing=processing_ongoing,
@@ -181,54 +164,10 @@ def _days(elapsed: timedelta) -> Decimal:
 
 
 def _paid_items(uow: UnitOfWork, payment_id: uuid.UUID) -> list[PaidItem]:
-    session = uow.session
-    allocations = session.scalars(
-        select(PaymentAllocation).where(
-            PaymentAllocation.payment_id == payment_id,
-            PaymentAllocation.reversal_of.is_(None),
+    items = [
+        PaidItem(
+            r.kind, r.reference, r.description, r.item_date, r.item_amount_minor, r.amount_minor
         )
-    ).all()
-    items = []
-    for a in allocations:
-        if a.bill_id:
-            bill = session.get(Bill, a.bill_id)
-            assert bill is not None
-            items.append(
-                PaidItem(
-                    "bill",
-                    bill.invoice_number,
-                    bill.period_label,
-                    bill.issued_on,
-                    bill.amount_minor,
-                    a.amount_minor,
-                )
-            )
-        elif a.service_charge_id:
-            charge = session.get(ServiceCharge, a.service_charge_id)
-            assert charge is not None
-            items.append(
-                PaidItem(
-                    "service",
-                    charge.reference,
-                    charge.description,
-                    charge.service_date,
-                    charge.amount_minor,
-                    a.amount_minor,
-                )
-            )
-        else:
-            inst = session.get(Installment, a.installment_id)
-            assert inst is not None
-            plan = session.get(PaymentPlan, inst.plan_id)
-            assert plan is not None
-            items.append(
-                PaidItem(
-                    "installment",
-                    f"{plan.plan_number}/{inst.number}",
-                    f"{plan.plan_number} installment {inst.number}",
-                    inst.due_date,
-                    inst.amount_minor,
-                    a.amount_minor,
-                )
-            )
+        for r in uow.payments.paid_items(payment_id)
+    ]
     return sorted(items, key=lambda i: (i.item_date, i.reference))

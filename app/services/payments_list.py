@@ -4,11 +4,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
-
-from app.db.queries import payment_list
 from app.db.queries.payment_list import Filters, PageKey
-from app.db.tables import User
 from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import UserFacingError
 from app.domain.payments import PaymentStatus, PaymentType
@@ -67,7 +63,7 @@ def list_payments(uow: UnitOfWork, query: PaymentQuery) -> PaymentPage:
         filters, cashier_name = _filters(uow, query)
         if not 1 <= query.limit <= MAX_LIMIT:
             raise UserFacingError(f"A page holds 1 to {MAX_LIMIT} payments.")
-        rows = payment_list.page(uow.session, filters, limit=query.limit, after=query.after)
+        rows = uow.payments.page(filters, limit=query.limit, after=query.after)
     last = rows[-1] if len(rows) == query.limit else None
     next_after = (
         PageKey(str(last.payment_date), str(last.recorded_at), int(last.rowid)) if last else None
@@ -77,7 +73,7 @@ def list_payments(uow: UnitOfWork, query: PaymentQuery) -> PaymentPage:
 
 def count_payments(uow: UnitOfWork, query: PaymentQuery) -> int:
     with uow:
-        return payment_list.count(uow.session, _filters(uow, query)[0])
+        return uow.payments.count(_filters(uow, query)[0])
 
 
 @dataclass(frozen=True)
@@ -92,7 +88,7 @@ class PaymentCount:
 def count_matching(uow: UnitOfWork, query: PaymentQuery) -> PaymentCount:
     """The same filters as the list, counted up to COUNT_CAP over the same indexes."""
     with uow:
-        found = payment_list.count(uow.session, _filters(uow, query)[0], at_most=COUNT_CAP)
+        found = uow.payments.count(_filters(uow, query)[0], at_most=COUNT_CAP)
     if found > COUNT_CAP:
         return PaymentCount(COUNT_CAP, more_than=True)
     return PaymentCount(found)
@@ -129,7 +125,7 @@ def _channel(uow: UnitOfWork, name: str) -> str:
     try:
         return uow.settings().channel(name)
     except UserFacingError:
-        if payment_list.channel_in_use(uow.session, name.strip()) is None:
+        if uow.payments.channel_in_use(name.strip()) is None:
             raise
         return name.strip()
 
@@ -141,9 +137,7 @@ def _cashier(uow: UnitOfWork, name: str) -> tuple[str | None, str]:
     wanted = name.strip()
     if wanted.casefold() == SYSTEM_CASHIER:
         return None, SYSTEM_LABEL
-    user = uow.session.execute(
-        select(User.id, User.full_name).where(User.username == wanted)
-    ).one_or_none()
+    user = uow.users.by_username(wanted)
     if user is None:
         raise UserFacingError(
             f"No cashier named '{wanted}'. Give a user name, or {SYSTEM_CASHIER} for online "

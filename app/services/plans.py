@@ -4,11 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import select
-
-from app.db.queries import dues
 from app.db.queries.dues import ItemRow
-from app.db.tables import PaymentPlan
 from app.db.unit_of_work import UnitOfWork
 from app.services.consumers import find_consumer
 
@@ -56,13 +52,9 @@ def consumer_plans(uow: UnitOfWork, account_number: str) -> list[PlanView]:
     with uow:
         consumer = find_consumer(uow, account_number)
         today = uow.today()
-        plans = uow.session.scalars(
-            select(PaymentPlan)
-            .where(PaymentPlan.consumer_id == consumer.id)
-            .order_by(PaymentPlan.created_on, PaymentPlan.plan_number)
-        ).all()
+        plans = uow.consumers.plans(consumer.id)
         by_plan: dict[str, list[InstallmentView]] = {}
-        for row in dues.installments(uow.session, consumer.id):
+        for row in uow.consumers.items_by_kind(consumer.id, "installment"):
             plan_number = row.reference.rpartition("/")[0]
             by_plan.setdefault(plan_number, []).append(_installment(row, today))
         return [

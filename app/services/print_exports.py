@@ -1,15 +1,11 @@
 """Receipts and credit notes to download (PDF, ESC/POS file): the same document as on paper."""
 
-from sqlalchemy import select
-
-from app.db.tables import PrintJob
 from app.db.unit_of_work import UnitOfWork
 from app.domain.document_json import document_from_json
 from app.domain.documents import CreditNoteDocument, ReceiptDocument
 from app.domain.payments import PaymentStatus
 from app.domain.printing import DocumentKind
 from app.services.actors import actor_for
-from app.services.credit_notes import find_credit_note, find_payment
 from app.services.documents import credit_note_document, receipt_document
 
 
@@ -20,7 +16,7 @@ def receipt_for_download(
     or composed now when none was queued or the payment changed since (voided)."""
     with uow:
         actor = actor_for(uow, username)
-        payment = find_payment(uow, receipt)
+        payment = uow.payments.by_number(receipt)
         original = None
         if payment.status == PaymentStatus.POSTED.value:
             original = _original(uow, payment.receipt_number)
@@ -42,7 +38,7 @@ def credit_note_for_download(
     """A credit note as it stands now: applied, remaining, status."""
     with uow:
         actor = actor_for(uow, username)
-        note = find_credit_note(uow, number)
+        note = uow.credit_notes.by_number(number)
         document = credit_note_document(uow, note.number)
         uow.audit(
             user_id=actor.user_id,
@@ -56,13 +52,7 @@ def credit_note_for_download(
 
 
 def _original(uow: UnitOfWork, receipt_number: str) -> ReceiptDocument | None:
-    stored = uow.session.scalar(
-        select(PrintJob.document_json).where(
-            PrintJob.kind == DocumentKind.RECEIPT.value,
-            PrintJob.reference == receipt_number,
-            PrintJob.copy_number == 0,
-        )
-    )
+    stored = uow.print_jobs.original_document(DocumentKind.RECEIPT.value, receipt_number)
     if stored is None:
         return None
     document = document_from_json(stored)

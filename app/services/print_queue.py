@@ -5,8 +5,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
-
 from app.db.tables import PrintJob
 from app.db.unit_of_work import UnitOfWork
 from app.domain.document_json import document_to_json
@@ -150,8 +148,7 @@ def enqueue_document(
         created_at=uow.now(),
         created_by=user_id,
     )
-    uow.session.add(job)
-    uow.session.flush()
+    uow.print_jobs.add(job)
     uow.audit(
         user_id=user_id,
         action="print_job.queued",
@@ -261,11 +258,7 @@ def _test_page(uow: UnitOfWork, printer: PrinterConfig, reference: str) -> Print
 
 def next_copy_number(uow: UnitOfWork, kind: DocumentKind, reference: str) -> int:
     """0 for the first print of a document, then 1, 2 ... for each reprint."""
-    last = uow.session.scalar(
-        select(func.max(PrintJob.copy_number)).where(
-            PrintJob.kind == kind.value, PrintJob.reference == reference
-        )
-    )
+    last = uow.print_jobs.last_copy_number(kind.value, reference)
     return 0 if last is None else last + 1
 
 
@@ -314,9 +307,7 @@ def find_job(uow: UnitOfWork, job: str) -> PrintJob:
     text = job.strip().lower().replace("-", "")
     if len(text) < 8:
         raise UserFacingError("Give at least the first 8 characters of the job id.")
-    rows = list(
-        uow.session.scalars(select(PrintJob).where(func.lower(PrintJob.id).like(f"{text}%")))
-    )
+    rows = uow.print_jobs.by_id_prefix(text)
     if not rows:
         raise NotFound(f"No print job '{job.strip()}'.")
     if len(rows) > 1:
@@ -327,20 +318,13 @@ def find_job(uow: UnitOfWork, job: str) -> PrintJob:
 def queue_status(uow: UnitOfWork) -> QueueStatus:
     with uow:
         shown = (*UNPRINTED, JobState.FAILED)
-        rows = uow.session.scalars(
-            select(PrintJob)
-            .where(
-                PrintJob.terminal_id == uow.terminal().id,
-                PrintJob.state.in_([s.value for s in shown]),
-            )
-            .order_by(PrintJob.created_at, PrintJob.id)
-        )
+        rows = uow.print_jobs.in_states(uow.terminal().id, shown)
         return QueueStatus(tuple(view_of(r) for r in rows))
 
 
 def job_status(uow: UnitOfWork, job_id: uuid.UUID) -> PrintJobView:
     with uow:
-        row = uow.session.get(PrintJob, job_id)
+        row = uow.print_jobs.get(job_id)
         if row is None:
             raise NotFound(f"No print job '{job_id}'.")
         return view_of(row)
@@ -349,12 +333,7 @@ def job_status(uow: UnitOfWork, job_id: uuid.UUID) -> PrintJobView:
 def recent_jobs(uow: UnitOfWork, limit: int = 50) -> list[PrintJobView]:
     """Every job, newest first: what printed, when, and how many copies."""
     with uow:
-        rows = uow.session.scalars(
-            select(PrintJob)
-            .where(PrintJob.terminal_id == uow.terminal().id)
-            .order_by(PrintJob.created_at.desc(), PrintJob.id.desc())
-            .limit(limit)
-        )
+        rows = uow.print_jobs.recent(uow.terminal().id, limit)
         return [view_of(r) for r in rows]
 
 

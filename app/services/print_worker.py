@@ -16,8 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from app.db.tables import PrintJob
 from app.db.unit_of_work import UnitOfWork
 from app.domain.document_json import document_from_json
@@ -98,15 +96,7 @@ def recover_interrupted(
     """Jobs left 'printing' by a crash: shown as needing attention, never resent blindly."""
     with uow:
         cutoff = uow.now() - older_than
-        rows = list(
-            uow.session.scalars(
-                select(PrintJob).where(
-                    PrintJob.terminal_id == uow.terminal().id,
-                    PrintJob.state == JobState.PRINTING.value,
-                    PrintJob.started_at <= cutoff,
-                )
-            )
-        )
+        rows = uow.print_jobs.printing_since(uow.terminal().id, cutoff)
         for row in rows:
             row.state = JobState.FAILED.value
             row.last_error = (
@@ -122,14 +112,7 @@ def _claim_next(uow: UnitOfWork, held: set[str]) -> _Claim | None:
     """The oldest job of the first printer with something due, marked 'printing'."""
     with uow:
         now = uow.now()
-        rows = uow.session.scalars(
-            select(PrintJob)
-            .where(
-                PrintJob.terminal_id == uow.terminal().id,
-                PrintJob.state.in_([s.value for s in PRINTABLE]),
-            )
-            .order_by(PrintJob.created_at, PrintJob.id)
-        )
+        rows = uow.print_jobs.in_states(uow.terminal().id, tuple(PRINTABLE))
         heads: dict[str, PrintJob] = {}
         due: set[str] = set()
         for row in rows:
@@ -210,7 +193,7 @@ _PARTIAL = "Part of it may have printed: check the printer, then reprint or dism
 
 def _record(uow: UnitOfWork, claim: _Claim, outcome: _Outcome) -> PrintJobView:
     with uow:
-        row = uow.session.get(PrintJob, claim.job_id)
+        row = uow.print_jobs.get(claim.job_id)
         assert row is not None
         now = uow.now()
         if outcome.state is JobState.PRINTED:

@@ -2,9 +2,7 @@
 
 from dataclasses import asdict
 
-from sqlalchemy import func, select
-
-from app.db.tables import Printer, PrintJob
+from app.db.tables import Printer
 from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import NotFound, UserFacingError
 from app.domain.ids import new_id
@@ -54,8 +52,7 @@ def add_printer(
         now = uow.now()
         row = Printer(id=new_id(), terminal_id=uow.terminal().id, created_at=now, updated_at=now)
         _apply(row, config)
-        uow.session.add(row)
-        uow.session.flush()
+        uow.printers.add(row)
         uow.audit(
             user_id=actor.user_id,
             action="printer.added",
@@ -115,11 +112,7 @@ def remove_printer(uow: UnitOfWork, name: str, *, username: str | None = None) -
     with uow:
         actor = actor_for(uow, username, "manage_settings")
         row = find_printer(uow, name)
-        waiting = uow.session.scalar(
-            select(func.count())
-            .select_from(PrintJob)
-            .where(PrintJob.printer_name == row.name, PrintJob.state.in_(UNPRINTED))
-        )
+        waiting = uow.print_jobs.waiting_for(row.name, UNPRINTED)
         if waiting:
             raise UserFacingError(
                 f"Printer '{row.name}' still has {waiting} job(s) to print: "
@@ -132,7 +125,7 @@ def remove_printer(uow: UnitOfWork, name: str, *, username: str | None = None) -
             entity_id=row.id,
             before=_snapshot(config_of(row)),
         )
-        uow.session.delete(row)
+        uow.printers.remove(row)
         uow.commit()
 
 
@@ -185,18 +178,11 @@ def config_of(row: Printer) -> PrinterConfig:
 
 
 def _rows(uow: UnitOfWork) -> list[Printer]:
-    query = (
-        select(Printer)
-        .where(Printer.terminal_id == uow.terminal().id)
-        .order_by(Printer.created_at, Printer.name)
-    )
-    return list(uow.session.scalars(query))
+    return uow.printers.on_terminal(uow.terminal().id)
 
 
 def _find(uow: UnitOfWork, name: str) -> Printer | None:
-    return uow.session.scalar(
-        select(Printer).where(Printer.terminal_id == uow.terminal().id, Printer.name == name)
-    )
+    return uow.printers.by_name(uow.terminal().id, name)
 
 
 def _apply(row: Printer, config: PrinterConfig) -> None:

@@ -240,7 +240,6 @@ def _write_payment(
         settlement_status="N/A",
         notes=notes,
     )
-    uow.session.add(payment)
     target = {"Bill": "bill_id", "Service": "service_charge_id", "Installment": "installment_id"}
     allocations = [
         PaymentAllocation(
@@ -252,8 +251,7 @@ def _write_payment(
         )
         for a in settlement.allocations
     ]
-    uow.session.add_all(allocations)
-    uow.session.flush()
+    uow.payments.add(payment, allocations)
     snapshot = payment_snapshot(payment, allocations)
     # The same rules the server applies to the push: a payment that would be refused there is
     # never written here (the unit of work rolls back).

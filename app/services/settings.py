@@ -11,8 +11,10 @@ from app.db.tables import Setting
 from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import UserFacingError
 from app.domain.ids import new_id
+from app.domain.numbering import require_term_when_standalone
 from app.domain.settings import Settings
 from app.services.actors import actor_for
+from app.services.number_blocks import require_formats_allowed
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ def update_settings(
         merged = Settings.from_mapping({**before, **changes})  # raises UserFacingError
         after = merged.to_mapping()
         changed = tuple(sorted(k for k in after if after[k] != before.get(k)))
+        if "number_formats" in changed:  # no {TERM} only with a server to lease numbers
+            require_formats_allowed(uow, merged)
         rows = {r.key: r for r in uow.session.scalars(select(Setting)).all()}
         for key in changed:
             row = rows.get(key)
@@ -64,19 +68,25 @@ def update_settings(
     return SettingsChanged(merged, changed)
 
 
-def settings_problems(current: Settings, changes: dict[str, Any]) -> dict[str, str]:
+def settings_problems(
+    current: Settings, changes: dict[str, Any], *, registered: bool = False
+) -> dict[str, str]:
     """Which changed setting is wrong, and why: the settings screen shows each message beside
     its field. Pure (no database), so the screen can run it before it saves.
 
     Each change is tried alone on top of the current settings; a change that is only wrong
     together with another (the default channel removed from the list) is reported under
-    "" - the form as a whole.
+    "" - the form as a whole. `registered`: whether the counter has a server to lease it
+    numbers (a format without {TERM} is refused otherwise).
     """
     base = current.to_mapping()
     problems: dict[str, str] = {}
     for key, value in changes.items():
         try:
-            Settings.from_mapping({**base, key: value})
+            tried = Settings.from_mapping({**base, key: value})
+            if key == "number_formats":
+                for pattern in tried.number_formats.values():
+                    require_term_when_standalone(pattern, registered=registered)
         except UserFacingError as error:
             problems[key] = error.message
     if not problems:

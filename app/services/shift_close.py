@@ -4,9 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
-
-from app.db.tables import Shift, ShiftDenominationCount, ShiftReconciliation, SyncState
+from app.db.tables import Shift, ShiftDenominationCount, ShiftReconciliation
 from app.db.unit_of_work import UnitOfWork
 from app.domain import shifts as rules
 from app.domain.documents import DenominationCount, MethodReconciliation, ShiftReportDocument
@@ -199,7 +197,7 @@ def counter_registered(uow: UnitOfWork) -> bool:
 
 def registered_with_server(uow: UnitOfWork) -> bool:
     """Registration stores the server's address; a counter without one is standalone."""
-    url = uow.session.scalar(select(SyncState.server_url).where(SyncState.id == 1))
+    url = uow.sync_state.server_url()
     return bool(url)
 
 
@@ -219,15 +217,14 @@ def _write_close(
     uow: UnitOfWork, shift: Shift, actor: Actor, figures: CloseFigures, approver: Actor | None
 ) -> None:
     before = {"status": shift.status}
-    session = uow.session
-    session.add_all(
+    counts = [
         ShiftDenominationCount(
             shift_id=shift.id, value_minor=c.value_minor, label=c.label, count=c.count
         )
         for c in figures.denominations
-    )
+    ]
     kinds = {rules.kind_label(k): k for k in METHOD_KINDS}
-    session.add_all(
+    reconciliations = [
         ShiftReconciliation(
             shift_id=shift.id,
             method_kind=kinds.get(r.method, r.method.lower()),
@@ -238,7 +235,8 @@ def _write_close(
             counted_minor=r.counted_minor,
         )
         for position, r in enumerate(figures.reconciliations)
-    )
+    ]
+    uow.shifts.add_close_counts(counts, reconciliations)
     shift.status = ShiftStatus.CLOSED.value
     shift.closed_at = uow.now()
     shift.closed_by = actor.user_id
@@ -247,7 +245,7 @@ def _write_close(
     shift.expected_cash_minor = figures.expected_cash_minor
     shift.counted_cash_minor = figures.counted_cash_minor
     shift.unsent_at_close = figures.unsent_payments
-    session.flush()
+    uow.shifts.save(shift)
     snapshot = close_snapshot(shift, figures)
     uow.audit(
         user_id=actor.user_id,

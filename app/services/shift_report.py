@@ -3,9 +3,7 @@
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select
-
-from app.db.tables import Shift, ShiftDenominationCount, ShiftReconciliation, Terminal, User
+from app.db.tables import Shift
 from app.db.unit_of_work import UnitOfWork
 from app.domain.documents import (
     CashMovement,
@@ -39,25 +37,14 @@ def shift_report_document(
             raise UserFacingError(
                 f"Shift {shift.number} is still open: its Z report is made when it closes."
             )
-        session = uow.session
-        terminal = session.get(Terminal, shift.terminal_id)
-        assert terminal is not None
-        counts = session.scalars(
-            select(ShiftDenominationCount)
-            .where(ShiftDenominationCount.shift_id == shift.id)
-            .order_by(ShiftDenominationCount.value_minor.desc())
-        )
-        rows = session.scalars(
-            select(ShiftReconciliation)
-            .where(ShiftReconciliation.shift_id == shift.id)
-            .order_by(ShiftReconciliation.position)
-        )
+        counts = uow.shifts.denominations(shift.id)
+        rows = uow.shifts.reconciliations(shift.id)
         settings = uow.settings()
         return compose_shift_report(
             shift,
             formats=Formats(shift.currency, settings.locale, settings.timezone),
             header=header_lines(settings.receipt_header),
-            terminal_code=terminal.code,
+            terminal_code=uow.terminals.code_of(shift.terminal_id),
             cashier=_name(uow, shift.cashier_id) or "",
             closed_by=_name(uow, shift.closed_by),
             approved_by=_name(uow, shift.approved_by),
@@ -239,7 +226,7 @@ def _notices(shift: Shift, approved_by: str | None, reprint: int, f: Formats) ->
 def _name(uow: UnitOfWork, user_id: uuid.UUID | None) -> str | None:
     if user_id is None:
         return None
-    user = uow.session.get(User, user_id)
+    user = uow.users.get(user_id)
     return user.full_name if user else None
 
 

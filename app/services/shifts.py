@@ -5,16 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
-
-from app.db.tables import (
-    OutboxRecord,
-    Payment,
-    Shift,
-    ShiftCashMovement,
-    ShiftPayment,
-    User,
-)
+from app.db.tables import Shift, ShiftCashMovement, User
 from app.db.unit_of_work import UnitOfWork
 from app.domain import shifts as rules
 from app.domain.documents import CashMovement
@@ -95,12 +86,7 @@ def open_shift(uow: UnitOfWork, *, opening_float: Amount, username: str | None) 
         terminal = uow.terminal()
         # Shifts are never deleted and opening one holds the writer lock, so counting them
         # numbers the next one gap-free (and the number is UNIQUE besides).
-        sequence = 1 + (
-            uow.session.scalar(
-                select(func.count()).select_from(Shift).where(Shift.terminal_id == terminal.id)
-            )
-            or 0
-        )
+        sequence = 1 + uow.shifts.count_on(terminal.id)
         shift = Shift(
             id=new_id(),
             terminal_id=terminal.id,
@@ -113,8 +99,7 @@ def open_shift(uow: UnitOfWork, *, opening_float: Amount, username: str | None) 
             opening_float_minor=float_minor,
             opened_at=uow.now(),
         )
-        uow.session.add(shift)
-        uow.session.flush()
+        uow.shifts.add(shift)
         snapshot = shift_snapshot(shift)
         uow.audit(
             user_id=actor.user_id,
@@ -179,8 +164,7 @@ def move_cash(
             recorded_at=uow.now(),
             recorded_by=actor.user_id,
         )
-        uow.session.add(movement)
-        uow.session.flush()
+        uow.shifts.add_movement(movement)
         uow.audit(
             user_id=actor.user_id,
             action=f"shift.cash_{kind.value}",
@@ -207,12 +191,8 @@ def current_shift(uow: UnitOfWork) -> ShiftView | None:
 def find_shift(uow: UnitOfWork, number: str | None = None, *, closed: bool = False) -> Shift:
     """A shift by number; without one, this terminal's latest (latest closed, if asked)."""
     with uow:
-        query = select(Shift).where(Shift.terminal_id == uow.terminal().id)
-        if closed:
-            query = query.where(Shift.status == ShiftStatus.CLOSED.value)
-        if number:
-            query = select(Shift).where(Shift.number == number.strip())
-        shift = uow.session.scalar(query.order_by(Shift.opened_at.desc(), Shift.id.desc()))
+        wanted = number.strip() if number else None
+        shift = uow.shifts.latest(uow.terminal().id, wanted, closed=closed)
         if shift is None:
             missing = "No closed shift yet." if closed else "No shift yet."
             raise NotFound(f"No shift '{number.strip()}'." if number else missing)
@@ -221,11 +201,7 @@ def find_shift(uow: UnitOfWork, number: str | None = None, *, closed: bool = Fal
 
 # -- used by record_payment, in the payment's own transaction -----------------------------
 def open_shift_row(uow: UnitOfWork) -> Shift | None:
-    return uow.session.scalar(
-        select(Shift).where(
-            Shift.terminal_id == uow.terminal().id, Shift.status == ShiftStatus.OPEN.value
-        )
-    )
+    return uow.shifts.open_on(uow.terminal().id)
 
 
 def require_open_shift(uow: UnitOfWork, message: str = NO_SHIFT) -> Shift:
@@ -236,7 +212,7 @@ def require_open_shift(uow: UnitOfWork, message: str = NO_SHIFT) -> Shift:
 
 
 def link_payment(uow: UnitOfWork, shift: Shift, payment_id: uuid.UUID) -> None:
-    uow.session.add(ShiftPayment(payment_id=payment_id, shift_id=shift.id))
+    uow.shifts.link_payment(shift.id, payment_id)
 
 
 # -- reading a shift -----------------------------------------------------------------------
@@ -262,27 +238,14 @@ def shift_view(uow: UnitOfWork, shift: Shift) -> ShiftView:
 
 def takings(uow: UnitOfWork, shift_id: uuid.UUID, as_of: datetime) -> tuple[MethodTakings, ...]:
     """Payments per method that stood at `as_of`: voided before then, the money went back."""
-    rows = uow.session.execute(
-        select(Payment.method, Payment.method_kind, func.count(), func.sum(Payment.amount_minor))
-        .join(ShiftPayment, ShiftPayment.payment_id == Payment.id)
-        .where(
-            ShiftPayment.shift_id == shift_id,
-            or_(Payment.voided_at.is_(None), Payment.voided_at > as_of),
-        )
-        .group_by(Payment.method, Payment.method_kind)
-    )
-    found = [MethodTakings(m, k, int(n), int(total or 0)) for m, k, n, total in rows]
+    rows = uow.shifts.takings(shift_id, as_of)
+    found = [MethodTakings(m, k, n, total) for m, k, n, total in rows]
     order = {kind: i for i, kind in enumerate(METHOD_KINDS)}  # cash first, as on the report
     return tuple(sorted(found, key=lambda t: (order.get(t.kind, len(order)), t.method)))
 
 
 def movements(uow: UnitOfWork, shift_id: uuid.UUID) -> tuple[CashMovement, ...]:
-    rows = uow.session.execute(
-        select(ShiftCashMovement, User.full_name)
-        .join(User, User.id == ShiftCashMovement.recorded_by)
-        .where(ShiftCashMovement.shift_id == shift_id)
-        .order_by(ShiftCashMovement.recorded_at, ShiftCashMovement.id)
-    )
+    rows = uow.shifts.movements(shift_id)
     return tuple(
         CashMovement(
             at=m.recorded_at,
@@ -298,16 +261,7 @@ def movements(uow: UnitOfWork, shift_id: uuid.UUID) -> tuple[CashMovement, ...]:
 
 def unsent_payments(uow: UnitOfWork, shift_id: uuid.UUID) -> int:
     """Payments of the shift with an outbox record (the payment, a void...) still pending."""
-    shift_payments = select(ShiftPayment.payment_id).where(ShiftPayment.shift_id == shift_id)
-    return (
-        uow.session.scalar(
-            select(func.count(func.distinct(OutboxRecord.entity_id))).where(
-                OutboxRecord.state == "pending",
-                OutboxRecord.entity_id.in_(shift_payments),
-            )
-        )
-        or 0
-    )
+    return uow.shifts.unsent_payments(shift_id)
 
 
 def shift_snapshot(shift: Shift) -> dict[str, object]:
@@ -331,7 +285,7 @@ def shift_snapshot(shift: Shift) -> dict[str, object]:
 
 
 def _user(uow: UnitOfWork, user_id: uuid.UUID) -> User:
-    user = uow.session.get(User, user_id)
+    user = uow.users.get(user_id)
     assert user is not None
     return user
 

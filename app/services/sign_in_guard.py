@@ -9,9 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
-
-from app.db.tables import AuditEvent, SignInFailure, SignInLockout
+from app.db.tables import SignInLockout
 from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import UserFacingError
 from app.domain.lockout import (
@@ -41,7 +39,7 @@ def _key(username: str) -> str:
 
 
 def _row(uow: UnitOfWork, username: str) -> SignInLockout | None:
-    return uow.session.get(SignInLockout, (uow.terminal().id, _key(username)))
+    return uow.sign_ins.lockout(uow.terminal().id, _key(username))
 
 
 def check_not_locked(uow: UnitOfWork, username: str) -> None:
@@ -74,7 +72,7 @@ def record_failure(
     row = _row(uow, username)
     if row is None:
         row = SignInLockout(terminal_id=terminal.id, username=key, failures=0)
-        uow.session.add(row)
+        uow.sign_ins.add_lockout(row)
     state = SignInState(row.failures, row.locked_until).failed(now, policy)
     row.failures, row.locked_until, row.last_failure_at = (
         state.failures,
@@ -92,7 +90,7 @@ def record_success(uow: UnitOfWork, username: str) -> None:
     """A right PIN resets the count (inside the caller's transaction)."""
     row = _row(uow, username)
     if row is not None:
-        uow.session.delete(row)
+        uow.sign_ins.clear_lockout(row)
 
 
 def _audit_failure(
@@ -121,15 +119,8 @@ def _audit_failure(
 
 def _note_for_bursts(uow: UnitOfWork, key: str, now: datetime) -> None:
     """Keep the window's failures; alert when one user's or this terminal's reach the mark."""
-    session = uow.session
     terminal = uow.terminal()
-    since = now - BURST_WINDOW
-    session.execute(delete(SignInFailure).where(SignInFailure.failed_at < since))
-    session.add(SignInFailure(terminal_id=terminal.id, username=key, failed_at=now))
-    session.flush()
-    recent = select(func.count()).select_from(SignInFailure).where(SignInFailure.failed_at >= since)
-    for_user = session.scalar(recent.where(SignInFailure.username == key)) or 0
-    on_terminal = session.scalar(recent) or 0
+    for_user, on_terminal = uow.sign_ins.note_failure(terminal.id, key, now, now - BURST_WINDOW)
     if is_burst(for_user):
         _alert(uow, f"user {key}", for_user)
     elif is_burst(on_terminal):
@@ -162,12 +153,7 @@ def recent_alerts(uow: UnitOfWork, *, within: timedelta = timedelta(hours=24)) -
     """Burst alerts a supervisor should see, newest first."""
     with uow:
         since = uow.now() - within
-        rows = uow.session.execute(
-            select(AuditEvent.occurred_at, AuditEvent.after_json)
-            .where(AuditEvent.entity_id == BURST_ALERT, AuditEvent.action == ALERT_ACTION)
-            .order_by(AuditEvent.seq.desc())
-            .limit(20)
-        ).all()
+        rows = uow.sign_ins.alerts(BURST_ALERT, ALERT_ACTION, limit=20)
         alerts = []
         for at, after_json in rows:
             if at < since:

@@ -3,9 +3,6 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
-
-from app.db.tables import OutboxRecord
 from app.db.unit_of_work import UnitOfWork
 
 
@@ -20,9 +17,5 @@ class CounterStatus:
 def counter_status(uow: UnitOfWork) -> CounterStatus:
     with uow:
         terminal = uow.terminal()
-        count, oldest = uow.session.execute(
-            select(func.count(), func.min(OutboxRecord.created_at)).where(
-                OutboxRecord.state == "pending"
-            )
-        ).one()
+        count, oldest = uow.sync_state.pending_outbox()
         return CounterStatus(terminal.code, terminal.name, int(count), oldest)

@@ -12,6 +12,7 @@ from app.db.tables import OutboxRecord, SyncFlag, SyncState
 from app.db.tables.sync_state import SyncQuarantine
 from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import UserFacingError
+from app.services.number_blocks import low_numbers_warning
 
 SYNC_STATE_ID = 1
 
@@ -37,6 +38,7 @@ class SyncStatus:
     clock_warning: bool
     clock_blocked: bool
     now: datetime
+    numbers_warning: str | None = None  # leased numbers running low (formats without {TERM})
 
     @property
     def oldest_pending_age_seconds(self) -> float | None:
@@ -104,6 +106,7 @@ def sync_status(uow: UnitOfWork) -> SyncStatus:
             clock_warning=skew is not None and abs(skew) > settings.clock_skew_warn_seconds,
             clock_blocked=skew is not None and abs(skew) > settings.clock_skew_block_seconds,
             now=uow.now(),
+            numbers_warning=low_numbers_warning(uow),
         )
 
 
@@ -167,11 +170,10 @@ def sync_issues(uow: UnitOfWork) -> list[SyncIssue]:
 def refuse_when_clock_is_wrong(uow: UnitOfWork) -> None:
     """Numbers and business dates come from this clock: far off the server's, they would be
     wrong on every receipt, so payments wait until someone fixes it and syncs again."""
-    state = uow.session.get(SyncState, SYNC_STATE_ID)
-    if state is None or state.clock_skew_seconds is None:
+    skew = uow.sync_state.clock_skew_seconds()
+    if skew is None:
         return
     limit = uow.settings().clock_skew_block_seconds
-    skew = state.clock_skew_seconds
     if abs(skew) > limit:
         direction = "behind" if skew > 0 else "ahead of"
         raise UserFacingError(
@@ -225,6 +227,8 @@ def status_line(status: SyncStatus, zone: ZoneInfo) -> str:
         parts.append("clock wrong: payments blocked")
     elif status.clock_warning:
         parts.append("check the clock")
+    if status.numbers_warning:
+        parts.append(status.numbers_warning)
     if status.last_error:
         when = f" {_clock(status.last_error_at, zone)}" if status.last_error_at else ""
         parts.append(f"last error{when}: {_shorten(status.last_error)}")

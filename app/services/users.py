@@ -8,8 +8,6 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
-
 from app.db.tables import User
 from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import NotFound, UserFacingError
@@ -48,9 +46,7 @@ def list_users(uow: UnitOfWork, *, username: str | None) -> list[UserView]:
     """Everyone, active first, then by user name."""
     with uow:
         actor_for(uow, username, "manage_users")
-        rows = uow.session.scalars(
-            select(User).order_by(User.active.desc(), func.lower(User.username))
-        )
+        rows = uow.users.listed()
         return [view_of(row) for row in rows]
 
 
@@ -146,7 +142,7 @@ def reset_pin(uow: UnitOfWork, target: str, new_pin: str, *, username: str | Non
 
 def find_user(uow: UnitOfWork, username: str) -> User:
     name = (username or "").strip()
-    row = uow.session.scalar(select(User).where(User.username == name))
+    row = uow.users.by_username(name)
     if row is None:
         raise NotFound(f"No user named '{name}'.")
     return row
@@ -157,11 +153,7 @@ def _guard_admins(uow: UnitOfWork, actor: Actor, row: User, verb: str) -> None:
         raise UserFacingError(f"You cannot {verb} yourself: ask another admin.")
     if row.role != Role.ADMIN.value or not row.active:
         return
-    admins = uow.session.scalar(
-        select(func.count())
-        .select_from(User)
-        .where(User.role == Role.ADMIN.value, User.active.is_(True))
-    )
+    admins = uow.users.active_count(Role.ADMIN.value)
     if admins <= 1:
         raise UserFacingError(
             f"'{row.username}' is the last active admin: make someone else an admin first."

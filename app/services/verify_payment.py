@@ -7,7 +7,6 @@ from app.domain.errors import UserFacingError
 from app.domain.payments import PaymentStatus, Verification
 from app.services.actors import actor_for
 from app.services.approvals import approval_block
-from app.services.credit_notes import find_payment
 
 VERIFIABLE = frozenset({PaymentStatus.POSTED.value, PaymentStatus.PENDING.value})
 
@@ -22,7 +21,7 @@ class VerifiedPayment:
 def verify_payment(uow: UnitOfWork, *, receipt: str, username: str | None) -> VerifiedPayment:
     with uow:
         actor = actor_for(uow, username, "verify_payment")
-        payment = find_payment(uow, receipt)
+        payment = uow.payments.by_number(receipt)
         if payment.verification == Verification.VERIFIED.value:
             raise UserFacingError(f"Receipt {payment.receipt_number} is already verified.")
         if payment.status not in VERIFIABLE:

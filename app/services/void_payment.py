@@ -2,9 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
-
-from app.db.tables import CreditNote, CreditNoteApplication, PaymentAllocation
+from app.db.tables import PaymentAllocation
 from app.db.unit_of_work import UnitOfWork
 from app.domain.credit_notes import CreditNoteStatus
 from app.domain.errors import UserFacingError
@@ -12,10 +10,8 @@ from app.domain.ids import new_id
 from app.domain.payments import PaymentStatus, void_refusal
 from app.services.actors import actor_for
 from app.services.approvals import approval_block
-from app.services.credit_notes import find_payment
 
 REASON_MAX = 500
-_LEFT_ALONE = (CreditNoteStatus.CANCELLED.value, CreditNoteStatus.REJECTED.value)
 
 
 @dataclass(frozen=True)
@@ -38,32 +34,21 @@ def void_payment(
             raise UserFacingError("Give the reason for voiding the payment.")
         if len(reason_text) > REASON_MAX:
             raise UserFacingError(f"The reason can be at most {REASON_MAX} characters.")
-        payment = find_payment(uow, receipt)
+        payment = uow.payments.by_number(receipt)
         recorded_on = payment.recorded_at.astimezone(uow.settings().zone).date()
         refusal = void_refusal(payment.status, recorded_on, uow.today(), payment.receipt_number)
         if refusal is not None:
             raise UserFacingError(refusal)
         # A rejected note never was credit, and a cancelled one is already gone: both stay.
-        notes = uow.session.scalars(
-            select(CreditNote).where(
-                CreditNote.payment_id == payment.id,
-                CreditNote.status.not_in(_LEFT_ALONE),
-            )
-        ).all()
+        notes = uow.credit_notes.still_credit_from(payment.id)
         for note in notes:
-            used = uow.session.scalar(
-                select(func.count()).where(CreditNoteApplication.credit_note_id == note.id)
-            )
-            if used:
+            if uow.credit_notes.times_applied(note.id):
                 raise UserFacingError(
                     f"Credit note {note.number} from this payment has already been applied: "
                     "the payment cannot be voided."
                 )
-        allocations = uow.session.scalars(
-            select(PaymentAllocation).where(PaymentAllocation.payment_id == payment.id)
-        ).all()
-        for a in allocations:
-            uow.session.add(
+        uow.payments.add_allocations(
+            [
                 PaymentAllocation(
                     id=new_id(),
                     payment_id=payment.id,
@@ -74,7 +59,9 @@ def void_payment(
                     collection_days=a.collection_days,
                     reversal_of=a.id,
                 )
-            )
+                for a in uow.payments.allocations(payment.id)
+            ]
+        )
         for note in notes:
             previous = note.status  # Active, or Pending Approval
             note.status = CreditNoteStatus.CANCELLED.value
@@ -91,7 +78,7 @@ def void_payment(
         payment.voided_at = uow.now()
         payment.voided_by = actor.user_id
         payment.void_reason = reason_text
-        uow.session.flush()
+        uow.payments.save(payment)
         after = {
             "status": payment.status,
             "reason": reason_text,

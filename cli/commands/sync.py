@@ -135,6 +135,7 @@ def run_status(args: Namespace) -> int:
                 "clock_skew_seconds": status.clock_skew_seconds,
                 "clock_warning": status.clock_warning,
                 "clock_blocked": status.clock_blocked,
+                "numbers_warning": status.numbers_warning,
             }
         )
         return 0
@@ -156,6 +157,7 @@ def run_status(args: Namespace) -> int:
             ),
             ("Last error", status.last_error),
             ("Last error at", _moment(status.last_error_at, zone)),
+            ("Numbers", status.numbers_warning),
         ]
     )
     return 0

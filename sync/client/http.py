@@ -20,6 +20,8 @@ from urllib3.connection import HTTPConnection
 from sync.client.errors import ServerRefused, ServerUnavailable
 from sync.protocol import (
     Health,
+    NumberBlock,
+    NumberBlockRequest,
     PullResponse,
     PushRequest,
     PushResponse,
@@ -107,6 +109,10 @@ class ServerClient:
         return self._call(
             "GET", "/v1/pull", PullResponse, params={"cursor": cursor, "limit": limit}
         )
+
+    def lease_numbers(self, request: NumberBlockRequest) -> NumberBlock:
+        """A block of numbers for a series without {TERM} (the same block if asked again)."""
+        return self._call("POST", "/v1/number-blocks", NumberBlock, body=request)
 
     def _call(
         self,

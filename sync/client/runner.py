@@ -14,6 +14,7 @@ from sync.client.audit_push import push_audit
 from sync.client.backoff import Backoff
 from sync.client.errors import NotRegistered, ServerRefused, ServerUnavailable
 from sync.client.http import ServerClient
+from sync.client.number_blocks import refill_numbers
 from sync.client.pull import PullSummary, pull_all
 from sync.client.push import PushSummary, push_all
 from sync.client.tokens import TokenStore
@@ -86,6 +87,7 @@ def _sync(
         # it lost, marked pending again - goes now rather than at the next sync.
         pushed = _plus(pushed, push_all(db, client))
         push_audit(db, client)
+        refill_numbers(db, client)  # after the pull: it may have brought new formats
         server_time = pulled.server_time or pushed.server_time
         if server_time is not None:
             state.record_success(db, server_time, started, warning=_quarantine_warning(db))

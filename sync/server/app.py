@@ -41,6 +41,7 @@ from sync.server.auth import (
 from sync.server.db import current_epoch, epoch_of, make_engine
 from sync.server.keys import keyring_secret
 from sync.server.limits import BodyLimit
+from sync.server.number_blocks import number_block_router
 from sync.server.push import store_push
 from sync.server.ratelimit import HashingBusy, LockedOut, SignInLimiter
 from sync.server.registration import (
@@ -71,6 +72,7 @@ def create_app(
     sign_ins: SignInLimiter | None = None,
     routers: Sequence[APIRouter] = (),
     event_hooks: Sequence[EventHook] = (),
+    number_block_size: int | None = None,
 ) -> FastAPI:
     """The app over an already migrated database (see sync.server.db.migrate_database)."""
     sign_ins = sign_ins or SignInLimiter()
@@ -259,6 +261,7 @@ def create_app(
         return Response(body, media_type="application/json")
 
     app.include_router(webhook_router(engine, clock, secret_lookup, event_hooks))
+    app.include_router(number_block_router(engine, clock, terminal, block_size=number_block_size))
     for router in routers:  # the recovery areas' routes, wired by cli/wiring/server_app.py
         app.include_router(router)
     # Added last, so outermost: an oversized body is refused before anything else runs.

@@ -320,3 +320,22 @@ quarantine_reports = Table(
     _at("applied_at", nullable=True),
     CheckConstraint("state IN ('quarantined', 'applied')", name="state"),
 )
+
+# Blocks of sequence numbers leased to a terminal for a series without {TERM} (R-{SEQ}): the
+# id is the counter's request id, so asking again returns the same block. Leases are taken
+# under a per-series lock; the unique ends make an overlap impossible to store anyway.
+number_blocks = Table(
+    "number_blocks",
+    metadata,
+    _uuid("id", primary_key=True),
+    _uuid("terminal_id", ForeignKey("terminals.id"), nullable=False),
+    Column("series", Text, nullable=False),
+    Column("period", Text, nullable=False),
+    Column("first_value", BigInteger, nullable=False),
+    Column("last_value", BigInteger, nullable=False),
+    _at("leased_at"),
+    CheckConstraint("first_value >= 1 AND last_value >= first_value", name="range"),
+    UniqueConstraint("series", "period", "first_value", name="uq_number_blocks_first"),
+    UniqueConstraint("series", "period", "last_value", name="uq_number_blocks_last"),
+    Index("ix_number_blocks_terminal_id", "terminal_id", "series", "period"),
+)

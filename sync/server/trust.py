@@ -12,6 +12,7 @@ from app.domain.record_rules import RecordInvalid
 from app.domain.roles import PERMISSIONS, Role
 from sync.server.events import record_event
 from sync.server.incoming import Incoming
+from sync.server.number_blocks import require_in_blocks
 from sync.server.records import Rejected
 from sync.server.tables import users
 
@@ -25,12 +26,19 @@ APPROVAL_PERMISSIONS = {
 
 
 def require_own_series(incoming: Incoming, numbers: dict[str, str]) -> None:
-    """`numbers` maps a series (payment, transaction, receipt, credit_note) to a number."""
-    formats = incoming.settings().number_formats
+    """`numbers` maps a series (payment, transaction, receipt, credit_note) to a number.
+
+    A format without {TERM} carries nothing of the terminal: its number must lie in a block
+    the server leased to the pushing terminal (sync.server.number_blocks)."""
+    settings = incoming.settings()
     for series, number in numbers.items():
+        pattern = settings.number_formats[series]
+        if settings.number_format(series).uses_blocks:
+            require_in_blocks(incoming.connection, incoming.terminal, series, number, pattern)
+            continue
         what = series.replace("_", " ") + " number"
         try:
-            check_in_series(what, number, formats[series], incoming.terminal.code)
+            check_in_series(what, number, pattern, incoming.terminal.code)
         except RecordInvalid as invalid:
             raise Rejected(invalid.reason) from None
 

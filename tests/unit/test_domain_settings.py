@@ -46,11 +46,6 @@ def test_the_defaults_are_a_valid_counter_configuration() -> None:
             "A number format for 'receipt' is required.",
         ),
         (
-            {"number_formats": {**DEFAULT_FORMATS, "receipt": "R-{SEQ:4}"}},
-            "Number format 'R-{SEQ:4}' needs the {TERM} token so that numbers "
-            "from different counters never collide.",
-        ),
-        (
             {"overpayment_threshold_minor": -1},
             "The allowable overpayment threshold must be zero or more.",
         ),

@@ -19,7 +19,7 @@ def test_each_wrong_change_is_reported_under_its_own_key() -> None:
     }
 
 
-def test_a_format_without_the_terminal_is_a_number_formats_problem() -> None:
+def test_a_format_without_the_terminal_is_a_number_formats_problem_when_standalone() -> None:
     formats = {**Settings().number_formats, "receipt": "R-{SEQ:4}"}
     problems = settings_problems(Settings(), {"number_formats": formats})
     assert list(problems) == ["number_formats"]

@@ -195,7 +195,8 @@ class SettingsScreen(QWidget):
         if self.loaded is None or self._saving or not self.may_manage:
             return
         changes, unreadable = self.collect()
-        problems = {**settings_problems(self.loaded, changes), **unreadable}
+        registered = self.numbering.registered
+        problems = {**settings_problems(self.loaded, changes, registered=registered), **unreadable}
         if problems:
             self.show_problems(problems)
             return

@@ -6,8 +6,9 @@ from typing import Any
 from PySide6.QtCore import QTimer
 
 from app.domain.errors import UserFacingError
-from app.domain.numbering import SERIES, NumberFormat
+from app.domain.numbering import SERIES, NumberFormat, require_term_when_standalone
 from app.domain.settings import Settings
+from app.services.number_blocks import NumberingStatus, numbering_status
 from app.services.numbering_preview import next_number_preview
 from ui.context import ClientContext
 from ui.ops import ServiceOp, hub
@@ -33,6 +34,7 @@ class NumberingSection(SettingsSection):
     def __init__(self, context: ClientContext) -> None:
         super().__init__()
         self._context = context
+        self.registered = False  # until the counter says so: {TERM} stays required
         self.formats = {}
         self.previews = {}
         self._timers: dict[str, QTimer] = {}
@@ -52,18 +54,25 @@ class NumberingSection(SettingsSection):
         help_text = label(
             "tokensHelp",
             "Tokens: {YYYY} or {YY} year (the sequence restarts each year), {TERM} this "
-            "terminal's code (required), {SEQ:n} the sequence padded to n digits.",
+            "terminal's code, {SEQ:n} the sequence padded to n digits. Without {TERM} "
+            "(R-{SEQ}) numbers come in blocks leased from the central server: only on a "
+            "registered counter.",
             "muted",
         )
         help_text.setWordWrap(True)
         self.form.addRow("", help_text)
+        self.numbers_warning = label("numbersLow", "", "warning")
+        self.numbers_warning.setWordWrap(True)
+        self.numbers_warning.hide()
+        self.form.addRow("", self.numbers_warning)
         hub.changed.connect(self.on_hub_changed)
 
     def on_hub_changed(self, areas: frozenset) -> None:
         """A payment or credit note took a number: the previews move on with it."""
-        if self.isVisible() and areas & {"payments", "credit_notes"}:
+        if self.isVisible() and areas & {"payments", "credit_notes", "sync"}:
             for series in self.formats:
                 self.on_format_text_changed(series)
+            self._ask_status()
 
     def set_context(self, context: ClientContext) -> None:
         self._context = context
@@ -73,12 +82,13 @@ class NumberingSection(SettingsSection):
         super().load(settings)
         for series, edit in self.formats.items():
             edit.setText(settings.number_formats[series])
+        self._ask_status()
 
     def values(self) -> dict[str, Any]:
         formats = {}
         for series, edit in self.formats.items():
             pattern = edit.text().strip()
-            problem = _problem(pattern)
+            problem = _problem(pattern, self.registered)
             if problem:
                 self.field_errors[row_key(series)] = problem
             formats[series] = pattern
@@ -90,7 +100,7 @@ class NumberingSection(SettingsSection):
         general = shown.pop("number_formats", None)
         if general:
             for series, edit in self.formats.items():
-                if _problem(edit.text().strip()):
+                if _problem(edit.text().strip(), self.registered):
                     shown.setdefault(row_key(series), general)
                     break
             else:
@@ -100,7 +110,7 @@ class NumberingSection(SettingsSection):
     # -- the live preview -----------------------------------------------------------------------
     def on_format_text_changed(self, series: str) -> None:
         pattern = self.formats[series].text().strip()
-        problem = _problem(pattern)
+        problem = _problem(pattern, self.registered)
         self.rows[row_key(series)].show_error(problem)
         if problem:
             self._timers[series].stop()
@@ -117,16 +127,34 @@ class NumberingSection(SettingsSection):
             lambda error: self.rows[row_key(series)].show_error(error.message)
         ).run()
 
+    def _ask_status(self) -> None:
+        """Whether formats without {TERM} may be used here, and how many leased numbers are
+        left (the warning shows when a block runs low)."""
+        counter = self._context.counter
+        ServiceOp(self, lambda: numbering_status(counter.read()), read=True).success(
+            self._show_status
+        ).run()
+
+    def _show_status(self, status: NumberingStatus) -> None:
+        changed = status.registered != self.registered
+        self.registered = status.registered
+        self.numbers_warning.setText(status.warning or "")
+        self.numbers_warning.setVisible(bool(status.warning))
+        if changed:
+            for series in self.formats:
+                self.on_format_text_changed(series)
+
     def _show_preview(self, series: str, pattern: str, number: str) -> None:
         if self.formats[series].text().strip() == pattern:  # not typed over meanwhile
             self.previews[series].setText(f"Next: {number}")
 
 
-def _problem(pattern: str) -> str | None:
+def _problem(pattern: str, registered: bool) -> str | None:
     if not pattern:
         return "Enter a format, such as R-{TERM}-{SEQ:4}."
     try:
         NumberFormat(pattern)
+        require_term_when_standalone(pattern, registered=registered)
     except UserFacingError as error:
         return error.message
     return None

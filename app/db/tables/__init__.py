@@ -1,7 +1,9 @@
 """All mapped tables, imported together so the metadata is complete."""
 
 from app.db.tables.money import CreditNote, CreditNoteApplication, Payment, PaymentAllocation
+from app.db.tables.number_blocks import NumberBlock
 from app.db.tables.printing import Printer, PrintJob
+from app.db.tables.reconciliation import BankStatement, BankStatementLine, ReconciliationMatch
 from app.db.tables.reference import Bill, Consumer, Installment, PaymentPlan, ServiceCharge
 from app.db.tables.shifts import (
     Shift,
@@ -25,12 +27,15 @@ from app.db.tables.system import (
 
 __all__ = [
     "AuditEvent",
+    "BankStatement",
+    "BankStatementLine",
     "Bill",
     "Consumer",
     "CreditNote",
     "CreditNoteApplication",
     "Installment",
     "LocalState",
+    "NumberBlock",
     "NumberSequence",
     "OutboxRecord",
     "Payment",
@@ -38,6 +43,7 @@ __all__ = [
     "PaymentPlan",
     "PrintJob",
     "Printer",
+    "ReconciliationMatch",
     "ServiceCharge",
     "Setting",
     "Shift",

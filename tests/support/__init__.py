@@ -1,0 +1,1 @@
+"""Shared test helpers: fakes and builders used by several test packages."""
