@@ -1,6 +1,7 @@
 """Start the desktop client: open (and migrate) the counter's database, show the window."""
 
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -15,6 +16,7 @@ from ui.errors import install_excepthook, setup_logging
 from ui.main_window import MainWindow
 from ui.ops import wait_for_all
 from ui.process_age import process_age_ms
+from ui.warm_up import LIBRARIES, QT_MODULES, WarmUp, import_steps
 
 STYLE = Path(__file__).resolve().parents[1] / "resources" / "styles" / "tilldesk.qss"
 
@@ -32,7 +34,14 @@ def apply_style(app: QApplication) -> None:
         app.setStyleSheet(STYLE.read_text(encoding="utf-8"))
 
 
-def run_client(db_path: Path, *, exit_after_startup: bool = False) -> int:
+def run_client(
+    db_path: Path,
+    *,
+    exit_after_startup: bool = False,
+    warm_ups: Sequence[Callable[[], object]] = (),
+) -> int:
+    """`warm_ups`: the composition root's own imports (printing), without Qt: they run on the
+    warm-up thread after the first frame (ui/warm_up.py)."""
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Tilldesk")
     setup_logging()
@@ -48,6 +57,8 @@ def run_client(db_path: Path, *, exit_after_startup: bool = False) -> int:
     window.resize(1280, 800)
     if exit_after_startup:
         FirstFrame(window, app)
+    background = [*warm_ups, *import_steps(LIBRARIES)]
+    WarmUp(window, background=background, steps=import_steps(QT_MODULES))
     window.show()
     code = app.exec()
     wait_for_all()

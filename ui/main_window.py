@@ -27,8 +27,6 @@ from app.services.sign_in_guard import SignInAlert, recent_alerts
 from app.services.status import CounterStatus, counter_status
 from app.services.sync_status import SyncStatus, status_line, sync_status
 from ui.context import ClientContext
-from ui.dialogs.create_credit_note import CreateCreditNoteDialog
-from ui.dialogs.credit_note_details import CreditNoteDetailsDialog
 from ui.errors import show_crash_dialog, show_refusal
 from ui.ops import ServiceOp, hub
 from ui.printing_port import printing
@@ -38,7 +36,6 @@ from ui.recovery.menu import build_menu, recovery_entries
 from ui.screen_wiring import wire_screens, wire_settings
 from ui.screens.shift_guard import SHIFT_ROLES, ShiftGuard
 from ui.screens.sign_in import SignInScreen
-from ui.screens.sync import SyncScreen
 from ui.widgets.consumer_finder import ConsumerFinder
 from ui.widgets.elided_label import ElidedLabel
 
@@ -398,12 +395,17 @@ class MainWindow(QMainWindow):
         self._open("landing")
         self.landing.apply_query(query)
 
+    # Dialogs and screens below are imported when first opened: not before the sign-in screen.
     def create_credit_note(self, receipt_number: str) -> None:
+        from ui.dialogs.create_credit_note import CreateCreditNoteDialog
+
         dialog = CreateCreditNoteDialog(self.context, receipt_number, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
     def open_credit_note(self, number: str) -> None:
+        from ui.dialogs.credit_note_details import CreditNoteDetailsDialog
+
         dialog = CreditNoteDetailsDialog(self.context, number, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.payment_opened.connect(self.show_payment)
@@ -442,6 +444,8 @@ class MainWindow(QMainWindow):
         if not self.context.is_supervisor:
             return
         if "sync" not in self.screens:
+            from ui.screens.sync import SyncScreen
+
             screen = SyncScreen(self.context)
             screen.back_requested.connect(self.go_back)
             self.add_screen("sync", screen)

@@ -136,6 +136,12 @@ def _dispatch() -> _Dispatcher:
     return _dispatcher
 
 
+def collect_on_gui_thread() -> None:
+    """Before a thread of one's own starts (the start-up's warm-up): from now on the cycle
+    collector runs on the GUI thread only, as it does once the first op has run."""
+    _dispatch()
+
+
 class _Job(QRunnable):
     def __init__(self, number: int, fn: Callable[[], Any], dispatcher: _Dispatcher) -> None:
         super().__init__()

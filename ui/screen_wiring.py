@@ -1,23 +1,40 @@
-"""Create the signed-in screens and connect them: who opens what, and where Back leads."""
+"""Create the signed-in screens and connect them: who opens what, and where Back leads.
+
+The screens' modules are imported here, at the first sign-in (or by the warm-up after the
+first frame), never before the sign-in screen is shown: with the charts (pyqtgraph) and the
+receipt preview (python-escpos) they take longer to import than the rest of the client.
+"""
 
 from typing import TYPE_CHECKING
 
-from app.services.record_payment import RecordedPayment
-from ui.screens.approvals import ApprovalsScreen
-from ui.screens.consumer_profile import ConsumerProfileScreen
-from ui.screens.dashboard import DashboardScreen
-from ui.screens.landing import LandingScreen
-from ui.screens.payment_details import PaymentDetailsScreen
-from ui.screens.receipt import ReceiptScreen
-from ui.screens.record_payment import RecordPaymentScreen
-from ui.screens.settings import SettingsScreen
-from ui.screens.shift import ShiftScreen
-
 if TYPE_CHECKING:
+    from app.services.record_payment import RecordedPayment
     from ui.main_window import MainWindow
+    from ui.screens.record_payment import RecordPaymentScreen
+    from ui.screens.settings import SettingsScreen
+
+# What wire_screens builds, in the order the warm-up imports them (ui/warm_up.py).
+SCREEN_MODULES = (
+    "ui.screens.landing",
+    "ui.screens.record_payment",
+    "ui.screens.receipt",
+    "ui.screens.payment_details",
+    "ui.screens.consumer_profile",
+    "ui.screens.dashboard",
+    "ui.screens.approvals",
+    "ui.screens.shift",
+)
 
 
 def wire_screens(window: "MainWindow") -> None:
+    from ui.screens.approvals import ApprovalsScreen
+    from ui.screens.consumer_profile import ConsumerProfileScreen
+    from ui.screens.dashboard import DashboardScreen
+    from ui.screens.landing import LandingScreen
+    from ui.screens.payment_details import PaymentDetailsScreen
+    from ui.screens.receipt import ReceiptScreen
+    from ui.screens.record_payment import RecordPaymentScreen
+
     context = window.context
     landing = LandingScreen(context)
     record = RecordPaymentScreen(context)
@@ -46,7 +63,7 @@ def wire_screens(window: "MainWindow") -> None:
     landing.consumer_opened.connect(window.show_consumer)
     landing.credit_note_opened.connect(window.open_credit_note)
 
-    def recorded(payment: RecordedPayment) -> None:
+    def recorded(payment: "RecordedPayment") -> None:
         window.run_print_queue()
         window.show_receipt(payment.receipt_number, remember=False)
 
@@ -70,8 +87,10 @@ def wire_screens(window: "MainWindow") -> None:
     approvals.payment_opened.connect(window.show_payment)
 
 
-def _wire_shift(window: "MainWindow", record: RecordPaymentScreen) -> None:
+def _wire_shift(window: "MainWindow", record: "RecordPaymentScreen") -> None:
     """F5, the drawer's shift. A close is refused while Record Payment holds a draft."""
+    from ui.screens.shift import ShiftScreen
+
     shift = ShiftScreen(window.context)
     window.add_screen("shift", shift)
     shift.draft_pending = record.has_unsaved_draft
@@ -80,8 +99,10 @@ def _wire_shift(window: "MainWindow", record: RecordPaymentScreen) -> None:
     record.cancelled.connect(record.start)  # Cancel drops the draft: it holds no close up
 
 
-def wire_settings(window: "MainWindow") -> SettingsScreen:
+def wire_settings(window: "MainWindow") -> "SettingsScreen":
     """Built the first time an admin opens it: cashiers never pay for the admin's screen."""
+    from ui.screens.settings import SettingsScreen
+
     settings = SettingsScreen(window.context)
     window.add_screen("settings", settings)
     settings.settings_saved.connect(window.apply_settings)

@@ -7,6 +7,7 @@ from sqlalchemy.orm import sessionmaker
 
 from app.db.engine import make_engine
 from app.db.private_files import private_database, private_dir
+from app.db.schema_revision import at_head
 from app.db.unit_of_work import Clock, UnitOfWork, system_clock
 
 
@@ -35,11 +36,12 @@ class Database:
 
 def open_database(path: Path, clock: Clock = system_clock) -> Database:
     """Open (creating if need be) and migrate the file; what every process does at start-up."""
-    from app.db.migrate import upgrade  # alembic is only needed here
-
     path = Path(path)
     private_dir(path.parent)
     private_database(path)
     database = Database(path, clock)
-    upgrade(database.writer, path)
+    if not at_head(database.writer):  # Alembic is imported only when there is work for it
+        from app.db.migrate import upgrade
+
+        upgrade(database.writer, path)
     return database

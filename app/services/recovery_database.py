@@ -10,7 +10,6 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from app.db.recovery_migrate import make_recovery_engine, migrate_recovery_engine
 from app.domain.errors import UserFacingError
 
 DB_VARIABLE = "TILLDESK_RECOVERY_DB"
@@ -28,6 +27,9 @@ def recovery_db_url(explicit: str | None = None, *, counter_db: Path | None = No
 
 def open_recovery_database(url: str) -> Engine:
     """The engine over `url`, its recovery tables migrated to the newest schema."""
+    # Imported here: Alembic comes with it, and the client's start only needs the URL rule.
+    from app.db.recovery_migrate import make_recovery_engine, migrate_recovery_engine
+
     engine = make_recovery_engine(url)
     migrate_recovery_engine(engine)
     return engine

@@ -1,6 +1,10 @@
 """`tilldesk` (or `tilldesk client`): open the desktop client on this counter's database."""
 
+import threading
 from argparse import Namespace, _SubParsersAction
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
 
 from cli.context import database_path
 
@@ -15,16 +19,56 @@ def register(sub: _SubParsersAction, common: list) -> None:
     client.set_defaults(run=run_client_command)
 
 
+class PrintingOnFirstUse:
+    """cli/wiring/printing.py, imported at the first print (or by the warm-up after the first
+    frame): its renderers bring reportlab and python-escpos' capability database, which the
+    sign-in screen has no use for."""
+
+    def __getattr__(self, name: str) -> Any:
+        from cli.wiring import printing
+
+        return getattr(printing, name)
+
+
+def warm_printing() -> None:
+    from cli.wiring import printing  # noqa: F401  (the import is the warming)
+
+
+class SyncAfterFirstFrame:
+    """The background sync (pushes and pulls beside the window when registered), started by
+    the warm-up thread once the window is shown: its HTTP client and wire models take a
+    sixth of a second to import, which the sign-in screen does not wait for."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._running = ExitStack()
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def start(self) -> None:
+        from sync.client.background import background_sync
+
+        with self._lock:  # a window closed meanwhile: no sync to start
+            if not self._closed:
+                self._running.enter_context(background_sync(self.path))
+
+    def stop(self) -> None:
+        with self._lock:
+            self._closed = True
+            self._running.close()
+
+
 def run_client_command(args: Namespace) -> int:
-    from cli.wiring import printing
-    from sync.client.background import background_sync
     from ui.app import run_client  # Qt is loaded only when the window is wanted
     from ui.printing_port import install
 
-    install(printing)  # the composition root gives the screens their printing
+    install(PrintingOnFirstUse())  # type: ignore[arg-type]  # the screens' printing
 
     path = database_path(args)
-    if getattr(args, "exit_after_startup", False):
-        return run_client(path, exit_after_startup=True)  # a measurement: no background sync
-    with background_sync(path):  # pushes and pulls beside the window when registered
-        return run_client(path)
+    if getattr(args, "exit_after_startup", False):  # a measurement: no background sync
+        return run_client(path, exit_after_startup=True, warm_ups=(warm_printing,))
+    sync = SyncAfterFirstFrame(path)
+    try:
+        return run_client(path, warm_ups=(sync.start, warm_printing))
+    finally:
+        sync.stop()
