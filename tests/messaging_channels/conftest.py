@@ -10,26 +10,8 @@ from typing import Any
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
-
-class MemoryKeyring(KeyringBackend):
-    """Tests only: a keyring that forgets everything when the process ends."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.values.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.values[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.values.pop((service, username), None)
+from tests.server.conftest import MemoryKeyring  # one in-memory keyring for the tests
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from enum import IntEnum
 import pyqtgraph as pg
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,6 +26,7 @@ from ui.models.rows_model import RowsModel
 from ui.ops import ServiceOp
 from ui.widgets.charts import BAR_SHARE, CURRENT, CategoryAxis, ChartCard, SuffixAxis, colour
 from ui.widgets.charts import _Chart as Chart
+from ui.widgets.choices import choices_combo
 from ui.widgets.export_button import ExportButton
 
 PERIODS = (("Last 7 days", 7), ("Last 30 days", 30), ("Last 90 days", 90), ("Last 365 days", 365))
@@ -122,8 +122,8 @@ class MethodAnalyticsScreen(QWidget):
         self._page: AnalyticsPage | None = None
         heading = QLabel("Payment-method analytics")
         heading.setProperty("role", "heading")
-        self.period = self._combo("analyticsPeriod", "Period", PERIODS, default=1)
-        self.group = self._combo("analyticsGroup", "Group by", GROUPS)
+        self.period = choices_combo(self, "analyticsPeriod", "Period", PERIODS, default=1)
+        self.group = choices_combo(self, "analyticsGroup", "Group by", GROUPS)
         self.export_button = ExportButton("Payment-method analytics", self._report, self)
         self.notice = QLabel("")
         self.notice.setObjectName("analyticsNotice")
@@ -157,15 +157,6 @@ class MethodAnalyticsScreen(QWidget):
         layout.addWidget(self.chart_card, 2)
         self.period.currentIndexChanged.connect(self.refresh)
         self.group.currentIndexChanged.connect(self.refresh)
-
-    def _combo(self, name: str, accessible: str, choices: tuple, default: int = 0) -> QComboBox:
-        combo = QComboBox(self)
-        combo.setObjectName(name)
-        combo.setAccessibleName(accessible)
-        for text, value in choices:
-            combo.addItem(text, value)
-        combo.setCurrentIndex(default)
-        return combo
 
     def set_context(self, context: ClientContext) -> None:
         self._context = self.model.context = context

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,6 +28,7 @@ from ui.recovery.smart_collect_common import (
     money,
     read_only_table,
 )
+from ui.widgets.choices import choices_combo
 
 ALL_CASES = "all"
 NO_CASES = "No cases yet: failed payments open cases here (tilldesk recovery import, sync)."
@@ -50,10 +50,10 @@ class QueueList(QWidget):
         self.drill_ids: frozenset[str] = frozenset()
         heading = QLabel("Recovery queue")
         heading.setProperty("role", "heading")
-        self.status = self._combo("queueStatus", "Status", STATUSES)
+        self.status = choices_combo(self, "queueStatus", "Status", STATUSES)
         segments = (("All segments", ""), *((t, k) for k, t in SEGMENT_TEXT.items()))
-        self.segment = self._combo("queueSegment", "Segment", segments)
-        self.band = self._combo("queueBand", "Band", (("All bands", ""),
+        self.segment = choices_combo(self, "queueSegment", "Segment", segments)
+        self.band = choices_combo(self, "queueBand", "Band", (("All bands", ""),
                                 *((BAND_TEXT[b], b) for b in BANDS)))  # fmt: skip
         self.search = QLineEdit()
         self.search.setObjectName("queueSearch")
@@ -96,14 +96,6 @@ class QueueList(QWidget):
         QShortcut(QKeySequence("Ctrl+F"), self, self.search.setFocus,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)  # fmt: skip
         self.search.returnPressed.connect(self.table.setFocus)
-
-    def _combo(self, name: str, accessible: str, choices: tuple) -> QComboBox:
-        combo = QComboBox(self)
-        combo.setObjectName(name)
-        combo.setAccessibleName(accessible)
-        for text, value in choices:
-            combo.addItem(text, value)
-        return combo
 
     def set_context(self, context: ClientContext) -> None:
         self._context = self.model.context = context

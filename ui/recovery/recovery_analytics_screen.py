@@ -9,7 +9,7 @@ from enum import IntEnum
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.domain.errors import UserFacingError
 from app.domain.table_report import TableReport
@@ -28,6 +28,7 @@ from ui.ops import ServiceOp
 from ui.recovery.smart_collect_common import engine_of, read_only_table
 from ui.widgets.charts import AXIS, CategoryAxis, colour
 from ui.widgets.charts import _Chart as Chart
+from ui.widgets.choices import choices_combo
 from ui.widgets.export_button import ExportButton
 from ui.widgets.style import stylesheet_colour
 
@@ -118,9 +119,9 @@ class RecoveryAnalyticsScreen(QWidget):
         self._drill_window: QWidget | None = None
         heading = QLabel("Recovery analytics")
         heading.setProperty("role", "heading")
-        self.period = self._combo("rcaPeriod", "Period", PERIODS, default=1)
-        self.dimension = self._combo(
-            "rcaDimension", "Group by", tuple((DIMENSION_TEXT[d], d) for d in DIMENSIONS)
+        self.period = choices_combo(self, "rcaPeriod", "Period", PERIODS, default=1)
+        self.dimension = choices_combo(
+            self, "rcaDimension", "Group by", tuple((DIMENSION_TEXT[d], d) for d in DIMENSIONS)
         )
         self.export_button = ExportButton("Recovery analytics", self._table_report, self)
         self.notice = QLabel("")
@@ -152,15 +153,6 @@ class RecoveryAnalyticsScreen(QWidget):
         layout.addWidget(self.heatmap, 3)
         self.period.currentIndexChanged.connect(self.refresh)
         self.dimension.currentIndexChanged.connect(self._show_groups)
-
-    def _combo(self, name: str, accessible: str, choices: tuple, default: int = 0) -> QComboBox:
-        combo = QComboBox(self)
-        combo.setObjectName(name)
-        combo.setAccessibleName(accessible)
-        for text, value in choices:
-            combo.addItem(text, value)
-        combo.setCurrentIndex(default)
-        return combo
 
     def set_context(self, context: ClientContext) -> None:
         self._context = context
