@@ -14,6 +14,7 @@ from app.db.recovery_tables import (
     recovery_messages,
 )
 from app.domain.errors import UserFacingError
+from app.domain.money import decimal_text
 from app.services.recovery_case_actions import action_text, case_actions
 
 STATUSES = ("open", "paid", "paused", "stopped", "disputed", "at_counter", "plan")
@@ -53,11 +54,15 @@ def case_timeline(engine: Engine, case_id: str) -> tuple[dict[str, Any], list[Ti
         if case is None:
             raise UserFacingError(f"There is no recovery case {case_id}.")
         case = dict(case._mapping)
+
+        def money(minor: int) -> str:
+            return f"{decimal_text(minor, case['currency'])} {case['currency']}"
+
         entries = [
             TimelineEntry(
                 case["failed_at"],
                 "intake",
-                f"{case['amount_minor']} {case['currency']} failed at {case['gateway']}, "
+                f"{money(case['amount_minor'])} failed at {case['gateway']}, "
                 f"code {case['code'] or '-'} ({case['category']}), from {case['source'] or '-'}",
             )
         ]
@@ -79,7 +84,7 @@ def case_timeline(engine: Engine, case_id: str) -> tuple[dict[str, Any], list[Ti
                 TimelineEntry(
                     a["at"],
                     "payment" if a["approved"] else "attempt",
-                    f"charge {a['amount_minor']} {case['currency']}: {outcome}, code "
+                    f"charge {money(a['amount_minor'])}: {outcome}, code "
                     f"{a['code'] or '-'}{' (' + a['category'] + ')' if a['category'] else ''}"
                     f" [{a['state']}, key {a['idempotency_key'] or '-'}]",
                 )

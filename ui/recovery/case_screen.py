@@ -10,9 +10,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from app.domain.money import parse_amount
 from app.recovery.smart_collect.segments import Segment
 from app.services.recovery_case_actions import add_note, escalate_case
 from app.services.recovery_cases import TimelineEntry, case_timeline, change_status
+from app.services.recovery_plans import offer_plan
 from app.services.smart_collect_actions import ActionResult, attempt_now, reschedule_to_window
 from app.services.smart_collect_data import read_consumer
 from app.services.smart_collect_escalations import (
@@ -25,6 +27,7 @@ from ui.context import ClientContext
 from ui.models.rows_model import RowsModel
 from ui.ops import ServiceOp
 from ui.recovery.case_action_dialogs import EscalateDialog, NoteDialog
+from ui.recovery.plan_offer_dialog import PlanOfferDialog
 from ui.recovery.smart_collect_common import (
     action_text,
     band_text,
@@ -124,7 +127,10 @@ class CaseScreen(QWidget):
         self.attempt_button = button("caseAttemptNow", "&Attempt now")
         self.note_button = button("caseNote", "&Note…", "Add a note to the case")
         self.escalate_button = button("caseEscalate", "&Escalate…", "Escalate the case")
-        self.dialog: NoteDialog | EscalateDialog | None = None  # the one open, for tests too
+        self.plan_button = button("casePlan", "Offer p&lan…", "Offer a payment plan")
+        self.dialog: NoteDialog | EscalateDialog | PlanOfferDialog | None = (
+            None  # the one open, for tests too
+        )
         self.consumer_button = button("caseSmartCollect", "Smart &Collect…",
                                       "Smart Collect for the consumer")  # fmt: skip
         self.model = TimelineModel(context, self)
@@ -142,6 +148,7 @@ class CaseScreen(QWidget):
         top.addStretch(1)
         top.addWidget(self.note_button)
         top.addWidget(self.escalate_button)
+        top.addWidget(self.plan_button)
         top.addWidget(self.consumer_button)
         top.addWidget(self.back_button)
         actions = QHBoxLayout()
@@ -171,6 +178,7 @@ class CaseScreen(QWidget):
         self.step_button.clicked.connect(self.on_step_button_clicked)
         self.note_button.clicked.connect(self.on_note_button_clicked)
         self.escalate_button.clicked.connect(self.on_escalate_button_clicked)
+        self.plan_button.clicked.connect(self.on_plan_button_clicked)
         QShortcut(QKeySequence("Escape"), self, self.back_requested.emit,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)  # fmt: skip
         self.set_context(context)
@@ -182,7 +190,8 @@ class CaseScreen(QWidget):
     def _actions(self) -> tuple[QWidget, ...]:
         return (self.pause_button, self.resume_button, self.stop_button,
                 self.reschedule_button, self.attempt_button, self.consumer_button,
-                self.step_button, self.note_button, self.escalate_button)  # fmt: skip
+                self.step_button, self.note_button, self.escalate_button,
+                self.plan_button)  # fmt: skip
 
     def show_case(self, case_id: str) -> None:
         if case_id != self.case_id:
@@ -240,6 +249,7 @@ class CaseScreen(QWidget):
         self.consumer_button.setEnabled(True)
         self.note_button.setEnabled(True)
         self.escalate_button.setEnabled(status in ("open", "paused"))
+        self.plan_button.setEnabled(status in ("open", "paused"))
         self.step_button.setEnabled(self.open_step() is not None)
 
     def _say(self, text: str, tone: str = "good") -> None:
@@ -326,6 +336,32 @@ class CaseScreen(QWidget):
             return escalate_case(engine(), case_id, owner, reason, who or "", datetime.now(UTC))
 
         dialog.accepted.connect(lambda: self._record(run, None))
+        dialog.open()
+
+    def on_plan_button_clicked(self) -> None:
+        if self.page is None:
+            return
+        case = self.page.case
+        owed = case["amount_minor"] - case.get("recovered_minor", 0)
+        dialog = self.dialog = PlanOfferDialog(self.case_id, self._context.money(owed), self)
+        engine, case_id, who = engine_of(self._context), self.case_id, self._context.username
+
+        def run() -> Any:
+            count, frequency, down = dialog.terms()
+            down_minor = parse_amount(down, case["currency"], field="Down payment") if down else 0
+            return offer_plan(engine(), case_id, installment_count=count, frequency=frequency,
+                              user=who or "", now=datetime.now(UTC),
+                              down_payment_minor=down_minor)  # fmt: skip
+
+        def offered(plan: Any) -> None:
+            self._done(f"Plan {plan.plan_number} offered: {plan.installment_count} installments.")
+
+        def record() -> None:
+            ServiceOp(self, run).success(offered).failure(
+                lambda e: self._say(e.message, "bad")
+            ).run()
+
+        dialog.accepted.connect(record)
         dialog.open()
 
     def _record(self, run: Any, said: str | None) -> None:

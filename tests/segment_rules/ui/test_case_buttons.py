@@ -71,3 +71,19 @@ def test_cancel_writes_nothing(qtbot, empty_recovery, executive):
     qtbot.keyClick(screen.dialog, Qt.Key.Key_Escape)
     assert not screen.dialog.isVisible()
     assert screen.model.rowCount() == rows and screen.message.text() == ""
+
+
+def test_offer_plan_from_the_case_screen_creates_the_plan(qtbot, empty_recovery, executive):
+    from app.services.recovery_plans import list_plans
+    from ui.recovery.plan_offer_dialog import PlanOfferDialog
+
+    screen, case_id = _case_screen(qtbot, empty_recovery, executive)
+    qtbot.waitUntil(lambda: screen.plan_button.isEnabled(), timeout=20_000)
+    qtbot.keyClick(screen.plan_button, Qt.Key.Key_Space)
+    dialog = screen.dialog
+    assert isinstance(dialog, PlanOfferDialog) and dialog.focusWidget() is dialog.count
+    dialog.count.setValue(3)
+    qtbot.keyClick(dialog.count, Qt.Key.Key_Return)  # Enter offers
+    qtbot.waitUntil(lambda: "offered: 3 installments" in screen.message.text(), timeout=20_000)
+    [plan] = list_plans(shared_recovery_database(empty_recovery), case_id=case_id)
+    assert (plan.installment_count, plan.status, plan.offered_by) == (3, "offered", "rpatel")
