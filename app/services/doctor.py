@@ -1,22 +1,19 @@
-"""`tilldesk doctor`'s checks of this machine's counter: its database file, schema, printers and
-the clock skew sync last measured. Network checks live in sync/client/doctor.py."""
+"""`tilldesk doctor`'s checks of this machine's counter: its database file, schema and printers.
+Network checks live in sync/client/doctor.py."""
 
 import os
-import socket
 import sqlite3
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import create_engine
 
 from app.db.migrate import current_revision, head_revision
-from app.db.tables.sync_state import SyncState
 from app.db.unit_of_work import UnitOfWork
 from app.domain.health import Finding, Verdict
-from app.domain.printing import PrinterConfig, PrinterKind
+from app.domain.printing import PrinterConfig
 from app.services.printers import list_printers
-
-PRINTER_CONNECT_S = 1.5
 
 
 def check_database_file(path: Path) -> list[Finding]:
@@ -86,7 +83,13 @@ def _schema(path: Path) -> Finding:
     )
 
 
-def check_printers(uow: UnitOfWork) -> list[Finding]:
+# What the printing layer reports of a port (printing.ports.PrinterStatus values).
+PrinterState = Callable[[PrinterConfig], str]
+
+
+def check_printers(uow: UnitOfWork, state_of: PrinterState) -> list[Finding]:
+    """Each printer as its own port reports itself (`state_of`, wired by the command line from
+    the printing layer: the core opens no sockets or devices)."""
     with uow:
         printers = list_printers(uow)
     if not printers:
@@ -98,47 +101,24 @@ def check_printers(uow: UnitOfWork) -> list[Finding]:
                 "Add one in Settings > Printers (F6) if this counter prints.",
             )
         ]
-    return [_printer(p) for p in printers]
+    return [_printer(p, state_of) for p in printers]
 
 
-def _printer(printer: PrinterConfig) -> Finding:
-    name = f"Printer '{printer.name}'"
+def _printer(printer: PrinterConfig, state_of: PrinterState) -> Finding:
+    name = f"Printer '{printer.name}' ({printer.kind.value} {printer.address})"
     if not printer.enabled:
         return Finding("printer", Verdict.INFO, f"{name} is switched off in settings.")
-    if printer.kind is PrinterKind.NETWORK:
-        host, _, port = printer.address.rpartition(":")
-        host, port = (host, int(port)) if port.isdigit() else (printer.address, 9100)
-        try:
-            with socket.create_connection((host, port), timeout=PRINTER_CONNECT_S):
-                return Finding("printer", Verdict.OK, f"{name} answers at {host}:{port}.")
-        except OSError as error:
-            return Finding(
-                "printer",
-                Verdict.FAIL,
-                f"{name} does not answer at {host}:{port} ({error}).",
-                "Check that it is on, has paper and is on the network; print a "
-                "self-test page to confirm its address.",
-            )
-    if printer.kind in (PrinterKind.SERIAL, PrinterKind.FILE):
-        target = Path(printer.address)
-        there = target.exists() if printer.kind is PrinterKind.SERIAL else target.parent.is_dir()
-        if there:
-            return Finding("printer", Verdict.OK, f"{name} ({printer.address}) is there.")
-        return Finding(
-            "printer",
-            Verdict.FAIL,
-            f"{name}: {printer.address} does not exist.",
-            "Check the cable or the path in Settings > Printers.",
-        )
+    state = state_of(printer)
+    if state == "online":
+        return Finding("printer", Verdict.OK, f"{name} is online.")
+    if state == "unknown":
+        return Finding("printer", Verdict.OK, f"{name} is reachable (it reports no status).")
+    if state == "paper_out":
+        return Finding("printer", Verdict.FAIL, f"{name} is out of paper.", "Load a new roll.")
     return Finding(
         "printer",
-        Verdict.INFO,
-        f"{name} is a USB printer ({printer.address}): use 'tilldesk print-test' to try it.",
+        Verdict.FAIL,
+        f"{name} does not answer.",
+        "Check that it is on and connected (network, cable or path in Settings > Printers); "
+        "print a self-test page to confirm its address.",
     )
-
-
-def recorded_clock_skew(uow: UnitOfWork) -> float | None:
-    """Seconds the server's clock was ahead of ours at the last sync (None: never measured)."""
-    with uow:
-        row = uow.session.get(SyncState, 1)
-        return None if row is None else row.clock_skew_seconds

@@ -9,6 +9,7 @@ import textwrap
 from argparse import Namespace, _SubParsersAction
 
 from app.domain.health import Finding, Verdict, worst
+from app.domain.printing import PrinterConfig
 from app.services.doctor import check_database_file, check_printers
 from app.services.doctor_services import check_recovery_database, check_services
 from app.services.settings import current_settings
@@ -57,7 +58,7 @@ def diagnose(args: Namespace) -> list[Finding]:
         try:
             settings = current_settings(db.read())
             findings.append(check_keyring(tokens, registered=is_registered(db)))
-            findings += check_printers(db.read())
+            findings += check_printers(db.read(), printer_state)
             findings += check_server(
                 db,
                 tokens,
@@ -79,3 +80,13 @@ def _closing(verdict: Verdict) -> str:
     if verdict is Verdict.WARN:
         return "This counter works; the WARN lines above need attention soon."
     return "All good."
+
+
+def printer_state(printer: PrinterConfig) -> str:
+    """What the printer's own port says of itself: online, paper_out, offline or unknown."""
+    from printing.ports import open_port  # the renderers' libraries load only for this check
+
+    try:
+        return open_port(printer.kind.value, printer.address).status().value
+    except ValueError:  # an address the port cannot even read
+        return "offline"

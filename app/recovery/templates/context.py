@@ -203,5 +203,5 @@ SAMPLE_CONSUMER: dict[str, Any] = {
     "language": "hi",
     "vip": False,
 }
-SAMPLE_LINK = "https://pay.example.com/l/Qm9vay1hLXRlc3QtbGluay1mb3ItU0FNUExFLTAwMQ"
+SAMPLE_LINK = "https://pay.example.com/pay/Qm9vay1hLXRlc3QtbGluay1mb3ItU0FNUExFLTAwMQ"
 SAMPLE_UNSUBSCRIBE = "https://pay.example.com/u/Qm9vay1hLXRlc3QtbGluay1mb3ItU0FNUExFLTAwMQ"
