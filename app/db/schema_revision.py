@@ -9,7 +9,7 @@ import sqlite3
 
 from sqlalchemy import Engine
 
-HEAD_REVISION = "0013"  # migrations/versions/0013_number_blocks.py
+HEAD_REVISION = "0016"  # migrations/versions/0016_disputes.py
 
 
 def stored_revision(engine: Engine) -> str | None:
