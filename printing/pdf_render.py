@@ -164,7 +164,7 @@ class _Story:
 
     def section(self, section: Section) -> list[Flowable]:
         cells: list[list[Flowable]] = []
-        style = [
+        style: list[tuple[object, ...]] = [
             ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # a table's default is Helvetica
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),

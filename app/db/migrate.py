@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
@@ -44,7 +45,7 @@ def upgrade(engine: Engine, db_path: Path) -> Path | None:
         private_file(backup)  # VACUUM INTO fills an empty file and keeps its 0600 mode
         raw = engine.raw_connection()
         try:
-            raw.driver_connection.execute("VACUUM INTO ?", (str(backup),))
+            cast(Any, raw.driver_connection).execute("VACUUM INTO ?", (str(backup),))
         finally:
             raw.close()
     config = alembic_config()

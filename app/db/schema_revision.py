@@ -6,6 +6,7 @@ migration is added and HEAD_REVISION is not moved with it.
 """
 
 import sqlite3
+from typing import Any, cast
 
 from sqlalchemy import Engine
 
@@ -16,7 +17,11 @@ def stored_revision(engine: Engine) -> str | None:
     """The revision in the file's alembic_version table; None for a file with no schema yet."""
     raw = engine.raw_connection()
     try:
-        rows = raw.driver_connection.execute("SELECT version_num FROM alembic_version").fetchall()
+        rows = (
+            cast(Any, raw.driver_connection)
+            .execute("SELECT version_num FROM alembic_version")
+            .fetchall()
+        )
     except sqlite3.OperationalError:  # no such table: a new, empty file
         return None
     finally:

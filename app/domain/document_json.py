@@ -59,10 +59,11 @@ def _decode(hint: Any, value: Any) -> Any:
     if origin is tuple:
         item = typing.get_args(hint)[0]
         return tuple(_decode(item, v) for v in value)
-    if dataclasses.is_dataclass(hint):
-        hints = _hints(hint)
-        known = {f.name for f in dataclasses.fields(hint) if f.init}
-        return hint(**{k: _decode(hints[k], v) for k, v in value.items() if k in known})
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        cls: Any = hint  # a dataclass type: called with its fields
+        hints = _hints(cls)
+        known = {f.name for f in dataclasses.fields(cls) if f.init}
+        return cls(**{k: _decode(hints[k], v) for k, v in value.items() if k in known})
     if hint is datetime:
         return datetime.fromisoformat(value)
     if hint is date:

@@ -36,7 +36,12 @@ class TableReport:
     def money_totals(self) -> dict[int, int]:
         """The sum of every money column, by column index."""
         return {
-            index: sum(int(row[index] or 0) for row in self.rows)
+            index: sum(_minor(row[index]) for row in self.rows)
             for index, column in enumerate(self.columns)
             if column.kind is ColumnKind.MONEY
         }
+
+
+def _minor(value: object) -> int:
+    """A money cell as minor units; an empty cell counts as nothing."""
+    return int(value) if isinstance(value, int | str) and value != "" else 0

@@ -25,14 +25,15 @@ CHARTS = ("daily", "method", "channel", "type", "cashier", "trend")
 
 def dashboard_csv(board: Dashboard, chart: str) -> list[list[str]]:
     """Header and rows of one chart of the dashboard ('daily', 'method', ... 'trend')."""
-    data = {
+    charts: dict[str, DailyCollections | Breakdown | RateSeries] = {
         "daily": board.daily,
         "method": board.by_method,
         "channel": board.by_channel,
         "type": board.by_type,
         "cashier": board.by_cashier,
         "trend": board.trend,
-    }.get(chart)
+    }
+    data = charts.get(chart)
     if data is None:
         raise UserFacingError(f"Unknown chart '{chart}'. Choose {', '.join(CHARTS)}.")
     return to_csv_rows(data, board.currency)

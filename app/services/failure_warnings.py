@@ -75,8 +75,8 @@ def warn(
             "--kind failure' first (a model is promoted only when it beats the baseline)."
         )
     by_consumer: dict[str, list[Charge]] = defaultdict(list)
-    for charge in past:
-        by_consumer[charge.consumer_id].append(charge)
+    for earlier_charge in past:
+        by_consumer[earlier_charge.consumer_id].append(earlier_charge)
     warnings = []
     for charge in due:
         earlier = [c for c in by_consumer[charge.consumer_id] if c.at < charge.due_at]

@@ -5,7 +5,7 @@ from dataclasses import fields, replace
 
 from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import UserFacingError
-from app.domain.table_report import Column, ColumnKind, TableReport
+from app.domain.table_report import Cell, Column, ColumnKind, TableReport
 from app.services.credit_notes_list import CreditNoteQuery, find_credit_notes
 from app.services.payments_list import MAX_LIMIT, PaymentQuery, list_payments
 
@@ -44,7 +44,7 @@ CREDIT_NOTE_COLUMNS = (
 
 def payments_report(read: ReadUnit, query: PaymentQuery) -> TableReport:
     """Every payment the query matches, newest first, page by page on the list's own index."""
-    rows = []
+    rows: list[tuple[Cell, ...]] = []
     page_query = replace(query, limit=MAX_LIMIT, after=None)
     while True:
         page = list_payments(read(), page_query)

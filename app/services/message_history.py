@@ -1,7 +1,9 @@
 """What the records say about a consumer's reminders: recent ones (for the caps), each
 reminder's sendings (for the fallback) and each channel's read history (for the choice)."""
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, and_, case, exists, func, select
 
@@ -108,7 +110,7 @@ def channel_histories(
         )
     ).all()
 
-    def histories(rows: list) -> dict[str, ChannelHistory]:
+    def histories(rows: Sequence[Any]) -> dict[str, ChannelHistory]:
         return {r.channel: ChannelHistory(int(r.sent), int(r.read)) for r in rows}
 
     return histories(own), histories(crowd)

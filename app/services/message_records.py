@@ -2,6 +2,7 @@
 counts by channel, template and the consumer's local hour (for the analytics)."""
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -75,7 +76,7 @@ def list_messages(engine: Engine, case_id: str | None = None) -> list[MessageVie
     return [_view(row, consumers.get(row.consumer_id), events[row.id]) for row in rows]
 
 
-def _without_engine_copies(rows: list[Any]) -> list[Any]:
+def _without_engine_copies(rows: Sequence[Any]) -> list[Any]:
     """Until `recovery run` leaves the rows to the messenger, the engine writes its own copy of
     each reminder (no reminder id, same case and instant): shown once, the messenger's."""
     recorded = {(r.case_id, r.at) for r in rows if r.reminder_id is not None}

@@ -146,6 +146,11 @@ class _Scoped:
     clear_after: int
 
 
+def _always(threshold: float) -> Callable[[Level], float | None]:
+    """An anomaly's threshold: the gateway's own baseline, whatever the level."""
+    return lambda level: threshold
+
+
 def _days(window: int, last: date) -> tuple[date, date]:
     return last - timedelta(days=window - 1), last
 
@@ -197,7 +202,7 @@ def _gateway_jumps(
                 "gateway",
                 gateway,
                 jump.reading,
-                lambda level, baseline=baseline: baseline,
+                _always(baseline),
                 rule.clear_after,
             )
         )

@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
+from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, and_, case, func, select
 
@@ -122,7 +123,7 @@ def case_facts(connection: Connection, start: datetime, end: datetime) -> list[C
 
 def _attempt_totals(
     connection: Connection, in_period: ColumnElement[bool]
-) -> dict[str, tuple[int, int, datetime]]:
+) -> dict[str, tuple[int, int, datetime | None]]:
     a = recovery_attempts.c
     answered = and_(a.state == "done", a.approved.is_not(None))
     query = (
@@ -136,7 +137,7 @@ def _attempt_totals(
         .where(in_period)
         .group_by(a.case_id)
     )
-    totals = {}
+    totals: dict[str, tuple[int, int, datetime | None]] = {}
     for case_id, count, declined, approved_at in connection.execute(query):
         # max() over a TypeDecorator column comes back raw on SQLite: make it aware UTC.
         at = _aware(approved_at)
@@ -168,7 +169,7 @@ def _accepted_messages(
     return counts
 
 
-def _events(connection: Connection, in_period: ColumnElement[bool]) -> dict[str, dict[str, object]]:
+def _events(connection: Connection, in_period: ColumnElement[bool]) -> dict[str, dict[str, Any]]:
     """Per case: when it was paid, whether the consumer opted out, their last satisfaction."""
     e = recovery_events.c
     query = (

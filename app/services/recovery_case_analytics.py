@@ -61,7 +61,9 @@ def case_analytics(engine: Engine, date_from: date, date_to: date) -> CaseAnalyt
                 )
             )
         }
-        zones = dict(connection.execute(select(k.id, k.timezone)).all())
+        zones: dict[str, str | None] = {
+            row.id: row.timezone for row in connection.execute(select(k.id, k.timezone))
+        }
         charges = connection.execute(
             select(a.case_id, a.at, a.approved)
             .join(recovery_cases, recovery_cases.c.id == a.case_id)
@@ -127,7 +129,7 @@ def _group(name: str, members: list[CaseFacts], cases: dict) -> RecoveryGroup:
     )
 
 
-def _zone(name: str) -> ZoneInfo:
+def _zone(name: str | None) -> ZoneInfo:
     try:
         return ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):

@@ -102,7 +102,7 @@ def rebuild(
             )
             attempts.replay(row["id"], attempt["at"], approved=attempt["approved"], decline=decline)
             case.retries += 1
-            if attempt["approved"]:
+            if decline is None:
                 case.record_payment(attempt["amount_minor"])
             else:
                 case.record_decline(attempt["code"], decline, attempt["at"])

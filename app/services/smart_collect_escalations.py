@@ -59,7 +59,7 @@ def evaluate_escalations(
                 select(recovery_escalations.c.case_id, recovery_escalations.c.rule)
             )
         }
-        new = [
+        new: list[dict[str, Any]] = [
             {
                 "case_id": case_id,
                 "rule": s.rule,

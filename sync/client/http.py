@@ -9,7 +9,7 @@ import hashlib
 import socket
 import ssl
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import requests
@@ -52,7 +52,7 @@ def keepalive_socket_options() -> list[tuple[int, int, int]]:
 
 
 class _KeepAliveAdapter(HTTPAdapter):
-    def init_poolmanager(self, *args: object, **kwargs: object) -> None:
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         kwargs["socket_options"] = keepalive_socket_options()
         super().init_poolmanager(*args, **kwargs)
 

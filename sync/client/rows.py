@@ -7,7 +7,7 @@ column default, so an older or newer server does not stop a counter from syncing
 
 import uuid
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, TypeDecorator
 
@@ -58,7 +58,7 @@ def row_for(table: Table, data: dict[str, Any], **overrides: Any) -> dict[str, A
             except (TypeError, ValueError) as error:
                 raise BadChange(f"{table.name}.{name}: {error}") from None
         elif column.default is not None and column.default.is_scalar:
-            value = column.default.arg
+            value = cast(Any, column.default).arg
         elif column.nullable:
             value = None
         else:

@@ -188,4 +188,6 @@ def _read_key(key_path: Path, token_path: Path) -> str:
 def _is_credential(path: Path) -> bool:
     """systemd decides who may read its credentials: their mode bits are its business."""
     credentials = os.environ.get("CREDENTIALS_DIRECTORY")
-    return bool(credentials) and path.resolve().parent == Path(credentials).resolve()
+    if not credentials:
+        return False
+    return path.resolve().parent == Path(credentials).resolve()

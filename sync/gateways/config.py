@@ -50,7 +50,7 @@ def stripe_adapter(*, base_url: str | None = None, **http: Any) -> StripeAdapter
 
 
 def nmi_adapter(*, base_url: str | None = None, **http: Any) -> NmiAdapter:
-    extra = {"base_url": base_url} if base_url else {}
+    extra: dict[str, Any] = {"base_url": base_url} if base_url else {}
     return NmiAdapter(gateway_key(NMI_SECURITY_KEY), **extra, **http)
 
 

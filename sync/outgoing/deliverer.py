@@ -131,8 +131,8 @@ class Deliverer:
             response = self.session.post(
                 due.url, data=body, headers=headers, timeout=self.timeout, allow_redirects=False
             )
-        except requests.RequestException as error:
-            return TryResult(None, f"{type(error).__name__}: {error}"[:500])
+        except requests.RequestException as failure:
+            return TryResult(None, f"{type(failure).__name__}: {failure}"[:500])
         error = None if 200 <= response.status_code < 300 else response.text[:500] or None
         return TryResult(response.status_code, error)
 

@@ -9,6 +9,7 @@ import ipaddress
 import logging
 import os
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from app.recovery.message_ledger import MessagePermit
@@ -64,7 +65,7 @@ def adapters_from(urls: Mapping[str, str]) -> dict[str, GatewayAdapter]:
         # A key from the environment is taken only for a gateway on this machine (a loopback
         # fake): a real gateway's key comes from the keyring and nowhere else.
         key = os.environ.get(ENV_KEYS.get(name, ""), "") if _loopback(url) else ""
-        extra = {"base_url": url} if url else {}
+        extra: dict[str, Any] = {"base_url": url} if url else {}
         if name == "nmi":
             adapters[name] = NmiAdapter(key, **extra) if key else nmi_adapter(**extra)
         elif name == "stripe":

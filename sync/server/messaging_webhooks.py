@@ -12,6 +12,7 @@ import html
 import json
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
@@ -43,7 +44,9 @@ def messaging_router(
     public_url: str = "",
 ) -> APIRouter:
     router = APIRouter(tags=["messaging"])
-    forbidden = {403: {"description": "Bad or missing signature; nothing was recorded"}}
+    forbidden: dict[int | str, dict[str, Any]] = {
+        403: {"description": "Bad or missing signature; nothing was recorded"}
+    }
 
     def needed(name: str) -> str:
         value = secret(name)

@@ -70,7 +70,7 @@ def _new_payment(conn: Connection, event: GatewayEvent, now: datetime) -> dict[s
             select(consumers.c.id).where(consumers.c.account_number == event.account_number)
         )
     payment_id = new_id()
-    data = {
+    data: dict[str, Any] = {
         "id": str(payment_id),
         "source": "online",
         "gateway": event.gateway,

@@ -104,7 +104,9 @@ def require_admin(
 
 Admin = Annotated[str, Depends(require_admin)]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
-REFUSED = {401: {"description": "Server admin credentials are required"}}
+REFUSED: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Server admin credentials are required"}
+}
 
 
 def recovery_router(reads: IntegrationReads) -> APIRouter:

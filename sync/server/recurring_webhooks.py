@@ -9,6 +9,7 @@ Razorpay sends it again (the intake is idempotent by the payment id).
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
@@ -31,7 +32,9 @@ class RecurringAnswer(BaseModel):
 
 def razorpay_router(secret_lookup: Callable[[str], str | None], record: Recorder) -> APIRouter:
     router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
-    bad = {400: {"description": "Bad or missing signature, or unreadable body"}}
+    bad: dict[int | str, dict[str, Any]] = {
+        400: {"description": "Bad or missing signature, or unreadable body"}
+    }
 
     @router.post("/razorpay", response_model=RecurringAnswer, responses=bad)
     async def razorpay(request: Request) -> RecurringAnswer:

@@ -41,16 +41,22 @@ def assign_user(
         if user_id is None:
             raise SiteError(f"The server has no user named '{username}'.")
         if assigned:
-            changed = conn.execute(
+            inserted = conn.execute(
                 insert(user_sites)
                 .values(user_id=user_id, site=site, assigned_at=now, assigned_by=actor)
                 .on_conflict_do_nothing()
                 .returning(user_sites.c.site)
             ).first()
+            changed = inserted is not None
         else:
-            changed = conn.execute(
-                delete(user_sites).where(user_sites.c.user_id == user_id, user_sites.c.site == site)
-            ).rowcount
+            changed = (
+                conn.execute(
+                    delete(user_sites).where(
+                        user_sites.c.user_id == user_id, user_sites.c.site == site
+                    )
+                ).rowcount
+                > 0
+            )
         if not changed:
             return False
         action = "user.site_assigned" if assigned else "user.site_unassigned"

@@ -58,7 +58,9 @@ def require_admin(
 
 
 Admin = Annotated[str, Depends(require_admin)]
-REFUSED = {401: {"description": "Server admin credentials are required"}}
+REFUSED: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Server admin credentials are required"}
+}
 
 
 def smart_collect_router(actions: SmartCollectActions) -> APIRouter:

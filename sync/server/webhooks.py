@@ -8,6 +8,7 @@ nothing; an event kind we do not track is acknowledged with 200 so the gateway s
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
@@ -44,7 +45,9 @@ def webhook_router(
     hooks: Sequence[EventHook] = (),
 ) -> APIRouter:
     router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
-    bad = {400: {"description": "Bad or missing signature, or unreadable body"}}
+    bad: dict[int | str, dict[str, Any]] = {
+        400: {"description": "Bad or missing signature, or unreadable body"}
+    }
 
     def secret(name: str) -> str:
         value = secret_lookup(name)

@@ -3,9 +3,10 @@
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from app.db.tables import (
     Bill,
@@ -37,7 +38,10 @@ class ItemRow:
         return self.amount_minor - self.paid_minor - self.credited_minor
 
 
-def _paid(column: ColumnElement[uuid.UUID], target: ColumnElement[uuid.UUID]) -> ColumnElement[int]:
+_Key = QueryableAttribute[Any]  # a mapped id column: an item's own, or an allocation's link
+
+
+def _paid(column: _Key, target: _Key) -> ColumnElement[int]:
     return (
         select(func.coalesce(func.sum(PaymentAllocation.amount_minor), 0))
         .where(column == target)
@@ -45,9 +49,7 @@ def _paid(column: ColumnElement[uuid.UUID], target: ColumnElement[uuid.UUID]) ->
     )
 
 
-def _credited(
-    column: ColumnElement[uuid.UUID], target: ColumnElement[uuid.UUID]
-) -> ColumnElement[int]:
+def _credited(column: _Key, target: _Key) -> ColumnElement[int]:
     return (
         select(func.coalesce(func.sum(CreditNoteApplication.amount_minor), 0))
         .where(column == target)

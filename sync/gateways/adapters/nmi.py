@@ -201,7 +201,7 @@ def transaction_event(txn: dict[str, Any]) -> GatewayEvent:
     condition = txn.get("condition", "unknown")
     mapping = NMI_CONDITIONS.get(condition, NMI_CONDITIONS["unknown"])
     currency = (txn.get("currency") or "USD").upper()
-    sale = next(
+    sale: dict[str, Any] = next(
         (a for a in txn["actions"] if a.get("action_type") in ("sale", "capture", "auth")), {}
     )
     refunded = sum(

@@ -10,7 +10,10 @@ def run() -> None:
     config = context.config
     connection = config.attributes.get("connection")
     if connection is None:
-        engine = create_engine(config.get_main_option("sqlalchemy.url"))
+        url = config.get_main_option("sqlalchemy.url")
+        if url is None:
+            raise RuntimeError("Set sqlalchemy.url or pass a connection to run the migrations.")
+        engine = create_engine(url)
         with engine.connect() as connection:
             _migrate(connection)
             connection.commit()
