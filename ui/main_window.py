@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -33,11 +34,16 @@ from ui.printing_port import printing
 from ui.recovery.alerts_status import AlertsStatusButton
 from ui.recovery.entries import RecoveryEntry
 from ui.recovery.menu import build_menu, recovery_entries
-from ui.screen_wiring import wire_screens, wire_settings
+from ui.screen_wiring import Screens, wire_screens, wire_settings
 from ui.screens.shift_guard import SHIFT_ROLES, ShiftGuard
 from ui.screens.sign_in import SignInScreen
 from ui.widgets.consumer_finder import ConsumerFinder
 from ui.widgets.elided_label import ElidedLabel
+
+if TYPE_CHECKING:
+    from ui.screens.landing import LandingScreen
+    from ui.screens.settings import SettingsScreen
+    from ui.screens.sync import SyncScreen
 
 IDLE_LOCK_MS = 5 * 60 * 1000
 SYNC_STATUS_MS = 10_000
@@ -71,7 +77,10 @@ class MainWindow(QMainWindow):
         self.context = context
         self.stack = QStackedWidget()
         self.stack.setObjectName("screens")
-        self.screens: dict[str, QWidget] = {}
+        self.screens: dict[str, QWidget] = {}  # by name, for the stack and the history
+        self._signed_in: Screens | None = None  # the same screens by type, once built
+        self._settings: SettingsScreen | None = None  # admins only: built when first opened
+        self._sync: SyncScreen | None = None  # supervisors only: built when first opened
         self.history: list[QWidget] = []
         self.sign_in = SignInScreen(context)
         self.sign_in.signed_in.connect(self.on_sign_in_signed_in)
@@ -239,8 +248,8 @@ class MainWindow(QMainWindow):
         self.shift_guard.after_sign_in()
 
     def _ensure_screens(self) -> None:
-        if "landing" not in self.screens:
-            wire_screens(self)
+        if self._signed_in is None:
+            self._signed_in = wire_screens(self)
             self.landing.back_requested.connect(self.go_back)  # Escape after a drill-down
         supervisor = self.context.is_supervisor
         self.nav_analytics.setVisible(supervisor)
@@ -258,6 +267,16 @@ class MainWindow(QMainWindow):
         self.brand.show()
         if self.nav.layout().minimumSize().width() > NAV_WIDTH_BUDGET:
             self.brand.hide()
+
+    @property
+    def signed_in_screens(self) -> Screens:
+        if self._signed_in is None:
+            raise RuntimeError("The signed-in screens are built at the first sign-in.")
+        return self._signed_in
+
+    @property
+    def landing(self) -> "LandingScreen":
+        return self.signed_in_screens.landing
 
     def add_screen(self, name: str, screen: QWidget) -> None:
         self._add(name, screen)
@@ -313,35 +332,32 @@ class MainWindow(QMainWindow):
             self.shift_guard.before_payment(lambda: self._record_payment(account_number))
 
     def _record_payment(self, account_number: str | None) -> None:
-        screen = self._open("record_payment")
-        if screen is not None:
-            screen.start(account_number or None)  # type: ignore[attr-defined]
+        if self._open("record_payment") is not None:
+            self.signed_in_screens.record_payment.start(account_number or None)
 
     @property
     def _may_work_shifts(self) -> bool:
         return self.context.actor is not None and self.context.actor.role in SHIFT_ROLES
 
     def show_shift(self) -> None:
-        if self._may_work_shifts and (screen := self._open("shift")) is not None:
-            screen.refresh()  # type: ignore[attr-defined]
+        if self._may_work_shifts and self._open("shift") is not None:
+            self.signed_in_screens.shift.refresh()
 
     def show_receipt(self, receipt_number: str, *, remember: bool = True) -> None:
-        screen = self._open("receipt", remember=remember)
-        if screen is not None:
-            screen.show_receipt(receipt_number)  # type: ignore[attr-defined]
+        if self._open("receipt", remember=remember) is not None:
+            self.signed_in_screens.receipt.show_receipt(receipt_number)
 
     def show_payment(self, number: str) -> None:
-        screen = self._open("payment_details")
-        if screen is not None:
-            screen.show_payment(number)  # type: ignore[attr-defined]
+        if self._open("payment_details") is not None:
+            self.signed_in_screens.payment_details.show_payment(number)
 
     def show_analytics(self) -> None:
-        if self.context.is_supervisor and (screen := self._open("dashboard")) is not None:
-            screen.refresh()  # type: ignore[attr-defined]
+        if self.context.is_supervisor and self._open("dashboard") is not None:
+            self.signed_in_screens.dashboard.refresh()
 
     def show_approvals(self) -> None:
-        if self.context.is_supervisor and (screen := self._open("approvals")) is not None:
-            screen.refresh()  # type: ignore[attr-defined]
+        if self.context.is_supervisor and self._open("approvals") is not None:
+            self.signed_in_screens.approvals.refresh()
 
     def _recovery_entries_allowed(self) -> list[RecoveryEntry]:
         actor = self.context.actor
@@ -376,10 +392,10 @@ class MainWindow(QMainWindow):
         """Admins only: for anyone else F6 does nothing (and the services refuse anyway)."""
         if not self._may_manage_settings:
             return
-        if "settings" not in self.screens:
-            wire_settings(self)
-        if (screen := self._open("settings")) is not None:
-            screen.refresh()  # type: ignore[attr-defined]
+        settings = self._settings or wire_settings(self)
+        self._settings = settings
+        if self._open("settings") is not None:
+            settings.refresh()
 
     def apply_settings(self, settings: Settings) -> None:
         """Saved settings reach every screen, and the idle lock, without signing in again."""
@@ -435,23 +451,22 @@ class MainWindow(QMainWindow):
             self.finder.selectAll()
 
     def show_consumer(self, account_number: str) -> None:
-        screen = self._open("consumer_profile")
-        if screen is not None:
-            screen.show_consumer(account_number)  # type: ignore[attr-defined]
+        if self._open("consumer_profile") is not None:
+            self.signed_in_screens.consumer_profile.show_consumer(account_number)
 
     def show_sync(self) -> None:
         """Supervisors: parked and flagged records with their reasons, and Retry parked."""
         if not self.context.is_supervisor:
             return
-        if "sync" not in self.screens:
+        if self._sync is None:
             from ui.screens.sync import SyncScreen
 
-            screen = SyncScreen(self.context)
-            screen.back_requested.connect(self.go_back)
-            self.add_screen("sync", screen)
-        if (screen := self._open("sync")) is not None:
-            screen.set_context(self.context)  # type: ignore[attr-defined]
-            screen.refresh()  # type: ignore[attr-defined]
+            self._sync = SyncScreen(self.context)
+            self._sync.back_requested.connect(self.go_back)
+            self.add_screen("sync", self._sync)
+        if self._open("sync") is not None:
+            self._sync.set_context(self.context)
+            self._sync.refresh()
 
     def refresh_sync_status(self) -> None:
         if self.context.actor is None:

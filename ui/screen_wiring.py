@@ -5,13 +5,21 @@ first frame), never before the sign-in screen is shown: with the charts (pyqtgra
 receipt preview (python-escpos) they take longer to import than the rest of the client.
 """
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.services.record_payment import RecordedPayment
     from ui.main_window import MainWindow
+    from ui.screens.approvals import ApprovalsScreen
+    from ui.screens.consumer_profile import ConsumerProfileScreen
+    from ui.screens.dashboard import DashboardScreen
+    from ui.screens.landing import LandingScreen
+    from ui.screens.payment_details import PaymentDetailsScreen
+    from ui.screens.receipt import ReceiptScreen
     from ui.screens.record_payment import RecordPaymentScreen
     from ui.screens.settings import SettingsScreen
+    from ui.screens.shift import ShiftScreen
 
 # What wire_screens builds, in the order the warm-up imports them (ui/warm_up.py).
 SCREEN_MODULES = (
@@ -26,7 +34,21 @@ SCREEN_MODULES = (
 )
 
 
-def wire_screens(window: "MainWindow") -> None:
+@dataclass(frozen=True)
+class Screens:
+    """The signed-in screens by their own types: the window calls their methods checked."""
+
+    landing: "LandingScreen"
+    record_payment: "RecordPaymentScreen"
+    receipt: "ReceiptScreen"
+    payment_details: "PaymentDetailsScreen"
+    consumer_profile: "ConsumerProfileScreen"
+    dashboard: "DashboardScreen"
+    approvals: "ApprovalsScreen"
+    shift: "ShiftScreen"
+
+
+def wire_screens(window: "MainWindow") -> Screens:
     from ui.screens.approvals import ApprovalsScreen
     from ui.screens.consumer_profile import ConsumerProfileScreen
     from ui.screens.dashboard import DashboardScreen
@@ -53,8 +75,7 @@ def wire_screens(window: "MainWindow") -> None:
         ("approvals", approvals),
     ):
         window.add_screen(name, screen)
-    window.landing = landing
-    _wire_shift(window, record)
+    shift = _wire_shift(window, record)
 
     landing.record_payment_requested.connect(window.show_record_payment)
     landing.payment_opened.connect(window.show_payment)
@@ -85,9 +106,10 @@ def wire_screens(window: "MainWindow") -> None:
     dashboard.drill_down.connect(window.drill_down)
     approvals.credit_note_opened.connect(window.open_credit_note)
     approvals.payment_opened.connect(window.show_payment)
+    return Screens(landing, record, receipt, details, profile, dashboard, approvals, shift)
 
 
-def _wire_shift(window: "MainWindow", record: "RecordPaymentScreen") -> None:
+def _wire_shift(window: "MainWindow", record: "RecordPaymentScreen") -> "ShiftScreen":
     """F5, the drawer's shift. A close is refused while Record Payment holds a draft."""
     from ui.screens.shift import ShiftScreen
 
@@ -97,6 +119,7 @@ def _wire_shift(window: "MainWindow", record: "RecordPaymentScreen") -> None:
     shift.shift_changed.connect(window.shift_guard.show)
     shift.shift_closed.connect(lambda _closed: window.run_print_queue())  # the Z report
     record.cancelled.connect(record.start)  # Cancel drops the draft: it holds no close up
+    return shift
 
 
 def wire_settings(window: "MainWindow") -> "SettingsScreen":
