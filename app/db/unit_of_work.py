@@ -10,17 +10,25 @@ from typing import Any, Self
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import audit, outbox, sequences
+from app.db import audit, follow_up, outbox, sequences
+from app.db.repositories.analytics import AnalyticsRepository
+from app.db.repositories.audit_log import AuditLogRepository
+from app.db.repositories.credit_note_list import CreditNoteListRepository
 from app.db.repositories.money import CreditNoteRepository, PaymentRepository
+from app.db.repositories.numbering import NumberingRepository
 from app.db.repositories.people import ConsumerRepository, UserRepository
 from app.db.repositories.printing import PrinterRepository, PrintJobRepository
 from app.db.repositories.reconciliation import ReconciliationRepository
+from app.db.repositories.reference_data import ReferenceDataRepository
+from app.db.repositories.settings import SettingsRepository
 from app.db.repositories.shifts import ShiftRepository
 from app.db.repositories.sign_in import SignInRepository
+from app.db.repositories.sync_issues import SyncIssueRepository
 from app.db.repositories.sync_state import SyncStateRepository
 from app.db.repositories.terminals import TerminalRepository
 from app.db.tables import LocalState, Setting, Terminal
 from app.domain.errors import UserFacingError
+from app.domain.events import DomainEvent
 from app.domain.settings import Settings
 
 Clock = Callable[[], datetime]
@@ -60,23 +68,38 @@ class UnitOfWork:
         self._terminal: TerminalRef | None = None
         self._now: datetime | None = None
         self._depth = 0
+        self._events: list[DomainEvent] = []
 
     def __enter__(self) -> Self:
         # Re-entrant, so one use case can run inside another's transaction.
         if self._depth == 0:
             self.session = self._session_factory()
             self._now = None
+            self._events = []
         self._depth += 1
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._depth -= 1
         if self._depth == 0:
+            self._events = []
             self.session.rollback()
             self.session.close()
 
+    def collect(self, event: DomainEvent) -> None:
+        """Follow-up work for the commit: its handlers run then, in this transaction."""
+        self._events.append(event)
+
     def commit(self) -> None:
+        # The handlers write in this transaction (a print job lands with its payment or not at
+        # all), so they run before the commit, not after it.
+        follow_up.run(self, self._events)
         self.session.commit()
+
+    def rollback(self) -> None:
+        """Drop what this unit wrote so far, and the follow-up work it collected."""
+        self._events = []
+        self.session.rollback()
 
     # -- repositories: the records use cases look up, without writing queries ------------
     @property
@@ -122,6 +145,34 @@ class UnitOfWork:
     @property
     def sign_ins(self) -> SignInRepository:
         return SignInRepository(self.session)
+
+    @property
+    def credit_note_list(self) -> CreditNoteListRepository:
+        return CreditNoteListRepository(self.session)
+
+    @property
+    def analytics(self) -> AnalyticsRepository:
+        return AnalyticsRepository(self.session)
+
+    @property
+    def audit_log(self) -> AuditLogRepository:
+        return AuditLogRepository(self.session)
+
+    @property
+    def numbering(self) -> NumberingRepository:
+        return NumberingRepository(self.session)
+
+    @property
+    def stored_settings(self) -> SettingsRepository:
+        return SettingsRepository(self.session)
+
+    @property
+    def sync_issues(self) -> SyncIssueRepository:
+        return SyncIssueRepository(self.session)
+
+    @property
+    def reference_data(self) -> ReferenceDataRepository:
+        return ReferenceDataRepository(self.session)
 
     # -- time: one instant per unit of work, so every row it writes agrees -------------
     def now(self) -> datetime:

@@ -10,11 +10,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from app.db.tables import User
-from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import NotFound, PermissionDenied, UserFacingError
 from app.domain.lockout import locked_message
 from app.domain.roles import Role, require
 from app.services import sign_in_guard
+from app.services.unit_of_work import UnitOfWork
 
 _hasher = PasswordHasher()
 ADMIN_USERNAME = "admin"

@@ -4,10 +4,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy.orm import Session
-
-from app.db.queries import analytics as sums
-from app.db.unit_of_work import UnitOfWork
 from app.domain import kpis as rules
 from app.domain.errors import UserFacingError
 from app.domain.payments import PaymentType
@@ -25,6 +21,8 @@ from app.domain.periods import (
 from app.domain.settings import Settings
 from app.services.actors import actor_for
 from app.services.kpis import HeaderKpis, PeriodTotals, day_totals, header_kpis
+from app.services.ports_money import AnalyticsRepository
+from app.services.unit_of_work import UnitOfWork
 
 DIMENSIONS = ("method", "channel", "type", "cashier")
 SYSTEM = "System"  # who "recorded" an online payment
@@ -121,7 +119,7 @@ def collections_by_day(
     previous = previous or period.before()
     with uow:
         _authorise(uow, username)
-        return _daily(_Figures(uow.session, period, previous), period, previous)
+        return _daily(_Figures(uow.analytics, period, previous), period, previous)
 
 
 def collections_by(
@@ -133,7 +131,7 @@ def collections_by(
     period = ReportPeriod(start, end)
     with uow:
         _authorise(uow, username)
-        return _breakdowns(uow.session, uow.settings(), (dimension,), period)[dimension]
+        return _breakdowns(uow.analytics, uow.settings(), (dimension,), period)[dimension]
 
 
 def rate_and_time_series(
@@ -143,8 +141,9 @@ def rate_and_time_series(
     kind, period = Bucket.parse(bucket), ReportPeriod(start, end)
     with uow:
         _authorise(uow, username)
-        days = sums.collection_days_by_bucket(uow.session, kind.value, period.start, period.end)
-        return _series(_Figures(uow.session, period, period), days, period, kind)
+        sums = uow.analytics
+        days = sums.collection_days_by_bucket(kind.value, period.start, period.end)
+        return _series(_Figures(sums, period, period), days, period, kind)
 
 
 def period_kpis(
@@ -160,10 +159,10 @@ def period_kpis(
     previous = previous or period.before()
     with uow:
         _authorise(uow, username)
-        session = uow.session
-        now = sums.collection_days(session, period.start, period.end)
-        figures = _Figures(session, period, previous)
-        return _kpis(session, figures, period, previous, now, uow.today())
+        sums = uow.analytics
+        now = sums.collection_days(period.start, period.end)
+        figures = _Figures(sums, period, previous)
+        return _kpis(sums, figures, period, previous, now, uow.today())
 
 
 def dashboard(
@@ -177,20 +176,20 @@ def dashboard(
     """Everything the dashboard screen shows, from one read snapshot and a handful of scans."""
     with uow:
         _authorise(uow, username)
-        session, settings, today = uow.session, uow.settings(), uow.today()
+        sums, settings, today = uow.analytics, uow.settings(), uow.today()
         period = pick_period(choice, today, start, end)
         previous, bucket = previous_period(choice, period), bucket_for(period)
-        figures = _Figures(session, period, previous)
-        days = sums.collection_days_by_bucket(session, bucket.value, period.start, period.end)
+        figures = _Figures(sums, period, previous)
+        days = sums.collection_days_by_bucket(bucket.value, period.start, period.end)
         now = (sum(d for d, _ in days.values()), sum(n for _, n in days.values()))
-        by = _breakdowns(session, settings, DIMENSIONS, period)
+        by = _breakdowns(sums, settings, DIMENSIONS, period)
         return Dashboard(
             choice=PeriodChoice(choice),
             period=period,
             previous=previous,
             today=today,
             currency=settings.currency,
-            kpis=_kpis(session, figures, period, previous, now, today),
+            kpis=_kpis(sums, figures, period, previous, now, today),
             daily=_daily(figures, period, previous),
             by_method=by["method"],
             by_channel=by["channel"],
@@ -209,7 +208,9 @@ class _Figures:
     """Collected and due per day over every day a period is compared with: range scans that
     the tiles, the daily chart and the rate series then add up over days, not rows."""
 
-    def __init__(self, session: Session, period: ReportPeriod, previous: ReportPeriod) -> None:
+    def __init__(
+        self, sums: AnalyticsRepository, period: ReportPeriod, previous: ReportPeriod
+    ) -> None:
         # The period with its first rolling month, and the previous period: one scan when they
         # touch, two when a gap lies between (this year against last year's same dates).
         spans = sorted([(month_to(period.start).start, period.end), (previous.start, previous.end)])
@@ -219,9 +220,9 @@ class _Figures:
         payments: dict[date, int] = {}
         due: dict[date, int] = {}
         for first, last in spans:
-            for day, total, number in sums.by_day(session, first, last):  # one row per day
+            for day, total, number in sums.by_day(first, last):  # one row per day
                 collected[day], payments[day] = total, number
-            due.update(sums.due_by_day(session, first, last))
+            due.update(sums.due_by_day(first, last))
         first, last = spans[0][0], max(end for _, end in spans)
         self.collected = DailyTotals(first, last, collected)
         self.payments = DailyTotals(first, last, payments)
@@ -248,9 +249,12 @@ def _daily(figures: _Figures, period: ReportPeriod, previous: ReportPeriod) -> D
 
 
 def _breakdowns(
-    session: Session, settings: Settings, dimensions: tuple[str, ...], period: ReportPeriod
+    sums: AnalyticsRepository,
+    settings: Settings,
+    dimensions: tuple[str, ...],
+    period: ReportPeriod,
 ) -> dict[str, Breakdown]:
-    found = sums.breakdowns(session, dimensions, period.start, period.end)
+    found = sums.breakdowns(dimensions, period.start, period.end)
     # Every configured choice gets a bar, so a method nobody used shows as zero, not missing.
     configured = {
         "method": [m.name for m in settings.methods],
@@ -297,7 +301,7 @@ def _series(
 
 
 def _kpis(
-    session: Session,
+    sums: AnalyticsRepository,
     figures: _Figures,
     period: ReportPeriod,
     previous: ReportPeriod,
@@ -314,12 +318,12 @@ def _kpis(
             collection_days=days,
         )
 
-    days_before = sums.collection_days(session, previous.start, previous.end)
+    days_before = sums.collection_days(previous.start, previous.end)
     return header_kpis(
         totals(period, days_now),
         totals(previous, days_before),
-        day_totals(session, today),
-        day_totals(session, today - timedelta(days=1)),
+        day_totals(sums, today),
+        day_totals(sums, today - timedelta(days=1)),
     )
 
 

@@ -3,10 +3,10 @@
 import uuid
 
 from app.db.tables import CreditNote
-from app.db.unit_of_work import UnitOfWork
 from app.domain.approvals import sign_approval
 from app.domain.roles import PERMISSIONS
 from app.services.actors import Actor
+from app.services.unit_of_work import UnitOfWork
 
 
 def approval_block(

@@ -7,9 +7,9 @@ from datetime import date
 
 from app.db.queries.dues import ItemRow
 from app.db.tables import Consumer
-from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import NotFound, UserFacingError
 from app.domain.payments import PaymentType
+from app.services.unit_of_work import UnitOfWork
 
 MAX_QUERY = 100
 

@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
-from app.db.unit_of_work import UnitOfWork
 from app.domain.payments import PaymentType
+from app.services.unit_of_work import UnitOfWork
 
 MAX_REFERENCE = 64
 

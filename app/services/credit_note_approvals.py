@@ -3,10 +3,10 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.db.unit_of_work import UnitOfWork
 from app.domain import credit_notes as rules
 from app.domain.credit_notes import CreditNoteStatus
 from app.domain.errors import UserFacingError
+from app.domain.events import CreditNoteActivated
 from app.domain.ids import new_id
 from app.services.actors import Actor, actor_for
 from app.services.approvals import approval_block
@@ -16,7 +16,7 @@ from app.services.credit_notes_list import (
     CreditNoteRow,
     find_credit_notes,
 )
-from app.services.print_queue import enqueue_credit_note
+from app.services.unit_of_work import UnitOfWork
 
 CHANGES = frozenset({"credit_notes", "consumers", "approvals"})
 
@@ -43,7 +43,7 @@ def approve_credit_note(
     with uow:
         actor = actor_for(uow, username, "approve_credit_note")
         decided = _decide(uow, actor, number, CreditNoteStatus.ACTIVE, reason=None)
-        enqueue_credit_note(uow, decided.number, user_id=actor.user_id)
+        uow.collect(CreditNoteActivated(decided.number, actor.user_id))
         uow.commit()
     return decided
 

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from app.db.queries.dues import ItemRow
 from app.db.tables import CreditNote, CreditNoteApplication, Payment
-from app.db.unit_of_work import UnitOfWork
 from app.domain import credit_notes as rules
 from app.domain.credit_notes import CreditNoteStatus
 from app.domain.errors import UserFacingError
+from app.domain.events import CreditNoteActivated
 from app.domain.ids import new_id
 from app.domain.money import format_money, parse_amount
 from app.domain.record_rules import check_credit_note
@@ -19,7 +19,7 @@ from app.services import item_refs
 from app.services.actors import Actor, actor_for
 from app.services.approvals import note_application_approval
 from app.services.numbering_preview import next_number_preview
-from app.services.print_queue import enqueue_credit_note
+from app.services.unit_of_work import UnitOfWork
 
 CHANGES = frozenset({"credit_notes", "consumers", "payments"})
 
@@ -210,7 +210,7 @@ def create_credit_note(
             status=status_on_creation(actor, amount_minor, settings.credit_note_approval_minor),
         )
         if issued.status == CreditNoteStatus.ACTIVE.value:
-            enqueue_credit_note(uow, issued.number, user_id=actor.user_id)
+            uow.collect(CreditNoteActivated(issued.number, actor.user_id))
         uow.commit()
     return issued
 

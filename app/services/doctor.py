@@ -10,10 +10,10 @@ from pathlib import Path
 from sqlalchemy import create_engine
 
 from app.db.migrate import current_revision, head_revision
-from app.db.unit_of_work import UnitOfWork
 from app.domain.health import Finding, Verdict
 from app.domain.printing import PrinterConfig
 from app.services.printers import list_printers
+from app.services.unit_of_work import UnitOfWork
 
 
 def check_database_file(path: Path) -> list[Finding]:

@@ -3,7 +3,6 @@
 from datetime import datetime
 
 from app.db.tables import Consumer, CreditNote
-from app.db.unit_of_work import UnitOfWork
 from app.domain import credit_notes as rules
 from app.domain.credit_notes import CreditNoteStatus
 from app.domain.documents import (
@@ -20,6 +19,7 @@ from app.domain.documents import (
 from app.domain.settings import Settings
 from app.services.consumers import consumer_account
 from app.services.payment_details import SYSTEM, PaidItem, PaymentDetails, payment_details
+from app.services.unit_of_work import UnitOfWork
 
 GENERATOR = "Tilldesk"
 # A note that is not usable credit says so where a copy mark would, so nobody takes it as one.

@@ -3,8 +3,8 @@
 import uuid
 
 from app.db.queries.dues import ItemRow
-from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import UserFacingError
+from app.services.unit_of_work import UnitOfWork
 
 KIND_WORDS = {"bill": "bill", "service": "service charge", "installment": "installment"}
 

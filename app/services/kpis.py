@@ -5,13 +5,10 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy.orm import Session
-
-from app.db.queries import analytics as sums
-from app.db.queries import kpi_sums
-from app.db.unit_of_work import UnitOfWork
 from app.domain import kpis as rules
 from app.domain.periods import ReportPeriod, compared_with, month_periods
+from app.services.ports_money import AnalyticsRepository
+from app.services.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -83,20 +80,20 @@ def header_kpis(
     )
 
 
-def period_totals(session: Session, period: ReportPeriod) -> PeriodTotals:
+def period_totals(sums: AnalyticsRepository, period: ReportPeriod) -> PeriodTotals:
     """Range sums over the payment-date and due-date indexes."""
-    collected, payments = kpi_sums.collected(session, period.start, period.end)
+    collected, payments = sums.collected(period.start, period.end)
     return PeriodTotals(
         collected_minor=collected,
         payments=payments,
-        due_minor=kpi_sums.due(session, period.start, period.end),
-        collection_days=sums.collection_days(session, period.start, period.end),
+        due_minor=sums.due(period.start, period.end),
+        collection_days=sums.collection_days(period.start, period.end),
     )
 
 
-def day_totals(session: Session, day: date) -> tuple[int, int]:
+def day_totals(sums: AnalyticsRepository, day: date) -> tuple[int, int]:
     """(sum, count) of the posted payments dated that day."""
-    return kpi_sums.collected(session, day, day)
+    return sums.collected(day, day)
 
 
 def collection_kpis(uow: UnitOfWork, month: str | None = None) -> Kpis:
@@ -106,12 +103,12 @@ def collection_kpis(uow: UnitOfWork, month: str | None = None) -> Kpis:
         today = uow.today()
         first = rules.month_period(month, today).start
         period, previous = month_periods(first, today)
-        session = uow.session
+        sums = uow.analytics
         kpis = header_kpis(
-            period_totals(session, period),
-            period_totals(session, previous),
-            day_totals(session, today),
-            day_totals(session, today - timedelta(days=1)),
+            period_totals(sums, period),
+            period_totals(sums, previous),
+            day_totals(sums, today),
+            day_totals(sums, today - timedelta(days=1)),
         )
         return Kpis(
             **{f.name: getattr(kpis, f.name) for f in fields(HeaderKpis)},

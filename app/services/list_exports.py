@@ -3,11 +3,11 @@
 from collections.abc import Callable
 from dataclasses import fields, replace
 
-from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import UserFacingError
 from app.domain.table_report import Cell, Column, ColumnKind, TableReport
 from app.services.credit_notes_list import CreditNoteQuery, find_credit_notes
 from app.services.payments_list import MAX_LIMIT, PaymentQuery, list_payments
+from app.services.unit_of_work import UnitOfWork
 
 ReadUnit = Callable[[], UnitOfWork]  # a fresh read-only unit of work per page
 MAX_ROWS = 2_000_000  # a whole year of a busy center; a larger export is refused, not cut

@@ -9,12 +9,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
-
-from app.db.tables import NumberBlock, SyncState
-from app.db.unit_of_work import UnitOfWork
+from app.db.tables import NumberBlock
 from app.domain.numbering import SERIES, require_term_when_standalone
 from app.domain.settings import Settings
+from app.services.unit_of_work import UnitOfWork
 
 LOW_WATER_FRACTION = 5  # low when fewer than a fifth of the last block is left
 
@@ -39,7 +37,7 @@ class LeasedNumbers:
 
 def counter_registered(uow: UnitOfWork) -> bool:
     """Registered with a central server: only then can formats without {TERM} be used."""
-    return uow.session.scalar(select(SyncState.server_url).where(SyncState.id == 1)) is not None
+    return uow.sync_state.registered()
 
 
 def require_formats_allowed(uow: UnitOfWork, settings: Settings) -> None:
@@ -63,20 +61,10 @@ def leased_numbers(uow: UnitOfWork, on: date | None = None) -> list[LeasedNumber
         if not fmt.uses_blocks:
             continue
         period = fmt.period(today)
-        mine = (NumberBlock.series == series, NumberBlock.period == period)
-        remaining = uow.session.scalar(
-            select(func.coalesce(func.sum(NumberBlock.last_value - NumberBlock.next_value + 1), 0))
-            .where(*mine)
-            .where(NumberBlock.next_value <= NumberBlock.last_value)
-        )
-        last_size = uow.session.scalar(
-            select(NumberBlock.last_value - NumberBlock.first_value + 1)
-            .where(*mine)
-            .order_by(NumberBlock.leased_at.desc(), NumberBlock.first_value.desc())
-            .limit(1)
-        )
+        remaining = uow.numbering.leased_remaining(series, period)
+        last_size = uow.numbering.last_block_size(series, period)
         low_water = max(1, (last_size or 0) // LOW_WATER_FRACTION)
-        found.append(LeasedNumbers(series, period, int(remaining or 0), low_water))
+        found.append(LeasedNumbers(series, period, remaining, low_water))
     return found
 
 
@@ -103,8 +91,8 @@ def store_block(
 ) -> None:
     """Keep a block the server leased (once: the same answer twice changes nothing)."""
     with uow:
-        if uow.session.get(NumberBlock, request_id) is None:
-            uow.session.add(
+        if uow.numbering.block(request_id) is None:
+            uow.numbering.add_block(
                 NumberBlock(
                     id=request_id,
                     series=series,

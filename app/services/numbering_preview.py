@@ -2,13 +2,10 @@
 
 from datetime import date
 
-from sqlalchemy import select
-
-from app.db.tables import NumberBlock, NumberSequence
-from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import UserFacingError
 from app.domain.numbering import SERIES, NumberFormat, require_term_when_standalone
 from app.services.number_blocks import counter_registered
+from app.services.unit_of_work import UnitOfWork
 
 
 def next_number_preview(uow: UnitOfWork, series: str, pattern: str | None = None) -> str:
@@ -25,14 +22,8 @@ def next_number_preview(uow: UnitOfWork, series: str, pattern: str | None = None
         today = uow.today()
         if fmt.uses_blocks:
             return _next_leased(uow, series, fmt, terminal.code, today)
-        last = uow.session.scalar(
-            select(NumberSequence.last_value).where(
-                NumberSequence.terminal_id == terminal.id,
-                NumberSequence.series == series,
-                NumberSequence.period == fmt.period(today),
-            )
-        )
-        return fmt.render(sequence=(last or 0) + 1, terminal_code=terminal.code, on=today)
+        last = uow.numbering.last_value(terminal.id, series, fmt.period(today))
+        return fmt.render(sequence=last + 1, terminal_code=terminal.code, on=today)
 
 
 def _next_leased(
@@ -40,16 +31,7 @@ def _next_leased(
 ) -> str:
     """A format without {TERM}: the next number of the blocks the server leased this counter."""
     require_term_when_standalone(fmt.pattern, registered=counter_registered(uow))
-    value = uow.session.scalar(
-        select(NumberBlock.next_value)
-        .where(
-            NumberBlock.series == series,
-            NumberBlock.period == fmt.period(today),
-            NumberBlock.next_value <= NumberBlock.last_value,
-        )
-        .order_by(NumberBlock.first_value)
-        .limit(1)
-    )
+    value = uow.numbering.next_leased(series, fmt.period(today))
     if value is None:
         return "none left - sync with the server to get more numbers"
     return fmt.render(sequence=value, terminal_code=terminal_code, on=today)

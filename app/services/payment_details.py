@@ -8,8 +8,8 @@ from decimal import Decimal
 from app.db.tables import (
     Payment,
 )
-from app.db.unit_of_work import UnitOfWork
 from app.domain.payments import COUNTER_PROCESSING_TIME, Analysis, PaymentStatus
+from app.services.unit_of_work import UnitOfWork
 
 SYSTEM = "System"
 _ENDED = frozenset(

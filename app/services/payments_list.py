@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from app.db.queries.payment_list import Filters, PageKey
-from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import UserFacingError
 from app.domain.payments import PaymentStatus, PaymentType
 from app.services.consumers import find_consumer
+from app.services.unit_of_work import UnitOfWork
 
 MAX_LIMIT = 500
 COUNT_CAP = 10_000  # counting further would cost more than the list it describes

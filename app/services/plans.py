@@ -5,8 +5,8 @@ from datetime import date
 from enum import StrEnum
 
 from app.db.queries.dues import ItemRow
-from app.db.unit_of_work import UnitOfWork
 from app.services.consumers import find_consumer
+from app.services.unit_of_work import UnitOfWork
 
 
 class InstallmentStatus(StrEnum):

@@ -1,12 +1,12 @@
 """Receipts and credit notes to download (PDF, ESC/POS file): the same document as on paper."""
 
-from app.db.unit_of_work import UnitOfWork
 from app.domain.document_json import document_from_json
 from app.domain.documents import CreditNoteDocument, ReceiptDocument
 from app.domain.payments import PaymentStatus
 from app.domain.printing import DocumentKind
 from app.services.actors import actor_for
 from app.services.documents import credit_note_document, receipt_document
+from app.services.unit_of_work import UnitOfWork
 
 
 def receipt_for_download(

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.db.tables import PrintJob
-from app.db.unit_of_work import UnitOfWork
 from app.domain.document_json import document_to_json
 from app.domain.documents import Formats, PrintDocument, Row, Section, header_lines
 from app.domain.errors import NotFound, UserFacingError
@@ -15,6 +14,7 @@ from app.domain.printing import UNPRINTED, DocumentKind, JobState, PrinterConfig
 from app.services.actors import actor_for
 from app.services.documents import credit_note_document, receipt_document
 from app.services.printers import auto_printer, choose_printer
+from app.services.unit_of_work import UnitOfWork
 
 CHANGES = frozenset({"print_queue"})
 _DISMISSABLE = (JobState.QUEUED, JobState.WAITING, JobState.FAILED)

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from app.db.tables import PrintJob
-from app.db.unit_of_work import UnitOfWork
 from app.domain.document_json import document_from_json
 from app.domain.printing import (
     INTERRUPTED_AFTER,
@@ -32,6 +31,7 @@ from app.domain.printing import (
 )
 from app.services.print_queue import CHANGES, PrintJobView, view_of
 from app.services.printers import printer_by_name
+from app.services.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 

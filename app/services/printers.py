@@ -3,7 +3,6 @@
 from dataclasses import asdict
 
 from app.db.tables import Printer
-from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import NotFound, UserFacingError
 from app.domain.ids import new_id
 from app.domain.printing import (
@@ -15,6 +14,7 @@ from app.domain.printing import (
     printer_config,
 )
 from app.services.actors import actor_for
+from app.services.unit_of_work import UnitOfWork
 
 
 def list_printers(uow: UnitOfWork) -> list[PrinterConfig]:

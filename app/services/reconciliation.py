@@ -5,7 +5,6 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from app.db.tables import BankStatementLine, ReconciliationMatch
-from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import UserFacingError
 from app.domain.ids import new_id
 from app.domain.reconciliation import (
@@ -19,6 +18,7 @@ from app.domain.reconciliation import (
 )
 from app.services.actors import actor_for
 from app.services.reconciliation_items import counter_items
+from app.services.unit_of_work import UnitOfWork
 
 CHANGES = frozenset({"reconciliation"})
 MAX_WINDOW_DAYS = 31
@@ -111,9 +111,8 @@ def run_reconciliation(
                 held.rank = proposal.rank
                 continue
             if held is not None:
-                uow.session.delete(held)  # a suggestion that is now a match
-                uow.session.flush()
-            uow.session.add(
+                repo.remove_match(held)  # a suggestion that is now a match
+            repo.add_match(
                 _match_row(
                     number,
                     by_line[proposal.line_key],
@@ -124,8 +123,7 @@ def run_reconciliation(
             )
             number += 1
         for stale in waiting.values():  # no longer worth a look (its line or item was taken)
-            uow.session.delete(stale)
-        uow.session.flush()
+            repo.remove_match(stale)
         result = _summary(uow, lines, items, window)
         uow.audit(
             user_id=actor.user_id,
@@ -205,12 +203,12 @@ def decide_match(
         row.status = leaves.value
         row.decided_at = uow.now()
         row.decided_by = actor.user_id
-        uow.session.flush()
+        repo.save(row)
         if decision is Decision.CONFIRM:
             # The other suggestions for this line or this item are answered by it.
             for other in repo.matches({MatchStatus.SUGGESTED}):
                 if other.line_id == row.line_id or other.item_key == row.item_key:
-                    uow.session.delete(other)
+                    repo.remove_match(other)
         uow.audit(
             user_id=actor.user_id,
             action=f"reconciliation_match.{_past(decision)}",

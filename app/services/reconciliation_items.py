@@ -4,9 +4,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from app.db.unit_of_work import UnitOfWork
 from app.domain.payments import PaymentStatus
 from app.domain.reconciliation import CounterItem, ItemKind
+from app.services.unit_of_work import UnitOfWork
 
 TRANSFER_KINDS = ("transfer", "cheque")
 STUCK = (PaymentStatus.PENDING.value, PaymentStatus.FAILED.value)

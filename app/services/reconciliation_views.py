@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from datetime import date
 
-from app.db.unit_of_work import UnitOfWork
 from app.domain.reconciliation import LIVE_STATUSES, MatchStatus
 from app.services.actors import actor_for
 from app.services.reconciliation import item_span, listed_span
 from app.services.reconciliation_items import PaymentException, counter_items, payment_exceptions
+from app.services.unit_of_work import UnitOfWork
 
 SHOWN_STATUSES = (MatchStatus.PROPOSED, MatchStatus.SUGGESTED, MatchStatus.CONFIRMED)
 

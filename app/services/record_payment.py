@@ -6,8 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 from app.db.tables import Payment, PaymentAllocation
-from app.db.unit_of_work import UnitOfWork
 from app.domain import payments as rules
+from app.domain.events import CreditNoteActivated, PaymentRecorded
 from app.domain.ids import new_id
 from app.domain.money import parse_amount
 from app.domain.payments import (
@@ -24,10 +24,10 @@ from app.services import item_refs
 from app.services.actors import Actor, actor_for
 from app.services.consumers import account_balance, find_consumer
 from app.services.credit_notes import IssuedCreditNote, issue_credit_note
-from app.services.print_queue import enqueue_credit_note, enqueue_receipt
 from app.services.shifts import link_payment, require_open_shift
 from app.services.supervisor_approval import SupervisorApprovalRequired, approving_supervisor
 from app.services.sync_status import refuse_when_clock_is_wrong
+from app.services.unit_of_work import UnitOfWork
 
 Amount = str | Decimal | int
 
@@ -158,9 +158,9 @@ def record_payment(uow: UnitOfWork, request: PaymentRequest) -> RecordedPayment:
             )
         # Stored with the payment, so the receipt prints even after a crash (or never at all
         # if the payment is rolled back), showing the balance as it is right now.
-        enqueue_receipt(uow, payment.receipt_number, user_id=actor.user_id)
+        uow.collect(PaymentRecorded(payment.receipt_number, actor.user_id))
         if credit is not None:  # overpayment credit is Active at once
-            enqueue_credit_note(uow, credit.number, user_id=actor.user_id)
+            uow.collect(CreditNoteActivated(credit.number, actor.user_id))
         uow.commit()
     return RecordedPayment(
         payment_id=payment.id,

@@ -7,38 +7,29 @@ throwaway counter file with the same code the counter uses, then hands these row
 server, so both hold the same John Doe, bills and PIN hashes.
 """
 
-import json
 from typing import Any
 
-from sqlalchemy import select
-
 from app.db.database import Database
-from app.db.tables import Bill, Consumer, Installment, PaymentPlan, ServiceCharge, Setting, User
+from app.db.repositories.reference_data import ENTITIES
+from app.services.unit_of_work import UnitOfWork
 
 BUILT_IN_ADMIN = "admin"
-TABLES = {
-    "user": User,
-    "consumer": Consumer,
-    "bill": Bill,
-    "service_charge": ServiceCharge,
-    "payment_plan": PaymentPlan,
-    "installment": Installment,
-}
 
 
 def export_reference(db: Database) -> dict[str, list[dict[str, Any]]]:
     """Rows shaped like the counter's tables: {"consumer": [{"id": ..., ...}], ...}."""
+    return reference_rows(db.read())
+
+
+def reference_rows(uow: UnitOfWork) -> dict[str, list[dict[str, Any]]]:
+    """The same, from any unit of work (the built-in admin left out)."""
     exported: dict[str, list[dict[str, Any]]] = {}
-    with db.read() as uow:
-        for entity, model in TABLES.items():
-            columns = model.__table__.columns
+    with uow:
+        for entity in ENTITIES:
             exported[entity] = [
-                {column.name: getattr(row, column.key) for column in columns}
-                for row in uow.session.scalars(select(model))
-                if not (model is User and row.username == BUILT_IN_ADMIN)
+                row
+                for row in uow.reference_data.rows(entity)
+                if not (entity == "user" and row["username"] == BUILT_IN_ADMIN)
             ]
-        exported["setting"] = [
-            {"key": row.key, "value": json.loads(row.value_json)}
-            for row in uow.session.scalars(select(Setting))
-        ]
+        exported["setting"] = uow.reference_data.settings()
     return exported

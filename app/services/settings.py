@@ -1,20 +1,16 @@
 """The counter's settings: read them, change them (admin only, validated, audited)."""
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-
-from app.db.tables import Setting
-from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import UserFacingError
 from app.domain.ids import new_id
 from app.domain.numbering import require_term_when_standalone
 from app.domain.settings import Settings
 from app.services.actors import actor_for
 from app.services.number_blocks import require_formats_allowed
+from app.services.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -41,19 +37,7 @@ def update_settings(
         changed = tuple(sorted(k for k in after if after[k] != before.get(k)))
         if "number_formats" in changed:  # no {TERM} only with a server to lease numbers
             require_formats_allowed(uow, merged)
-        rows = {r.key: r for r in uow.session.scalars(select(Setting)).all()}
-        for key in changed:
-            row = rows.get(key)
-            if row is None:
-                uow.session.add(
-                    Setting(
-                        key=key, value_json=json.dumps(after[key]), version=1, updated_at=uow.now()
-                    )
-                )
-            else:
-                row.value_json = json.dumps(after[key])
-                row.version += 1
-                row.updated_at = uow.now()
+        uow.stored_settings.write({k: after[k] for k in changed}, uow.now())
         if changed:
             uow.audit(
                 user_id=actor.user_id,

@@ -1,17 +1,15 @@
 """First start of a counter: its terminal, default settings and the built-in admin."""
 
-import json
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from app.db.database import Database
-from app.db.tables import LocalState, Setting, Terminal
+from app.db.tables import Terminal
 from app.domain.errors import UserFacingError
 from app.domain.ids import new_id
 from app.domain.roles import Role
 from app.domain.settings import Settings
 from app.services.actors import ADMIN_USERNAME, add_user
+from app.services.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -28,23 +26,35 @@ def initialise(
     admin_secret: str = "0000",
     settings: Settings | None = None,
 ) -> SetupResult:
+    return set_up(
+        db.unit_of_work(),
+        terminal_code=terminal_code,
+        terminal_name=terminal_name,
+        admin_secret=admin_secret,
+        settings=settings,
+    )
+
+
+def set_up(
+    uow: UnitOfWork,
+    *,
+    terminal_code: str,
+    terminal_name: str,
+    admin_secret: str,
+    settings: Settings | None,
+) -> SetupResult:
+    """The terminal, the settings and the built-in admin in one transaction (once)."""
     code = terminal_code.strip().upper()
     if not code or len(code) > 8 or not code.isalnum():
         raise UserFacingError("A terminal code is 1-8 letters or digits, such as T01.")
-    with db.unit_of_work() as uow:
-        existing = uow.session.get(LocalState, "terminal_id")
-        if existing is not None:
+    with uow:
+        if uow.terminals.this_one() is not None:
             return SetupResult(uow.terminal().code, created=False)
-        if uow.session.scalar(select(Terminal.id).where(Terminal.code == code)) is not None:
+        if uow.terminals.code_taken(code):
             raise UserFacingError(f"Terminal code {code} is already used.")
         terminal = Terminal(id=new_id(), code=code, name=terminal_name, created_at=uow.now())
-        uow.session.add(terminal)
-        uow.session.add(LocalState(key="terminal_id", value=str(terminal.id)))
-        uow.session.flush()
-        for key, value in (settings or Settings()).to_mapping().items():
-            uow.session.add(
-                Setting(key=key, value_json=json.dumps(value), version=1, updated_at=uow.now())
-            )
+        uow.terminals.add_this_one(terminal)
+        uow.stored_settings.write((settings or Settings()).to_mapping(), uow.now())
         uow.audit(
             user_id=None,
             action="terminal.initialised",

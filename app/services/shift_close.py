@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from app.db.tables import Shift, ShiftDenominationCount, ShiftReconciliation
-from app.db.unit_of_work import UnitOfWork
 from app.domain import shifts as rules
 from app.domain.documents import DenominationCount, MethodReconciliation, ShiftReportDocument
 from app.domain.errors import PermissionDenied, UserFacingError
@@ -25,6 +24,7 @@ from app.services.shifts import (
     shift_view,
 )
 from app.services.supervisor_approval import approving_supervisor
+from app.services.unit_of_work import UnitOfWork
 
 Amount = str | Decimal | int
 

@@ -4,7 +4,6 @@ import uuid
 from collections.abc import Sequence
 
 from app.db.tables import Shift
-from app.db.unit_of_work import UnitOfWork
 from app.domain.documents import (
     CashMovement,
     DenominationCount,
@@ -23,6 +22,7 @@ from app.services.actors import actor_for
 from app.services.print_queue import PrintJobView, enqueue_document, next_copy_number
 from app.services.printers import auto_printer, list_printers
 from app.services.shifts import find_shift, movements, takings
+from app.services.unit_of_work import UnitOfWork
 
 TITLE = "SHIFT REPORT (Z)"
 

@@ -6,7 +6,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from app.db.tables import Shift, ShiftCashMovement, User
-from app.db.unit_of_work import UnitOfWork
 from app.domain import shifts as rules
 from app.domain.documents import CashMovement
 from app.domain.errors import NotFound, UserFacingError
@@ -16,6 +15,7 @@ from app.domain.roles import PERMISSIONS
 from app.domain.settings import METHOD_KINDS
 from app.domain.shifts import MethodTakings, MovementKind, ShiftStatus
 from app.services.actors import Actor, actor_for
+from app.services.unit_of_work import UnitOfWork
 
 Amount = str | Decimal | int
 CHANGES = frozenset({"shift"})

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.db.tables import SignInLockout
-from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import UserFacingError
 from app.domain.lockout import (
     BURST_FAILURES,
@@ -21,6 +20,7 @@ from app.domain.lockout import (
     is_burst,
     locked_message,
 )
+from app.services.unit_of_work import UnitOfWork
 
 BURST_ALERT = "sign_in_burst"  # the audit entity_id of every burst alert: indexed, cheap to list
 ALERT_ACTION = "alert.sign_in_burst"

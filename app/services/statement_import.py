@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from app.db.tables import BankStatement, BankStatementLine
-from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import UserFacingError
 from app.domain.ids import new_id
 from app.domain.money import minor_digits
 from app.services.actors import actor_for
 from app.services.bank_formats import ParsedStatement, StatementLine, parse_statement
+from app.services.unit_of_work import UnitOfWork
 
 CHANGES = frozenset({"reconciliation"})
 
@@ -61,24 +61,24 @@ def import_statement(
                 imported_at=uow.now(),
                 imported_by=actor.user_id,
             )
-            uow.session.add(statement)
-            uow.session.flush()
-        for line, minor, digest in fresh:
-            assert statement is not None
-            uow.session.add(
-                BankStatementLine(
-                    id=new_id(),
-                    statement_id=statement.id,
-                    line_no=line.line_no,
-                    line_hash=digest,
-                    booked_on=line.booked_on,
-                    amount_minor=minor,
-                    reference=line.reference,
-                    description=line.description,
-                )
-            )
         if fresh:
             assert statement is not None
+            repo.add_statement(
+                statement,
+                [
+                    BankStatementLine(
+                        id=new_id(),
+                        statement_id=statement.id,
+                        line_no=line.line_no,
+                        line_hash=digest,
+                        booked_on=line.booked_on,
+                        amount_minor=minor,
+                        reference=line.reference,
+                        description=line.description,
+                    )
+                    for line, minor, digest in fresh
+                ],
+            )
             uow.audit(
                 user_id=actor.user_id,
                 action="bank_statement.imported",

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.db.unit_of_work import UnitOfWork
+from app.services.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """A supervisor's PIN approving what a cashier may not do alone (a back-dated payment ...)."""
 
-from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import PermissionDenied, UserFacingError
 from app.domain.roles import PERMISSIONS
 from app.services.actors import Actor, authenticate
+from app.services.unit_of_work import UnitOfWork
 
 
 class SupervisorApprovalRequired(UserFacingError):

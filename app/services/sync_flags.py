@@ -7,14 +7,12 @@ import json
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
-
-from app.db.tables import CreditNote, SyncFlag
-from app.db.unit_of_work import UnitOfWork
+from app.db.tables import SyncFlag
 from app.domain.credit_notes import CreditNoteStatus
 from app.domain.errors import UserFacingError
 from app.domain.flag_resolutions import Resolution, resolution_problem
 from app.services.actors import actor_for
+from app.services.unit_of_work import UnitOfWork
 
 PERMISSION = "manage_sync"
 _DEAD_CREDIT_NOTES = (CreditNoteStatus.CANCELLED.value, CreditNoteStatus.REJECTED.value)
@@ -45,7 +43,7 @@ def resolve_flag(
         problem = resolution_problem(chosen, note, credit_note_number)
         if problem is not None:
             raise UserFacingError(problem[1])
-        flag = uow.session.get(SyncFlag, flag_key)
+        flag = uow.sync_issues.flag(flag_key)
         if flag is None:
             raise UserFacingError("This flag is no longer on this counter: refresh the list.")
         if flag.resolved_at is not None:
@@ -66,6 +64,7 @@ def resolve_flag(
         flag.resolved_at = now
         flag.resolution = chosen.value
         flag.resolution_json = json.dumps(payload, sort_keys=True)
+        uow.sync_issues.save()
         uow.audit(
             user_id=actor.user_id,
             action="sync.flag_resolved",
@@ -81,9 +80,7 @@ def resolve_flag(
 
 def _credit_note_number(uow: UnitOfWork, flag: SyncFlag, number: str) -> str:
     """The credit note must exist here, be alive, and be for one of the flagged payments."""
-    note = uow.session.scalar(
-        select(CreditNote).where(func.lower(CreditNote.number) == number.lower())
-    )
+    note = uow.credit_notes.find(number)
     if note is None:
         raise UserFacingError(
             f"No credit note {number} on this counter: create it from the payment first."

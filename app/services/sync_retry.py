@@ -4,12 +4,8 @@ quarantined changes: the next sync applies again what this counter could not app
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, update
-
-from app.db.tables import OutboxRecord
-from app.db.tables.sync_state import SyncQuarantine
-from app.db.unit_of_work import UnitOfWork
 from app.services.actors import actor_for
+from app.services.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -21,15 +17,9 @@ class Retried:
 def retry_parked(uow: UnitOfWork, *, username: str | None) -> Retried:
     with uow:
         actor = actor_for(uow, username, "manage_sync")
-        ids = list(
-            uow.session.scalars(select(OutboxRecord.id).where(OutboxRecord.state == "parked"))
-        )
+        ids = uow.sync_issues.parked_ids()
         if ids:
-            uow.session.execute(
-                update(OutboxRecord)
-                .where(OutboxRecord.id.in_(ids))
-                .values(state="pending", reason=None)
-            )
+            uow.sync_issues.send_again(ids)
             uow.audit(
                 user_id=actor.user_id,
                 action="sync.parked_retried",
@@ -46,9 +36,10 @@ def retry_quarantined(uow: UnitOfWork, *, username: str | None) -> Retried:
     record was corrected, or a missing parent arrived)."""
     with uow:
         actor = actor_for(uow, username, "manage_sync")
-        held = uow.session.scalars(select(SyncQuarantine)).all()
+        held = uow.sync_issues.quarantined()
         for row in held:
             row.retry_requested = True
+        uow.sync_issues.save()
         if held:
             uow.audit(
                 user_id=actor.user_id,

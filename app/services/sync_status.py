@@ -6,15 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-
-from app.db.tables import OutboxRecord, SyncFlag, SyncState
-from app.db.tables.sync_state import SyncQuarantine
-from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import UserFacingError
 from app.services.number_blocks import low_numbers_warning
-
-SYNC_STATE_ID = 1
+from app.services.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -68,22 +62,10 @@ class SyncIssue:
 
 def sync_status(uow: UnitOfWork) -> SyncStatus:
     with uow:
-        state = uow.session.get(SyncState, SYNC_STATE_ID)
-        counts = dict(
-            uow.session.execute(
-                select(OutboxRecord.state, func.count()).group_by(OutboxRecord.state)
-            ).all()
-        )
-        oldest = uow.session.scalar(
-            select(func.min(OutboxRecord.created_at)).where(OutboxRecord.state == "pending")
-        )
-        flags = (
-            uow.session.scalar(
-                select(func.count()).select_from(SyncFlag).where(SyncFlag.resolved_at.is_(None))
-            )
-            or 0
-        )
-        quarantined = uow.session.scalar(select(func.count()).select_from(SyncQuarantine)) or 0
+        state = uow.sync_state.state()
+        issues = uow.sync_issues
+        counts = issues.outbox_counts()
+        _pending, oldest = uow.sync_state.pending_outbox()
         settings = uow.settings()
         skew = state.clock_skew_seconds if state else None
         return SyncStatus(
@@ -98,10 +80,10 @@ def sync_status(uow: UnitOfWork) -> SyncStatus:
             last_error=state.last_error if state else None,
             last_error_at=state.last_error_at if state else None,
             last_error_kind=state.last_error_kind if state else None,
-            quarantined_count=int(quarantined),
+            quarantined_count=issues.quarantined_count(),
             parked_count=int(counts.get("parked", 0)),
             flagged_count=int(counts.get("flagged", 0)),
-            server_flag_count=int(flags),
+            server_flag_count=issues.open_flag_count(),
             clock_skew_seconds=skew,
             clock_warning=skew is not None and abs(skew) > settings.clock_skew_warn_seconds,
             clock_blocked=skew is not None and abs(skew) > settings.clock_skew_block_seconds,
@@ -114,11 +96,7 @@ def sync_issues(uow: UnitOfWork) -> list[SyncIssue]:
     """Parked and flagged outbox records, changes from the server this counter could not apply
     (quarantined), then the server's open flags; newest first in each."""
     with uow:
-        records = uow.session.scalars(
-            select(OutboxRecord)
-            .where(OutboxRecord.state.in_(("parked", "flagged")))
-            .order_by(OutboxRecord.seq.desc())
-        ).all()
+        held = uow.sync_issues
         issues = [
             SyncIssue(
                 key=str(r.id),
@@ -130,10 +108,9 @@ def sync_issues(uow: UnitOfWork) -> list[SyncIssue]:
                 at=r.created_at,
                 attempts=r.attempts,
             )
-            for r in records
+            for r in held.held_records()
         ]
-        held = select(SyncQuarantine).order_by(SyncQuarantine.last_seen_at.desc())
-        for kept in uow.session.scalars(held):
+        for kept in held.quarantined():
             issues.append(
                 SyncIssue(
                     key=f"{kept.entity}:{kept.key}",
@@ -146,12 +123,7 @@ def sync_issues(uow: UnitOfWork) -> list[SyncIssue]:
                     attempts=kept.retries + 1,
                 )
             )
-        open_flags = (
-            select(SyncFlag)
-            .where(SyncFlag.resolved_at.is_(None))
-            .order_by(SyncFlag.flagged_at.desc())
-        )
-        for flag in uow.session.scalars(open_flags):
+        for flag in held.open_flags():
             issues.append(
                 SyncIssue(
                     key=flag.key,

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.db.tables import User
-from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import NotFound, UserFacingError
 from app.domain.roles import Role
 from app.services.actors import Actor, actor_for, add_user, hash_secret
+from app.services.unit_of_work import UnitOfWork
 
 CHANGES = frozenset({"users"})
 PIN_DIGITS = (4, 8)

@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass, field
 
-from app.db.unit_of_work import UnitOfWork
 from app.domain.errors import UserFacingError
 from app.domain.payments import PaymentStatus, Verification
 from app.services.actors import actor_for
 from app.services.approvals import approval_block
+from app.services.unit_of_work import UnitOfWork
 
 VERIFIABLE = frozenset({PaymentStatus.POSTED.value, PaymentStatus.PENDING.value})
 

@@ -3,13 +3,13 @@
 from dataclasses import dataclass, field
 
 from app.db.tables import PaymentAllocation
-from app.db.unit_of_work import UnitOfWork
 from app.domain.credit_notes import CreditNoteStatus
 from app.domain.errors import UserFacingError
 from app.domain.ids import new_id
 from app.domain.payments import PaymentStatus, void_refusal
 from app.services.actors import actor_for
 from app.services.approvals import approval_block
+from app.services.unit_of_work import UnitOfWork
 
 REASON_MAX = 500
 

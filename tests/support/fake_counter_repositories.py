@@ -11,6 +11,8 @@ from app.db.tables import (
     ShiftCashMovement,
     ShiftDenominationCount,
     ShiftReconciliation,
+    SyncState,
+    Terminal,
 )
 from app.domain.credit_notes import CreditNoteStatus
 from app.domain.printing import JobState
@@ -179,13 +181,24 @@ class FakeSyncStateRepository:
         self.store = store
 
     def clock_skew_seconds(self) -> float | None:
+        if self.store.sync_state is not None:
+            return self.store.sync_state.clock_skew_seconds
         return self.store.clock_skew_seconds
 
     def pending_outbox(self) -> tuple[int, datetime | None]:
         pending = [o for o in self.store.outbox if o.state == "pending"]
-        return len(pending), None  # the fake outbox keeps no times
+        times = [o.created_at for o in pending if o.created_at is not None]
+        return len(pending), min(times, default=None)
+
+    def state(self) -> SyncState | None:
+        return self.store.sync_state
+
+    def registered(self) -> bool:
+        return self.server_url() is not None
 
     def server_url(self) -> str | None:
+        if self.store.sync_state is not None:
+            return self.store.sync_state.server_url
         return self.store.server_url
 
 
@@ -195,3 +208,13 @@ class FakeTerminalRepository:
 
     def code_of(self, terminal_id: uuid.UUID) -> str:
         return self.store.terminal_codes[terminal_id]
+
+    def this_one(self) -> uuid.UUID | None:
+        return self.store.this_terminal
+
+    def code_taken(self, code: str) -> bool:
+        return code in self.store.terminal_codes.values()
+
+    def add_this_one(self, terminal: Terminal) -> None:
+        self.store.terminal_codes[terminal.id] = terminal.code
+        self.store.this_terminal = terminal.id

@@ -53,7 +53,9 @@ class FakePaymentRepository:
         rows = []
         for a in self.allocations(payment_id):
             if a.reversal_of is None:
-                item = items[a.bill_id or a.service_charge_id or a.installment_id]
+                item_id = a.bill_id or a.service_charge_id or a.installment_id
+                assert item_id is not None  # an allocation settles exactly one item
+                item = items[item_id]
                 rows.append(
                     PaidRow(
                         item.kind,
@@ -96,6 +98,10 @@ class FakeCreditNoteRepository:
             if note.number == ref:
                 return note
         raise NotFound(f"No credit note '{ref}'.")
+
+    def find(self, number: str) -> CreditNote | None:
+        wanted = number.strip().lower()
+        return next((n for n in self.store.credit_notes if n.number.lower() == wanted), None)
 
     def of_payment(self, payment_id: uuid.UUID) -> list[CreditNote]:
         notes = [n for n in self.store.credit_notes if n.payment_id == payment_id]
@@ -269,4 +275,7 @@ class FakeSignInRepository:
 
     def alerts(self, entity_id: str, action: str, limit: int) -> list[tuple[datetime, str | None]]:
         events = [e for e in self.store.audit if e.entity_id == entity_id and e.action == action]
-        return [(e.at, json.dumps(e.after)) for e in reversed(events)][:limit]  # type: ignore[misc]
+        found: list[tuple[datetime, str | None]] = [
+            (e.at, json.dumps(e.after)) for e in reversed(events) if e.at is not None
+        ]
+        return found[:limit]

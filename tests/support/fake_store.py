@@ -7,21 +7,28 @@ from typing import Any
 
 from app.db.queries.dues import ItemRow
 from app.db.tables import (
+    BankStatement,
+    BankStatementLine,
     Consumer,
     CreditNote,
     CreditNoteApplication,
+    NumberBlock,
     Payment,
     PaymentAllocation,
     PaymentPlan,
     Printer,
     PrintJob,
+    ReconciliationMatch,
     Shift,
     ShiftCashMovement,
     ShiftDenominationCount,
     ShiftReconciliation,
     SignInLockout,
+    SyncFlag,
+    SyncState,
     User,
 )
+from app.db.tables.sync_state import SyncQuarantine
 
 _COLUMN = {"bill": "bill_id", "service": "service_charge_id", "installment": "installment_id"}
 
@@ -39,12 +46,18 @@ class Item:
     item_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
 
-@dataclass(frozen=True)
+@dataclass
 class OutboxEntry:
+    """An outbox row; sync moves it from pending to sent, parked or flagged."""
+
     entity: str
     entity_id: uuid.UUID
     payload: dict[str, Any]
     state: str = "pending"
+    created_at: datetime | None = None
+    reason: str | None = None
+    attempts: int = 0
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
 
 
 @dataclass(frozen=True)
@@ -82,6 +95,15 @@ class Store:
     audit: list[AuditEntry] = field(default_factory=list)
     outbox: list[OutboxEntry] = field(default_factory=list)
     sequences: dict[tuple[str, str], int] = field(default_factory=dict)
+    number_blocks: list[NumberBlock] = field(default_factory=list)
+    setting_values: dict[str, Any] = field(default_factory=dict)  # what was saved over defaults
+    statements: list[BankStatement] = field(default_factory=list)
+    bank_lines: list[BankStatementLine] = field(default_factory=list)
+    matches: list[ReconciliationMatch] = field(default_factory=list)
+    quarantine: list[SyncQuarantine] = field(default_factory=list)
+    sync_flags: list[SyncFlag] = field(default_factory=list)
+    sync_state: SyncState | None = None
+    this_terminal: uuid.UUID | None = None  # set by `init` (the fake counter starts set up)
     terminal_codes: dict[uuid.UUID, str] = field(default_factory=dict)
     clock_skew_seconds: float | None = None
     server_url: str | None = None
@@ -91,18 +113,22 @@ class Store:
         marks: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if isinstance(value, list):
-                marks[f.name] = len(value)
-            elif isinstance(value, dict):
-                marks[f.name] = dict(value)
+            marks[f.name] = (
+                list(value)
+                if isinstance(value, list)
+                else dict(value)
+                if isinstance(value, dict)
+                else value
+            )
         return marks
 
     def roll_back_to(self, marks: dict[str, Any]) -> None:
-        # Rows added since are dropped; changed attributes of older rows are not undone (the
-        # services refuse before they change anything, which is what the tests check).
+        # Rows added since are dropped and rows removed come back; changed attributes of older
+        # rows are not undone (the services refuse before they change anything, which is what
+        # the tests check).
         for name, mark in marks.items():
-            if isinstance(mark, int):
-                del getattr(self, name)[mark:]
+            if isinstance(mark, list):
+                getattr(self, name)[:] = mark
             else:
                 setattr(self, name, mark)
 

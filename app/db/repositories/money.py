@@ -152,6 +152,12 @@ class CreditNoteRepository:
             raise NotFound(f"No credit note '{ref}'.")
         return note
 
+    def find(self, number: str) -> CreditNote | None:
+        """A note by its number however it is typed (cn-46129 is CN-46129)."""
+        return self.session.scalar(
+            select(CreditNote).where(func.lower(CreditNote.number) == number.strip().lower())
+        )
+
     def of_payment(self, payment_id: uuid.UUID) -> list[CreditNote]:
         """Every note made from the payment, whatever became of it, oldest first."""
         return list(

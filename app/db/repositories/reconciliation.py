@@ -45,6 +45,13 @@ class ReconciliationRepository:
             )
         ).all()
 
+    def add_statement(self, statement: BankStatement, lines: Sequence[BankStatementLine]) -> None:
+        """A statement (new, or one imported before) with the lines it did not hold yet."""
+        self.session.add(statement)
+        self.session.flush()  # the lines point at it
+        self.session.add_all(lines)
+        self.session.flush()
+
     # -- matches ---------------------------------------------------------------------------
     def matches(self, statuses: Collection[str] | None = None) -> Sequence[ReconciliationMatch]:
         query = select(ReconciliationMatch).order_by(ReconciliationMatch.number)
@@ -60,14 +67,27 @@ class ReconciliationRepository:
             raise NotFound(f"No reconciliation match {number}.")
         return match
 
+    def add_match(self, match: ReconciliationMatch) -> None:
+        self.session.add(match)
+        self.session.flush()
+
+    def remove_match(self, match: ReconciliationMatch) -> None:
+        """Drop a suggestion nobody needs any more (decided matches are kept, with history)."""
+        self.session.delete(match)
+        self.session.flush()
+
+    def save(self, match: ReconciliationMatch) -> None:
+        """Write a changed match now."""
+        self.session.flush()
+
     def next_match_number(self) -> int:
         return 1 + (self.session.scalar(select(func.max(ReconciliationMatch.number))) or 0)
 
     # -- the counter's side ------------------------------------------------------------------
-    def bank_drops(self, since: datetime, until: datetime) -> Sequence[tuple]:
+    def bank_drops(self, since: datetime, until: datetime) -> list[tuple[ShiftCashMovement, str]]:
         """(movement, shift number) for cash taken out for the bank."""
         words = [ShiftCashMovement.reason.ilike(f"%{w}%") for w in BANK_DROP_WORDS]
-        return self.session.execute(
+        rows = self.session.execute(
             select(ShiftCashMovement, Shift.number)
             .join(Shift, Shift.id == ShiftCashMovement.shift_id)
             .where(
@@ -75,7 +95,8 @@ class ReconciliationRepository:
                 ShiftCashMovement.recorded_at.between(since, until),
                 or_(*words),
             )
-        ).all()
+        )
+        return [(movement, number) for movement, number in rows]
 
     def closed_shifts(self, since: datetime, until: datetime) -> Sequence[Shift]:
         return self.session.scalars(

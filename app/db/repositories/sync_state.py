@@ -28,6 +28,14 @@ class SyncStateRepository:
         ).one()
         return int(count), oldest
 
+    def state(self) -> SyncState | None:
+        """The counter's link with the server (None: never registered nor synced)."""
+        return self.session.get(SyncState, SYNC_STATE_ID)
+
+    def registered(self) -> bool:
+        """Registered with a central server (only then can it lease numbers)."""
+        return self.server_url() is not None
+
     def server_url(self) -> str | None:
         return self.session.scalar(
             select(SyncState.server_url).where(SyncState.id == SYNC_STATE_ID)
