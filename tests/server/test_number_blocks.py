@@ -48,7 +48,7 @@ def test_the_migration_matches_the_table_model(server_db_url: str) -> None:
     from alembic.migration import MigrationContext
 
     from sync.server.db import make_engine
-    from sync.server.tables import metadata
+    from sync.server.schema import metadata
 
     engine = make_engine(server_db_url, pool_size=1)
     try:

@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from sync.server.tables import metadata
+from sync.server.schema import metadata
 
 
 def run() -> None:
