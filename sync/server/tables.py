@@ -6,6 +6,8 @@ verbatim in `received_records` (the idempotency key is the outbox record id) and
 payments, credit notes, shifts and audit events.
 """
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
@@ -38,7 +40,7 @@ def _at(name: str, nullable: bool = False) -> Column:
     return Column(name, DateTime(timezone=True), nullable=nullable)
 
 
-def _uuid(name: str, *args: object, **kwargs: object) -> Column:
+def _uuid(name: str, *args: Any, **kwargs: Any) -> Column:
     return Column(name, UUID(as_uuid=True), *args, **kwargs)
 
 
