@@ -1,5 +1,6 @@
 """The recovery queue: open cases by priority with segment, amount, next action, time and band."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -73,25 +74,45 @@ def assess_open_cases(engine: Engine, now: datetime) -> list[CaseAssessment]:
             )
         ).all()
     consumers = read_consumers(engine, [consumer_id for _, consumer_id in cases])
-    return [assess(engine, consumers[consumer_id], case_id, now) for case_id, consumer_id in cases]
+    memo: dict[Any, Any] = {}  # what every case of one consumer shares is worked out once
+    return [assess(engine, consumers[c], case_id, now, memo) for case_id, c in cases]
 
 
-def assess(engine: Engine, rows: ConsumerRows, case_id: str, now: datetime) -> CaseAssessment:
+def assess(
+    engine: Engine,
+    rows: ConsumerRows,
+    case_id: str,
+    now: datetime,
+    memo: dict[Any, Any] | None = None,
+) -> CaseAssessment:
+    """One case's forecast, signals and segments; `memo` keeps the consumer's pattern, history
+    and behaviour (and the currencies' medians) for the next case of the same load."""
+    memo = {} if memo is None else memo
+    who = ("consumer", rows.consumer.get("id"), id(rows))
+
+    def once(name: str, work: Callable[[], Any]) -> Any:
+        if (who, name) not in memo:
+            memo[(who, name)] = work()
+        return memo[(who, name)]
+
     case = next(c for c in rows.cases if c["id"] == case_id)
-    attempts = attempt_records(rows)
-    income = income_of(rows)
+    attempts = once("attempts", lambda: attempt_records(rows))
+    income = once("income", lambda: income_of(rows))
     owed = max(0, case["amount_minor"] - case["recovered_minor"])
     today = now.astimezone(rows.zone).date()
     day = max(today, case["next_at"].astimezone(rows.zone).date()) if case["next_at"] else today
     balances = income.source == "credits"
     chance = forecast(
         amount_minor=owed,
-        current_minor=predicted_balance(income, today) if balances else None,
-        predicted_minor=predicted_balance(income, day) if balances else None,
+        current_minor=once(f"balance {today}", lambda: predicted_balance(income, today))
+        if balances else None,
+        predicted_minor=once(f"balance {day}", lambda: predicted_balance(income, day))
+        if balances else None,
         rate=history_rate(sum(1 for a in attempts if a.approved), len(attempts)),
         consistency=income.consistency,
-    )
-    behaviour = payment_behaviour(paid_bills(rows), [a.at for a in attempts if a.approved])
+    )  # fmt: skip
+    behaviour = once("behaviour", lambda: payment_behaviour(
+        paid_bills(rows), [a.at for a in attempts if a.approved]))  # fmt: skip
     signals = risk_signals(
         today=today, income=income, spending=spending_pattern(attempts, rows.credits, owed),
         behaviour=behaviour, attempts=attempts, owed_minor=owed,
@@ -104,7 +125,7 @@ def assess(engine: Engine, rows: ConsumerRows, case_id: str, now: datetime) -> C
         rows=rows,
         income=income,
         forecast=chance,
-        segments=case_segments(engine, rows, case, signals, behaviour),
+        segments=case_segments(engine, rows, case, signals, behaviour, medians=memo),
         failures=1 + len(declined),  # the failure that opened the case counts
         last_category=(declined[-1]["category"] if declined else case["category"]) or "",
     )
@@ -145,8 +166,16 @@ def recovery_queue(engine: Engine, now: datetime) -> list[QueueEntry]:
 
 
 def _last_actions(engine: Engine) -> dict[str, str]:
+    return last_actions(engine)
+
+
+def last_actions(engine: Engine, case_ids: list[str] | None = None) -> dict[str, str]:
+    """Each case's latest decision as "kind: reason" (of these cases, or of every case)."""
     d = recovery_decisions.c
-    latest = select(d.case_id, func.max(d.id).label("id")).group_by(d.case_id).subquery()
-    query = select(d.case_id, d.kind, d.reason).join(latest, d.id == latest.c.id)
+    latest = select(d.case_id, func.max(d.id).label("id")).group_by(d.case_id)
+    if case_ids is not None:
+        latest = latest.where(d.case_id.in_(case_ids))
+    found = latest.subquery()
+    query = select(d.case_id, d.kind, d.reason).join(found, d.id == found.c.id)
     with engine.connect() as connection:
         return {r.case_id: f"{r.kind}: {r.reason}" for r in connection.execute(query)}

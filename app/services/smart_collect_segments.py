@@ -51,8 +51,10 @@ def case_segments(
     case: dict[str, Any],
     signals: list[RiskSignal],
     behaviour: PaymentBehaviour,
+    medians: dict[Any, Any] | None = None,
 ) -> list[Segment]:
-    """The case's segments, each with why (value, history, product, method, risk, VIP)."""
+    """The case's segments, each with why (value, history, product, method, risk, VIP).
+    `medians` keeps each currency's median for the next case of the same load."""
     earlier = [c for c in rows.cases if c["failed_at"] < case["failed_at"]]
     paid = [c for c in rows.cases if c["status"] in ("paid", "at_counter")]
     high_paid = sum(1 for c in paid if value_band(c["amount_minor"], c["currency"], 0)[0] == "high")
@@ -71,9 +73,15 @@ def case_segments(
         medium_signals=tuple(s.signal_type for s in signals if s.severity is Severity.MEDIUM),
         currency_median_minor=0
         if case["currency"] in VALUE_BANDS
-        else currency_median(engine, case["currency"]),
+        else _median(engine, case["currency"], {} if medians is None else medians),
     )
     return classify(facts)
+
+
+def _median(engine: Engine, currency: str, medians: dict[Any, Any]) -> int:
+    if ("median", currency) not in medians:
+        medians[("median", currency)] = currency_median(engine, currency)
+    return int(medians[("median", currency)])
 
 
 def currency_median(engine: Engine, currency: str) -> int:

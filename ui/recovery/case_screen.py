@@ -1,7 +1,7 @@
 """One recovery case: its timeline (decisions with reasons and scores, attempts, messages,
 payments, events), its segments and escalations, and what a recovery executive may do."""
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import IntEnum
 from typing import Any
@@ -11,22 +11,17 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.domain.money import parse_amount
-from app.recovery.smart_collect.segments import Segment
 from app.services.recovery_case_actions import add_note, escalate_case
-from app.services.recovery_cases import TimelineEntry, case_timeline, change_status
+from app.services.recovery_cases import TimelineEntry, change_status
+from app.services.recovery_feed_case import CasePage, load_case
 from app.services.recovery_plans import offer_plan
 from app.services.smart_collect_actions import ActionResult, attempt_now, reschedule_to_window
-from app.services.smart_collect_data import read_consumer
-from app.services.smart_collect_escalations import (
-    EscalationRow,
-    close_escalation,
-    list_escalations,
-)
-from app.services.smart_collect_queue import assess
+from app.services.smart_collect_escalations import EscalationRow, close_escalation
 from ui.context import ClientContext
 from ui.models.rows_model import RowsModel
 from ui.ops import ServiceOp
 from ui.recovery.case_action_dialogs import EscalateDialog, NoteDialog
+from ui.recovery.case_server import case_server
 from ui.recovery.plan_offer_dialog import PlanOfferDialog
 from ui.recovery.smart_collect_common import (
     action_text,
@@ -38,33 +33,11 @@ from ui.recovery.smart_collect_common import (
 )
 from ui.widgets.style import restyle
 
+SYNCED_AS_OF = "the server's copy as of"
+NEEDS_DATABASE = "Needs the recovery database (not on this counter): ask the central office."
 KIND_TEXT = {"intake": "Opened", "decision": "Decision", "attempt": "Attempt",
              "payment": "Payment", "message": "Message", "event": "Event", "note": "Note",
              "escalation": "Escalated"}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class CasePage:
-    case: dict[str, Any]
-    timeline: list[TimelineEntry]
-    segments: list[Segment]
-    band: str
-    probability: float | None
-    escalations: list[EscalationRow]
-
-
-def load_case(engine: Any, case_id: str, now: datetime) -> CasePage:
-    case, timeline = case_timeline(engine, case_id)
-    rows = read_consumer(engine, case["consumer_id"])
-    assessed = assess(engine, rows, case_id, now)
-    return CasePage(
-        case=case,
-        timeline=list(reversed(timeline)),  # newest first: what happened last matters most
-        segments=assessed.segments,
-        band=assessed.forecast.band.value if case["status"] in ("open", "paused") else "",
-        probability=assessed.forecast.probability,
-        escalations=[e for e in list_escalations(engine) if e.case_id == case_id],
-    )
 
 
 class TimelineColumn(IntEnum):
@@ -210,8 +183,8 @@ class CaseScreen(QWidget):
     def refresh(self) -> None:
         if not self.case_id:
             return
-        engine, case_id = engine_of(self._context), self.case_id
-        op = ServiceOp(self, lambda: load_case(engine(), case_id, datetime.now(UTC)), read=True)
+        counter, case_id = self._context.counter, self.case_id
+        op = ServiceOp(self, lambda: load_case(counter, case_id, datetime.now(UTC)), read=True)
         op.success(self._show).failure(lambda e: self._say(e.message, "bad")).run()
 
     def _show(self, page: CasePage) -> None:
@@ -228,10 +201,10 @@ class CaseScreen(QWidget):
             f"{money(self._context, case['amount_minor'], case['currency'])} · "
             f"{case['method']} at {case['gateway']}, {case['category']} ({case['code'] or '-'})"
             f" · next visit {due}"
-        )
-        self.segments.setText(
-            "Segments: " + "; ".join(f"{s.dimension} {s.value} ({s.why})" for s in page.segments)
-        )
+            + (f" · {SYNCED_AS_OF} {self._context.moment(page.published_at)}"
+               if page.synced and page.published_at else "")
+        )  # fmt: skip
+        self.segments.setText("Segments: " + (page.segments_text or "-"))
         self.segments.setToolTip(self.segments.text())
         self.model.set_rows(page.timeline)
         self.escalations.setText(
@@ -251,6 +224,21 @@ class CaseScreen(QWidget):
         self.escalate_button.setEnabled(status in ("open", "paused"))
         self.plan_button.setEnabled(status in ("open", "paused"))
         self.step_button.setEnabled(self.open_step() is not None)
+        for needs_database in (self.reschedule_button, self.attempt_button, self.plan_button,
+                               self.consumer_button):  # fmt: skip
+            if page.synced:  # the engine's own tools: only where the recovery database is
+                needs_database.setEnabled(False)
+            needs_database.setToolTip(NEEDS_DATABASE if page.synced else "")
+
+    def _synced(self) -> bool:
+        return self.page is not None and self.page.synced
+
+    def _on_server(self, verb: str, text: str, owner: str = "") -> Callable[[], str]:
+        """The action through the central server (this counter has no recovery database)."""
+        counter, case_id, who = self._context.counter, self.case_id, self._context.username
+        # The port is looked up when the op runs: a missing one is a message, not a crash.
+        return lambda: case_server().send_case_action(counter, case_id, verb, text, who or "",
+                                                      owner)  # fmt: skip
 
     def _say(self, text: str, tone: str = "good") -> None:
         self.message.setText(text)
@@ -266,7 +254,11 @@ class CaseScreen(QWidget):
         engine, case_id, who = engine_of(self._context), self.case_id, self._context.username
         text = f"{reason} (by {who})"
 
+        on_server = self._on_server(verb, reason) if self._synced() else None
+
         def run() -> str:
+            if on_server is not None:
+                return on_server()
             return change_status(engine(), case_id, verb, text, datetime.now(UTC))
 
         op = ServiceOp(self, run)
@@ -319,23 +311,29 @@ class CaseScreen(QWidget):
     def on_note_button_clicked(self) -> None:
         dialog = self.dialog = NoteDialog(self.case_id, self)
         engine, case_id, who = engine_of(self._context), self.case_id, self._context.username
-        dialog.accepted.connect(
-            lambda: self._record(
-                lambda: add_note(engine(), case_id, dialog.note(), who or "", datetime.now(UTC)),
-                "Note added.",
-            )
-        )
+        synced = self._synced()
+
+        def run() -> Any:
+            if synced:
+                return self._on_server("note", dialog.note())()
+            return add_note(engine(), case_id, dialog.note(), who or "", datetime.now(UTC))
+
+        dialog.accepted.connect(lambda: self._record(run, "Note added."))
         dialog.open()  # window-modal without a nested loop: the screen stays responsive
 
     def on_escalate_button_clicked(self) -> None:
         dialog = self.dialog = EscalateDialog(self.case_id, self)
         engine, case_id, who = engine_of(self._context), self.case_id, self._context.username
 
+        synced = self._synced()
+
         def run() -> Any:
             owner, reason = dialog.values()
+            if synced:
+                return self._on_server("escalate", reason, owner)()
             return escalate_case(engine(), case_id, owner, reason, who or "", datetime.now(UTC))
 
-        dialog.accepted.connect(lambda: self._record(run, None))
+        dialog.accepted.connect(lambda: self._record(run, "Escalated." if synced else None))
         dialog.open()
 
     def on_plan_button_clicked(self) -> None:

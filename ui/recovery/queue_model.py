@@ -2,37 +2,18 @@
 filters a recovery executive narrows them with, and the table model that shows them."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from app.services.recovery_cases import list_cases
-from app.services.smart_collect_queue import QueueEntry, recovery_queue
+from app.services.recovery_feed_queue import QUEUED, QueueRow
 from ui.context import ClientContext
 from ui.models.rows_model import RowsModel
 from ui.recovery.smart_collect_common import SEGMENT_TEXT, band_brush, band_text, money
 
-QUEUED = ("open", "paused")
-
-
-@dataclass(frozen=True)
-class QueueRow:
-    case_id: str
-    consumer_id: str
-    status: str
-    owed_minor: int
-    currency: str
-    segment: str  # high_value | standard | at_risk; "" for a closed case
-    vip: bool
-    next_action: str
-    next_at: datetime | None
-    band: str  # "" for a closed case: nothing is forecast for it
-    probability: float | None
-    priority: float | None
-    priority_why: str
+__all__ = ["QUEUED", "QueueColumn", "QueueFilters", "QueueModel", "QueueRow"]
 
 
 @dataclass(frozen=True)
@@ -54,34 +35,6 @@ class QueueFilters:
             and (not needle or needle in row.case_id.lower() or needle in row.consumer_id.lower())
             and (not self.case_ids or row.case_id in self.case_ids)
         )
-
-
-def from_entry(entry: QueueEntry) -> QueueRow:
-    return QueueRow(
-        case_id=entry.case_id, consumer_id=entry.consumer_id, status=entry.status,
-        owed_minor=entry.owed_minor, currency=entry.currency, segment=entry.segment,
-        vip=entry.vip, next_action=entry.next_action, next_at=entry.next_at, band=entry.band,
-        probability=entry.probability, priority=entry.priority, priority_why=entry.priority_why,
-    )  # fmt: skip
-
-
-def from_case(case: dict[str, Any]) -> QueueRow:
-    return QueueRow(
-        case_id=case["id"], consumer_id=case["consumer_id"], status=case["status"],
-        owed_minor=max(0, case["amount_minor"] - case["recovered_minor"]),
-        currency=case["currency"], segment="", vip=False,
-        next_action=case["status_reason"] or "", next_at=case["next_at"], band="",
-        probability=None, priority=None, priority_why="closed: not in the queue",
-    )  # fmt: skip
-
-
-def load_queue(engine: Any, now: datetime, every_case: bool) -> list[QueueRow]:
-    """Open and paused cases by priority; with `every_case`, the closed ones after them."""
-    rows = [from_entry(e) for e in recovery_queue(engine, now)]
-    if every_case:
-        queued = {r.case_id for r in rows}
-        rows += [from_case(c) for c in list_cases(engine) if c["id"] not in queued]
-    return rows
 
 
 class QueueColumn(IntEnum):

@@ -16,15 +16,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import UserFacingError
+from app.services.recovery_feed_queue import load_queue, recovery_source
 from ui.context import ClientContext
 from ui.ops import ServiceOp
-from ui.recovery.queue_model import QueueColumn, QueueFilters, QueueModel, QueueRow, load_queue
+from ui.recovery.queue_model import QueueColumn, QueueFilters, QueueModel, QueueRow
 from ui.recovery.smart_collect_common import (
     BAND_TEXT,
     BANDS,
     SEGMENT_TEXT,
     button,
-    engine_of,
     money,
     read_only_table,
 )
@@ -33,7 +33,9 @@ from ui.widgets.choices import choices_combo
 ALL_CASES = "all"
 NO_CASES = "No cases yet: failed payments open cases here (tilldesk recovery import, sync)."
 STATUSES = (("Open and paused", ""), ("Open", "open"), ("Paused", "paused"),
-            ("All cases", ALL_CASES))  # fmt: skip
+            ("On a plan", "plan"), ("All cases", ALL_CASES))  # fmt: skip
+QUEUED_CHOICES = ("", "open", "paused")  # the others need the closed cases loaded too
+SYNCED = "The server's copy, as of this counter's last sync."
 
 
 class QueueList(QWidget):
@@ -47,6 +49,7 @@ class QueueList(QWidget):
         self._context = context
         self.loaded: list[QueueRow] = []
         self._loaded_every_case = False
+        self._synced = False
         self.drill_ids: frozenset[str] = frozenset()
         heading = QLabel("Recovery queue")
         heading.setProperty("role", "heading")
@@ -112,16 +115,17 @@ class QueueList(QWidget):
         )
 
     def refresh(self) -> None:
-        every_case = self.status.currentData() == ALL_CASES or bool(self.drill_ids)
-        engine = engine_of(self._context)
+        every_case = self.status.currentData() not in QUEUED_CHOICES or bool(self.drill_ids)
+        counter = self._context.counter
 
-        def load() -> tuple[list[QueueRow], bool]:
-            return load_queue(engine(), datetime.now(UTC), every_case), every_case
+        def load() -> tuple[list[QueueRow], bool, bool]:
+            synced = recovery_source(counter).synced
+            return load_queue(counter, datetime.now(UTC), every_case), every_case, synced
 
         ServiceOp(self, load, read=True).success(self._show).failure(self._failed).run()
 
-    def _show(self, result: tuple[list[QueueRow], bool]) -> None:
-        self.loaded, self._loaded_every_case = result
+    def _show(self, result: tuple[list[QueueRow], bool, bool]) -> None:
+        self.loaded, self._loaded_every_case, self._synced = result
         self.apply_filters()
 
     def _failed(self, error: UserFacingError) -> None:
@@ -140,12 +144,15 @@ class QueueList(QWidget):
             for row in shown:
                 owed[row.currency] = owed.get(row.currency, 0) + row.owed_minor
             amounts = ", ".join(money(self._context, v, k) for k, v in sorted(owed.items()))
-            self.summary.setText(f"{len(shown)} case(s), {amounts} owed. Enter opens a case.")
+            synced = f" {SYNCED}" if self._synced else ""
+            self.summary.setText(
+                f"{len(shown)} case(s), {amounts} owed. Enter opens a case.{synced}"
+            )
         if shown and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
 
     def _on_status_changed(self) -> None:
-        if self.status.currentData() == ALL_CASES and not self._loaded_every_case:
+        if self.status.currentData() not in QUEUED_CHOICES and not self._loaded_every_case:
             self.refresh()
         else:
             self.apply_filters()

@@ -1,0 +1,89 @@
+"""One recovery case for the Case screen, from the recovery database when this counter has one,
+else from the counter's synced copy (the timeline as the server last published it)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from app.db.tables.recovery_feed import SyncedRecoveryCase, SyncedTimelineEntry
+from app.domain.errors import UserFacingError
+from app.recovery.smart_collect.segments import Segment
+from app.services.recovery_cases import TimelineEntry
+from app.services.recovery_database import shared_recovery_database
+from app.services.recovery_feed_queue import QUEUED, recovery_source
+from app.services.runtime import Counter
+from app.services.smart_collect_escalations import EscalationRow
+
+
+@dataclass(frozen=True)
+class CasePage:
+    case: dict[str, Any]
+    timeline: list[TimelineEntry]  # newest first
+    segments: list[Segment]
+    band: str
+    probability: float | None
+    escalations: list[EscalationRow]
+    segments_text: str = ""
+    synced: bool = False  # the counter's copy: actions go through the server
+    published_at: datetime | None = None
+
+
+def load_case(counter: Counter, case_id: str, now: datetime) -> CasePage:
+    source = recovery_source(counter)
+    if source.url is None:
+        return synced_case(counter, case_id)
+    return database_case(shared_recovery_database(source.url), case_id, now)
+
+
+def database_case(engine: Any, case_id: str, now: datetime) -> CasePage:
+    from app.services.recovery_cases import case_timeline
+    from app.services.smart_collect_data import read_consumer
+    from app.services.smart_collect_escalations import list_escalations
+    from app.services.smart_collect_queue import assess
+
+    case, timeline = case_timeline(engine, case_id)
+    rows = read_consumer(engine, case["consumer_id"])
+    assessed = assess(engine, rows, case_id, now)
+    return CasePage(
+        case=case,
+        timeline=list(reversed(timeline)),  # newest first: what happened last matters most
+        segments=assessed.segments,
+        band=assessed.forecast.band.value if case["status"] in QUEUED else "",
+        probability=assessed.forecast.probability,
+        escalations=[e for e in list_escalations(engine) if e.case_id == case_id],
+        segments_text="; ".join(f"{s.dimension} {s.value} ({s.why})" for s in assessed.segments),
+    )
+
+
+def synced_case(counter: Counter, case_id: str) -> CasePage:
+    with counter.read() as uow:
+        row = uow.session.get(SyncedRecoveryCase, case_id)
+        if row is None:
+            raise UserFacingError(f"Case {case_id} is not in this counter's copy yet: sync first.")
+        lines = uow.session.scalars(
+            select(SyncedTimelineEntry)
+            .where(SyncedTimelineEntry.case_id == case_id)
+            .order_by(SyncedTimelineEntry.position.desc())
+        )
+        timeline = [TimelineEntry(e.at, e.kind, e.text) for e in lines]
+        case = {
+            "id": row.id, "consumer_id": row.consumer_id, "status": row.status,
+            "status_reason": row.status_reason, "amount_minor": row.amount_minor,
+            "recovered_minor": row.recovered_minor, "currency": row.currency,
+            "method": row.method, "gateway": row.gateway, "code": row.code,
+            "category": row.category, "failed_at": row.failed_at, "next_at": row.next_at,
+            "next_action": row.next_action,
+        }  # fmt: skip
+        return CasePage(
+            case=case,
+            timeline=timeline,
+            segments=[],
+            band=row.band if row.status in QUEUED else "",
+            probability=row.probability,
+            escalations=[],
+            segments_text=row.segments_text,
+            synced=True,
+            published_at=row.published_at,
+        )

@@ -1,0 +1,107 @@
+"""A payment taken at a counter for a consumer with open recovery cases: the engine stops.
+
+Each of the consumer's open or paused cases that failed before the payment is looked at,
+oldest first: the payment's money settles the cases it covers (status at_counter, nothing more
+is charged) and every other case of the consumer is paused with the payment named in the
+reason, so no retry runs before a person has looked. The case rows are locked while they
+change, and a charge starts only on a case still open (app.db.recovery_claims.start_attempt),
+so a charge never slips in after the pause committed. Idempotent by payment id.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, Engine, select, update
+
+from app.db.recovery_tables import recovery_cases, recovery_events
+from app.domain.money import decimal_text
+from app.services.recovery_webhook_events import publish_case_outcome
+
+SETTLED = "at_counter"
+EVENT = "counter_payment"
+SETTLEABLE = ("open", "paused")
+
+
+class CounterPaymentFacts(Protocol):
+    """A payment pushed by a counter, as the server read it (sync.server.recovery_feed_payments)."""
+
+    @property
+    def payment_id(self) -> str: ...
+    @property
+    def account_number(self) -> str: ...
+    @property
+    def amount_minor(self) -> int: ...
+    @property
+    def currency(self) -> str: ...
+    @property
+    def recorded_at(self) -> datetime: ...
+    @property
+    def receipt_number(self) -> str: ...
+    @property
+    def terminal_code(self) -> str: ...
+
+
+def settle_counter_payments(
+    engine: Engine, payments: Sequence[CounterPaymentFacts], now: datetime
+) -> list[str]:
+    """Settle or pause the cases these payments concern; returns the cases changed."""
+    changed: list[str] = []
+    for payment in payments:
+        with engine.begin() as connection:
+            changed += _settle(connection, payment, now)
+    return changed
+
+
+def _settle(connection: Connection, payment: CounterPaymentFacts, now: datetime) -> list[str]:
+    c = recovery_cases.c
+    mine = (c.consumer_id == payment.account_number) & c.status.in_(SETTLEABLE)
+    query = select(recovery_cases).where(mine, c.failed_at <= payment.recorded_at)
+    rows = connection.execute(query.order_by(c.failed_at, c.id).with_for_update())
+    cases = [dict(r._mapping) for r in rows]
+    if not cases or _already_heard(connection, payment.payment_id, [k["id"] for k in cases]):
+        return []
+    where = f"receipt {payment.receipt_number or payment.payment_id} at counter " + (
+        payment.terminal_code or "?"
+    )
+    left = payment.amount_minor
+    for case in cases:
+        owed = max(0, case["amount_minor"] - case["recovered_minor"])
+        covered = case["currency"] == payment.currency and 0 < owed <= left
+        left -= owed if covered else 0
+        values = _settled(case, owed, where) if covered else _paused(payment, where)
+        connection.execute(update(recovery_cases).where(c.id == case["id"]).values(**values))
+        detail = {"payment_id": payment.payment_id, "receipt": payment.receipt_number,
+                  "terminal": payment.terminal_code, "settled": covered,
+                  "reason": values["status_reason"], "was": case["status"]}  # fmt: skip
+        connection.execute(recovery_events.insert().values(
+            case_id=case["id"], at=now, type=EVENT, amount_minor=owed if covered else 0,
+            detail=detail))  # fmt: skip
+        if covered:
+            publish_case_outcome(connection, case["id"], SETTLED, now)
+    return [k["id"] for k in cases]
+
+
+def _settled(case: dict[str, Any], owed: int, where: str) -> dict[str, Any]:
+    return {"status": SETTLED, "recovered_minor": case["amount_minor"], "next_at": None,
+            "status_reason": f"paid {_money(owed, case['currency'])}: {where}",
+            "claimed_by": None, "claimed_until": None}  # fmt: skip
+
+
+def _paused(payment: CounterPaymentFacts, where: str) -> dict[str, Any]:
+    paid = _money(payment.amount_minor, payment.currency)
+    reason = f"the consumer paid {paid} ({where}): check what is still owed before resuming"
+    return {"status": "paused", "status_reason": reason, "next_at": None,
+            "claimed_by": None, "claimed_until": None}  # fmt: skip
+
+
+def _already_heard(connection: Connection, payment_id: str, case_ids: list[str]) -> bool:
+    e = recovery_events.c
+    details = connection.execute(
+        select(e.detail).where(e.type == EVENT, e.case_id.in_(case_ids))
+    ).scalars()
+    return any((d or {}).get("payment_id") == payment_id for d in details)
+
+
+def _money(minor: int, currency: str) -> str:
+    return f"{decimal_text(minor, currency)} {currency}"

@@ -1,0 +1,150 @@
+"""The recovery feed on the central server, wired to the recovery database: cases published for
+the counters (after every counter push, after a counter's case action, and every
+$TILLDESK_RECOVERY_FEED_SECONDS), counter payments settling cases as soon as the push that
+brought them is stored, and the route a counter's case actions come through."""
+
+import asyncio
+import contextlib
+import logging
+import os
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from datetime import datetime
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
+
+from cli.wiring.server_options import ServerOptions
+from sync.server.recovery_feed import Callables, publish_recovery_cases
+from sync.server.recovery_feed_payments import CounterPayment, settle_counter_payments
+from sync.server.recovery_feed_routes import recovery_case_router
+
+log = logging.getLogger(__name__)
+INTERVAL_VARIABLE = "TILLDESK_RECOVERY_FEED_SECONDS"
+DEFAULT_INTERVAL_S = 30.0
+
+
+def _recovery_engine(options: ServerOptions) -> Engine:
+    from app.services.recovery_database import recovery_db_url, shared_recovery_database
+
+    assert options.recovery_db
+    return shared_recovery_database(recovery_db_url(options.recovery_db))
+
+
+def case_source(recovery: Engine) -> Callables:
+    from app.services.recovery_feed import case_signatures, case_snapshots
+
+    return Callables(lambda: case_signatures(recovery),
+                     lambda ids, now: case_snapshots(recovery, ids, now))  # fmt: skip
+
+
+def feed_round(server: Engine, recovery: Engine, now: datetime) -> int:
+    """Counter payments first (they may settle cases), then every case that changed."""
+    settle_round(server, recovery, now)
+    return publish_recovery_cases(server, case_source(recovery), now)
+
+
+def settle_round(server: Engine, recovery: Engine, now: datetime) -> list[str]:
+    """The counter payments pushed since the last round, settled; the cases they changed go
+    out on the feed at once (the rest waits for the periodic round)."""
+    from app.services.recovery_feed_settle import settle_counter_payments as settle
+
+    def settled(payments: Sequence[CounterPayment]) -> list[str]:
+        return settle(recovery, payments, now)
+
+    touched = settle_counter_payments(server, settled)
+    if touched:
+        publish_recovery_cases(server, case_source(recovery), now, only=touched)
+    return touched
+
+
+def case_action(recovery: Engine) -> Callable[[str, str, str, str, str, datetime], tuple[str, str]]:
+    from app.services.recovery_case_actions import add_note, escalate_case
+    from app.services.recovery_cases import change_status
+
+    def act(case_id: str, verb: str, reason: str, user: str, owner: str,
+            now: datetime) -> tuple[str, str]:  # fmt: skip
+        if verb == "note":
+            add_note(recovery, case_id, reason, user, now)
+            return _status(recovery, case_id), "Note added."
+        if verb == "escalate":
+            action = escalate_case(recovery, case_id, owner, reason, user, now)
+            return _status(recovery, case_id), f"Escalated to {action.owner}."
+        new_status = change_status(recovery, case_id, verb, f"{reason} (by {user})", now)
+        return new_status, f"Case {case_id} is now {new_status}."
+
+    return act
+
+
+def _status(recovery: Engine, case_id: str) -> str:
+    from app.services.recovery_cases import case_timeline
+
+    return str(case_timeline(recovery, case_id)[0]["status"])
+
+
+def routers(options: ServerOptions) -> list[APIRouter]:
+    if not options.recovery_db:
+        return []
+    recovery = _recovery_engine(options)
+
+    def published(server: Engine, case_id: str) -> None:
+        publish_recovery_cases(server, case_source(recovery), options.clock(), only=[case_id])
+
+    return [recovery_case_router(case_action(recovery), published)]
+
+
+def install(app: FastAPI, options: ServerOptions) -> None:
+    """Settle and publish right after each counter push; a periodic round in the background
+    while the app's lifespan runs (uvicorn's), every $TILLDESK_RECOVERY_FEED_SECONDS."""
+    if not options.recovery_db:
+        return
+    recovery = _recovery_engine(options)
+    server: Engine = app.state.engine
+
+    def after_push() -> None:
+        try:
+            settle_round(server, recovery, options.clock())
+        except Exception:  # the push is stored; the periodic round catches up
+            log.exception("settling counter payments after a push failed")
+
+    def periodic() -> None:
+        try:
+            feed_round(server, recovery, options.clock())
+        except Exception:  # a recovery database that is down: the next round tries again
+            log.exception("recovery feed round failed")
+
+    @app.middleware("http")
+    async def recovery_after_push(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        if request.url.path == "/v1/push" and response.status_code == 200:
+            await run_in_threadpool(after_push)
+        return response
+
+    interval = float(os.environ.get(INTERVAL_VARIABLE) or DEFAULT_INTERVAL_S)
+    previous = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(application: FastAPI) -> AsyncIterator[object]:
+        stop = threading.Event()
+        loop = threading.Thread(target=_rounds, args=(stop, interval, periodic), daemon=True,
+                                name="recovery-feed")  # fmt: skip
+        if interval > 0:
+            loop.start()
+        try:
+            async with previous(application) as state:
+                yield state
+        finally:
+            stop.set()
+            if loop.is_alive():
+                await asyncio.to_thread(loop.join, 30)
+
+    app.router.lifespan_context = lifespan  # type: ignore[assignment]  # wraps, yields its state
+
+
+def _rounds(stop: threading.Event, interval: float, round_once: Callable[[], None]) -> None:
+    while not stop.is_set():
+        round_once()
+        stop.wait(interval)
