@@ -57,6 +57,9 @@ PUSHED_ENTITIES = (
     "audit",
     "flag_resolution",  # a supervisor resolved a server flag on a counter
     "quarantine_report",  # a feed change the counter could not apply (or applied at last)
+    "dispute",  # a consumer's dispute on a payment or bill, opened or moved on at a counter
+    "consumer_circumstances",  # special circumstances and payment preferences
+    "payment_plan",  # made or modified at a counter; the server numbers it (plans_ingest.py)
 )
 PULLED_ENTITIES = (
     "consumer",
@@ -69,6 +72,8 @@ PULLED_ENTITIES = (
     "payment",  # online (gateway) payments and other counters' payments
     "credit_note",
     "flag",  # a record the server flagged for a supervisor (e.g. a bill paid twice)
+    "dispute",
+    "consumer_circumstances",
 )
 
 
@@ -158,6 +163,9 @@ class PullResponse(_Model):
     changes: list[Change]
     next_cursor: int
     has_more: bool
+    # Only when asked (?totals=true; an older counter never is, so it never meets the field):
+    # per entity, the changes after the cursor a counter will receive, for real progress.
+    totals: dict[str, int] | None = None
 
 
 # POST /v1/number-blocks (Bearer): a block of sequence numbers for a series without {TERM}.
@@ -166,6 +174,22 @@ class NumberBlockRequest(_Model):
     request_id: uuid.UUID
     series: Literal["payment", "transaction", "receipt", "credit_note"]
     period: str = Field(pattern=r"^(\d{4})?$", description='The year, or "" for no year')
+
+
+class SeriesStartRequest(_Model):
+    """Where a series without {TERM} starts (R-5001 after the old system's R-5000): once,
+    before any of its numbers is leased, or later only above every number leased."""
+
+    series: Literal["payment", "transaction", "receipt", "credit_note"]
+    period: str = Field(default="", pattern=r"^(\d{4})?$", description='The year, or ""')
+    first: int = Field(ge=1, le=10**15)
+    set_by: str = Field(min_length=1, max_length=64)
+
+
+class SeriesStart(_Model):
+    series: str
+    period: str
+    first: int  # the next lease starts here (or above, after numbers already leased)
 
 
 class NumberBlock(_Model):

@@ -5,11 +5,13 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from ui.recovery import area_analytics, area_experiments, area_messaging, area_smart_collect
 from ui.recovery.entries import RecoveryEntry
+from ui.screens import plans_entries
 
 
 def recovery_entries() -> list[RecoveryEntry]:
     found: list[RecoveryEntry] = []
-    for area in (area_smart_collect, area_messaging, area_analytics, area_experiments):
+    for area in (area_smart_collect, area_messaging, area_analytics, area_experiments,
+                 plans_entries):  # fmt: skip
         found += area.entries()
     return found
 

@@ -69,6 +69,16 @@ class PaymentPlan(Base):
     plan_number: Mapped[str] = mapped_column(String(32), unique=True)
     created_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="Active")
+    # Terms of a plan made or modified at a counter (migration 0015; None on older plans).
+    total_minor: Mapped[int | None]
+    down_payment_minor: Mapped[int | None]
+    installment_count: Mapped[int | None]
+    frequency: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_by: Mapped[str | None] = mapped_column(String(40))
+    modified_by: Mapped[str | None] = mapped_column(String(40))
+    modified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    version: Mapped[int | None]
 
 
 class Installment(Base):

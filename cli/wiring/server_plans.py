@@ -1,0 +1,88 @@
+"""Payment plans on the central server, wired to the recovery database: the plan round (every
+$TILLDESK_PLAN_SCAN_SECONDS, hourly by default) records each plan's notices, raises a
+disconnection review for a broken plan and opens a recovery case for each missed installment.
+Plans themselves need no route: they arrive by push (sync/server/plans_ingest.py) and leave
+by the change feed."""
+
+import asyncio
+import contextlib
+import logging
+import os
+import threading
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from cli.wiring.server_options import ServerOptions
+from sync.server.incoming import server_settings
+from sync.server.plans_scan import ScanReport, scan_plans
+
+log = logging.getLogger(__name__)
+INTERVAL_VARIABLE = "TILLDESK_PLAN_SCAN_SECONDS"
+DEFAULT_INTERVAL_S = 3600.0
+
+
+@dataclass(frozen=True)
+class PlanRound:
+    scan: ScanReport
+    cases_opened: list[str]
+
+
+def plans_round(server: Engine, recovery: Engine | None, now: datetime) -> PlanRound:
+    """Scan the server's plans; with a recovery database, missed installments become cases."""
+    with server.connect() as conn:
+        currency = server_settings(conn).currency
+    scan = scan_plans(server, now, currency)
+    if recovery is None or not scan.missed:
+        return PlanRound(scan, [])
+    from app.services.counter_plans_intake import intake_missed_installments
+
+    return PlanRound(scan, intake_missed_installments(recovery, scan.missed, now).added)
+
+
+def install(app: FastAPI, options: ServerOptions) -> None:
+    """The plan round in the background while the app's lifespan runs."""
+    interval = float(os.environ.get(INTERVAL_VARIABLE) or DEFAULT_INTERVAL_S)
+    if interval <= 0:
+        return
+    server: Engine = app.state.engine
+    recovery = None
+    if options.recovery_db:
+        from app.services.recovery_database import recovery_db_url, shared_recovery_database
+
+        recovery = shared_recovery_database(recovery_db_url(options.recovery_db))
+
+    def round_once() -> None:
+        try:
+            plans_round(server, recovery, options.clock())
+        except Exception:  # the next round tries again; a bad round never stops the server
+            log.exception("payment plan round failed")
+
+    previous = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(application: FastAPI) -> AsyncIterator[Any]:
+        stop = threading.Event()
+        loop = threading.Thread(
+            target=_rounds, args=(stop, interval, round_once), daemon=True, name="plan-round"
+        )
+        loop.start()
+        try:
+            async with previous(application) as state:
+                yield state
+        finally:
+            stop.set()
+            await asyncio.to_thread(loop.join, 30)
+
+    app.router.lifespan_context = lifespan
+
+
+def _rounds(stop: threading.Event, interval: float, round_once: Callable[[], None]) -> None:
+    # The first round waits one interval: a server started (or restarted) often - a test, an
+    # upgrade - does not scan at every start, and the notices are dated by when it runs.
+    while not stop.wait(interval):
+        round_once()
