@@ -59,6 +59,7 @@ def build_parser(*, client_only: bool = False) -> argparse.ArgumentParser:
 def _register_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     from cli.commands import admin as admin_commands
     from cli.commands import consumers, credit_notes, doctor, payments, printing, reports, setup
+    from cli.commands import disputes as dispute_commands
     from cli.commands import experiments as experiment_commands
     from cli.commands import reconcile as reconcile_commands
     from cli.commands import recovery as recovery_commands
@@ -77,6 +78,7 @@ def _register_commands(sub: argparse._SubParsersAction, common: argparse.Argumen
     recovery_commands.register(sub, [common])
     experiment_commands.register(sub, [common])
     reconcile_commands.register(sub, [common])
+    dispute_commands.register(sub, [common])
 
 
 def _runs_client(argv: Sequence[str]) -> bool:

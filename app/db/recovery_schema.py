@@ -9,6 +9,7 @@ Import `metadata` from here, never from app.db.recovery_tables, wherever all tab
 from app.db import (  # noqa: F401 - imported for the tables they add to the MetaData
     recovery_tables_alerts,
     recovery_tables_case_actions,
+    recovery_tables_disputes,
     recovery_tables_experiments,
     recovery_tables_links,
     recovery_tables_messaging,

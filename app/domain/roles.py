@@ -42,6 +42,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "approve_shift_difference": _SUPERVISORS,  # also overrides unsent payments at close
     "approve_backdated_payment": _SUPERVISORS,
     "reconcile": _SUPERVISORS,  # bank statements matched to drops, card days, transfers
+    "handle_dispute": _EVERYONE,  # record a dispute, take it under review, name its owner
+    "settle_dispute": frozenset({Role.RECOVERY_EXECUTIVE, *_SUPERVISORS}),  # resolve / reject
+    "record_circumstances": _EVERYONE,  # special circumstances and payment preferences
 }
 
 _ACTION_TEXT = {
@@ -60,6 +63,9 @@ _ACTION_TEXT = {
     "approve_shift_difference": "approve a shift close with a difference or unsent payments",
     "approve_backdated_payment": "approve a back-dated payment",
     "reconcile": "reconcile bank statements",
+    "handle_dispute": "record disputes",
+    "settle_dispute": "resolve or reject disputes",
+    "record_circumstances": "record special circumstances",
 }
 
 

@@ -109,6 +109,11 @@ def register(sub: _SubParsersAction, common: list) -> None:
     place.add_argument("code", help="terminal code, e.g. T01")
     place.add_argument("--site", required=True, help="site name")
     place.set_defaults(run=run_terminal_site)
+    start = with_db("series-start", "set where a series without {TERM} starts (R-5001)")
+    start.add_argument("series", choices=("payment", "transaction", "receipt", "credit_note"))
+    start.add_argument("first", type=int, help="the first number to lease, e.g. 5001")
+    start.add_argument("--period", default="", help='the year for a yearly format (default "")')
+    start.set_defaults(run=run_series_start)
 
 
 def _db_url(args: Namespace) -> str:
@@ -195,8 +200,9 @@ def _generated_certificate(args: Namespace) -> tuple[str, str]:
 
 def run_demo(args: Namespace) -> int:
     from app.db.database import open_database
+    from app.demo.sample_data import load_sample
+    from app.demo.words import demo_words
     from app.services.reference_export import export_reference
-    from app.services.sample_data import load_sample
     from app.services.setup import initialise
     from sync.server import demo, reference, sites
     from sync.server.db import make_engine
@@ -229,7 +235,11 @@ def run_demo(args: Namespace) -> int:
 
         with progress_for(quiet=bool(getattr(args, "json", False))) as progress:
             counts = demo.load_demo(
-                engine, consumers_wanted=args.consumers, seed=args.seed, progress=progress
+                engine,
+                consumers_wanted=args.consumers,
+                words=demo_words(),
+                seed=args.seed,
+                progress=progress,
             )
     finally:
         engine.dispose()
@@ -325,6 +335,27 @@ def run_terminal_site(args: Namespace) -> int:
     finally:
         engine.dispose()
     print(f"Terminal {args.code} stands in site {args.site}.")
+    return 0
+
+
+def run_series_start(args: Namespace) -> int:
+    """Once before the first number is leased, or later only upward: never a duplicate."""
+    from sync.server.db import make_engine
+    from sync.server.series_starts import SeriesStartRefused, set_series_start
+
+    engine = make_engine(_migrated(args), pool_size=1)
+    try:
+        with engine.begin() as conn:
+            set_series_start(
+                conn, args.series, args.period, args.first,
+                actor=getpass.getuser(), now=datetime.now(UTC),
+            )  # fmt: skip
+    except SeriesStartRefused as refused:
+        print(f"tilldesk: {refused}", file=sys.stderr)
+        return 3
+    finally:
+        engine.dispose()
+    print(f"The {args.series.replace('_', ' ')} series starts at {args.first}.")
     return 0
 
 

@@ -4,9 +4,12 @@ the recovery areas, each wired here to its services (sync.server never imports a
 from fastapi import APIRouter, FastAPI
 
 from cli.wiring import (
+    server_disputes,
     server_integration,
     server_messaging,
     server_payment_links,
+    server_plans,
+    server_recovery_feed,
     server_recovery_intake,
     server_smart_collect,
 )
@@ -22,6 +25,7 @@ def extra_routers(options: ServerOptions) -> list[APIRouter]:
         server_smart_collect,
         server_integration,
         server_recovery_intake,
+        server_recovery_feed,
     ):
         routers += area.routers(options)
     return routers
@@ -29,7 +33,11 @@ def extra_routers(options: ServerOptions) -> list[APIRouter]:
 
 def build_app(options: ServerOptions) -> FastAPI:
     hooks = server_recovery_intake.event_hooks(options)
-    return create_app(options.db_url, routers=extra_routers(options), event_hooks=hooks)
+    app = create_app(options.db_url, routers=extra_routers(options), event_hooks=hooks)
+    server_disputes.install(app, options)  # disputes and circumstances reach recovery
+    server_recovery_feed.install(app, options)  # counter payments settle cases; cases published
+    server_plans.install(app, options)  # plan notices, disconnection reviews, missed installments
+    return app
 
 
 def app_from_environment() -> FastAPI:

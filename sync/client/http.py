@@ -27,6 +27,8 @@ from sync.protocol import (
     PushResponse,
     RegisterRequest,
     Registration,
+    SeriesStart,
+    SeriesStartRequest,
     TerminalConfirmation,
 )
 
@@ -105,14 +107,18 @@ class ServerClient:
     def push(self, request: PushRequest) -> PushResponse:
         return self._call("POST", "/v1/push", PushResponse, body=request)
 
-    def pull(self, cursor: int, limit: int) -> PullResponse:
-        return self._call(
-            "GET", "/v1/pull", PullResponse, params={"cursor": cursor, "limit": limit}
-        )
+    def pull(self, cursor: int, limit: int, *, totals: bool = False) -> PullResponse:
+        """A page of the feed; `totals`: with the count per entity of all that follows."""
+        params = {"cursor": cursor, "limit": limit} | ({"totals": 1} if totals else {})
+        return self._call("GET", "/v1/pull", PullResponse, params=params)
 
     def lease_numbers(self, request: NumberBlockRequest) -> NumberBlock:
         """A block of numbers for a series without {TERM} (the same block if asked again)."""
         return self._call("POST", "/v1/number-blocks", NumberBlock, body=request)
+
+    def set_series_start(self, request: SeriesStartRequest) -> SeriesStart:
+        """Where a series without {TERM} starts (refused once its numbers reach that far)."""
+        return self._call("POST", "/v1/number-series/start", SeriesStart, body=request)
 
     def _call(
         self,

@@ -10,11 +10,13 @@ other counters must pull. The handlers live beside this module, one per kind of 
 
 from collections.abc import Callable
 
+from sync.server.disputes import store_circumstances, store_dispute
 from sync.server.incoming import Incoming, Projected
 from sync.server.ingest_changes import store_verification, store_void
 from sync.server.ingest_credit_notes import store_application, store_credit_note, store_decision
 from sync.server.ingest_other import keep_only, store_audit, store_flag_resolution, store_shift
 from sync.server.ingest_payments import store_payment
+from sync.server.plans_ingest import store_plan
 from sync.server.quarantine import quarantine_report
 from sync.server.records import Rejected
 
@@ -40,4 +42,7 @@ HANDLERS: dict[str, Callable[[Incoming], Projected]] = {
     "audit": store_audit,
     "flag_resolution": store_flag_resolution,
     "quarantine_report": quarantine_report,
+    "dispute": store_dispute,
+    "consumer_circumstances": store_circumstances,
+    "payment_plan": store_plan,  # a plan made or modified at a counter (plans_ingest.py)
 }

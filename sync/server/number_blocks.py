@@ -18,7 +18,9 @@ from app.domain.number_series import period_and_sequence
 from sync.protocol import NumberBlock, NumberBlockRequest
 from sync.server.auth import TerminalIdentity
 from sync.server.records import Rejected
+from sync.server.series_starts import series_start_router
 from sync.server.tables import number_blocks
+from sync.server.tables_series_starts import number_series_starts
 
 DEFAULT_BLOCK_SIZE = 500
 MAX_BLOCK_SIZE = 100_000
@@ -56,7 +58,7 @@ def lease_block(
                 number_blocks.c.period == request.period,
             )
         )
-        first = int(highest or 0) + 1
+        first = max(int(highest or 0) + 1, series_start(conn, request.series, request.period))
         conn.execute(
             insert(number_blocks).values(
                 id=request.request_id,
@@ -85,6 +87,16 @@ def lease_block(
         first=known.first_value,
         last=known.last_value,
     )
+
+
+def series_start(conn: Connection, series: str, period: str) -> int:
+    """The first number of a series the administrator set (series_starts.py), or 1."""
+    start = conn.scalar(
+        select(number_series_starts.c.first_value).where(
+            number_series_starts.c.series == series, number_series_starts.c.period == period
+        )
+    )
+    return int(start or 1)
 
 
 def require_in_blocks(
@@ -120,6 +132,8 @@ def number_block_router(
 ) -> APIRouter:
     size = block_size or block_size_from_environment()
     router = APIRouter()
+
+    router.include_router(series_start_router(engine, clock, terminal))
 
     @router.post(
         "/v1/number-blocks",

@@ -25,6 +25,7 @@ def test_the_openapi_lists_every_endpoint_of_the_protocol(server):
         ("POST", "/v1/push"),
         ("GET", "/v1/pull"),
         ("POST", "/v1/number-blocks"),
+        ("POST", "/v1/number-series/start"),
         ("POST", "/v1/webhooks/stripe"),
         ("POST", "/v1/webhooks/nmi"),
     }

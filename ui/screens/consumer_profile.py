@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.changes import Area
 from app.domain.errors import UserFacingError
 from app.services.consumers import ConsumerAccount, consumer_account
 from app.services.credit_notes_list import CreditNoteRow, list_credit_notes
@@ -30,6 +31,8 @@ from ui.context import ClientContext
 from ui.models.credit_notes_model import CreditNotesModel
 from ui.models.payments_model import CONSUMER, RECEIPT, PaymentsModel
 from ui.ops import ServiceOp, hub
+from ui.screens.consumer_holds import ConsumerHoldsPanel
+from ui.screens.plans_consumer import PlanStandingLabel
 from ui.widgets.badge import badge, set_badge
 from ui.widgets.style import stylesheet_colour
 
@@ -44,7 +47,7 @@ INSTALLMENT_TONE = {  # colours in the stylesheet: QLabel[tone=...]
     InstallmentStatus.PARTLY_PAID: "warn",
 }
 KIND_TEXT = {"bill": "Bill", "service": "Service", "installment": "Installment"}
-REFRESH_AREAS = frozenset({"payments", "consumers", "credit_notes"})
+REFRESH_AREAS = frozenset({Area.PAYMENTS, Area.CONSUMERS, Area.CREDIT_NOTES})
 
 
 def _profile(counter: Counter, account: str) -> tuple[ConsumerAccount, list[PlanView]]:
@@ -131,6 +134,8 @@ class ConsumerProfileScreen(QWidget):
         self.message.setWordWrap(True)
         self.message.setVisible(False)
         layout.addWidget(self.message)
+        self.plan_standing = PlanStandingLabel(self)  # a compliant plan: do not disconnect
+        layout.addWidget(self.plan_standing)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("profileTabs")
         self.tabs.setAccessibleName("Consumer records")
@@ -138,6 +143,8 @@ class ConsumerProfileScreen(QWidget):
         self._build_history_tab()
         self._build_credit_tab()
         self._build_plans_tab()
+        self.holds = ConsumerHoldsPanel(self._context, self)  # disputes and circumstances
+        self.tabs.addTab(self.holds, "Disputes")
         layout.addWidget(self.tabs, 1)
 
     def _build_header(self) -> QHBoxLayout:
@@ -266,6 +273,7 @@ class ConsumerProfileScreen(QWidget):
     # -- loading ------------------------------------------------------------------------
     def set_context(self, context: ClientContext) -> None:
         self._context = context
+        self.holds.set_context(context)
 
     def show_consumer(self, account_number: str) -> None:
         self._account_number = account_number.strip()
@@ -290,6 +298,8 @@ class ConsumerProfileScreen(QWidget):
             read=True,
         ).success(lambda rows: self._credit_arrived(rows, generation)).run()
         self.payments.set_query(PaymentQuery(account_number=account))
+        self.plan_standing.show_for(counter, account)
+        self.holds.show_for(account)
 
     def on_hub_changed(self, areas: frozenset) -> None:
         if self._account_number and areas & REFRESH_AREAS:

@@ -1,7 +1,5 @@
 """Payment details: every section of one payment, with Verify and Void for a supervisor."""
 
-from datetime import date
-
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -16,14 +14,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.changes import Area
 from app.domain.errors import UserFacingError
-from app.domain.payments import Analysis, PaymentStatus, Verification, void_refusal
+from app.domain.payments import VOID_RULE, Analysis, PaymentStatus, Verification
+from app.services.disputes import DisputeSubjects
 from app.services.payment_details import PaidItem, PaymentDetails, payment_details
 from app.services.verify_payment import verify_payment
 from app.services.void_payment import VoidedPayment
 from ui.context import ClientContext
+from ui.dialogs.dispute_dialogs import OpenDisputeDialog
 from ui.dialogs.void_payment import VoidPaymentDialog
-from ui.ops import ServiceOp, hub
+from ui.ops import ReadOp, WriteOp, hub
 from ui.widgets.badge import badge, set_badge
 from ui.widgets.buttons import enable_danger, link_button, push_button
 
@@ -134,6 +135,8 @@ class PaymentDetailsScreen(QWidget):
             "createCreditNote", "Create &credit note", "Create credit note"
         )
         self.void_button = push_button("voidPayment", "&Void payment…", "Void payment")
+        self.dispute_button = push_button("disputePayment", "&Dispute…", "Dispute this payment")
+        self.dispute_button.clicked.connect(self.on_dispute_button_clicked)
         self.back_button.clicked.connect(self.back_requested)
         self.receipt_button.clicked.connect(self.on_receipt_button_clicked)
         self.credit_button.clicked.connect(self.on_credit_button_clicked)
@@ -144,7 +147,9 @@ class PaymentDetailsScreen(QWidget):
         header.addWidget(self.title)
         header.addWidget(self.status_badge)
         header.addStretch(1)
-        for button in (self.receipt_button, self.credit_button, self.void_button):
+        for button in (
+            self.receipt_button, self.credit_button, self.dispute_button, self.void_button,
+        ):  # fmt: skip
             header.addWidget(button)
         self.banner = QLabel("")
         self.banner.setObjectName("voidBanner")
@@ -213,13 +218,13 @@ class PaymentDetailsScreen(QWidget):
         if not self._number:
             return
         self._generation += 1
-        generation, number, counter = self._generation, self._number, self._context.counter
-        ServiceOp(self, lambda: payment_details(counter.read(), number), read=True).success(
+        generation, number = self._generation, self._number
+        ReadOp(self, self._context, lambda uow: payment_details(uow, number)).success(
             lambda details: self._arrived(details, generation)
         ).failure(lambda error: self._failed(error, generation)).run()
 
     def on_hub_changed(self, areas: frozenset) -> None:
-        if self._number and areas & {"payments", "credit_notes"}:
+        if self._number and areas & {Area.PAYMENTS, Area.CREDIT_NOTES}:
             self._refresh.start()
 
     def _arrived(self, details: PaymentDetails, generation: int) -> None:
@@ -246,6 +251,7 @@ class PaymentDetailsScreen(QWidget):
         self.message.setVisible(bool(text))
         self.receipt_button.setEnabled(False)
         self.credit_button.setEnabled(False)
+        self.dispute_button.setEnabled(False)
         enable_danger(self.void_button, False)
         self.void_button.setVisible(self._context.is_supervisor)
 
@@ -411,20 +417,15 @@ class PaymentDetailsScreen(QWidget):
         posted = d.status == PaymentStatus.POSTED.value
         self.receipt_button.setEnabled(True)
         self.credit_button.setEnabled(posted)
+        self.dispute_button.setEnabled(True)
         supervisor = self._context.is_supervisor
         self.void_button.setVisible(supervisor)
-        recorded_on = d.recorded_at.astimezone(self._context.settings.zone).date()
-        refusal = void_refusal(d.status, recorded_on, self._today(), d.receipt_number)
-        enable_danger(self.void_button, supervisor and refusal is None)
-        self.void_button.setToolTip(refusal or "Reverse this payment (same day only)")
+        enable_danger(self.void_button, supervisor and d.void_refusal is None)
+        self.void_button.setToolTip(d.void_refusal or VOID_RULE)
         if self.values.get("verification_row") is not None:
             pending = d.verification == Verification.PENDING.value
             can_verify = pending and d.status in (PaymentStatus.POSTED, PaymentStatus.PENDING)
             self.verify_button.setVisible(supervisor and can_verify)
-
-    def _today(self) -> date:
-        """The service center's business date by the counter's own clock (as services use)."""
-        return self._context.counter.today(self._context.settings.zone)
 
     # -- actions ------------------------------------------------------------------------
     def on_receipt_button_clicked(self) -> None:
@@ -443,6 +444,18 @@ class PaymentDetailsScreen(QWidget):
         self.void_dialog.open()
         self.void_dialog.reason.setFocus()
 
+    def on_dispute_button_clicked(self) -> None:
+        """A consumer disputes this payment: the New dispute dialog, on this receipt."""
+        if self.details is None:
+            return
+        receipt = self.details.receipt_number
+        subjects = DisputeSubjects((), (receipt,))
+        self.dispute_dialog = OpenDisputeDialog(
+            self._context, self.details.account_number, subjects, self,
+            subject="payment", number=receipt,
+        )  # fmt: skip
+        self.dispute_dialog.open()
+
     def on_void_dialog_voided(self, _result: VoidedPayment) -> None:
         self.reload()
 
@@ -450,10 +463,9 @@ class PaymentDetailsScreen(QWidget):
         if self.details is None:
             return
         self.verify_button.setEnabled(False)
-        counter, receipt = self._context.counter, self.details.receipt_number
-        username = self._context.username
-        ServiceOp(
-            self, lambda: verify_payment(counter.write(), receipt=receipt, username=username)
+        receipt, username = self.details.receipt_number, self._context.username
+        WriteOp(
+            self, self._context, lambda uow: verify_payment(uow, receipt=receipt, username=username)
         ).success(lambda _result: self.reload()).failure(self._verify_refused).run()
 
     def _verify_refused(self, error: UserFacingError) -> None:

@@ -4,12 +4,17 @@ the admin types and the reason beside the field when a format cannot be used."""
 from typing import Any
 
 from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QSpinBox, QWidget
 
+from app.domain.changes import Area
 from app.domain.errors import UserFacingError
 from app.domain.numbering import SERIES, NumberFormat, require_term_when_standalone
 from app.domain.settings import Settings
 from app.services.number_blocks import NumberingStatus, numbering_status
+from app.services.number_blocks_server import server_address
 from app.services.numbering_preview import next_number_preview
+from sync.client.series_start import start_series_at
+from sync.protocol import SeriesStart
 from ui.context import ClientContext
 from ui.ops import ServiceOp, hub
 from ui.screens.settings_fields import SettingsSection, label, line_edit
@@ -61,15 +66,69 @@ class NumberingSection(SettingsSection):
         )
         help_text.setWordWrap(True)
         self.form.addRow("", help_text)
+        self._series_start_row()
         self.numbers_warning = label("numbersLow", "", "warning")
         self.numbers_warning.setWordWrap(True)
         self.numbers_warning.hide()
         self.form.addRow("", self.numbers_warning)
         hub.changed.connect(self.on_hub_changed)
 
+    def _series_start_row(self) -> None:
+        """Continue the old system's numbers (R-5001): the server sets where a series without
+        {TERM} starts, once before it leases any, or later only above what it leased."""
+        self.start_series = QComboBox()
+        self.start_series.setObjectName("startSeries")
+        self.start_series.setAccessibleName("Series to start")
+        for series in SERIES:
+            self.start_series.addItem(SERIES_LABELS[series].replace("&", ""), series)
+        self.start_first = QSpinBox()
+        self.start_first.setObjectName("startFirst")
+        self.start_first.setAccessibleName("First number of the series")
+        self.start_first.setRange(1, 999_999_999)
+        self.start_first.setMaximumWidth(140)
+        self.start_button = QPushButton("Start series here")
+        self.start_button.setObjectName("startSeriesButton")
+        self.start_button.setAutoDefault(True)
+        self.start_button.clicked.connect(self.on_start_button_clicked)
+        self.start_result = label("startSeriesResult", "", "muted")
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.start_series, self.start_first, self.start_button):
+            row.addWidget(widget)
+        row.addStretch(1)
+        self.add_row("&Start a series at", "series_start", box, self.start_result)
+
+    def on_start_button_clicked(self) -> None:
+        series, first = self.start_series.currentData(), self.start_first.value()
+        counter, who = self._context.counter, self._context.username or "admin"
+
+        def ask() -> SeriesStart:
+            where = server_address(counter.read())
+            return start_series_at(
+                where.server_url, where.terminal_code, where.ca_file, series, first, username=who
+            )
+
+        self.rows["series_start"].show_error(None)
+        self.start_result.setText("Asking the server...")
+        ServiceOp(self, ask, read=True).success(self._series_started).failure(
+            self._series_refused
+        ).run()
+
+    def _series_started(self, start: SeriesStart) -> None:
+        words = start.series.replace("_", " ")
+        self.start_result.setText(f"The {words} series continues from {start.first}.")
+        self._ask_status()
+        for series in self.formats:
+            self.on_format_text_changed(series)
+
+    def _series_refused(self, error: UserFacingError) -> None:
+        self.start_result.setText("")
+        self.rows["series_start"].show_error(error.message)
+
     def on_hub_changed(self, areas: frozenset) -> None:
         """A payment or credit note took a number: the previews move on with it."""
-        if self.isVisible() and areas & {"payments", "credit_notes", "sync"}:
+        if self.isVisible() and areas & {Area.PAYMENTS, Area.CREDIT_NOTES, Area.SYNC}:
             for series in self.formats:
                 self.on_format_text_changed(series)
             self._ask_status()

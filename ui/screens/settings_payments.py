@@ -1,5 +1,5 @@
-"""Settings > Payments: the channels and payment methods the counter offers, and how much
-overpayment may be kept as credit."""
+"""Settings > Payments: the channels and payment methods the counter offers, how much
+overpayment may be kept as credit, and bank reconciliation's date window and alert hours."""
 
 from typing import Any
 
@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -34,6 +35,19 @@ KIND_LABELS = {
     "transfer": "Bank transfer",
     "wallet": "Wallet",
 }
+
+
+RECONCILIATION_KEYS = ("reconciliation_window_days", "payment_alert_hours")
+
+
+def _spin_box(name: str, accessible: str, top: int, suffix: str) -> QSpinBox:
+    box = QSpinBox()
+    box.setObjectName(name)
+    box.setAccessibleName(accessible)
+    box.setRange(0, top)
+    box.setSuffix(suffix)
+    box.setMaximumWidth(120)
+    return box
 
 
 class PaymentsSection(SettingsSection):
@@ -66,13 +80,50 @@ class PaymentsSection(SettingsSection):
         self.notes_limit.setSuffix(" characters")
         self.notes_limit.setMaximumWidth(180)
         self.add_row("&Notes limit", "notes_max_length", self.notes_limit)
+        self._reconciliation_rows()
         self.channels.textChanged.connect(self.on_channels_text_changed)
         self.changed_signal(
             self.channels.textChanged,
             self.default_channel.activated,
             self.overpayment.textEdited,
             self.notes_limit.valueChanged,
+            self.reconciliation_window.valueChanged,
+            self.payment_alert_hours.valueChanged,
         )
+
+    def _reconciliation_rows(self) -> None:
+        """Bank reconciliation's two knobs on one line (the section must fit 768 pixels). The
+        boxes take more than the rules allow so that a wrong value is explained beside them
+        (settings_problems) instead of clamped."""
+        self.reconciliation_window = _spin_box(
+            "reconciliationWindowDays", "Reconciliation date window in days", 999, " days"
+        )
+        self.payment_alert_hours = _spin_box(
+            "paymentAlertHours", "Online payment alert after hours", 99_999, " hours"
+        )
+        box = QWidget()
+        line = QHBoxLayout(box)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(self.reconciliation_window)
+        alert = label("paymentAlertCaption", "&alert on online payments Pending or Failed for")
+        alert.setBuddy(self.payment_alert_hours)
+        line.addWidget(alert)
+        line.addWidget(self.payment_alert_hours)
+        line.addStretch(1)
+        row = self.add_row("Reconciliation &window", RECONCILIATION_KEYS[0], box)
+        row.editor = self.reconciliation_window  # the first error's focus goes here
+        caption = self.form.labelForField(row)
+        if isinstance(caption, QLabel):
+            caption.setBuddy(self.reconciliation_window)
+        self.rows[RECONCILIATION_KEYS[1]] = row  # one line shows both keys' messages
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        shown = dict(problems)
+        messages = [m for m in (shown.pop(k, None) for k in RECONCILIATION_KEYS) if m]
+        for key, row in self.rows.items():
+            if key not in RECONCILIATION_KEYS:
+                row.show_error(shown.get(key))
+        self.rows[RECONCILIATION_KEYS[0]].show_error(" ".join(messages) or None)
 
     def _methods_box(self) -> QWidget:
         box = QWidget()
@@ -117,6 +168,8 @@ class PaymentsSection(SettingsSection):
             money_text(settings.overpayment_threshold_minor, settings.currency)
         )
         self.notes_limit.setValue(settings.notes_max_length)
+        self.reconciliation_window.setValue(settings.reconciliation_window_days)
+        self.payment_alert_hours.setValue(settings.payment_alert_hours)
 
     def values(self) -> dict[str, Any]:
         currency = self.loaded.currency if self.loaded else "USD"
@@ -125,6 +178,8 @@ class PaymentsSection(SettingsSection):
             "default_channel": self.default_channel.currentText(),
             "methods": self._methods(),
             "notes_max_length": self.notes_limit.value(),
+            "reconciliation_window_days": self.reconciliation_window.value(),
+            "payment_alert_hours": self.payment_alert_hours.value(),
         }
         overpayment = self.money_value(
             "overpayment_threshold_minor", self.overpayment, "The overpayment threshold", currency

@@ -1,9 +1,11 @@
 """All mapped tables, imported together so the metadata is complete."""
 
+from app.db.tables.disputes import ConsumerCircumstances, Dispute
 from app.db.tables.money import CreditNote, CreditNoteApplication, Payment, PaymentAllocation
 from app.db.tables.number_blocks import NumberBlock
 from app.db.tables.printing import Printer, PrintJob
 from app.db.tables.reconciliation import BankStatement, BankStatementLine, ReconciliationMatch
+from app.db.tables.recovery_feed import SyncedRecoveryCase, SyncedTimelineEntry  # noqa: F401
 from app.db.tables.reference import Bill, Consumer, Installment, PaymentPlan, ServiceCharge
 from app.db.tables.shifts import (
     Shift,
@@ -31,8 +33,10 @@ __all__ = [
     "BankStatementLine",
     "Bill",
     "Consumer",
+    "ConsumerCircumstances",
     "CreditNote",
     "CreditNoteApplication",
+    "Dispute",
     "Installment",
     "LocalState",
     "NumberBlock",
