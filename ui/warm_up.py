@@ -78,6 +78,11 @@ class WarmUp(QObject):
         return False
 
     @property
+    def waiting_for_first_frame(self) -> bool:
+        """Nothing started and nothing scheduled: only the window's first paint starts it."""
+        return self.thread is None and self.done == 0 and not self._timer.isActive()
+
+    @property
     def finished(self) -> bool:
         return (
             self.thread is not None and not self.thread.is_alive() and self.done == len(self.steps)

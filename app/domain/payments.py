@@ -183,6 +183,22 @@ def backdating_needs_approval(paid_on: date, today: date, days_without_approval:
     return (today - paid_on).days > days_without_approval
 
 
+VOID_REASON_MAX = 500
+VOID_RULE = "Reverse this payment (same day only)"  # what the Void button says it does
+
+
+def void_reason_problem(reason: str | None) -> str | None:
+    """What is wrong with a reason for voiding, or None: required, at most VOID_REASON_MAX
+    characters once trimmed. The void dialog shows it as the supervisor types; the use case
+    refuses with the same words."""
+    text = (reason or "").strip()
+    if not text:
+        return "Give the reason for voiding the payment."
+    if len(text) > VOID_REASON_MAX:
+        return f"The reason can be at most {VOID_REASON_MAX} characters (this one has {len(text)})."
+    return None
+
+
 def void_refusal(status: str, recorded_on: date, today: date, receipt: str) -> str | None:
     """Why a payment cannot be voided, or None when it can: only a posted payment, and only on
     the day it was recorded (later corrections are credit notes). Screens and the void use

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain import credit_notes as rules
+from app.domain.changes import Area, Changes, areas
 from app.domain.credit_notes import CreditNoteStatus
 from app.domain.errors import UserFacingError
 from app.domain.events import CreditNoteActivated
@@ -18,7 +19,7 @@ from app.services.credit_notes_list import (
 )
 from app.services.unit_of_work import UnitOfWork
 
-CHANGES = frozenset({"credit_notes", "consumers", "approvals"})
+CHANGES = areas(Area.CREDIT_NOTES, Area.CONSUMERS, Area.APPROVALS)
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class CreditNoteDecided:
     status: str  # Active once approved, Rejected otherwise
     decided_by: str
     reason: str | None
-    changes: frozenset[str] = field(default=CHANGES)
+    changes: Changes = field(default=CHANGES)
 
 
 def pending_approvals(uow: UnitOfWork, limit: int = MAX_LIMIT) -> list[CreditNoteRow]:

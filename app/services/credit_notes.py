@@ -8,6 +8,7 @@ from decimal import Decimal
 from app.db.queries.dues import ItemRow
 from app.db.tables import CreditNote, CreditNoteApplication, Payment
 from app.domain import credit_notes as rules
+from app.domain.changes import Area, Changes, areas
 from app.domain.credit_notes import CreditNoteStatus
 from app.domain.errors import UserFacingError
 from app.domain.events import CreditNoteActivated
@@ -21,7 +22,7 @@ from app.services.approvals import note_application_approval
 from app.services.numbering_preview import next_number_preview
 from app.services.unit_of_work import UnitOfWork
 
-CHANGES = frozenset({"credit_notes", "consumers", "payments"})
+CHANGES = areas(Area.CREDIT_NOTES, Area.CONSUMERS, Area.PAYMENTS)
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class IssuedCreditNote:
     reason: str
     expires_on: str
     status: str = CreditNoteStatus.ACTIVE.value  # or Pending Approval, above the approval amount
-    changes: frozenset[str] = field(default=CHANGES)
+    changes: Changes = field(default=CHANGES)
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class AppliedCredit:
     remaining_minor: int
     status: str
     currency: str
-    changes: frozenset[str] = field(default=CHANGES)
+    changes: Changes = field(default=CHANGES)
 
 
 def issue_credit_note(

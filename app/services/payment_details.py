@@ -8,7 +8,8 @@ from decimal import Decimal
 from app.db.tables import (
     Payment,
 )
-from app.domain.payments import COUNTER_PROCESSING_TIME, Analysis, PaymentStatus
+from app.domain.changes import Changes, areas
+from app.domain.payments import COUNTER_PROCESSING_TIME, Analysis, PaymentStatus, void_refusal
 from app.services.unit_of_work import UnitOfWork
 
 SYSTEM = "System"
@@ -83,7 +84,10 @@ class PaymentDetails:
     voided_by: str | None = None
     void_reason: str | None = None
     processing_ongoing: bool = False  # an online payment still settling: days so far
-    changes: frozenset[str] = field(default=frozenset())
+    # Why it cannot be voided today (the domain's void rule, asked by the counter's clock),
+    # None when a supervisor may: the screen shows this, it never works the rule out itself.
+    void_refusal: str | None = "Not known yet whether this payment can be voided."
+    changes: Changes = field(default=areas())
 
     @property
     def billed_minor(self) -> int:
@@ -142,6 +146,12 @@ def payment_details(uow: UnitOfWork, number: str) -> PaymentDetails:
             voided_at=payment.voided_at,
             voided_by=voider.full_name if voider else None,
             void_reason=payment.void_reason,
+            void_refusal=void_refusal(
+                payment.status,
+                payment.recorded_at.astimezone(uow.settings().zone).date(),
+                uow.today(),
+                payment.receipt_number,
+            ),
         )
 
 

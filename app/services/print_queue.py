@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.db.tables import PrintJob
+from app.domain.changes import Area, Changes, areas
 from app.domain.document_json import document_to_json
 from app.domain.documents import Formats, PrintDocument, Row, Section, header_lines
 from app.domain.errors import NotFound, UserFacingError
@@ -16,7 +17,7 @@ from app.services.documents import credit_note_document, receipt_document
 from app.services.printers import auto_printer, choose_printer
 from app.services.unit_of_work import UnitOfWork
 
-CHANGES = frozenset({"print_queue"})
+CHANGES = areas(Area.PRINT_QUEUE)
 _DISMISSABLE = (JobState.QUEUED, JobState.WAITING, JobState.FAILED)
 
 
@@ -33,7 +34,7 @@ class PrintJobView:
     created_at: datetime
     next_attempt_at: datetime | None
     printed_at: datetime | None
-    changes: frozenset[str] = field(default=CHANGES)
+    changes: Changes = field(default=CHANGES)
 
     @property
     def title(self) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from app.db.tables import PrintJob
+from app.domain.changes import Changes
 from app.domain.document_json import document_from_json
 from app.domain.printing import (
     INTERRUPTED_AFTER,
@@ -43,7 +44,7 @@ class QueueRun:
     """What one pass over the queue did, job by job, in the order they were tried."""
 
     jobs: tuple[PrintJobView, ...]
-    changes: frozenset[str] = field(default=CHANGES)
+    changes: Changes = field(default=CHANGES)
 
     def in_state(self, state: JobState) -> tuple[PrintJobView, ...]:
         return tuple(j for j in self.jobs if j.state is state)

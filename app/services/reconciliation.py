@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from app.db.tables import BankStatementLine, ReconciliationMatch
+from app.domain.changes import Area, Changes, areas
 from app.domain.errors import UserFacingError
 from app.domain.ids import new_id
 from app.domain.reconciliation import (
@@ -20,7 +21,7 @@ from app.services.actors import actor_for
 from app.services.reconciliation_items import counter_items
 from app.services.unit_of_work import UnitOfWork
 
-CHANGES = frozenset({"reconciliation"})
+CHANGES = areas(Area.RECONCILIATION)
 MAX_WINDOW_DAYS = 31
 
 
@@ -45,14 +46,14 @@ class RunResult:
     suggested: int  # bank lines with suggestions only
     unmatched_lines: int
     unmatched_items: int
-    changes: frozenset[str] = field(default=CHANGES)
+    changes: Changes = field(default=CHANGES)
 
 
 @dataclass(frozen=True)
 class DecidedMatch:
     number: int
     status: str
-    changes: frozenset[str] = field(default=CHANGES)
+    changes: Changes = field(default=CHANGES)
 
 
 def item_span(lines: list[BankStatementLine], window_days: int) -> tuple[date, date]:

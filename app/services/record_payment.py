@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from app.db.tables import Payment, PaymentAllocation
 from app.domain import payments as rules
+from app.domain.changes import Area, Changes, areas
 from app.domain.events import CreditNoteActivated, PaymentRecorded
 from app.domain.ids import new_id
 from app.domain.money import parse_amount
@@ -67,8 +68,8 @@ class RecordedPayment:
     difference_minor: int
     analysis: Analysis
     credit_note: IssuedCreditNote | None
-    changes: frozenset[str] = field(
-        default=frozenset({"payments", "consumers", "kpis", "credit_notes"})
+    changes: Changes = field(
+        default=areas(Area.PAYMENTS, Area.CONSUMERS, Area.KPIS, Area.CREDIT_NOTES)
     )
 
 

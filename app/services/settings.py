@@ -4,6 +4,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.domain.changes import Area, Changes, areas
 from app.domain.errors import UserFacingError
 from app.domain.ids import new_id
 from app.domain.numbering import require_term_when_standalone
@@ -17,7 +18,7 @@ from app.services.unit_of_work import UnitOfWork
 class SettingsChanged:
     settings: Settings
     changed_keys: tuple[str, ...]
-    changes: frozenset[str] = field(default=frozenset({"settings", "payments", "kpis"}))
+    changes: Changes = field(default=areas(Area.SETTINGS, Area.PAYMENTS, Area.KPIS))
 
 
 def current_settings(uow: UnitOfWork) -> Settings:

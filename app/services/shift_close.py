@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from app.db.tables import Shift, ShiftDenominationCount, ShiftReconciliation
 from app.domain import shifts as rules
+from app.domain.changes import Area, Changes
 from app.domain.documents import DenominationCount, MethodReconciliation, ShiftReportDocument
 from app.domain.errors import PermissionDenied, UserFacingError
 from app.domain.money import parse_amount
@@ -71,7 +72,7 @@ class ClosedShift:
     approved_by: str | None
     report: ShiftReportDocument
     print_job: PrintJobView | None
-    changes: frozenset[str] = field(default=CHANGES | {"print_queue"})
+    changes: Changes = field(default=CHANGES | {Area.PRINT_QUEUE})
 
 
 def close_figures(

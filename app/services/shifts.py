@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from app.db.tables import Shift, ShiftCashMovement, User
 from app.domain import shifts as rules
+from app.domain.changes import Area, Changes, areas
 from app.domain.documents import CashMovement
 from app.domain.errors import NotFound, UserFacingError
 from app.domain.ids import new_id
@@ -18,7 +19,7 @@ from app.services.actors import Actor, actor_for
 from app.services.unit_of_work import UnitOfWork
 
 Amount = str | Decimal | int
-CHANGES = frozenset({"shift"})
+CHANGES = areas(Area.SHIFT)
 NO_SHIFT = "Open a shift before recording payments."
 APPROVE = "approve_shift_difference"
 
@@ -40,7 +41,7 @@ class ShiftView:
     movements: tuple[CashMovement, ...]
     takings: tuple[MethodTakings, ...]
     unsent_payments: int
-    changes: frozenset[str] = field(default=CHANGES)
+    changes: Changes = field(default=CHANGES)
 
     @property
     def cash_in_minor(self) -> int:

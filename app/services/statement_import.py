@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from app.db.tables import BankStatement, BankStatementLine
+from app.domain.changes import Area, Changes, areas
 from app.domain.errors import UserFacingError
 from app.domain.ids import new_id
 from app.domain.money import minor_digits
@@ -14,7 +15,7 @@ from app.services.actors import actor_for
 from app.services.bank_formats import ParsedStatement, StatementLine, parse_statement
 from app.services.unit_of_work import UnitOfWork
 
-CHANGES = frozenset({"reconciliation"})
+CHANGES = areas(Area.RECONCILIATION)
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class ImportResult:
     currency: str
     lines_added: int
     lines_known: int  # already imported from this or another file: not stored twice
-    changes: frozenset[str] = field(default=CHANGES)
+    changes: Changes = field(default=CHANGES)
 
 
 def import_statement(

@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from app.db.tables import SyncFlag
+from app.domain.changes import Area, Changes, areas
 from app.domain.credit_notes import CreditNoteStatus
 from app.domain.errors import UserFacingError
 from app.domain.flag_resolutions import Resolution, resolution_problem
@@ -23,7 +24,7 @@ class ResolvedFlag:
     flag_key: str
     resolution: str
     credit_note_number: str | None
-    changes: frozenset[str] = field(default=frozenset({"sync"}))
+    changes: Changes = field(default=areas(Area.SYNC))
 
 
 def resolve_flag(

@@ -4,6 +4,7 @@ quarantined changes: the next sync applies again what this counter could not app
 
 from dataclasses import dataclass, field
 
+from app.domain.changes import Area, Changes, areas
 from app.services.actors import actor_for
 from app.services.unit_of_work import UnitOfWork
 
@@ -11,7 +12,7 @@ from app.services.unit_of_work import UnitOfWork
 @dataclass(frozen=True)
 class Retried:
     count: int
-    changes: frozenset[str] = field(default=frozenset({"sync"}))
+    changes: Changes = field(default=areas(Area.SYNC))
 
 
 def retry_parked(uow: UnitOfWork, *, username: str | None) -> Retried:

@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.db.tables import User
+from app.domain.changes import Area, Changes, areas
 from app.domain.errors import NotFound, UserFacingError
 from app.domain.roles import Role
 from app.services.actors import Actor, actor_for, add_user, hash_secret
 from app.services.unit_of_work import UnitOfWork
 
-CHANGES = frozenset({"users"})
+CHANGES = areas(Area.USERS)
 PIN_DIGITS = (4, 8)
 PIN_RULE = f"A PIN is {PIN_DIGITS[0]} to {PIN_DIGITS[1]} digits, not all the same digit."
 
@@ -27,7 +28,7 @@ class UserView:
     role: Role
     active: bool
     created_at: datetime
-    changes: frozenset[str] = field(default=CHANGES)
+    changes: Changes = field(default=CHANGES)
 
     @property
     def status(self) -> str:

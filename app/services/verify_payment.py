@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from app.domain.changes import Area, Changes, areas
 from app.domain.errors import UserFacingError
 from app.domain.payments import PaymentStatus, Verification
 from app.services.actors import actor_for
@@ -15,7 +16,7 @@ VERIFIABLE = frozenset({PaymentStatus.POSTED.value, PaymentStatus.PENDING.value}
 class VerifiedPayment:
     receipt_number: str
     verification: str
-    changes: frozenset[str] = field(default=frozenset({"payments"}))
+    changes: Changes = field(default=areas(Area.PAYMENTS))
 
 
 def verify_payment(uow: UnitOfWork, *, receipt: str, username: str | None) -> VerifiedPayment:

@@ -3,15 +3,14 @@
 from dataclasses import dataclass, field
 
 from app.db.tables import PaymentAllocation
+from app.domain.changes import Area, Changes, areas
 from app.domain.credit_notes import CreditNoteStatus
 from app.domain.errors import UserFacingError
 from app.domain.ids import new_id
-from app.domain.payments import PaymentStatus, void_refusal
+from app.domain.payments import PaymentStatus, void_reason_problem, void_refusal
 from app.services.actors import actor_for
 from app.services.approvals import approval_block
 from app.services.unit_of_work import UnitOfWork
-
-REASON_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -19,8 +18,8 @@ class VoidedPayment:
     receipt_number: str
     status: str
     cancelled_credit_notes: tuple[str, ...]
-    changes: frozenset[str] = field(
-        default=frozenset({"payments", "consumers", "kpis", "credit_notes"})
+    changes: Changes = field(
+        default=areas(Area.PAYMENTS, Area.CONSUMERS, Area.KPIS, Area.CREDIT_NOTES)
     )
 
 
@@ -29,11 +28,10 @@ def void_payment(
 ) -> VoidedPayment:
     with uow:
         actor = actor_for(uow, username, "void_payment")
+        problem = void_reason_problem(reason)
+        if problem is not None:
+            raise UserFacingError(problem)
         reason_text = (reason or "").strip()
-        if not reason_text:
-            raise UserFacingError("Give the reason for voiding the payment.")
-        if len(reason_text) > REASON_MAX:
-            raise UserFacingError(f"The reason can be at most {REASON_MAX} characters.")
         payment = uow.payments.by_number(receipt)
         recorded_on = payment.recorded_at.astimezone(uow.settings().zone).date()
         refusal = void_refusal(payment.status, recorded_on, uow.today(), payment.receipt_number)

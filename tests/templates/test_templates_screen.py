@@ -1,5 +1,6 @@
 """The Templates screen (pytest-qt, offscreen) against a real recovery SQLite file."""
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,7 +17,13 @@ from ui.context import ClientContext
 from ui.recovery.area_messaging import entries
 from ui.recovery.templates_screen import TemplatesScreen
 
-SCREENSHOT = Path("/tmp/tilldesk-templates-screen.png")
+SHOTS = os.environ.get("TILLDESK_SHOTS")  # a folder to keep the screenshots in; else tmp_path
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where this test's screenshots go: never outside its tmp_path unless asked to."""
+    return Path(SHOTS) if SHOTS else tmp_path
 
 
 @pytest.fixture
@@ -35,7 +42,9 @@ def screen(qtbot, context: ClientContext) -> TemplatesScreen:  # noqa: F811
     return widget
 
 
-def test_shows_the_first_open_case_as_an_email_with_its_html(qapp, screen: TemplatesScreen) -> None:
+def test_shows_the_first_open_case_as_an_email_with_its_html(
+    qapp, screen: TemplatesScreen, shots: Path
+) -> None:
     assert screen.template.currentText() == "reminder"
     assert screen.channel.currentText() == "email"
     # DEMO-008 failed first: $2,500.00 for an installment, insufficient funds.
@@ -48,12 +57,12 @@ def test_shows_the_first_open_case_as_an_email_with_its_html(qapp, screen: Templ
     try:
         hint = screen.minimumSizeHint()
         assert hint.width() <= 1000 and hint.height() <= 640  # room for the nav at 1024x768
-        screen.grab().save(str(SCREENSHOT))
+        assert screen.grab().save(str(shots / "tilldesk-templates-screen.png"))
     finally:
         qapp.setStyleSheet("")
 
 
-def test_a_hindi_speaker_sees_the_hindi_sms(qtbot, screen: TemplatesScreen) -> None:
+def test_a_hindi_speaker_sees_the_hindi_sms(qtbot, screen: TemplatesScreen, shots: Path) -> None:
     screen.case.setText("DEMO-005")
     screen.channel.setCurrentText("sms")
     screen.language.setCurrentIndex(screen.language.findData("hi"))
@@ -61,7 +70,7 @@ def test_a_hindi_speaker_sees_the_hindi_sms(qtbot, screen: TemplatesScreen) -> N
     qtbot.waitUntil(lambda: "in hi" in screen.facts.text(), timeout=10_000)
     assert "(बिल) का भुगतान नहीं हुआ" in screen.text.toPlainText()
     assert "SMS: 3 segments, UCS-2" in screen.facts.text()
-    screen.grab().save(str(SCREENSHOT.with_name("tilldesk-templates-screen-sms-hi.png")))
+    assert screen.grab().save(str(shots / "tilldesk-templates-screen-sms-hi.png"))
 
 
 def test_an_sms_preview_counts_its_segments(qtbot, screen: TemplatesScreen) -> None:
@@ -101,7 +110,7 @@ def test_the_recovery_menu_offers_it_to_recovery_staff_not_cashiers(
 
 
 def test_recovery_staff_open_it_from_the_recovery_menu_in_a_1024_window(
-    qtbot, db, qapp, tmp_path: Path
+    qtbot, db, qapp, shots: Path
 ) -> None:
     from tests.ui.test_kpis_both_pages import sign_in
     from ui.main_window import MainWindow
@@ -129,6 +138,6 @@ def test_recovery_staff_open_it_from_the_recovery_menu_in_a_1024_window(
         qtbot.waitUntil(lambda: shown.preview is not None, timeout=10_000)
         hint = window.minimumSizeHint()
         assert hint.width() <= 1024 and hint.height() <= 768
-        window.grab().save(str(SCREENSHOT.with_name("tilldesk-templates-window.png")))
+        assert window.grab().save(str(shots / "tilldesk-templates-window.png"))
     finally:
         qapp.setStyleSheet("")

@@ -21,7 +21,7 @@ from app.services.consumers import UnpaidItem
 from app.services.credit_notes import apply_credit_note
 from app.services.credit_notes_list import CreditNoteRow
 from ui.context import ClientContext
-from ui.ops import ServiceOp
+from ui.ops import WriteOp
 
 TARGET_KINDS = ("bill", "service")  # what the spec lets a credit note settle
 
@@ -130,13 +130,14 @@ class ApplyCreditBox(QGroupBox):
         if item is None or note is None or self.amount_minor() is None:
             return
         context = self._context()
-        counter, user, number = context.counter, context.username, note.number
+        user, number = context.username, note.number
         amount, reference = self.amount.text(), item.reference
         self.button.setEnabled(False)
-        ServiceOp(
+        WriteOp(
             self,
-            lambda: apply_credit_note(
-                counter.write(), number=number, to=reference, amount=amount, username=user
+            context,
+            lambda uow: apply_credit_note(
+                uow, number=number, to=reference, amount=amount, username=user
             ),
         ).success(self.applied.emit).failure(self._failed).run()
 

@@ -27,7 +27,7 @@ from app.services.credit_notes import (
     credit_note_draft,
 )
 from ui.context import ClientContext
-from ui.ops import ServiceOp
+from ui.ops import ReadOp, WriteOp
 from ui.widgets.badge import badge
 from ui.widgets.toast import show_toast
 
@@ -219,10 +219,10 @@ class CreateCreditNoteDialog(QDialog):
 
     # -- loading ------------------------------------------------------------------------
     def _load(self) -> None:
-        counter, receipt, user = self._context.counter, self._receipt, self._context.username
-        ServiceOp(
-            self, lambda: credit_note_draft(counter.read(), receipt, user), read=True
-        ).success(self._show_draft).failure(self._draft_failed).run()
+        receipt, user = self._receipt, self._context.username
+        ReadOp(self, self._context, lambda uow: credit_note_draft(uow, receipt, user)).success(
+            self._show_draft
+        ).failure(self._draft_failed).run()
 
     def _show_draft(self, draft: CreditNoteDraft) -> None:
         self._draft = draft
@@ -337,14 +337,15 @@ class CreateCreditNoteDialog(QDialog):
     def on_create_button_clicked(self) -> None:
         if self._busy or not self._validate():
             return
-        counter, user = self._context.counter, self._context.username
+        user = self._context.username
         receipt, amount = self._receipt, self.amount.text()
         reason, remarks = self.reason.currentText(), self.remarks.toPlainText()
         self._set_busy(True)
-        ServiceOp(
+        WriteOp(
             self,
-            lambda: create_credit_note(
-                counter.write(),
+            self._context,
+            lambda uow: create_credit_note(
+                uow,
                 receipt=receipt,
                 amount=amount,
                 reason=reason,

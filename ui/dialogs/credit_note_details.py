@@ -37,7 +37,7 @@ from ui.context import ClientContext
 from ui.dialogs.apply_credit import ApplyCreditBox
 from ui.dialogs.credit_note_files import CreditNoteFiles, printable
 from ui.models.credit_notes_model import badge_css
-from ui.ops import ServiceOp
+from ui.ops import ServiceOp, WriteOp
 from ui.widgets.toast import show_toast
 
 HISTORY = ("Applied on", "Applied to", "Amount", "Applied by")
@@ -373,8 +373,8 @@ class CreditNoteDetailsDialog(QDialog):
         self.reject_button.setEnabled(bool(text.strip()))
 
     def on_approve_button_clicked(self) -> None:
-        counter, user, number = self._context.counter, self._context.username, self._number
-        ServiceOp(self, lambda: approve_credit_note(counter.write(), number, user)).success(
+        user, number = self._context.username, self._number
+        WriteOp(self, self._context, lambda uow: approve_credit_note(uow, number, user)).success(
             self._decided
         ).failure(self._action_failed).run()
 
@@ -382,10 +382,10 @@ class CreditNoteDetailsDialog(QDialog):
         reason = self.reject_reason.text()
         if not reason.strip():
             return
-        counter, user, number = self._context.counter, self._context.username, self._number
-        ServiceOp(self, lambda: reject_credit_note(counter.write(), number, reason, user)).success(
-            self._decided
-        ).failure(self._action_failed).run()
+        user, number = self._context.username, self._number
+        WriteOp(
+            self, self._context, lambda uow: reject_credit_note(uow, number, reason, user)
+        ).success(self._decided).failure(self._action_failed).run()
 
     def _decided(self, result: CreditNoteDecided) -> None:
         outcome = "approved" if result.status == CreditNoteStatus.ACTIVE.value else "rejected"

@@ -8,7 +8,7 @@ from app.domain.money import parse_amount
 from app.domain.shifts import MovementKind, check_movement
 from app.services.shifts import ShiftView, move_cash
 from ui.context import ClientContext
-from ui.ops import ServiceOp
+from ui.ops import WriteOp
 from ui.widgets.form_dialog import FormDialog
 from ui.widgets.style import role_label
 
@@ -64,12 +64,11 @@ class CashMovementDialog(FormDialog):
             self._refused(error)
             return
         self.ok_button.setEnabled(False)
-        counter, username, kind = self._context.counter, self._context.username, self._kind
-        ServiceOp(
+        username, kind = self._context.username, self._kind
+        WriteOp(
             self,
-            lambda: move_cash(
-                counter.write(), kind, amount=amount, reason=reason, username=username
-            ),
+            self._context,
+            lambda uow: move_cash(uow, kind, amount=amount, reason=reason, username=username),
         ).success(self._moved).failure(self._refused).run()
 
     def _moved(self, shift: ShiftView) -> None:

@@ -8,7 +8,7 @@ from app.domain.money import parse_amount
 from app.domain.shifts import check_float
 from app.services.shifts import ShiftView, open_shift
 from ui.context import ClientContext
-from ui.ops import ServiceOp
+from ui.ops import WriteOp
 from ui.widgets.form_dialog import FormDialog
 from ui.widgets.style import role_label
 
@@ -53,9 +53,9 @@ class OpenShiftDialog(FormDialog):
             self._refused(error)
             return
         self.open_button.setEnabled(False)
-        counter, username = self._context.counter, self._context.username
-        ServiceOp(
-            self, lambda: open_shift(counter.write(), opening_float=text, username=username)
+        username = self._context.username
+        WriteOp(
+            self, self._context, lambda uow: open_shift(uow, opening_float=text, username=username)
         ).success(self._opened).failure(self._refused).run()
 
     def _opened(self, shift: ShiftView) -> None:

@@ -5,10 +5,11 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from app.domain.errors import UserFacingError
+from app.domain.payments import VOID_REASON_MAX, void_reason_problem
 from app.services.payment_details import PaymentDetails
-from app.services.void_payment import REASON_MAX, VoidedPayment, void_payment
+from app.services.void_payment import VoidedPayment, void_payment
 from ui.context import ClientContext
-from ui.ops import ServiceOp
+from ui.ops import WriteOp
 from ui.widgets.buttons import enable_danger, push_button
 
 
@@ -38,7 +39,7 @@ class VoidPaymentDialog(QDialog):
         self.reason.setTabChangesFocus(True)
         self.reason.setFixedHeight(90)
         caption.setBuddy(self.reason)
-        self.count = QLabel(f"0 / {REASON_MAX}")
+        self.count = QLabel(f"0 / {VOID_REASON_MAX}")
         self.count.setObjectName("voidReasonCount")
         self.count.setProperty("role", "muted")
         self.error = QLabel("")
@@ -63,16 +64,13 @@ class VoidPaymentDialog(QDialog):
         layout.addLayout(buttons)
 
     def problem(self) -> str | None:
-        text = self.reason.toPlainText().strip()
-        if not text:
-            return "Give the reason for voiding the payment."
-        if len(text) > REASON_MAX:
-            return f"The reason can be at most {REASON_MAX} characters (this one has {len(text)})."
-        return None
+        """The void rule's own words (app.domain.payments), so the dialog and the use case
+        never disagree."""
+        return void_reason_problem(self.reason.toPlainText())
 
     def on_reason_text_changed(self) -> None:
         self._touched = True
-        self.count.setText(f"{len(self.reason.toPlainText().strip())} / {REASON_MAX}")
+        self.count.setText(f"{len(self.reason.toPlainText().strip())} / {VOID_REASON_MAX}")
         problem = self.problem()
         self._show_error(problem if self._touched else None)
         enable_danger(self.confirm, problem is None)
@@ -86,13 +84,12 @@ class VoidPaymentDialog(QDialog):
         if self.problem() is not None:
             return
         enable_danger(self.confirm, False)
-        counter, receipt = self._context.counter, self._receipt
+        receipt = self._receipt
         reason, username = self.reason.toPlainText(), self._context.username
-        ServiceOp(
+        WriteOp(
             self,
-            lambda: void_payment(
-                counter.write(), receipt=receipt, reason=reason, username=username
-            ),
+            self._context,
+            lambda uow: void_payment(uow, receipt=receipt, reason=reason, username=username),
         ).success(self._done).failure(self._refused).run()
 
     def _done(self, result: VoidedPayment) -> None:

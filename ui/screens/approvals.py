@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.changes import Area
 from app.domain.errors import UserFacingError
 from app.domain.roles import PERMISSIONS
 from app.services.credit_note_approvals import (
@@ -27,7 +28,7 @@ from app.services.credit_note_approvals import (
 from app.services.credit_notes_list import CreditNoteRow
 from ui.context import ClientContext
 from ui.models.credit_notes_model import CreditNotesModel
-from ui.ops import ServiceOp, hub
+from ui.ops import ReadOp, ServiceOp, hub
 from ui.screens.credit_notes_tab import PillDelegate
 from ui.widgets.toast import show_toast
 
@@ -158,14 +159,13 @@ class ApprovalsScreen(QWidget):
         return actor is not None and actor.role in PERMISSIONS["approve_credit_note"]
 
     def on_hub_changed(self, areas: frozenset) -> None:
-        if areas & {"credit_notes", "approvals"}:
+        if areas & {Area.CREDIT_NOTES, Area.APPROVALS}:
             self._refresh_timer.start()
 
     def refresh(self) -> None:
-        counter = self._context.counter
-        ServiceOp(self, lambda: pending_approvals(counter.read()), read=True).success(
-            self._loaded
-        ).failure(lambda e: self.error.setText(e.message)).run()
+        ReadOp(self, self._context, pending_approvals).success(self._loaded).failure(
+            lambda e: self.error.setText(e.message)
+        ).run()
 
     def _loaded(self, rows: list[CreditNoteRow]) -> None:
         chosen = self.selected()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.changes import Area
 from app.domain.errors import UserFacingError
 from app.services.credit_notes_list import (
     MAX_LIMIT,
@@ -197,7 +198,7 @@ class CreditNotesTab(QWidget):
         self.filters.search.selectAll()
 
     def on_hub_changed(self, areas: frozenset) -> None:
-        if areas & {"credit_notes", "payments"}:
+        if areas & {Area.CREDIT_NOTES, Area.PAYMENTS}:
             self._refresh_timer.start()
 
     def refresh(self) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.changes import Area
 from app.domain.errors import UserFacingError
 from app.domain.money import minor_digits
 from app.domain.payments import PaymentStatus
@@ -205,7 +206,7 @@ class DashboardScreen(QWidget):
             self._refresh_timer.start()
 
     def on_hub_changed(self, areas: frozenset) -> None:
-        if areas & {"payments", "kpis"}:
+        if areas & {Area.PAYMENTS, Area.KPIS}:
             if self.isVisible():
                 self._refresh_timer.start()
             else:

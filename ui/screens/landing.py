@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.changes import Area
 from app.domain.payments import PaymentStatus, PaymentType
 from app.services.kpis import Kpis, collection_kpis
 from app.services.list_exports import payments_report
@@ -247,7 +248,7 @@ class LandingScreen(QWidget):
         self.search.selectAll()
 
     def on_hub_changed(self, areas: frozenset) -> None:
-        if areas & {"payments", "kpis", "credit_notes"}:
+        if areas & {Area.PAYMENTS, Area.KPIS, Area.CREDIT_NOTES}:
             self._refresh_timer.start()
 
     def refresh(self) -> None:

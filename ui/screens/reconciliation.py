@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.changes import Area
 from app.domain.errors import UserFacingError
 from app.services.bank_formats import guess_format
 from app.services.reconciliation import Decision, decide_match, run_reconciliation
@@ -198,7 +199,7 @@ class ReconciliationScreen(QWidget):
         self.refresh()
 
     def on_hub_changed(self, areas: frozenset) -> None:
-        if "reconciliation" in areas or "payments" in areas or "shift" in areas:
+        if Area.RECONCILIATION in areas or Area.PAYMENTS in areas or Area.SHIFT in areas:
             self._refresh_timer.start()
 
     def refresh(self) -> None:

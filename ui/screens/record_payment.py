@@ -26,7 +26,7 @@ from app.services.runtime import Counter
 from app.services.supervisor_approval import SupervisorApprovalRequired
 from ui.context import ClientContext
 from ui.dialogs.shift_supervisor import SupervisorPinDialog
-from ui.ops import ServiceOp
+from ui.ops import ReadOp, WriteOp
 from ui.screens.record_payment_draft import (
     Draft,
     DraftCheck,
@@ -228,12 +228,10 @@ class RecordPaymentScreen(QWidget):
 
     def _load_account(self, account_number: str, match: ReferenceMatch | None) -> None:
         self._generation += 1
-        generation, counter = self._generation, self._counter
-        ServiceOp(
-            self, lambda: consumer_account(counter.read(), account_number), read=True
-        ).success(lambda account: self._account_loaded(account, match, generation)).failure(
-            lambda error: self._account_failed(error, generation)
-        ).run()
+        generation = self._generation
+        ReadOp(self, self._context, lambda uow: consumer_account(uow, account_number)).success(
+            lambda account: self._account_loaded(account, match, generation)
+        ).failure(lambda error: self._account_failed(error, generation)).run()
 
     def _account_loaded(
         self, account: ConsumerAccount, match: ReferenceMatch | None, generation: int
@@ -433,8 +431,7 @@ class RecordPaymentScreen(QWidget):
     def _submit(self, request: PaymentRequest) -> None:
         self._submitting = True
         self.review.set_busy(True)
-        counter = self._counter
-        ServiceOp(self, lambda: record_payment(counter.write(), request)).success(
+        WriteOp(self, self._context, lambda uow: record_payment(uow, request)).success(
             self._payment_done
         ).failure(lambda error: self._refuse_or_ask(error, request)).run()
 

@@ -22,7 +22,7 @@ from ui.context import ClientContext
 from ui.dialogs.shift_cash import CashMovementDialog
 from ui.dialogs.shift_open import OpenShiftDialog
 from ui.dialogs.shift_supervisor import SupervisorPinDialog
-from ui.ops import ServiceOp
+from ui.ops import ReadOp, WriteOp
 from ui.screens.shift_close import CloseShiftPanel
 from ui.screens.shift_report_view import ShiftReportPanel
 
@@ -153,10 +153,7 @@ class ShiftScreen(QWidget):
     def refresh(self) -> None:
         """Back to the drawer's running totals, read fresh."""
         self.pages.setCurrentWidget(self.status_page)
-        counter = self._context.counter
-        ServiceOp(self, lambda: current_shift(counter.read()), read=True).success(
-            self._show_shift
-        ).run()
+        ReadOp(self, self._context, current_shift).success(self._show_shift).run()
 
     def show_status(self) -> None:
         self.refresh()
@@ -282,7 +279,7 @@ class ShiftScreen(QWidget):
 
     def _close(self, counts: dict, totals: dict, supervisor: str | None, pin: str | None) -> None:
         self.close_panel.set_busy(True)
-        counter, username = self._context.counter, self._context.username
+        username = self._context.username
         request = CloseRequest(
             cash_counts=counts,
             totals=totals,
@@ -290,7 +287,7 @@ class ShiftScreen(QWidget):
             supervisor=supervisor,
             supervisor_pin=pin,
         )
-        ServiceOp(self, lambda: close_shift(counter.write(), request)).success(
+        WriteOp(self, self._context, lambda uow: close_shift(uow, request)).success(
             self._closed
         ).failure(lambda error: self._close_refused(error, counts, totals)).run()
 

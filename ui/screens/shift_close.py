@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import UserFacingError
 from app.domain.settings import METHOD_KINDS
-from app.domain.shifts import MAX_COUNT, denominations, kind_label
+from app.domain.shifts import MAX_COUNT, ApprovalReason, denominations, kind_label
 from app.services.shift_close import (
     CloseFigures,
     close_figures,
@@ -32,7 +32,7 @@ from app.services.shift_close import (
 )
 from app.services.shifts import ShiftView
 from ui.context import ClientContext
-from ui.ops import ServiceOp
+from ui.ops import ReadOp
 from ui.screens.record_payment_widgets import repolish
 
 COLUMNS = ("Method", "Payments", "Expected", "Counted", "Difference")
@@ -156,10 +156,7 @@ class CloseShiftPanel(QWidget):
         self.close_button.setEnabled(True)
         self._show_stage()
         self.recalculate()
-        counter = self._context.counter
-        ServiceOp(self, lambda: counter_registered(counter.read()), read=True).success(
-            self._registered_known
-        ).run()
+        ReadOp(self, self._context, counter_registered).success(self._registered_known).run()
         first = next(iter(self.counts.values()), None)
         if first is not None:
             first.setFocus()
@@ -308,7 +305,7 @@ class CloseShiftPanel(QWidget):
             self._show_blind()
             return
         total = figures.difference_minor
-        over = figures.off_by_minor > figures.threshold_minor
+        over = ApprovalReason.DIFFERENCE in figures.reasons  # the domain's rule, not a copy
         if figures.off_by_minor == 0:
             text = "Balanced: counted matches expected."
         else:

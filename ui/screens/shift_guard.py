@@ -10,7 +10,7 @@ from app.domain.roles import Role
 from app.services.shifts import ShiftView, current_shift
 from ui.context import ClientContext
 from ui.dialogs.shift_open import OpenShiftDialog
-from ui.ops import ServiceOp
+from ui.ops import ReadOp
 
 SHIFT_ROLES = frozenset({Role.CASHIER, Role.BILLING_MANAGER, Role.ADMIN})  # see the nav entry
 NO_SHIFT_FOR_PAYMENT = "No shift is open on this terminal. Open a shift before recording payments."
@@ -30,8 +30,7 @@ class ShiftGuard(QObject):
         self.dialog: OpenShiftDialog | None = None  # the last offer, for tests and screenshots
 
     def refresh(self, then: Callable[[ShiftView | None], None] | None = None) -> None:
-        counter = self._context().counter
-        op = ServiceOp(self, lambda: current_shift(counter.read()), read=True)
+        op = ReadOp(self, self._context(), current_shift)
 
         def arrived(shift: ShiftView | None) -> None:
             self.show(shift)

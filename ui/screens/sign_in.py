@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 
 from app.services.actors import Actor, sign_in
 from ui.context import ClientContext
-from ui.ops import ServiceOp
+from ui.ops import WriteOp
 
 
 class SignInScreen(QWidget):
@@ -87,8 +87,7 @@ class SignInScreen(QWidget):
             self.error.setText("Enter your user name and PIN.")
             return
         self.button.setEnabled(False)
-        counter = self._context.counter
-        ServiceOp(self, lambda: sign_in(counter.write(), username, secret)).success(
+        WriteOp(self, self._context, lambda uow: sign_in(uow, username, secret)).success(
             self._accepted
         ).failure(self._refused).run()
 

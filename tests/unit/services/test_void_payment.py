@@ -5,7 +5,9 @@ from datetime import timedelta
 import pytest
 
 from app.domain.errors import PermissionDenied, UserFacingError
+from app.domain.payments import void_reason_problem
 from app.services.credit_notes import apply_credit_note
+from app.services.payment_details import payment_details
 from app.services.record_payment import PaymentRequest, RecordedPayment, record_payment
 from app.services.void_payment import void_payment
 from tests.unit.services.conftest import Counter
@@ -95,3 +97,28 @@ def test_a_payment_cannot_be_voided_twice(open_counter: Counter) -> None:
         void(open_counter, paid.receipt_number)
 
     assert open_counter.outstanding(open_counter.bill) == 12_000
+
+
+def test_a_too_long_reason_is_refused_in_the_words_the_dialog_shows(
+    open_counter: Counter,
+) -> None:
+    paid = pay_bill(open_counter, "120.00")
+
+    with pytest.raises(UserFacingError) as refused:
+        void(open_counter, paid.receipt_number, reason="x" * 501)
+
+    assert refused.value.message == void_reason_problem("x" * 501)
+    assert refused.value.message == ("The reason can be at most 500 characters (this one has 501).")
+    assert open_counter.store.payments[0].status == "Posted"
+
+
+def test_payment_details_say_whether_the_payment_can_still_be_voided(
+    open_counter: Counter,
+) -> None:
+    paid = pay_bill(open_counter, "120.00")
+    assert payment_details(open_counter.uow, paid.receipt_number).void_refusal is None
+
+    open_counter.uow.clock += timedelta(days=1)
+
+    refusal = payment_details(open_counter.uow, paid.receipt_number).void_refusal
+    assert refusal is not None and "only same-day payments can be voided" in refusal
