@@ -77,6 +77,10 @@ PULLED_ENTITIES = (
 )
 
 
+# The series a counter may lease blocks of numbers for (formats without {TERM}).
+LeasedSeries = Literal["payment", "transaction", "receipt", "credit_note"]
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -172,7 +176,7 @@ class PullResponse(_Model):
 # Idempotent by request_id: asking again (an answer lost on the way) returns the same block.
 class NumberBlockRequest(_Model):
     request_id: uuid.UUID
-    series: Literal["payment", "transaction", "receipt", "credit_note"]
+    series: LeasedSeries
     period: str = Field(pattern=r"^(\d{4})?$", description='The year, or "" for no year')
 
 
@@ -180,7 +184,7 @@ class SeriesStartRequest(_Model):
     """Where a series without {TERM} starts (R-5001 after the old system's R-5000): once,
     before any of its numbers is leased, or later only above every number leased."""
 
-    series: Literal["payment", "transaction", "receipt", "credit_note"]
+    series: LeasedSeries
     period: str = Field(default="", pattern=r"^(\d{4})?$", description='The year, or ""')
     first: int = Field(ge=1, le=10**15)
     set_by: str = Field(min_length=1, max_length=64)

@@ -50,10 +50,10 @@ def list_cases(engine: Engine, status: str | None = None) -> list[dict[str, Any]
 def case_timeline(engine: Engine, case_id: str) -> tuple[dict[str, Any], list[TimelineEntry]]:
     with engine.connect() as connection:
         row = connection.execute(select(recovery_cases).where(recovery_cases.c.id == case_id))
-        case = row.first()
-        if case is None:
+        found = row.first()
+        if found is None:
             raise UserFacingError(f"There is no recovery case {case_id}.")
-        case = dict(case._mapping)
+        case = dict(found._mapping)
 
         def money(minor: int) -> str:
             return f"{decimal_text(minor, case['currency'])} {case['currency']}"

@@ -1,11 +1,12 @@
 """At sync: lease a new block of numbers for every series without {TERM} that runs low."""
 
 import uuid
+from typing import cast
 
 from app.db.database import Database
 from app.services.number_blocks import blocks_to_lease, store_block
 from sync.client.http import ServerClient
-from sync.protocol import NumberBlockRequest
+from sync.protocol import LeasedSeries, NumberBlockRequest
 
 # A series still low after this many leases in one sync is left for the next one (a block
 # size of 1 would otherwise keep one sync asking).
@@ -22,7 +23,9 @@ def refill_numbers(db: Database, client: ServerClient) -> int:
             break
         for series, period in wanted:
             block = client.lease_numbers(
-                NumberBlockRequest(request_id=uuid.uuid4(), series=series, period=period)
+                NumberBlockRequest(
+                    request_id=uuid.uuid4(), series=cast(LeasedSeries, series), period=period
+                )
             )
             store_block(
                 db.unit_of_work(),
