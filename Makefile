@@ -1,5 +1,5 @@
 # The two commands of the README: `make demo` and `make test`. Both set themselves up.
-.PHONY: setup demo test lint bench package
+.PHONY: setup demo test lint bench package bundle
 
 setup:
 	@packaging/dev/bootstrap.sh
@@ -12,14 +12,18 @@ lint: setup
 	.venv/bin/ruff format --check .
 	.venv/bin/lint-imports
 
+# The suite on 2 workers and, beside it, the bundle built once and run from dist/ (tests/packaging).
 test: lint
-	.venv/bin/pytest -q -n 2
+	@packaging/test_suite_and_bundle.sh
 
 bench: setup
 	.venv/bin/tilldesk bench --consumers 1000000 --payments 1000000
 
 # A one-folder PyInstaller bundle in dist/tilldesk/ (packaging/README.md).
-package: setup
+package: setup bundle
+
+# The bundle alone, in the environment `make setup` made (what `make test` builds).
+bundle:
 	.venv/bin/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
 		--workpath build/pyinstaller packaging/tilldesk.spec
 	@du -sh dist/tilldesk

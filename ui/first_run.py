@@ -1,6 +1,7 @@
 """The first-run wizard: an installed client with no counter yet asks for the terminal, the
 place (currency, locale, time zone), the admin PIN and, optionally, the central server -
-instead of failing. The rules live in app/services/first_run.py; this only collects and shows."""
+instead of failing. The rules live in app/services/first_run.py; this only collects and shows.
+Finish sets the counter up (and registers it) on a worker, with the wizard showing progress."""
 
 import time
 import zoneinfo
@@ -8,10 +9,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -22,16 +25,25 @@ from app.domain.errors import UserFacingError
 from app.services.first_run import (
     COMMON_CURRENCIES,
     FirstRunAnswers,
+    RegistrarFactory,
+    ServerAnswers,
     check_answers,
+    check_server_answers,
     set_up_counter,
     suggested_answers,
 )
+from app.services.setup import SetupResult
+from ui.errors import show_crash_dialog
+from ui.ops import ServiceOp, hub
 from ui.widgets.style import role_label
 
+Button = QWizard.WizardButton
+HELD_WHILE_BUSY = (Button.FinishButton, Button.BackButton, Button.CancelButton)
 PAGE_FIELDS = {
     "counter": ("terminal_code", "terminal_name"),
     "place": ("currency", "locale", "timezone"),
     "admin": ("admin_pin", "admin_pin_again"),
+    "server": ("url", "fingerprint", "admin_user"),
 }
 
 
@@ -66,15 +78,28 @@ class _Page(QWizardPage):
         layout.addStretch(1)
 
     def validatePage(self) -> bool:
-        problems = check_answers(self.wizard_.answers())
+        if self.key == "server":
+            problems = check_server_answers(self.wizard_.server_answers())
+        else:
+            problems = check_answers(self.wizard_.answers())
         mine = [problems[f] for f in PAGE_FIELDS.get(self.key, ()) if f in problems]
         self.error.setText(mine[0] if mine else "")
         return not mine
 
 
 class FirstRunWizard(QWizard):
-    def __init__(self, db_path: Path, parent: QWidget | None = None) -> None:
+    """`registrar`: what registers the new counter with a server (the composition root's);
+    without one the wizard has no server page and says how to register later."""
+
+    def __init__(
+        self,
+        db_path: Path,
+        parent: QWidget | None = None,
+        *,
+        registrar: RegistrarFactory | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.registrar = registrar
         self.setObjectName("firstRunWizard")
         self.setWindowTitle("Set up this Tilldesk counter")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
@@ -126,15 +151,70 @@ class FirstRunWizard(QWizard):
         admin.form.addRow("Admin &PIN", self.pin)
         admin.form.addRow("PIN &again", self.pin_again)
 
+        pages = [counter, place, admin]
+        if registrar is not None:
+            pages.append(self._server_page())
+
         done = QWizardPage()
         done.setTitle("Ready")
         self.summary = QLabel("")
         self.summary.setObjectName("firstRunSummary")
         self.summary.setWordWrap(True)
-        QVBoxLayout(done).addWidget(self.summary)
-        for page in (counter, place, admin, done):
+        self.progress = QProgressBar()
+        self.progress.setObjectName("firstRunProgress")
+        self.progress.setRange(0, 0)  # busy: neither set-up nor registration can say how far
+        self.progress.setAccessibleName("Setting up")
+        self.progress.hide()
+        self.status = QLabel("")
+        self.status.setObjectName("firstRunStatus")
+        self.status.setWordWrap(True)
+        self.failure = role_label("", "error")
+        self.failure.setObjectName("firstRunFailure")
+        self.failure.setWordWrap(True)
+        done_layout = QVBoxLayout(done)
+        for widget in (self.summary, self.progress, self.status, self.failure):
+            done_layout.addWidget(widget)
+        done_layout.addStretch(1)
+        for page in (*pages, done):
             self.addPage(page)
         self.currentIdChanged.connect(self._show_summary)
+        self.busy = False
+
+    def _server_page(self) -> "_Page":
+        page = _Page(
+            self,
+            "server",
+            "Central server (optional)",
+            "To sync with a central server, give its address and a server admin's sign-in; "
+            "the admin's password is used once and not kept. Leave the address empty to "
+            "register later with 'tilldesk terminal register'.",
+        )
+        self.server_url = QLineEdit()
+        self.server_url.setObjectName("firstRunServerUrl")
+        self.server_url.setPlaceholderText("https://sync.example:8443")
+        self.fingerprint = QLineEdit()
+        self.fingerprint.setObjectName("firstRunFingerprint")
+        self.fingerprint.setPlaceholderText("for a self-signed certificate: as 'server run' prints")
+        self.admin_user = QLineEdit()
+        self.admin_user.setObjectName("firstRunAdminUser")
+        self.admin_password = QLineEdit()
+        self.admin_password.setObjectName("firstRunAdminPassword")
+        self.admin_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.insecure_http = QCheckBox("Allow plain &HTTP (only on a network you trust)")
+        self.insecure_http.setObjectName("firstRunInsecureHttp")
+        page.form.addRow("Server &address", self.server_url)
+        page.form.addRow("Certificate &fingerprint", self.fingerprint)
+        page.form.addRow("Server admin &user", self.admin_user)
+        page.form.addRow("Server admin pass&word", self.admin_password)
+        page.form.addRow("", self.insecure_http)
+        for edit, name in (
+            (self.server_url, "Server address"),
+            (self.fingerprint, "Certificate fingerprint"),
+            (self.admin_user, "Server admin user"),
+            (self.admin_password, "Server admin password"),
+        ):
+            edit.setAccessibleName(name)
+        return page
 
     def answers(self) -> FirstRunAnswers:
         return FirstRunAnswers(
@@ -147,23 +227,84 @@ class FirstRunWizard(QWizard):
             admin_pin_again=self.pin_again.text(),
         )
 
+    def server_answers(self) -> ServerAnswers:
+        if self.registrar is None:
+            return ServerAnswers("")
+        return ServerAnswers(
+            url=self.server_url.text().strip(),
+            fingerprint=self.fingerprint.text().strip(),
+            admin_user=self.admin_user.text().strip(),
+            admin_password=self.admin_password.text(),
+            insecure_http=self.insecure_http.isChecked(),
+        )
+
     def _show_summary(self, _page_id: int) -> None:
         a = self.answers()
+        server = self.server_answers()
+        if server.wanted:
+            then = f" and registers it with {server.url} as terminal {a.terminal_code}."
+        else:
+            then = (
+                ". To sync with a central server later: tilldesk terminal register --server URL "
+                f"--code {a.terminal_code}."
+            )
         self.summary.setText(
             f"Terminal {a.terminal_code} ({a.terminal_name.strip()}), amounts in {a.currency} "
             f"shown as {a.locale}, business dates in {a.timezone}.\n\nFinish creates the "
-            f"counter at {self.db_path}. To sync with a central server later: "
-            "tilldesk terminal register --server URL --code " + a.terminal_code + "."
+            f"counter at {self.db_path}{then}"
         )
 
     def accept(self) -> None:
-        try:
-            result = set_up_counter(self.db_path, self.answers())
-        except UserFacingError as error:
-            self.summary.setText(error.message)
+        """Finish: the set-up (and registration) runs on a worker; the wizard stays up, busy,
+        until it is done, and on a refusal shows why and lets the answers be corrected."""
+        if self.busy:
             return
+        answers, server = self.answers(), self.server_answers()
+        register = None
+        if server.wanted and self.registrar is not None:
+            register = self.registrar(server, answers.terminal_code, self.db_path.parent)
+        self._set_busy(
+            f"Registering with {server.url}..." if server.wanted else "Setting up the counter..."
+        )
+        path = self.db_path  # the worker gets values, never the wizard itself
+        ServiceOp(self, lambda: set_up_counter(path, answers, register)).success(
+            self._on_set_up
+        ).failure(self._on_refused).run()
+
+    def reject(self) -> None:
+        if not self.busy:  # half-way through a registration, Cancel and Esc wait for it
+            super().reject()
+
+    def _set_busy(self, status: str) -> None:
+        self.busy = True
+        self.failure.setText("")
+        self.status.setText(status)
+        self.progress.show()
+        hub.unexpected_error.connect(self._on_unexpected)  # no main window yet to show it
+        for button in HELD_WHILE_BUSY:
+            self.button(button).setEnabled(False)
+
+    def _set_idle(self) -> None:
+        self.busy = False
+        self.progress.hide()
+        self.status.setText("")
+        hub.unexpected_error.disconnect(self._on_unexpected)
+        for button in HELD_WHILE_BUSY:
+            self.button(button).setEnabled(True)
+
+    def _on_set_up(self, result: SetupResult) -> None:
+        self._set_idle()
         self.created_terminal = result.terminal_code
         super().accept()
+
+    def _on_refused(self, error: UserFacingError) -> None:
+        self._set_idle()
+        self.failure.setText(error.message)
+
+    def _on_unexpected(self, error: BaseException) -> None:
+        self._set_idle()
+        self.failure.setText("The counter was not set up: an unexpected error (see the log).")
+        show_crash_dialog(error, self)
 
 
 def _editable_combo(name: str, items: tuple[str, ...] | list[str], current: str) -> QComboBox:

@@ -20,6 +20,8 @@ command -v systemd-analyze >/dev/null || missing+=(systemd)
 command -v dpkg-deb >/dev/null || missing+=(dpkg)
 command -v desktop-file-validate >/dev/null || missing+=(desktop-file-utils)
 command -v appstreamcli >/dev/null || missing+=(appstream)
+# PyInstaller reads the libraries' dependencies with objdump; the bundle is stripped with strip.
+command -v objdump >/dev/null && command -v strip >/dev/null || missing+=(binutils)
 # The payment-link page is tested in a real headless browser (Playwright drives Debian's Chromium).
 command -v chromium >/dev/null || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then

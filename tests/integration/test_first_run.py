@@ -1,5 +1,6 @@
 """First run: the answers are checked before anything is written, then the counter is set up
-with them (terminal, settings, admin PIN) in a real SQLite file."""
+with them (terminal, settings, admin PIN) in a real SQLite file - registered with the server
+when asked, and left unmade when that registration fails."""
 
 import dataclasses
 from pathlib import Path
@@ -11,7 +12,9 @@ from app.domain.errors import UserFacingError
 from app.services.actors import authenticate
 from app.services.first_run import (
     FirstRunAnswers,
+    ServerAnswers,
     check_answers,
+    check_server_answers,
     needs_first_run,
     set_up_counter,
     suggested_answers,
@@ -66,3 +69,64 @@ def test_suggestions_follow_the_machine(tmp_path: Path):
     assert (answers.currency, answers.locale, answers.timezone) == ("INR", "en_IN", "Asia/Kolkata")
     fallback = suggested_answers("C", None)
     assert (fallback.currency, fallback.locale) == ("USD", "en_US")
+
+
+def test_a_refused_registration_leaves_no_counter_and_a_retry_sets_it_up(tmp_path: Path):
+    path = tmp_path / "counter.sqlite"
+    seen: list[str] = []
+
+    def refused(db) -> None:
+        with db.read() as uow:
+            seen.append(uow.terminal().code)  # registers the counter being set up
+        raise UserFacingError("The server did not accept this admin user name and password.")
+
+    with pytest.raises(UserFacingError, match="admin user name and password"):
+        set_up_counter(path, GOOD, register=refused)
+    assert seen == ["T07"]
+    assert needs_first_run(path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no file, no half-built one
+
+    set_up_counter(path, GOOD, register=lambda db: None)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["counter.sqlite"]  # WAL folded in
+    assert not needs_first_run(path)
+
+
+def test_a_crash_in_registration_leaves_nothing_either(tmp_path: Path):
+    def broken(db) -> None:
+        raise RuntimeError("bug")
+
+    with pytest.raises(RuntimeError):
+        set_up_counter(tmp_path / "counter.sqlite", GOOD, register=broken)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_aborted_first_start_is_replaced_by_the_new_counter(tmp_path: Path):
+    path = tmp_path / "counter.sqlite"
+    open_database(path).close()  # created and migrated, never set up
+    set_up_counter(path, GOOD)
+    db = open_database(path)
+    assert current_settings(db.read()).currency == "INR"
+    db.close()
+
+
+@pytest.mark.parametrize(
+    ("server", "field", "message"),
+    [
+        (ServerAnswers("sync.example:8443", "", "root", "pw"), "url", "is not a server address"),
+        (ServerAnswers("ftp://sync.example", "", "root", "pw"), "url", "is not a server address"),
+        (ServerAnswers("http://sync.example", "", "root", "pw"), "url", "plain http://"),
+        (ServerAnswers("https://sync.example", "AB:CD", "root", "pw"), "fingerprint", "64 hex"),
+        (ServerAnswers("https://sync.example", "", "", "pw"), "admin_user", "user name and"),
+        (ServerAnswers("https://sync.example", "", "root", ""), "admin_user", "password"),
+    ],
+)
+def test_server_answers_are_checked_before_anything_is_tried(server, field, message):
+    assert message in check_server_answers(server)[field]
+
+
+def test_no_server_or_a_usable_one_passes():
+    assert check_server_answers(ServerAnswers("")) == {}
+    assert check_server_answers(ServerAnswers("http://10.0.0.5:8080", "", "root", "pw", True)) == {}
+    assert (
+        check_server_answers(ServerAnswers("https://sync.example:8443", "ab" * 32, "r", "p")) == {}
+    )

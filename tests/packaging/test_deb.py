@@ -1,5 +1,6 @@
-"""The .deb: its files, control fields and conffiles, an unpack into a throwaway root, and (opt-in,
-as root) a real install, remove and purge on this machine that the teardown undoes."""
+"""The .deb: its files, control fields and conffiles, an unpack into a throwaway root, and (opt-in
+with TILLDESK_HOST_DPKG_TESTS=1, as root) a real install, remove and purge on this machine that the
+teardown undoes."""
 
 import os
 import shutil
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.packaging.conftest import packaging_tests_enabled
+from tests.packaging.conftest import host_install_tests_enabled
 
 pytestmark = pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="dpkg-deb is missing")
 
@@ -90,8 +91,10 @@ def test_unpacks_into_a_throwaway_root(stub_deb, tmp_path):
 @pytest.fixture
 def host_install(stub_deb):
     """Installs on this machine for real; the teardown purges it and deletes the user it made."""
-    if os.geteuid() != 0 or not packaging_tests_enabled():
-        pytest.skip("real dpkg -i/-r/-P: run as root with TILLDESK_PACKAGING_TESTS=1")
+    if os.geteuid() != 0 or not host_install_tests_enabled():
+        pytest.skip(
+            "real dpkg -i/-r/-P on this machine: run as root with TILLDESK_HOST_DPKG_TESTS=1"
+        )
     installed = subprocess.run(["dpkg", "-s", "tilldesk"], capture_output=True).returncode == 0
     had_user = subprocess.run(["getent", "passwd", "tilldesk"], capture_output=True).returncode == 0
     if installed:
