@@ -10,15 +10,17 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 from sqlalchemy import Engine, select
 
 from app.db.recovery_tables_experiments import recovery_experiments
 from app.services.experiments_results import experiment_results
-from app.services.recovery_export import write_rows
+from app.services.recovery_export import Kind, write_rows
 
-STRING, INT, FLOAT, BOOL = pa.string(), pa.int64(), pa.float64(), pa.bool_()
-STAMP = pa.timestamp("us", tz="UTC")
+STRING: Kind = "string"
+INT: Kind = "int64"
+FLOAT: Kind = "float64"
+BOOL: Kind = "bool"
+STAMP: Kind = "timestamp"
 COLUMNS = [
     ("experiment_id", INT), ("experiment", STRING), ("strategy", STRING), ("status", STRING),
     ("started_at", STAMP), ("stopped_at", STAMP), ("variant", STRING), ("control", BOOL),
