@@ -108,6 +108,7 @@ recovery_decisions = Table(
     Column("reason", Text, nullable=False),
     Column("score", Float),
     Column("channel", String(16)),
+    Column("recovery_score", Float),  # the recovery model's odds for the case (r0011)
     Index("ix_recovery_decisions_case_decided", "case_id", "decided_at"),
 )
 

@@ -40,6 +40,7 @@ class RecoveryCase:
     code_changed: bool = False
     instrument_changed: bool = False
     planned_at: datetime | None = None
+    last_message_at: datetime | None = None
     recovered_minor: int = 0
     first_category: Category = field(init=False)
 

@@ -1,5 +1,6 @@
-"""The arm a consumer's cases follow, for the engine and the dunning module, and the outcome a
-finished case records in the consumer's running experiments."""
+"""The arms a consumer's cases follow, for the engine and the dunning module, and the outcome a
+finished case records in the consumer's running experiments (however it ended: by the engine,
+by hand, at a counter or through a payment link)."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,11 +11,14 @@ from sqlalchemy import Connection, Engine, select
 
 from app.db.recovery_tables import recovery_cases
 from app.db.recovery_tables_experiments import recovery_experiment_assignments as assignments
+from app.db.recovery_tables_experiments import recovery_experiment_outcomes as outcomes
 from app.db.recovery_tables_experiments import recovery_experiments as experiments
 from app.recovery.experiments.assignment import choose_experiment
 from app.services.experiments import RUNNING, enroll, experiment_row, save_outcome
 
-ENDINGS = {"paid": True, "stopped": False}  # a case's final status: recovered or not
+# A case's final status: recovered or not. Paid at a counter is recovered too; a plan, a
+# dispute or a pause is not an ending (the case may still come back).
+ENDINGS = {"paid": True, "at_counter": True, "stopped": False}
 DAY_SECONDS = 86_400
 
 
@@ -51,6 +55,52 @@ def arm_for(
             return None
         chosen = experiment_row(connection, choose_experiment(strategy, consumer_id, ids))
         return chosen["id"], enroll(connection, chosen, consumer_id, now)
+
+
+def arms_of(
+    bind: Engine | Connection, consumer_id: str, now: datetime | None = None
+) -> dict[str, str]:
+    """{strategy: variant} of every running test the consumer is in (enrolled now in each
+    strategy's test where they are in none yet); empty when no test runs."""
+    with _connection(bind) as connection:
+        running = connection.execute(
+            select(experiments.c.strategy).where(experiments.c.status == RUNNING).distinct()
+        ).scalars()
+        found = {}
+        for strategy in sorted(running):
+            arm = arm_for(connection, consumer_id, strategy, now)
+            if arm is not None:
+                found[strategy] = arm[1]
+        return found
+
+
+def record_ended_outcomes(bind: Engine | Connection, now: datetime) -> int:
+    """Cases that ended without the engine (stopped by hand, paid at a counter or through a
+    link) and that failed while a test their consumer is in was running, recorded once;
+    returns how many outcomes were written."""
+    c = recovery_cases.c
+    unrecorded = (
+        select(c.id, c.status)
+        .distinct()
+        .join(assignments, assignments.c.consumer_id == c.consumer_id)
+        .join(experiments, experiments.c.id == assignments.c.experiment_id)
+        .outerjoin(
+            outcomes,
+            (outcomes.c.experiment_id == experiments.c.id) & (outcomes.c.case_id == c.id),
+        )
+        .where(
+            experiments.c.status == RUNNING,
+            c.status.in_(tuple(ENDINGS)),
+            c.failed_at >= experiments.c.started_at,
+            outcomes.c.id.is_(None),
+        )
+        .order_by(c.id)
+    )
+    written = 0
+    with _connection(bind) as connection:
+        for row in connection.execute(unrecorded).all():
+            written += record_case_outcome(connection, row.id, row.status, now)
+    return written
 
 
 def record_case_outcome(

@@ -25,12 +25,22 @@ from app.db.recovery_tables_experiments import (
     recovery_experiments as experiments,
 )
 from app.domain.errors import UserFacingError
+from app.recovery.experiments.arms import knobs_of
 from app.recovery.experiments.assignment import choose_variant
 from app.recovery.experiments.design import Design, make_design, parse_allocation
 from app.recovery.policy_names import POLICIES
 from app.services.outgoing_webhooks import publish_event
 
 RUNNING, STOPPED = "running", "stopped"
+ARM_NAMES = {
+    "retry_timing": f"a policy ({', '.join(POLICIES)}) or immediate, delayed_4h, delayed_1d",
+    "retry_amounts": "full_amount, reduced_25, partial_50, half",
+    "notification_timing": "immediate, delayed_1h, delayed_24h",
+    "grace_period": "3_days, 7_days",
+    "dunning_sequence": "aggressive, moderate, gentle, minimal",
+    "retention_offers": "no_offer, small_discount, discount_15, payment_plan",
+    "message_template": "a template name",
+}
 
 
 def create_experiment(
@@ -58,14 +68,20 @@ def create_experiment(
     with engine.begin() as connection:
         experiment_id = _insert(connection, design, by, now)
         shown = _show(connection, experiment_id)
-    if design.strategy == "retry_timing":
-        unknown = [a.name for a in design.arms if a.name not in POLICIES]
-        if unknown:
-            shown["notes"] = [
-                "The recovery engine applies variants named like a policy "
-                f"({', '.join(POLICIES)}); for {', '.join(unknown)} it keeps the worker's own."
-            ]
+    unknown = [a.name for a in design.arms if not arm_is_applied(design.strategy, a.name)]
+    if unknown:
+        shown["notes"] = [
+            f"The recovery engine cannot read {', '.join(unknown)} as a {design.strategy} arm"
+            f" ({ARM_NAMES[design.strategy]}): those consumers are worked as without the test."
+        ]
     return shown
+
+
+def arm_is_applied(strategy: str, variant: str) -> bool:
+    """Whether the engine or the messenger changes anything for this arm."""
+    if strategy == "message_template" or (strategy == "retry_timing" and variant in POLICIES):
+        return True
+    return bool(knobs_of(strategy, variant).arms)
 
 
 def _insert(connection: Connection, design: Design, by: str, now: datetime) -> int:

@@ -156,6 +156,7 @@ class RecoveryEngine:
             log.warning("message on %s failed: %s", case.case_id, error)
             return
         case.messages += 1
+        case.last_message_at = now
         if decision.payment_link:
             case.link_messages += 1
             sent_hook = getattr(self.policy, "message_sent", None)
@@ -239,6 +240,7 @@ class RecoveryEngine:
                 "amount_minor": decision.amount_minor,
                 "reason": decision.reason,
                 "score": decision.score,
+                "recovery_score": decision.recovery_score,
                 "channel": decision.channel,
             }
         )

@@ -26,6 +26,8 @@ class RenderRequest:
     local_at: datetime
     urgent: bool = False
     tone: str | None = None  # the case's segment tone; None: the renderer's own
+    offer_percent: int = 0  # a retention offer's discount (an experiment arm); 0: none
+    plan_offered: bool | None = None  # True: the reminder offers a plan; None: the rule
 
 
 Render = Callable[[RenderRequest], OutgoingMessage]
@@ -74,6 +76,8 @@ def template_render(
             template=named,
             payment_link_url=payment_link_for(request.case),
             unsubscribe_url=unsubscribe_for(request.channel, request.to, request.message_key),
+            offer_percent=request.offer_percent,
+            plan_offered=request.plan_offered,
             library=library,
         )
         return message.outgoing(request.to, request.message_key)

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.db.recovery_tables import recovery_cases, recovery_consumers, recovery_messages
 from app.recovery.channels import Channel, ChannelName, OutgoingMessage, SendReceipt
+from app.recovery.experiments.arms import knobs_for
 from app.recovery.message_ledger import MessagePermit
 from app.recovery.messaging_rules import MessagingRules
 from app.recovery.orchestration import (
@@ -36,7 +37,8 @@ from app.recovery.ports import MessageResult
 from app.recovery.quiet_hours import forbidden_reason, next_allowed
 from app.recovery.segment_rules import segment_channels
 from app.recovery.zones import consumer_zones
-from app.services.experiment_arms import arm_for
+from app.services.circumstances_recovery import message_preferences, preferred_time_hold
+from app.services.experiment_arms import arms_of
 from app.services.message_consents import ensure_contact_points, mark_bad, opted_out_channels
 from app.services.message_events import attach_waiting_events
 from app.services.message_history import SENDING, channel_histories, recent_reminders, sendings
@@ -46,6 +48,7 @@ from app.services.segment_rules_lookup import SegmentLookup
 
 log = logging.getLogger(__name__)
 
+PLAN_TEMPLATE = "payment_plan"  # the engine's plan offers (OFFER_PLAN decisions)
 FALLBACK_WINDOW = timedelta(days=2)  # a reminder older than this is not sent again elsewhere
 
 
@@ -59,6 +62,8 @@ class _Context:
     usable: list[str]
     reminders: dict[str, datetime]  # the consumer's recent reminders: id -> first sent
     tone: str | None = None  # the case's segment tone when its configuration was edited
+    offer_percent: int = 0  # a retention-offers arm's discount, named in the reminder
+    plan_offered: bool | None = None  # a retention-offers arm offering a plan; None: the rule
 
 
 class RecoveryMessenger:
@@ -90,6 +95,8 @@ class RecoveryMessenger:
         urgent = permit.urgent and context.case["segment"] == "high_value"
         if urgent and self._urgent_used(permit.case_id):
             urgent = False  # the override is once per case; after that the hours hold
+        prefs = message_preferences(self.engine, context)  # circumstances, preferred channel
+        urgent = urgent and not prefs.gentle
         why = forbidden_reason(
             permit.at,
             context.zones,
@@ -107,10 +114,12 @@ class RecoveryMessenger:
                 f"held: {why}; next allowed at {then.astimezone(UTC).isoformat()}"
                 f" ({local:%a %H:%M} local)",
             )
-        # A running message-template test decides which template this consumer gets (sticky).
-        arm = arm_for(self.engine, str(context.case["consumer_id"]), "message_template", permit.at)
-        if arm is not None:
-            template = arm[1]
+        waits = preferred_time_hold(prefs, context, permit.at)
+        if waits:
+            return MessageResult(False, waits)
+        template = self._apply_arms(context, template, permit.at)
+        if prefs.gentle:
+            context.tone = "friendly"  # medical, hardship, bereavement: never a firm reminder
         reminder_id = uuid.uuid4().hex
         return self._deliver(
             context,
@@ -120,8 +129,21 @@ class RecoveryMessenger:
             payment_link=payment_link,
             urgent=urgent,
             tried=[],
-            hint=permit.channel,
+            hint=prefs.channel if prefs.channel in context.usable else permit.channel,
         )
+
+    def _apply_arms(self, context: _Context, template: str, at: datetime) -> str:
+        """The consumer's running tests (sticky arms): a message-template arm names the
+        template, a dunning-sequence arm the tone, a retention-offers arm the offer."""
+        arms = arms_of(self.engine, str(context.case["consumer_id"]), at)
+        knobs = knobs_for(arms)
+        if knobs.tone is not None:
+            context.tone = knobs.tone
+        if knobs.offer_percent:
+            context.offer_percent = knobs.offer_percent
+        if knobs.offer_plan or template == PLAN_TEMPLATE:
+            context.plan_offered = True  # the engine chose to offer a plan, or the arm did
+        return arms.get("message_template", template)
 
     def next_allowed_for(self, context: _Context, at: datetime) -> datetime:
         return next_allowed(
@@ -247,6 +269,8 @@ class RecoveryMessenger:
                     local_at=local,
                     urgent=urgent,
                     tone=context.tone,
+                    offer_percent=context.offer_percent,
+                    plan_offered=context.plan_offered,
                 )
             )
             receipt = SendReceipt(False, None, SENDING)

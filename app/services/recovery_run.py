@@ -25,16 +25,21 @@ from app.db.recovery_claims import (
 )
 from app.db.recovery_tables import recovery_decisions, recovery_messages
 from app.recovery.code_tables import DeclineCodes
+from app.recovery.experiments.arms import knobs_for
 from app.recovery.ledger import AttemptPermit
 from app.recovery.message_ledger import MessagePermit
 from app.recovery.messaging_rules import MessagingRules
 from app.recovery.model import ApprovalModel
+from app.recovery.policies.arms import with_arms
+from app.recovery.policies.smart import SmartPolicy
 from app.recovery.policy_names import POLICIES
 from app.recovery.ports import AttemptResult, MessageResult, WorldEvent
 from app.recovery.segment_rules import with_segment_rules
-from app.services.experiment_arms import arm_for, record_case_outcome
+from app.services.disputes_recovery import respect_holds
+from app.services.experiment_arms import arms_of, record_case_outcome, record_ended_outcomes
 from app.services.messaging_settings import load_rules
 from app.services.recovery_engine import RecoveryEngine
+from app.services.recovery_model_odds import NO_ODDS, CaseOdds
 from app.services.recovery_state import rebuild
 from app.services.recovery_webhook_events import publish_case_outcome
 from app.services.segment_rules_lookup import SegmentLookup
@@ -45,6 +50,7 @@ LEASE = timedelta(minutes=5)  # longer than any one visit; a dead worker's cases
 WAIT_RECHECK = timedelta(hours=6)  # a waiting case is looked at again (no events intake yet)
 RETRY = timedelta(minutes=15)  # a visit that failed (gateway or database trouble) is retried
 RULES_FRESH = timedelta(minutes=1)  # messaging rules an admin edits reach workers this soon
+OUTCOME_SWEEP = timedelta(minutes=1)  # cases ended by hand, at a counter or by a link
 
 
 @dataclass(frozen=True)
@@ -136,11 +142,15 @@ class Worker:
         policy: str = "smart",
         model: ApprovalModel | None = None,
         lease: timedelta = LEASE,
+        odds: CaseOdds | None = None,
+        odds_note: str = NO_ODDS,
     ) -> None:
         self.engine, self.gateway, self.messenger, self.codes = engine, gateway, messenger, codes
         self.clock, self.worker_id, self.policy, self.model = clock, worker_id, policy, model
         self.lease = lease
+        self.odds, self.odds_note = odds, odds_note  # the recovery model's odds per case
         self.tally = RunTally()
+        self._swept: datetime | None = None
         self._rules: tuple[datetime | None, MessagingRules | None] = (None, None)
         self.segments = SegmentLookup(engine)
 
@@ -148,6 +158,7 @@ class Worker:
         """Reconcile what a crash left, then visit due cases until `stop` (or none is due)."""
         self.reconcile_all()
         while not stop.is_set():
+            self.sweep_outcomes()
             case_id = claim_due(self.engine, self.worker_id, self.clock(), self.lease)
             if case_id is None:
                 if once:
@@ -163,6 +174,14 @@ class Worker:
                     release(connection, case_id, self.worker_id, next_at=self.clock() + RETRY)
         return self.tally
 
+    def sweep_outcomes(self) -> int:
+        """Record in their A/B tests the cases that ended outside the engine (once a minute)."""
+        now = self.clock()
+        if self._swept is not None and now - self._swept < OUTCOME_SWEEP:
+            return 0
+        self._swept = now
+        return record_ended_outcomes(self.engine, now)
+
     def reconcile_all(self) -> None:
         while case_id := claim_unreconciled(self.engine, self.worker_id, self.clock(), self.lease):
             rows = read_case(self.engine, case_id, self.clock())
@@ -177,11 +196,18 @@ class Worker:
         rows = read_case(self.engine, case_id, now)
         if self._reconcile(rows.attempts, rows.case):
             rows = read_case(self.engine, case_id, now)
-        policy = self.policy_for(rows.case, now)
+        if respect_holds(self.engine, rows.case, self.worker_id, now):
+            return  # disputed, or waiting for a review of the consumer's circumstances
+        is_open = rows.case["status"] == "open"
+        arms = arms_of(self.engine, rows.case["consumer_id"], now) if is_open else {}
+        policy = self._policy_name(arms)
         view = rebuild(rows, self.codes, policy, self.model, self.messaging_rules(now))
-        rules = self.segments.rules_for(case_id, now) if rows.case["status"] == "open" else None
+        if isinstance(view.policy, SmartPolicy):
+            view.policy.odds, view.policy.odds_source = self.odds, self.odds_note
+        rules = self.segments.rules_for(case_id, now) if is_open else None
+        segmented = with_segment_rules(view.case, view.policy, view.books, rules)
         engine = RecoveryEngine(
-            policy=with_segment_rules(view.case, view.policy, view.books, rules),
+            policy=with_arms(segmented, view.books, knobs_for(arms)),
             books=view.books,
             codes=self.codes,
             world=CaseWorld(self, rows.case, self.codes),
@@ -206,8 +232,11 @@ class Worker:
 
     def policy_for(self, case: dict[str, Any], now: datetime) -> str:
         """The consumer's arm of a running retry-timing experiment when it names a policy."""
-        arm = arm_for(self.engine, case["consumer_id"], "retry_timing", now)
-        return arm[1] if arm is not None and arm[1] in POLICIES else self.policy
+        return self._policy_name(arms_of(self.engine, case["consumer_id"], now))
+
+    def _policy_name(self, arms: dict[str, str]) -> str:
+        arm = arms.get("retry_timing")
+        return arm if arm in POLICIES else self.policy
 
     def _save(
         self, case_id: str, engine: RecoveryEngine, again: datetime | None, now: datetime

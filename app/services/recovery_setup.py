@@ -18,6 +18,7 @@ from app.recovery.policies.fixed import SCHEDULES, FixedSchedule
 from app.recovery.policies.smart import SmartPolicy
 from app.recovery.policy_names import POLICIES
 from app.recovery.zones import consumer_zones
+from app.services.recovery_model_odds import CaseOdds, odds_from_history
 from app.services.recovery_portfolio import Consumer, Portfolio
 
 RECENT_MESSAGES = timedelta(days=8)  # older past messages no longer touch this week's caps
@@ -29,6 +30,8 @@ class Setup:
     cases: dict[str, RecoveryCase]
     model: ApprovalModel | None
     model_note: str
+    odds: CaseOdds | None = None  # the recovery-optimization model, learned from the history
+    odds_note: str = ""
 
 
 def build(portfolio: Portfolio, codes: DeclineCodes, start: datetime) -> Setup:
@@ -80,12 +83,20 @@ def build(portfolio: Portfolio, codes: DeclineCodes, start: datetime) -> Setup:
             decline=decline,
         )
     mark_high_value(list(cases.values()))
-    return Setup(Books(attempts, messages), cases, model, note)
+    vips = {c.consumer_id for c in portfolio.consumers.values() if c.vip}
+    odds, odds_note = odds_from_history(portfolio.history, codes, vips)
+    return Setup(Books(attempts, messages), cases, model, note, odds, odds_note)
 
 
 def make_policy(name: str, setup: Setup) -> Policy:
     if name == "smart":
-        return SmartPolicy(setup.books, setup.model, fallback_reason=setup.model_note)
+        return SmartPolicy(
+            setup.books,
+            setup.model,
+            fallback_reason=setup.model_note,
+            odds=setup.odds,
+            odds_source=f"recovery model {setup.odds.version}" if setup.odds else setup.odds_note,
+        )
     if name in SCHEDULES:
         return FixedSchedule.named(name, setup.books)
     raise UserFacingError(f"Unknown policy {name!r}: choose one of {', '.join(POLICIES)}.")

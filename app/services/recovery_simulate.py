@@ -3,8 +3,8 @@
 import heapq
 import tempfile
 import time
-from collections import defaultdict
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -14,13 +14,18 @@ from typing import Any
 from app.db.recovery_repository import SqlRecoveryUnitOfWork, throwaway_database
 from app.recovery.cases import RecoveryCase
 from app.recovery.code_tables import load_decline_codes
+from app.recovery.policies.by_segment import by_segment
 from app.recovery.ports import RecoveryUnitOfWork, RecoveryWorld
+from app.recovery.segment_rules import SegmentRules
+from app.recovery.smart_collect.segments import value_band
 from app.services.recovery_engine import RecoveryEngine
 from app.services.recovery_portfolio import Portfolio
 from app.services.recovery_setup import build, make_policy
 
 TICK = timedelta(minutes=5)  # the clock visits due cases in 5-minute steps, one /events each
 POLL = timedelta(hours=1)
+RISK_WINDOW = timedelta(days=90)  # failed due payments this recent make a consumer at risk
+RISKY_FAILURES = 2
 
 
 @dataclass
@@ -60,12 +65,22 @@ def simulate(
     policy_name: str,
     records: Callable[[], RecoveryUnitOfWork] | None = None,
     models_dir: Path | None = None,
+    segment_rules: Mapping[str, SegmentRules] | None = None,
 ) -> SimulationReport:
-    """Run one policy; records go to `records`, or to a throwaway SQLite file by default."""
+    """Run one policy; records go to `records`, or to a throwaway SQLite file by default.
+    `segment_rules`: the edited segment configurations (by config segment) the cases follow,
+    as `recovery run` applies them."""
     began = time.monotonic()
     codes = load_decline_codes()
     setup = build(portfolio, codes, start)
-    policy = make_policy(policy_name, setup)
+    segment_of = config_segments(portfolio, setup.cases, start)
+    policy = by_segment(
+        lambda: make_policy(policy_name, setup),
+        setup.books,
+        setup.cases,
+        segment_of,
+        segment_rules or {},
+    )
     saved = []
     if models_dir is not None and setup.model is not None:
         saved.append(f"model saved as {setup.model.save(models_dir)}")
@@ -87,11 +102,52 @@ def simulate(
             uow.recovery.add_cases([_case_row(c) for c in setup.cases.values()])
             uow.commit()
         _run_clock(engine, start, start + timedelta(days=days))
-    notes = [setup.model_note, *saved, *portfolio.refused]
+    notes = [setup.model_note, setup.odds_note, *saved, *portfolio.refused]
+    notes.append(_segments_note(segment_of, segment_rules or {}))
     notes += [
         f"unknown code {code!r} in table {table}" for table, code in sorted(codes.unknown_seen)
     ]
     return _report(policy_name, setup.cases, engine, time.monotonic() - began, notes)
+
+
+def config_segments(
+    portfolio: Portfolio, cases: Mapping[str, RecoveryCase], start: datetime
+) -> dict[str, str]:
+    """Each case's config segment as the queue would classify it from what the portfolio
+    shows: high_value (VIP, or a high value band), at_risk (two or more due payments failed
+    in the 90 days before), else standard."""
+    failures: Counter[str] = Counter(
+        past.consumer_id
+        for past in portfolio.history
+        if past.attempt_number == 1
+        and not past.approved
+        and start - RISK_WINDOW <= past.attempted_at <= start
+    )
+    amounts: dict[str, list[int]] = defaultdict(list)
+    for case in cases.values():
+        amounts[case.currency].append(case.amount_minor)
+    medians = {currency: sorted(found)[len(found) // 2] for currency, found in amounts.items()}
+    found = {}
+    for case in cases.values():
+        band, _ = value_band(case.amount_minor, case.currency, medians[case.currency])
+        if case.vip or band == "high":
+            found[case.case_id] = "high_value"
+        elif failures[case.consumer_id] >= RISKY_FAILURES:
+            found[case.case_id] = "at_risk"
+        else:
+            found[case.case_id] = "standard"
+    return found
+
+
+def _segments_note(segment_of: dict[str, str], rules: Mapping[str, SegmentRules]) -> str:
+    counts = Counter(segment_of.values())
+    parts = [
+        f"{segment} v{rules[segment].version} ({counts[segment]} cases)"
+        if segment in rules
+        else f"{segment} as built in ({counts[segment]} cases)"
+        for segment in sorted(counts)
+    ]
+    return "segment configurations: " + ", ".join(parts)
 
 
 def _run_clock(engine: RecoveryEngine, start: datetime, end: datetime) -> None:

@@ -115,6 +115,7 @@ def rebuild(
         if message["case_id"] != row["id"]:
             continue
         case.messages += 1
+        case.last_message_at = max(case.last_message_at or message["at"], message["at"])
         if message["accepted"]:
             attempts.notice_sent(row["id"], message["at"])
         if message["payment_link"]:

@@ -111,6 +111,27 @@ def run_train(args: Namespace) -> int:
     return 0
 
 
+def _segment_rules(db: str | None) -> dict:
+    """The segment configurations a billing manager saved in the recovery database named with
+    --db (only edited ones change anything, as in `recovery run`); none without --db."""
+    if db is None:
+        return {}
+    from app.recovery.segment_rules import rules_from_config
+    from app.services.recovery_database import open_recovery_database, recovery_db_url
+    from app.services.smart_collect_segments import current_configs
+
+    engine = open_recovery_database(recovery_db_url(db))
+    try:
+        configs = current_configs(engine)
+    finally:
+        engine.dispose()
+    return {
+        name: rules_from_config(name, config.version, config.settings)
+        for name, config in configs.items()
+        if config.version > 0
+    }
+
+
 def run_simulate(args: Namespace) -> int:
     # scikit-learn and the engine load only when a simulation is asked for.
     from app.services.recovery_portfolio import read_portfolio
@@ -128,6 +149,7 @@ def run_simulate(args: Namespace) -> int:
         days=args.days,
         policy_name=args.policy,
         models_dir=args.models,
+        segment_rules=_segment_rules(getattr(args, "db", None)),
     )
     for note in report.notes:
         print(f"tilldesk: {note}", file=sys.stderr)

@@ -104,6 +104,8 @@ def open_recovery_db(args: Namespace) -> Engine:
 
 def run_service(args: Namespace, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> int:
     # The engine, its models (scikit-learn) and the gateway adapters load only for `run`.
+    from app.services.recovery_model_odds import promoted_odds
+    from app.services.recovery_models import ModelRegistry
     from app.services.recovery_run import Worker
     from app.services.recovery_state import load_model
     from app.services.recovery_templates import template_library
@@ -127,6 +129,8 @@ def run_service(args: Namespace, clock: Callable[[], datetime] = lambda: datetim
     except (LookupError, MissingKey) as error:
         raise UserFacingError(str(error)) from None
     messaging = build_messaging(engine, args.messaging, clock)
+    odds, odds_note = promoted_odds(ModelRegistry(recovery_models.models_dir(args)))
+    print(f"tilldesk: {odds_note}", file=sys.stderr, flush=True)
     worker = Worker(
         engine=engine,
         gateway=gateway,
@@ -137,6 +141,8 @@ def run_service(args: Namespace, clock: Callable[[], datetime] = lambda: datetim
         policy=args.policy,
         model=load_model(args.model),
         lease=timedelta(seconds=args.lease_seconds),
+        odds=odds,
+        odds_note=odds_note,
     )
     stop = threading.Event()
     # SIGTERM: finish the case in hand, then leave with 0 (the lease and the records are saved).

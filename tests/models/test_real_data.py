@@ -7,6 +7,13 @@ test stays, with the bar it honestly clears. The 0.70 bar is tested on a real ch
 (modeldata/mlc_churn, 5,000 telecom customers) mapped onto the churn model's features.
 The satisfaction mapping was chosen after trying two: "5 - min(calls, 4)" scored 0.69-0.74
 over six random splits, "6 - calls" (one call is not a complaint) 0.76-0.82.
+The other named set, LendingClub (openintro/loans_full_schema: 10,000 loans, 178 late or
+charged off), was tried too, with 5-fold stratified cross-validation (seed 0) and a scaled
+logistic regression: payment-history and utilisation features alone (credit utilisation,
+debt-to-income, inquiries, delinquencies, share of accounts never delinquent, failed-to-pay
+history, installment over income) reach 0.54; only the lender's own interest rate lifts it
+(0.68, and 0.70 with the loan's months on book), which is the lender's risk price rather
+than anything the churn model can see. So the 0.70 bar is not claimed on either named set.
 """
 
 from datetime import UTC, datetime
