@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.db.database import Database, open_database
-from app.services.sample_data import load_sample
+from app.demo.sample_data import load_sample
 from app.services.setup import initialise
 
 

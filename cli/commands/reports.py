@@ -28,6 +28,18 @@ def register(sub: _SubParsersAction, common: list) -> None:
     bench.add_argument("--payments", type=int, default=100_000)
     bench.add_argument("--samples", type=int, default=200)
     bench.add_argument("--file", help="benchmark database (reused when it has this size)")
+    bench.add_argument(
+        "--sync",
+        action="store_true",
+        help="also time the counter while a background sync pushes and pulls (real server)",
+    )
+    bench.add_argument(
+        "--server-db",
+        help="PostgreSQL URL the sync benchmark may fill (default: a throwaway cluster)",
+    )
+    bench.add_argument("--server", help="a server already running on --server-db")
+    bench.add_argument("--sync-changes", type=int, default=100_000, help="changes to pull")
+    bench.add_argument("--offline-payments", type=int, default=100_000, help="payments to push")
     bench.set_defaults(run=run_bench)
 
 
@@ -120,7 +132,10 @@ def run_audit_verify(args: Namespace) -> int:
 
 
 def run_bench(args: Namespace) -> int:
-    from app.services.benchmark import run_benchmark
+    from app.demo.benchmark import run_benchmark
+
+    if args.server and not args.server_db:
+        raise SystemExit("--server needs --server-db: the benchmark loads the server's data")
 
     if args.file:
         path = Path(args.file)
@@ -139,5 +154,17 @@ def run_bench(args: Namespace) -> int:
     from cli.startup_bench import startup_figures
 
     result["startup"] = startup_figures(path)
+    if args.sync:
+        from cli.sync_bench import run_sync_benchmark
+
+        with progress_for(quiet=False) as progress:
+            result["sync"] = run_sync_benchmark(
+                path,
+                changes=args.sync_changes,
+                offline=args.offline_payments,
+                server_db=args.server_db,
+                server_url=args.server,
+                progress=progress,
+            )
     emit_json(result)
     return 0

@@ -56,7 +56,7 @@ def run_init(args: Namespace) -> int:
 
 
 def run_demo(args: Namespace) -> int:
-    from app.services.demo_data import load_demo
+    from app.demo.demo_data import load_demo
 
     if args.consumers < 0:
         raise SystemExit("--consumers must be zero or more")

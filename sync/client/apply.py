@@ -44,8 +44,11 @@ from app.db.tables import (
 )
 from app.domain.errors import UserFacingError
 from app.domain.settings import Settings
+from sync.client import courtesy
+from sync.client.apply_disputes import apply_circumstances, apply_disputes
 from sync.client.apply_flags import apply_flags
 from sync.client.apply_records import apply_credit_notes, apply_payments, moment
+from sync.client.apply_recovery import apply_recovery_cases
 from sync.client.bulk import bulk_upsert
 from sync.client.guarded import MALFORMED, Failure, World, describe, guarded
 from sync.client.rows import row_for
@@ -65,6 +68,9 @@ ORDER = (
     "payment",
     "credit_note",
     "flag",
+    "dispute",
+    "consumer_circumstances",
+    "recovery_case",
 )
 REFERENCE: dict[str, Table] = {
     "user": User.__table__,  # type: ignore[dict-item]
@@ -74,6 +80,7 @@ REFERENCE: dict[str, Table] = {
     "payment_plan": PaymentPlan.__table__,  # type: ignore[dict-item]
     "installment": Installment.__table__,  # type: ignore[dict-item]
 }
+HOLDS = {"dispute": apply_disputes, "consumer_circumstances": apply_circumstances}
 NO_SIGN_IN = "!synced-without-secret"  # never a valid argon2 hash: such a user cannot sign in
 
 
@@ -114,6 +121,7 @@ def apply_changes(
     failures: list[Failure] = []
     pending = _pending_entity_ids(session)
     for entity in ORDER:
+        courtesy.checkpoint()  # a background sync stops here if the cashier came in
         batch = by_entity.get(entity, [])
         if not batch:
             continue
@@ -127,6 +135,12 @@ def apply_changes(
         elif entity == "credit_note":
             world = _world(session, now)
             count, failed = apply_credit_notes(session, batch, own_terminal, pending, world)
+        elif entity == "recovery_case":
+            cases = lambda some: apply_recovery_cases(session, list(some))  # noqa: E731
+            failed = guarded(session, batch, cases, _same)
+            count = len(batch) - len(failed)
+        elif entity in HOLDS:  # disputes and circumstances (apply_disputes.py)
+            count, failed = HOLDS[entity](session, batch, pending, _world(session, now).now)
         else:
             failed = guarded(session, batch, lambda some: apply_flags(session, list(some)), _same)
             count = len(batch) - len(failed)
@@ -145,6 +159,7 @@ def _reference(session: Session, entity: str, batch: list[Change]) -> tuple[int,
     units: list[tuple[Change, dict[str, object]]] = []
     failures: list[Failure] = []
     for change in batch:
+        courtesy.checkpoint()
         if change.op != "upsert" or change.data is None:
             continue
         try:

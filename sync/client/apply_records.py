@@ -29,6 +29,7 @@ from app.db.tables import (
     User,
 )
 from app.domain.ids import new_id
+from sync.client import courtesy
 from sync.client.bulk import bulk_upsert
 from sync.client.guarded import MALFORMED, Failure, World, check_rules, describe, guarded
 from sync.client.rows import convert, row_for, row_for_value
@@ -70,6 +71,7 @@ def apply_payments(
     failures: list[Failure] = []
     methods = _method_kinds(session)
     for change in batch:
+        courtesy.checkpoint()  # a background sync stops here if the cashier came in
         if change.op != "upsert" or change.data is None:
             continue  # payments are never deleted
         try:

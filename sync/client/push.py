@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.db.database import Database
-from sync.client import state
+from sync.client import courtesy, state
 from sync.client.errors import ServerUnavailable
 from sync.client.http import ServerClient
 from sync.protocol import (
@@ -36,6 +36,7 @@ def push_all(
     server_time = None
     epoch_changed = False
     while True:
+        courtesy.give_way()  # on the client's background thread: the cashier goes first
         records = state.pending_batch(db, min(batch_size, MAX_PUSH_BATCH))
         if not records:
             break
@@ -54,7 +55,7 @@ def push_all(
             raise
         if response.epoch != epoch and state.adopt_epoch(db, response.epoch):
             epoch_changed = True  # everything sent before is pending again: loop sends it
-        state.apply_push_results(db, response.results, response.server_time)
+        courtesy.preemptible(state.apply_push_results, db, response.results, response.server_time)
         server_time = response.server_time
         outcomes = [r.outcome for r in response.results]
         sent += sum(o in (Outcome.STORED, Outcome.DUPLICATE_SAME) for o in outcomes)

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.db.database import Database
-from sync.client import quarantine, state
+from app.domain.progress import Progress, no_progress
+from sync.client import courtesy, quarantine, state
 from sync.client.audit_push import push_audit
 from sync.client.backoff import Backoff
 from sync.client.errors import NotRegistered, ServerRefused, ServerUnavailable
@@ -44,12 +45,13 @@ def sync_once(
     client_factory: ClientFactory = default_client,
     page_size: int = MAX_PULL_PAGE,
     app_version: str | None = None,
+    progress: Progress = no_progress,
 ) -> SyncResult:
     """Push everything pending, then pull everything new. Raises ServerUnavailable (try later),
     ServerRefused or NotRegistered (a person must act), or whatever broke; every failure is
     recorded with its time, so `sync status` and the status bar never claim all is well."""
     try:
-        return _sync(db, tokens, client_factory, page_size, app_version)
+        return _sync(db, tokens, client_factory, page_size, app_version, progress)
     except ServerUnavailable as error:
         state.record_failure(db, str(error), kind="offline")
         raise
@@ -71,6 +73,7 @@ def _sync(
     client_factory: ClientFactory,
     page_size: int,
     app_version: str | None,
+    progress: Progress = no_progress,
 ) -> SyncResult:
     connection = state.connection(db)
     token = (tokens or TokenStore()).load(connection.server_url, connection.terminal_code)
@@ -82,7 +85,9 @@ def _sync(
     try:
         started = db.clock()
         pushed = push_all(db, client)
-        pulled = pull_all(db, client, page_size=page_size, app_version=app_version)
+        pulled = pull_all(
+            db, client, page_size=page_size, app_version=app_version, progress=progress
+        )
         # What the pull queued (quarantine reports) - and, after a server restore, everything
         # it lost, marked pending again - goes now rather than at the next sync.
         pushed = _plus(pushed, push_all(db, client))
@@ -129,6 +134,7 @@ class SyncRunner:
         client_factory: ClientFactory = default_client,
         on_result: Callable[[SyncResult | Exception], None] | None = None,
         page_size: int = MAX_PULL_PAGE,
+        progress: Progress = no_progress,
     ) -> None:
         self.db = db
         self.interval_s = interval_s
@@ -137,6 +143,7 @@ class SyncRunner:
         self.client_factory = client_factory
         self.on_result = on_result
         self.page_size = page_size
+        self.progress = progress  # a big pull's counts (sync.client.load_progress)
         self.stopped = threading.Event()
         self.wake = threading.Event()
         self.failures = 0
@@ -157,6 +164,7 @@ class SyncRunner:
                 tokens=self.tokens,
                 client_factory=self.client_factory,
                 page_size=self.page_size,
+                progress=self.progress,
             )
             self.failures = 0
         except Exception as error:  # recorded by sync_once; a bug must not kill the loop
@@ -174,6 +182,10 @@ class SyncRunner:
         return max(self.backoff.delay(self.failures), min(1.0, self.interval_s))
 
     def run(self) -> None:
+        with courtesy.background():  # a thread beside the window: it gives way to the cashier
+            self._loop()
+
+    def _loop(self) -> None:
         while not self.stopped.is_set():
             try:
                 self.run_once()

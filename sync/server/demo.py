@@ -1,9 +1,10 @@
 """`tilldesk server demo`: generated consumers with their open bills, loaded at bulk speed.
 
 The people are invented exactly as the counter's demo invents them (app.domain.demo_people,
-accounts WU-10002 upwards after the spec's John Doe, WU-10001). The server holds reference data
-only - what is still owed - so each consumer gets one to three open monthly bills and now and
-then a service charge; payment history stays on the counters that took it.
+from the word lists the caller passes in; accounts WU-10002 upwards after the spec's John Doe,
+WU-10001). The server holds reference data only - what is still owed - so each consumer gets
+one to three open monthly bills and now and then a service charge; payment history stays on
+the counters that took it.
 
 Chunks of consumers are invented by worker processes while the main one writes the finished
 chunks and their feed changes with COPY, one transaction per chunk, so a million consumers load
@@ -21,11 +22,18 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Engine, select
 
-from app.domain.demo_people import address, name_and_email, phone, pick_segment, words
+from app.domain.demo_people import (
+    DemoWords,
+    address,
+    name_and_email,
+    phone,
+    pick_city,
+    pick_segment,
+)
 from app.domain.progress import Progress, no_progress
 from sync.server.feed import reserve
 from sync.server.tables import bills, consumers, service_charges
@@ -79,12 +87,14 @@ class _Job:
     today: date
     now: datetime
     taken: frozenset[str]
+    words: DemoWords
 
 
 def load_demo(
     engine: Engine,
     *,
     consumers_wanted: int,
+    words: DemoWords,
     seed: int = 7,
     today: date | None = None,
     workers: int = 2,
@@ -102,7 +112,7 @@ def load_demo(
         taken |= set(conn.scalars(select(service_charges.c.reference)))
     last = FIRST_ACCOUNT + consumers_wanted
     jobs = [
-        _Job(seed, index, start, min(start + CHUNK, last), today, now, frozenset(taken))
+        _Job(seed, index, start, min(start + CHUNK, last), today, now, frozenset(taken), words)
         for index, start in enumerate(range(FIRST_ACCOUNT, last, CHUNK))
     ]
     counts = DemoCounts()
@@ -146,24 +156,30 @@ def _generate(job: _Job) -> _Chunk:
     numbers = _Numbers(job.taken, job.index * NUMBER_BLOCK)
     chunk = _Chunk()
     for number in range(job.first_account, job.end_account):
-        _add_consumer(chunk, rng, numbers, number, job.today, job.now)
+        _add_consumer(chunk, rng, job.words, numbers, number, job.today, job.now)
     return chunk
 
 
 def _add_consumer(
-    chunk: _Chunk, rng: random.Random, numbers: _Numbers, number: int, today: date, now: datetime
+    chunk: _Chunk,
+    rng: random.Random,
+    words: DemoWords,
+    numbers: _Numbers,
+    number: int,
+    today: date,
+    now: datetime,
 ) -> None:
     segment, (low, high) = pick_segment(rng)
-    city = rng.choice(words("cities")).split("|")
+    city = pick_city(rng, words)
     status = rng.choices(("Active", "Inactive", "Disconnected"), (95, 3, 2))[0]
-    name, email = name_and_email(rng, segment, city[0])
+    name, email = name_and_email(rng, words, segment, city[0])
     consumer_id = str(uuid.uuid4())
     created = now - timedelta(days=rng.randint(120, 3000))
     consumer = {
         "id": consumer_id,
         "account_number": f"WU-{number}",
         "name": name,
-        "service_address": address(rng, city),
+        "service_address": address(rng, words, city),
         "phone": None if rng.random() < 0.04 else phone(rng, city[3]),
         "email": email,
         "timezone": city[4],
@@ -225,7 +241,7 @@ def _month_end(today: date, months_back: int) -> date:
 
 def _copy(engine: Engine, chunk: _Chunk, now: datetime) -> None:
     with engine.begin() as conn:
-        cursor = conn.connection.driver_connection.cursor()
+        cursor = cast(Any, conn.connection.driver_connection).cursor()  # psycopg's COPY
         for statement, rows in _copies(chunk):
             with cursor.copy(statement) as copy:
                 for row in rows:

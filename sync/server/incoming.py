@@ -44,12 +44,15 @@ class Incoming:
     terminal: TerminalIdentity
     record: PushRecord
     now: datetime
+    known_settings: Settings | None = None  # read once per push: a push never changes them
 
     @property
     def payload(self) -> dict[str, Any]:
         return self.record.payload
 
     def settings(self) -> Settings:
+        if self.known_settings is not None:
+            return self.known_settings
         return server_settings(self.connection)
 
 

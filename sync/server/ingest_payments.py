@@ -2,6 +2,7 @@
 its allocations against the items they settle; then stored and the paid bills re-summed."""
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, select
@@ -27,7 +28,7 @@ from sync.server.trust import require_own_series
 # A counter records a payment Posted (Pending is kept for methods that settle later); a void is
 # its own record, so a payment never arrives already voided.
 NEW_STATUSES = (PaymentStatus.POSTED.value, PaymentStatus.PENDING.value)
-_ITEM_TABLES: dict[str, Table] = {
+ITEM_TABLES: dict[str, Table] = {
     "bill_id": bills,
     "service_charge_id": service_charges,
     "installment_id": installments,
@@ -46,42 +47,20 @@ def store_payment(incoming: Incoming) -> Projected:
     obey(check_payment, payload, currency=currency, now=incoming.now)
     if payment.status not in NEW_STATUSES:
         raise Rejected(f"a payment arrives Posted or Pending, not {payment.status}")
-    require_own_series(incoming, _series(payment))
+    require_own_series(incoming, series_numbers(payment))
     limits = _item_amounts(conn, payment, payload)
     obey(check_payment, payload, currency=currency, now=incoming.now, item_limits=limits)
-    data = {
-        **payload,
-        "source": "counter",
-        "verification": payload.get("verification", "Verified"),
-        "settlement_status": payload.get("settlement_status", "N/A"),
-        "terminal_code": incoming.terminal.code,
-    }
+    data = stored_data(incoming, payload)
     statement = (
         insert(payments)
-        .values(
-            id=payment.id,
-            terminal_id=payment.terminal_id,
-            payment_number=payment.payment_number,
-            transaction_number=payment.transaction_number,
-            receipt_number=payment.receipt_number,
-            consumer_id=payment.consumer_id,
-            amount_minor=payment.amount_minor,
-            currency=payment.currency,
-            status=payment.status,
-            verification=data["verification"],
-            settlement_status=data["settlement_status"],
-            source="counter",
-            data=data,
-            received_at=incoming.now,
-            updated_at=incoming.now,
-        )
+        .values(**payment_values(payment, data, incoming.now))
         .on_conflict_do_nothing(index_elements=["id"])
     )
     if not insert_unique(conn, statement, _columns(payment)):
         stored = conn.scalar(select(payments.c.data).where(payments.c.id == payment.id))
         raise AlreadyStored(same=stored == data)
     bill_ids = sorted({a.bill_id for a in payment.allocations if a.bill_id})
-    _lock_bills(conn, bill_ids)
+    lock_bills(conn, bill_ids)
     for allocation in payment.allocations:
         conn.execute(
             insert(payment_allocations).values(**allocation.model_dump(), payment_id=payment.id)
@@ -91,7 +70,38 @@ def store_payment(incoming: Incoming) -> Projected:
     return Projected(["overpayment"] if flagged else [], changes)
 
 
-def _series(payment: PaymentIn) -> dict[str, str]:
+def stored_data(incoming: Incoming, payload: dict[str, Any]) -> dict[str, Any]:
+    """The payment as the server keeps it and publishes it on the feed."""
+    return {
+        **payload,
+        "source": "counter",
+        "verification": payload.get("verification", "Verified"),
+        "settlement_status": payload.get("settlement_status", "N/A"),
+        "terminal_code": incoming.terminal.code,
+    }
+
+
+def payment_values(payment: PaymentIn, data: dict[str, Any], now: datetime) -> dict[str, Any]:
+    return {
+        "id": payment.id,
+        "terminal_id": payment.terminal_id,
+        "payment_number": payment.payment_number,
+        "transaction_number": payment.transaction_number,
+        "receipt_number": payment.receipt_number,
+        "consumer_id": payment.consumer_id,
+        "amount_minor": payment.amount_minor,
+        "currency": payment.currency,
+        "status": payment.status,
+        "verification": data["verification"],
+        "settlement_status": data["settlement_status"],
+        "source": "counter",
+        "data": data,
+        "received_at": now,
+        "updated_at": now,
+    }
+
+
+def series_numbers(payment: PaymentIn) -> dict[str, str]:
     return {
         "payment": payment.payment_number,
         "transaction": payment.transaction_number,
@@ -100,20 +110,20 @@ def _series(payment: PaymentIn) -> dict[str, str]:
 
 
 def _columns(payment: PaymentIn) -> dict[str, str]:
-    return {f"{series}_number": number for series, number in _series(payment).items()}
+    return {f"{series}_number": number for series, number in series_numbers(payment).items()}
 
 
 def _item_amounts(conn: Connection, payment: PaymentIn, payload: dict[str, Any]) -> dict[str, int]:
     """Each allocated item's amount: the most one allocation may put on it. An item that does
     not exist, or is another consumer's, is refused here."""
     column = TARGETS[str(payload["payment_type"])]
-    table = _ITEM_TABLES[column]
+    table = ITEM_TABLES[column]
     words = table.name.rstrip("s").replace("_", " ")
     amounts: dict[str, int] = {}
     for allocation in payment.allocations:
         item_id = getattr(allocation, column)
         row = conn.execute(
-            select(table.c.amount_minor, _owner(table).label("consumer_id")).where(
+            select(table.c.amount_minor, item_owner(table).label("consumer_id")).where(
                 table.c.id == item_id
             )
         ).first()
@@ -125,7 +135,7 @@ def _item_amounts(conn: Connection, payment: PaymentIn, payload: dict[str, Any])
     return amounts
 
 
-def _owner(table: Table) -> Any:
+def item_owner(table: Table) -> Any:
     if table is installments:
         return (
             select(payment_plans.c.consumer_id)
@@ -135,7 +145,7 @@ def _owner(table: Table) -> Any:
     return table.c.consumer_id
 
 
-def _lock_bills(conn: Connection, bill_ids: list[uuid.UUID]) -> None:
+def lock_bills(conn: Connection, bill_ids: list[uuid.UUID]) -> None:
     """Lock the paid bills (in id order, so two pushes never wait on each other in a circle)
     before anything references them: pushes paying the same bill are then summed one after the
     other and the second always sees the first. FOR NO KEY UPDATE, because a plain FOR UPDATE

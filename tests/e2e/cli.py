@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from app.db.database import open_database
-from app.services.sample_data import load_sample
+from app.demo.sample_data import load_sample
 
 TILLDESK = Path(sys.executable).with_name("tilldesk")
 # The sample staff's PINs, and the admin PIN every test counter is set up with.

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.db.database import open_database
-from app.services.sample_data import load_sample
+from app.demo.sample_data import load_sample
 from tests.e2e.cli import ADMIN_PIN, PAY_MARCH_BILL, run
 
 

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from app.db.database import open_database
-from app.services.sample_data import load_sample
+from app.demo.sample_data import load_sample
 from tests.e2e.cli import ADMIN_PIN, run
 
 CUT = b"\x1dV"  # GS V

@@ -7,10 +7,14 @@ from pathlib import Path
 import pytest
 
 from app.db.database import Database
+from app.demo.bench_data import number_sql
+from app.demo.benchmark import run_benchmark
 from app.domain.errors import UserFacingError
 from app.domain.numbering import NumberFormat
-from app.services.bench_data import number_sql
-from app.services.benchmark import run_benchmark
+from app.domain.progress import no_progress
+from cli.main import main
+from cli.sync_bench import run_sync_benchmark
+from tests.pg import pg_cluster, server_db_url, server_template  # noqa: F401
 
 MEASURED = (
     "search",
@@ -61,3 +65,36 @@ def test_numbers_built_in_sql_read_as_the_number_format_renders_them(pattern: st
         ).fetchone()[0]
 
     assert rendered == fmt.render(sequence=42, terminal_code="T01", on=date(2025, 5, 1))
+
+
+def test_the_sync_benchmark_times_the_counter_while_a_real_sync_runs(
+    tmp_path: Path,
+    server_db_url: str,  # noqa: F811
+):
+    path = tmp_path / "bench.sqlite"
+    run_benchmark(path, consumers=300, payments=1_000, samples=2)
+
+    result = run_sync_benchmark(
+        path,
+        changes=250,
+        offline=60,
+        server_db=server_db_url,
+        server_url=None,
+        progress=no_progress,
+    )
+
+    foreground = result["foreground"]
+    for name in ("record_payment", "kpis"):
+        assert 0 <= foreground[name]["p50"] <= foreground[name]["p95"] <= foreground[name]["max"]
+    assert foreground["samples"] >= 20
+    assert "max" in foreground["load_average"]
+    assert result["push"]["sent"] >= 60  # the offline payments, and what was recorded meanwhile
+    assert (result["push"]["parked"], result["push"]["flagged"]) == (0, 0)
+    assert result["pull"]["changes"] >= result["feed_changes"] >= 200
+    assert result["pull"]["quarantined"] == 0
+    assert not path.with_name("bench-sync.sqlite").exists()  # the copy it synced is gone
+
+
+def test_the_bench_command_refuses_a_server_without_its_database(capsys):
+    with pytest.raises(SystemExit, match="--server needs --server-db"):
+        main(["bench", "--sync", "--server", "http://127.0.0.1:9"])

@@ -25,8 +25,8 @@ from sqlalchemy import insert, text
 from app.db import audit
 from app.db.database import Database, open_database
 from app.db.tables import Bill, Consumer
+from app.demo.sample_data import load_sample
 from app.domain.ids import new_id
-from app.services.sample_data import load_sample
 from app.services.setup import initialise
 
 ROOT = Path(__file__).resolve().parents[2]

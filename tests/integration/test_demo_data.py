@@ -10,12 +10,12 @@ from sqlalchemy import text
 
 from app.db import audit
 from app.db.database import Database, open_database
+from app.demo import sample_data
+from app.demo.demo_data import DemoSummary, load_demo
 from app.domain.errors import UserFacingError
 from app.domain.money import decimal_text
 from app.domain.payments import PaymentType
-from app.services import sample_data
 from app.services.consumers import search_consumers, unpaid_items
-from app.services.demo_data import DemoSummary, load_demo
 from app.services.record_payment import PaymentRequest, record_payment
 from app.services.setup import initialise
 from tests.conftest import FakeClock

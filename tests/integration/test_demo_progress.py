@@ -1,6 +1,6 @@
 """The demo loader says how far it is, so `tilldesk demo` can show it."""
 
-from app.services.demo_data import load_demo
+from app.demo.demo_data import load_demo
 
 
 def test_the_demo_reports_each_consumer_stage(empty_db) -> None:

@@ -13,10 +13,10 @@ from sqlalchemy import Engine
 from app.db.base import Base
 from app.db.database import Database, open_database
 from app.db.migrate import alembic_config, current_revision, head_revision
+from app.demo.sample_data import load_sample
 from app.domain.errors import UserFacingError
 from app.services.consumers import search_consumers
 from app.services.record_payment import PaymentRequest, record_payment
-from app.services.sample_data import load_sample
 from app.services.setup import initialise
 
 # The same rule as migrations/env.py (importing env.py would run a migration): FTS5 virtual

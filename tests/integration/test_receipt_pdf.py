@@ -8,11 +8,11 @@ import pytest
 from pypdf import PdfReader
 
 from app.db.database import Database, open_database
+from app.demo.sample_data import load_sample
 from app.domain.documents import verification_code
 from app.domain.settings import Settings
 from app.services.documents import credit_note_document, receipt_document
 from app.services.record_payment import PaymentRequest, record_payment
-from app.services.sample_data import load_sample
 from app.services.setup import initialise
 from printing.pdf_render import RECEIPT_WIDTH, render_pdf
 

@@ -1,11 +1,13 @@
-"""The spec's sample (CIS01US09 section 8): John Doe, his bills, services, plan; the staff."""
+"""The spec's sample (CIS01US09 section 8): John Doe, his bills, services, plan; the staff.
+
+Reference data a counter normally pulls from the server; the builder adds the rows itself
+(there is no use case for creating bills at the counter).
+"""
 
 from datetime import date
 
-from sqlalchemy import select
-
 from app.db.database import Database
-from app.db.tables import Bill, Consumer, Installment, PaymentPlan, ServiceCharge, User
+from app.db.tables import Bill, Consumer, Installment, PaymentPlan, ServiceCharge
 from app.domain.ids import new_id
 from app.domain.roles import Role
 from app.services.actors import add_user
@@ -39,13 +41,10 @@ PLAN = (
 def load_sample(db: Database) -> bool:
     """Add the sample consumer and staff; False when they are already there."""
     with db.unit_of_work() as uow:
-        exists = uow.session.scalar(
-            select(Consumer.id).where(Consumer.account_number == SAMPLE_ACCOUNT)
-        )
-        if exists is not None:
+        if uow.consumers.by_account_number(SAMPLE_ACCOUNT) is not None:
             return False
         for username, full_name, role, pin in STAFF:
-            if uow.session.scalar(select(User.id).where(User.username == username)) is None:
+            if uow.users.by_username(username) is None:
                 add_user(
                     uow, username=username, full_name=full_name, role=role, secret=pin, by=None
                 )
@@ -96,10 +95,10 @@ def load_sample(db: Database) -> bool:
         )
         uow.session.add(plan)
         uow.session.flush()
-        for number, amount, due in installments:
+        for position, share, due in installments:
             uow.session.add(
                 Installment(
-                    id=new_id(), plan_id=plan.id, number=number, amount_minor=amount, due_date=due
+                    id=new_id(), plan_id=plan.id, number=position, amount_minor=share, due_date=due
                 )
             )
         uow.audit(

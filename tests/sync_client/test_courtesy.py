@@ -1,0 +1,122 @@
+"""The client's background sync gives way to the cashier: a payment recorded while the sync
+is in the middle of a long write does not wait for it (the sync's transaction is stopped,
+rolled back and done again afterwards), and the sync still finishes."""
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from app.db.database import Database, open_database
+from app.services.record_payment import PaymentRequest, record_payment
+from sync.client import courtesy
+
+ROWS = 3_000_000
+
+
+def _pay(db: Database) -> str:
+    request = PaymentRequest(
+        "WU-10001", "Bill", ("INV-2025-001234",), "Cash", "145.50", username="jsmith"
+    )
+    return record_payment(db.unit_of_work(), request).receipt_number
+
+
+class _Sync(threading.Thread):
+    """A background sync thread running one preemptible write unit on its own Database."""
+
+    def __init__(self, path: Path, unit: Callable[[Database, threading.Event], None]) -> None:
+        super().__init__(daemon=True)
+        self.db = open_database(path)
+        self.unit, self.started_writing = unit, threading.Event()
+        self.tries = 0
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            with courtesy.background():
+                courtesy.preemptible(self._once)
+        except BaseException as error:
+            self.error = error
+        finally:
+            self.db.close()
+
+    def _once(self) -> None:
+        self.tries += 1
+        self.unit(self.db, self.started_writing)
+
+
+def _scratch_rows(db: Database) -> int:
+    with db.read() as uow:
+        return int(uow.session.scalar(text("SELECT count(*) FROM sync_scratch_test")) or 0)
+
+
+def _big_insert(db: Database, writing: threading.Event) -> None:
+    """One long statement inside a write transaction (SQLite works, Python waits)."""
+    with db.unit_of_work() as uow:
+        uow.session.execute(text("DELETE FROM sync_scratch_test"))
+        writing.set()
+        uow.session.execute(
+            text(
+                "INSERT INTO sync_scratch_test SELECT value FROM ("
+                "WITH RECURSIVE n(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM n "
+                f"WHERE value < {ROWS}) SELECT value FROM n)"
+            )
+        )
+        uow.commit()
+
+
+def _many_small_steps(db: Database, writing: threading.Event) -> None:
+    """A long Python loop inside a write transaction (as a pull page being applied)."""
+    with db.unit_of_work() as uow:
+        uow.session.execute(text("DELETE FROM sync_scratch_test"))
+        writing.set()
+        for value in range(400):
+            courtesy.checkpoint()
+            uow.session.execute(text("INSERT INTO sync_scratch_test VALUES (:v)"), {"v": value})
+            threading.Event().wait(0.01)
+        uow.commit()
+
+
+@pytest.fixture
+def counter(db: Database) -> Database:
+    with db.unit_of_work() as uow:
+        uow.session.execute(text("CREATE TABLE sync_scratch_test (value INTEGER)"))
+        uow.commit()
+    return db
+
+
+@pytest.mark.parametrize("unit", [_big_insert, _many_small_steps], ids=["sql", "python"])
+def test_a_payment_recorded_during_a_long_sync_write_does_not_wait_for_it(counter, unit):
+    sync = _Sync(counter.path, unit)
+    sync.start()
+    assert sync.started_writing.wait(30)
+
+    receipt = _pay(counter)
+
+    assert receipt  # recorded while the sync's write was under way...
+    assert _scratch_rows(counter) == 0  # ...which had not committed: it gave way
+    sync.join(120)
+    assert sync.error is None
+    assert sync.tries >= 2  # stopped once, then done again to the end
+    assert _scratch_rows(counter) == (ROWS if unit is _big_insert else 400)
+
+
+def test_a_sync_that_is_not_in_the_background_never_waits(counter):
+    with counter.read() as uow:  # this very thread holds a connection
+        uow.session.execute(text("SELECT 1"))
+        assert courtesy.give_way() == 0.0
+
+
+def test_a_counter_in_constant_use_still_syncs(counter, monkeypatch):
+    monkeypatch.setattr(courtesy, "MOST_S", 0.3)
+    sync = _Sync(counter.path, _many_small_steps)
+    with counter.read() as uow:  # the cashier's screen never lets go of its connection
+        uow.session.execute(text("SELECT 1"))
+        sync.start()
+        sync.join(60)
+
+    assert not sync.is_alive()
+    assert sync.error is None
+    assert _scratch_rows(counter) == 400

@@ -1,0 +1,83 @@
+"""A counter back online pushes a large outbox: every payment reaches the server, stored once,
+and records the server must refuse are still refused one by one among the accepted ones."""
+
+from sqlalchemy import func, select, update
+
+from app.db.tables import OutboxRecord
+from app.demo.bench_offline import OfflineBatch, add_offline_payments
+from cli.sync_bench import give_server
+from sync.server.db import make_engine
+from tests.sync_client.conftest import counters, memory_keyring, server  # noqa: F401
+from tests.sync_client.support import sync
+
+
+def _outbox_states(db) -> dict[str, int]:
+    with db.read() as uow:
+        rows = uow.session.execute(
+            select(OutboxRecord.state, func.count())
+            .where(OutboxRecord.entity == "payment")
+            .group_by(OutboxRecord.state)
+        ).all()
+    return dict(rows)
+
+
+def _give(live, batch: OfflineBatch) -> None:
+    engine = make_engine(live.db_url, pool_size=1)
+    try:
+        give_server(engine, batch)
+    finally:
+        engine.dispose()
+
+
+def test_a_thousand_payments_taken_offline_all_reach_the_server(counters, server):  # noqa: F811
+    t01 = counters("T01")
+    batch = add_offline_payments(t01, 1_000, sample_too=True)
+    _give(server, batch)
+
+    result = sync(t01)
+
+    assert (result.push.sent, result.push.parked, result.push.flagged) == (1_000, 0, 0)
+    assert _outbox_states(t01) == {"sent": 1_000}
+    [(stored, total)] = server.query(
+        "SELECT count(*), coalesce(sum(amount_minor), 0) FROM payments "
+        "WHERE terminal_id::text = :t",
+        t=_terminal_id(t01),
+    )
+    assert stored == 1_000
+    assert total == sum(bill["amount_minor"] for bill in batch.bills)
+
+
+def test_a_payment_the_server_cannot_take_is_refused_and_the_rest_are_stored(counters, server):  # noqa: F811
+    t01 = counters("T01")
+    batch = add_offline_payments(t01, 40, sample_too=True)
+    missing = batch.bills.pop(17)  # the server never heard of this bill
+    _give(server, batch)
+
+    result = sync(t01)
+
+    assert (result.push.sent, result.push.parked) == (39, 1)
+    with t01.read() as uow:
+        reason = uow.session.scalar(
+            select(OutboxRecord.reason).where(OutboxRecord.state == "parked")
+        )
+    assert reason is not None and str(missing["id"]) in reason
+
+
+def test_pushing_the_same_payments_again_stores_nothing_twice(counters, server):  # noqa: F811
+    t01 = counters("T01")
+    _give(server, add_offline_payments(t01, 30, sample_too=True))
+    sync(t01)
+    with t01.unit_of_work() as uow:  # as after a server restore: everything goes again
+        uow.session.execute(update(OutboxRecord).values(state="pending", sent_at=None))
+        uow.commit()
+
+    again = sync(t01)
+
+    assert (again.push.sent, again.push.parked, again.push.flagged) == (30, 0, 0)
+    [(stored,)] = server.query("SELECT count(*) FROM payments")
+    assert stored == 30
+
+
+def _terminal_id(db) -> str:
+    with db.read() as uow:
+        return str(uow.terminal().id)
