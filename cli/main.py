@@ -61,6 +61,7 @@ def _register_commands(sub: argparse._SubParsersAction, common: argparse.Argumen
     from cli.commands import consumers, credit_notes, doctor, payments, printing, reports, setup
     from cli.commands import disputes as dispute_commands
     from cli.commands import experiments as experiment_commands
+    from cli.commands import plans as plan_commands
     from cli.commands import reconcile as reconcile_commands
     from cli.commands import recovery as recovery_commands
     from cli.commands import server as server_commands
@@ -79,6 +80,7 @@ def _register_commands(sub: argparse._SubParsersAction, common: argparse.Argumen
     experiment_commands.register(sub, [common])
     reconcile_commands.register(sub, [common])
     dispute_commands.register(sub, [common])
+    plan_commands.register(sub, [common])
 
 
 def _runs_client(argv: Sequence[str]) -> bool:

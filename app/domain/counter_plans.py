@@ -18,6 +18,10 @@ from app.domain.roles import Role
 # Who may make and change plans, on the counter and as the server checks a pushed plan: the
 # billing manager (spec), the recovery executive who negotiates them (ARCHITECTURE), the admin.
 PLAN_MANAGERS = frozenset({Role.BILLING_MANAGER, Role.RECOVERY_EXECUTIVE, Role.ADMIN})
+# Cancelling ends the consumer's protection from disconnection: a billing manager's call.
+PLAN_CANCELLERS = frozenset({Role.BILLING_MANAGER, Role.ADMIN})
+ACTIVE, CANCELLED = "Active", "Cancelled"
+REASON_MAX = 200
 MAX_INSTALLMENTS = 60
 MAX_FIRST_DUE_DAYS = 90  # the first installment falls due within three months of the plan
 NOTE_MAX = 500
@@ -71,6 +75,16 @@ def provisional_number(plan_id: uuid.UUID) -> str:
 
 def is_provisional(plan_number: str) -> bool:
     return plan_number.startswith(PROVISIONAL_PREFIX)
+
+
+def check_cancel_reason(reason: str) -> str:
+    """The reason for cancelling a plan, trimmed; it is required and kept in the audit."""
+    text = (reason or "").strip()
+    if not text:
+        raise UserFacingError("Say why the plan is cancelled: a reason is required.")
+    if len(text) > REASON_MAX:
+        raise UserFacingError(f"The reason can be at most {REASON_MAX} characters.")
+    return text
 
 
 def check_terms(
@@ -170,6 +184,8 @@ def check_plan_record(payload: Mapping[str, Any], today: date | None = None) -> 
     note = payload.get("note") or ""
     if not isinstance(note, str) or len(note) > NOTE_MAX:
         raise fail(f"the note is longer than {NOTE_MAX} characters")
+    if payload.get("status", ACTIVE) != ACTIVE:
+        raise fail("a new or modified plan must be Active")
     rows = payload.get("installments")
     if not isinstance(rows, list) or not 1 <= len(rows) <= 2 * MAX_INSTALLMENTS:
         raise fail("installments must be a non-empty list")
@@ -191,6 +207,28 @@ def check_plan_record(payload: Mapping[str, Any], today: date | None = None) -> 
         raise fail("the installments do not add up to the plan total")
     if down >= _minor(payload, "total_minor"):
         raise fail("the down payment must be less than the plan total")
+
+
+def check_cancel_record(payload: Mapping[str, Any]) -> None:
+    """A cancellation as a counter pushes it: which plan, from which version, and why (the
+    terms do not matter: plans loaded from billing may have none). Raises RecordInvalid."""
+    try:
+        uuid.UUID(str(payload["id"]))
+        uuid.UUID(str(payload["consumer_id"]))
+        base = payload["base_version"]
+    except (KeyError, ValueError, TypeError) as error:
+        raise RecordInvalid(
+            f"plan cancellation: a field is missing or malformed ({error})"
+        ) from None
+    if payload.get("status") != CANCELLED:
+        raise RecordInvalid("plan cancellation: the status must be Cancelled")
+    if not isinstance(base, int) or isinstance(base, bool) or base < 1:
+        raise RecordInvalid("plan cancellation: base_version must be a positive whole number")
+    reason = payload.get("cancel_reason")
+    if not isinstance(reason, str) or not 0 < len(reason.strip()) <= REASON_MAX:
+        raise RecordInvalid(
+            f"plan cancellation: a reason of 1 to {REASON_MAX} characters is required"
+        )
 
 
 def _minor(data: Mapping[str, Any], name: str, low: int = 1) -> int:

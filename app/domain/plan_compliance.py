@@ -2,7 +2,7 @@
 late, the plan's overall status, and the milestones reached (half paid, completed)."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -15,6 +15,7 @@ class InstallmentState(StrEnum):
     PARTLY_PAID = "Partly paid"
     DUE = "Due"
     OVERDUE = "Overdue"
+    CANCELLED = "Cancelled"  # the plan was cancelled before it was paid: no longer due
 
 
 class PlanState(StrEnum):
@@ -80,7 +81,8 @@ class PlanCompliance:
 
     @property
     def next_due(self) -> InstallmentCompliance | None:
-        return next((i for i in self.installments if i.state != InstallmentState.PAID), None)
+        done = (InstallmentState.PAID, InstallmentState.CANCELLED)
+        return next((i for i in self.installments if i.state not in done), None)
 
 
 def installment_compliance(facts: InstallmentFacts, today: date) -> InstallmentCompliance:
@@ -109,6 +111,8 @@ def plan_compliance(
 ) -> PlanCompliance:
     """`payments` are the dated amounts paid on the plan, for the milestones' dates."""
     rows = tuple(installment_compliance(f, today) for f in sorted(facts, key=lambda f: f.number))
+    if cancelled:  # nothing unpaid is due, late or missed any more (no reminder, no review)
+        rows = tuple(_no_longer_due(r) for r in rows)
     total = sum(r.amount_minor for r in rows)
     paid = sum(min(r.paid_minor, r.amount_minor) for r in rows)
     missed = sum(1 for r in rows if r.missed)
@@ -125,6 +129,12 @@ def plan_compliance(
     else:
         state = PlanState.ON_TRACK
     return PlanCompliance(state, rows, milestones(total, paid, payments))
+
+
+def _no_longer_due(row: InstallmentCompliance) -> InstallmentCompliance:
+    if row.state is InstallmentState.PAID:
+        return row
+    return replace(row, state=InstallmentState.CANCELLED, days_late=0, missed=False)
 
 
 def milestones(

@@ -6,6 +6,10 @@ is charged) and every other case of the consumer is paused with the payment name
 reason, so no retry runs before a person has looked. The case rows are locked while they
 change, and a charge starts only on a case still open (app.db.recovery_claims.start_attempt),
 so a charge never slips in after the pause committed. Idempotent by payment id.
+
+A void of that payment, heard later, undoes it: a case it settled reopens (its recovered amount
+goes back down, its status back to what it was) and a case it paused resumes, unless someone or
+something paused it again since; each gets a `counter_payment_voided` event on its timeline.
 """
 
 from collections.abc import Sequence
@@ -20,6 +24,7 @@ from app.services.recovery_webhook_events import publish_case_outcome
 
 SETTLED = "at_counter"
 EVENT = "counter_payment"
+VOIDED_EVENT = "counter_payment_voided"
 SETTLEABLE = ("open", "paused")
 
 
@@ -40,6 +45,8 @@ class CounterPaymentFacts(Protocol):
     def receipt_number(self) -> str: ...
     @property
     def terminal_code(self) -> str: ...
+    @property
+    def voided(self) -> bool: ...
 
 
 def settle_counter_payments(
@@ -49,7 +56,8 @@ def settle_counter_payments(
     changed: list[str] = []
     for payment in payments:
         with engine.begin() as connection:
-            changed += _settle(connection, payment, now)
+            undo = payment.voided
+            changed += (_reopen if undo else _settle)(connection, payment, now)
     return changed
 
 
@@ -80,6 +88,66 @@ def _settle(connection: Connection, payment: CounterPaymentFacts, now: datetime)
         if covered:
             publish_case_outcome(connection, case["id"], SETTLED, now)
     return [k["id"] for k in cases]
+
+
+def _reopen(connection: Connection, payment: CounterPaymentFacts, now: datetime) -> list[str]:
+    """Undo, case by case, what the payment's `counter_payment` events say it did."""
+    e, c = recovery_events.c, recovery_cases.c
+    heard = connection.execute(
+        select(e.case_id, e.type, e.amount_minor, e.detail)
+        .join(recovery_cases, c.id == e.case_id)
+        .where(c.consumer_id == payment.account_number, e.type.in_((EVENT, VOIDED_EVENT)))
+        .order_by(e.id)
+    ).all()
+    mine = [h for h in heard if (h.detail or {}).get("payment_id") == payment.payment_id]
+    if any(h.type == VOIDED_EVENT for h in mine):
+        return []  # heard before: a replayed round
+    done = [h for h in mine if h.type == EVENT]
+    ids = [h.case_id for h in done]
+    rows = connection.execute(select(recovery_cases).where(c.id.in_(ids)).with_for_update())
+    cases = {r.id: dict(r._mapping) for r in rows}
+    receipt = payment.receipt_number or payment.payment_id
+    for event in done:
+        case = cases[event.case_id]
+        values = _undone(case, event.amount_minor, event.detail, receipt, now)
+        if values:
+            connection.execute(update(recovery_cases).where(c.id == case["id"]).values(**values))
+        after = {**case, **(values or {})}
+        detail = {"payment_id": payment.payment_id, "receipt": payment.receipt_number,
+                  "terminal": payment.terminal_code, "was": case["status"],
+                  "status": after["status"], "reason": after["status_reason"],
+                  "changed": values is not None}  # fmt: skip
+        connection.execute(recovery_events.insert().values(
+            case_id=case["id"], at=now, type=VOIDED_EVENT,
+            amount_minor=event.amount_minor if values and event.detail.get("settled") else 0,
+            detail=detail))  # fmt: skip
+    return ids
+
+
+def _undone(
+    case: dict[str, Any], amount: int, heard: dict[str, Any], receipt: str, now: datetime
+) -> dict[str, Any] | None:
+    """The case's new values, or None when it stays as it is: a case no longer in the state the
+    payment left it in was changed since (paused by a person, stopped, paid otherwise)."""
+    before = heard.get("was") or "open"
+    reopened = {"status": before, "next_at": now if before == "open" else None,
+                "claimed_by": None, "claimed_until": None}  # fmt: skip
+    voided = f"receipt {receipt} was voided at the counter"
+    if heard.get("settled"):
+        if case["status"] != SETTLED:
+            return None
+        back = max(0, case["recovered_minor"] - amount)
+        return reopened | {
+            "recovered_minor": back,
+            "status_reason": f"{voided}: open again"
+            if before == "open"
+            else f"{voided}: {before} as it was before it",
+        }
+    if case["status"] != "paused" or case["status_reason"] != heard.get("reason"):
+        return None  # paused (or changed) since by someone or something else: left alone
+    if before != "open":
+        return {"status_reason": f"{voided}; it was {before} before that payment"}
+    return reopened | {"status_reason": f"{voided}: resumed"}
 
 
 def _settled(case: dict[str, Any], owed: int, where: str) -> dict[str, Any]:

@@ -12,10 +12,16 @@ refused (the counter parks it with the reason), so nobody's change is silently l
 import uuid
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, cast, delete, func, select
+from sqlalchemy import BigInteger, Connection, cast, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
-from app.domain.counter_plans import PLAN_MANAGERS, check_plan_record
+from app.domain.counter_plans import (
+    CANCELLED,
+    PLAN_CANCELLERS,
+    PLAN_MANAGERS,
+    check_cancel_record,
+    check_plan_record,
+)
 from sync.server.events import record_event
 from sync.server.feed import NewChange
 from sync.server.incoming import Incoming, Projected, obey, same_subject
@@ -43,17 +49,25 @@ PLAN_COLUMNS = (
 
 def store_plan(incoming: Incoming) -> Projected:
     conn, payload = incoming.connection, incoming.payload
-    obey(check_plan_record, payload, incoming.now.date())
+    cancelling = payload.get("status") == CANCELLED
+    if cancelling:
+        obey(check_cancel_record, payload)
+    else:
+        obey(check_plan_record, payload, incoming.now.date())
     plan_id = uuid.UUID(str(payload["id"]))
     same_subject(incoming, plan_id)
     consumer_id = uuid.UUID(str(payload["consumer_id"]))
     if conn.scalar(select(consumers.c.id).where(consumers.c.id == consumer_id)) is None:
         raise Rejected(f"unknown consumer {consumer_id}")
     who = str(payload.get("modified_by") or payload.get("created_by") or "")
-    _require_plan_manager(conn, who)
+    _require_role(conn, who, PLAN_CANCELLERS if cancelling else PLAN_MANAGERS, cancelling)
     current = conn.execute(
         select(payment_plans).where(payment_plans.c.id == plan_id).with_for_update()
     ).first()
+    if current is not None and (current.data or {}).get("status") == CANCELLED:
+        raise Rejected(f"plan {current.plan_number} was cancelled: it can no longer be changed")
+    if cancelling:
+        return _cancel(incoming, current, who)
     if current is None:
         if payload.get("base_version") is not None:
             raise Rejected("the plan to modify is not on the server")
@@ -106,11 +120,40 @@ def next_plan_number(conn: Connection, year: int) -> str:
     return f"PP-{year}-{int(value):04d}"
 
 
-def _require_plan_manager(conn: Connection, username: str) -> None:
+def _cancel(incoming: Incoming, current: Any, who: str) -> Projected:
+    """Only the status changes: the installments stay as the server has them (what was paid
+    stays paid), and every counter stops treating the unpaid ones as due."""
+    payload = incoming.payload
+    if current is None:
+        raise Rejected("the plan to cancel is not on the server")
+    if current.consumer_id != uuid.UUID(str(payload["consumer_id"])):
+        raise Rejected("the plan belongs to another consumer")
+    version = _check_version(current.data, payload)
+    data = {
+        **current.data,
+        "status": CANCELLED,
+        "version": version,
+        "modified_by": who,
+        "modified_at": payload.get("modified_at"),
+        "cancel_reason": payload["cancel_reason"],
+    }
+    incoming.connection.execute(
+        update(payment_plans).where(payment_plans.c.id == current.id).values(data=data)
+    )
+    record_event(
+        incoming.connection, actor=who, action="plan.cancelled", at=incoming.now,
+        plan_number=current.plan_number, terminal_code=incoming.terminal.code, version=version,
+        reason=payload["cancel_reason"],
+    )  # fmt: skip
+    return Projected(changes=[NewChange("payment_plan", str(current.id), data)])
+
+
+def _require_role(conn: Connection, username: str, roles: frozenset, cancelling: bool) -> None:
     row = conn.execute(select(users.c.data).where(users.c.username == username)).first()
     role = (row.data or {}).get("role") if row is not None else None
-    if role not in {r.value for r in PLAN_MANAGERS}:
-        raise Rejected(f"user {username!r} may not create or modify payment plans")
+    if role not in {r.value for r in roles}:
+        verb = "cancel" if cancelling else "create or modify"
+        raise Rejected(f"user {username!r} may not {verb} payment plans")
 
 
 def _check_version(stored: dict[str, Any], payload: dict[str, Any]) -> int:

@@ -1,6 +1,8 @@
 """Counter payments reach the recovery database: every payment a counter pushed is read from the
 change feed by a cursor (recovery_feed_cursors "counter_payments") and handed to `settle`, which
-pauses or settles the consumer's open cases.
+pauses or settles the consumer's open cases. A void reaches the server later, as the same
+payment's change with status Voided: it is handed over too (`voided`), and undoes what the
+payment did to the cases.
 
 The cursor moves in the same transaction that read the payments, and only after `settle`
 returned: a recovery database that is down leaves the payments for the next round, and `settle`
@@ -21,7 +23,8 @@ from sync.server.tables_recovery_feed import recovery_feed_cursors
 CURSOR = "counter_payments"
 PAGE = 1000
 SETTLE_LOCK = 7_301_010  # pg advisory lock: one round at a time per server database
-SETTLING = ("Posted", "Pending")  # a voided payment settles nothing
+SETTLING = ("Posted", "Pending")
+VOIDED = "Voided"  # settles nothing, and undoes what the payment settled or paused
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class CounterPayment:
     recorded_at: datetime
     receipt_number: str
     terminal_code: str
+    voided: bool = False
 
 
 Settle = Callable[[Sequence[CounterPayment]], Iterable[str]]  # returns the cases it changed
@@ -66,6 +70,7 @@ def settle_counter_payments(engine: Engine, settle: Settle) -> list[str]:
                     recorded_at=datetime.fromisoformat(str(d["recorded_at"])),
                     receipt_number=str(d.get("receipt_number") or ""),
                     terminal_code=str(d.get("terminal_code") or ""),
+                    voided=d.get("status") == VOIDED,
                 )
                 for d in found
                 if str(d["consumer_id"]) in accounts
@@ -83,7 +88,7 @@ def _from_counter(data: dict | None) -> bool:
     return (
         data is not None
         and data.get("source") == "counter"
-        and data.get("status") in SETTLING
+        and (data.get("status") in SETTLING or data.get("status") == VOIDED)
         and bool(data.get("recorded_at"))
     )
 

@@ -130,6 +130,7 @@ def installments(session: Session, consumer_id: uuid.UUID, refs: Refs = None) ->
         )
         .join(PaymentPlan, PaymentPlan.id == Installment.plan_id)
         .where(PaymentPlan.consumer_id == consumer_id)
+        .where(PaymentPlan.status != "Cancelled")  # a cancelled plan's installments are not due
         .order_by(Installment.due_date, PaymentPlan.plan_number, Installment.number)
     )
     if refs is not None:
