@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QL
 from app.domain.disputes import CIRCUMSTANCE_WORDS, NEEDS_REVIEW, Circumstance, time_window_problem
 from app.services.circumstances import CircumstancesRequest, CircumstancesView, set_circumstances
 from ui.context import ClientContext
+from ui.dialogs.dispute_dialogs import show_problems_in_view
 from ui.dialogs.fields_dialog import FieldsDialog
 from ui.screens.settings_fields import label, line_edit
 
@@ -37,7 +38,7 @@ class CircumstancesDialog(FieldsDialog):
         super().__init__(
             parent,
             title=f"Special circumstances of {current.account_number}",
-            width=520,
+            width=600,  # the time row's example is read whole, not cut off
             names=("circumstancesHeading", "circumstancesError", "circumstancesSave"),
         )
         self.setObjectName("circumstancesDialog")
@@ -54,6 +55,7 @@ class CircumstancesDialog(FieldsDialog):
                 tick.setToolTip("Recovery charges nothing automatically before a review")
             self.kinds[kind.value] = tick
             grid.addWidget(tick, index // 3, index % 3)
+        box.setFocusProxy(self.kinds[Circumstance.MEDICAL.value])
         self.add_row("&Circumstances", "circumstances", box)
         _buddy(self.form.labelForField(self.rows["circumstances"]), self.kinds["medical"])
         self.note = line_edit("circumstancesNote", "Note")
@@ -77,7 +79,10 @@ class CircumstancesDialog(FieldsDialog):
         row.setContentsMargins(0, 0, 0, 0)
         for widget in (self.start, label("timeTo", "to"), self.end):
             row.addWidget(widget)
-        row.addWidget(label("timeNote", "consumer's local time, e.g. 17:00 to 20:00", "muted"), 1)
+        note = label("timeNote", "consumer's local time, e.g. 17:00 to 20:00", "muted")
+        note.setWordWrap(True)
+        row.addWidget(note, 1)
+        window.setFocusProxy(self.start)  # a wrong time puts the focus back on its first box
         self.add_row("Preferred &time", "preferred_time", window)
         _buddy(self.form.labelForField(self.rows["preferred_time"]), self.start)
         self.language = line_edit("preferredLanguage", "Language", width=90)
@@ -102,6 +107,9 @@ class CircumstancesDialog(FieldsDialog):
     def problems(self) -> dict[str, str]:
         problem = time_window_problem(*self._times())
         return {"preferred_time": problem} if problem else {}
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        show_problems_in_view(self, problems)
 
     def field_of(self, message: str) -> str:
         words = message.lower()

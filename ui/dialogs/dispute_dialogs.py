@@ -3,6 +3,7 @@ owner, resolved or rejected with the resolution). Keyboard first: every field ha
 Enter saves, Esc cancels; a refusal stays in the dialog beside its field."""
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -22,6 +23,27 @@ from ui.dialogs.fields_dialog import FieldsDialog
 from ui.screens.settings_fields import label, line_edit
 
 SUBJECTS = (("bill", "Bill (invoice number)"), ("payment", "Payment (receipt number)"))
+
+
+def local_day(context: ClientContext, moment: datetime) -> str:
+    """The service center's day of a stored (UTC) moment: an evening dispute is not dated
+    the next day."""
+    return context.day(moment.astimezone(context.settings.zone).date())
+
+
+def show_problems_in_view(dialog: FieldsDialog, problems: dict[str, str]) -> None:
+    """Messages under their fields, the dialog grown so that none covers a field (wrapped
+    notes make Qt size it too short), and the focus on the first field to put right."""
+    FieldsDialog.show_problems(dialog, problems)
+    layout = dialog.layout()
+    if layout is not None:
+        layout.activate()
+    wanted = dialog.sizeHint().height()
+    if wanted > dialog.height():
+        dialog.resize(dialog.width(), wanted)
+    first = next((row for key, row in dialog.rows.items() if key in problems), None)
+    if first is not None:
+        first.editor.setFocus()
 
 
 def _text_box(name: str, accessible: str) -> QPlainTextEdit:
@@ -47,6 +69,9 @@ class _DisputeDialog(FieldsDialog):
 
     def saved(self, result: DisputeView) -> None:
         self.dispute_saved.emit(result)
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        show_problems_in_view(self, problems)
 
     def field_of(self, message: str) -> str:
         words = message.lower()
@@ -133,7 +158,7 @@ class UpdateDisputeDialog(_DisputeDialog):
         self.setObjectName("updateDisputeDialog")
         self._dispute = dispute
         summary = QLabel(
-            f"{dispute.reason}\nOpened {context.day(dispute.opened_at.date())} by "
+            f"{dispute.reason}\nOpened {local_day(context, dispute.opened_at)} by "
             f"{dispute.opened_by}; now {dispute.status_words.lower()}."
         )
         summary.setObjectName("disputeSummary")

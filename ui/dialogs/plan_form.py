@@ -36,6 +36,8 @@ from ui.ops import ServiceOp
 from ui.screens.plans_models import ScheduleModel
 from ui.widgets.buttons import push_button
 
+NO_PREVIEW = "Type the plan total to see the schedule; it changes as the terms are typed."
+
 
 class PlanFormDialog(QDialog):
     """`plan_number` None: a new plan for `account_number`; else a modification of that plan."""
@@ -114,10 +116,11 @@ class PlanFormDialog(QDialog):
         self.table.setAccessibleName("Schedule preview")
         self.table.setModel(self.schedule)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setTabKeyNavigation(False)  # Tab goes on to Cancel and Save
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setMinimumHeight(160)
-        self.summary = QLabel("")
+        self.summary = QLabel(NO_PREVIEW)
         self.summary.setObjectName("planSummary")
         self.summary.setWordWrap(True)
         # Room for the summary and a warning: a wrapped label is otherwise squeezed by the table.
@@ -166,6 +169,10 @@ class PlanFormDialog(QDialog):
     # -- preview and save -------------------------------------------------------------------
     def preview(self) -> None:
         if not self.total.text().strip():
+            self._generation += 1  # an answer for the total just erased is not shown
+            self.schedule.set_rows([])
+            self.summary.setText(NO_PREVIEW)
+            self.error.setVisible(False)
             return
         self._generation += 1
         generation, counter, request = self._generation, self._context.counter, self.request()
@@ -185,10 +192,13 @@ class PlanFormDialog(QDialog):
             return
         self.last_preview = preview
         self.schedule.set_rows(list(preview.schedule))
-        money = self._context.money
+        money, terms = self._context.money, preview.terms
+        regular = sum(1 for item in preview.schedule if not item.down_payment)
+        down = f"{money(terms.down_payment_minor)} down, then " if terms.down_payment_minor else ""
+        # The count typed in Installments, not one more when a down payment comes first.
         lines = [
-            f"{preview.consumer_name}: {len(preview.schedule)} payments, "
-            f"{money(preview.terms.total_minor)} in all, {preview.terms.frequency.value.lower()}."
+            f"{preview.consumer_name}: {down}{regular} {terms.frequency.value.lower()} "
+            f"installment{'s' if regular != 1 else ''}; {money(terms.total_minor)} in all."
         ]
         self.summary.setText("\n".join(lines + list(preview.warnings)))
         self.error.setVisible(False)

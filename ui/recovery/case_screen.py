@@ -108,6 +108,7 @@ class CaseScreen(QWidget):
                                       "Smart Collect for the consumer")  # fmt: skip
         self.model = TimelineModel(context, self)
         self.timeline = read_only_table("caseTimeline", "Case timeline", self.model)
+        self.timeline.setTabKeyNavigation(False)  # Tab reaches the reason and the actions
         escalations_heading = QLabel("Escalations")
         escalations_heading.setProperty("role", "subheading")
         self.escalations = QLabel("")

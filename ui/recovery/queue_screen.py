@@ -73,6 +73,7 @@ class QueueList(QWidget):
         self.model = QueueModel(context, self)
         self.table = read_only_table("queueTable", "Recovery queue", self.model)
         self.table.activated.connect(self._on_table_activated)
+        self.table.setTabKeyNavigation(False)  # Tab reaches the filters; arrows move in the list
         # The next action is the long column: it takes the room left and elides the rest.
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.horizontalHeader().setSectionResizeMode(

@@ -21,7 +21,7 @@ from app.services.disputes import DisputeSubjects, DisputeView, dispute_subjects
 from app.services.runtime import Counter
 from ui.context import ClientContext
 from ui.dialogs.dispute_circumstances import CircumstancesDialog
-from ui.dialogs.dispute_dialogs import OpenDisputeDialog, UpdateDisputeDialog
+from ui.dialogs.dispute_dialogs import OpenDisputeDialog, UpdateDisputeDialog, local_day
 from ui.ops import ServiceOp
 
 HEADERS = ("Id", "On", "Status", "Owner", "Opened", "Reason", "Resolution")
@@ -52,6 +52,7 @@ class ConsumerHoldsPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the buttons; arrows move rows
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -64,6 +65,10 @@ class ConsumerHoldsPanel(QWidget):
         self.update_button.clicked.connect(self.on_update_button_clicked)
         self.circumstances_button = self._button("circumstancesButton", "Special &circumstances…")
         self.circumstances_button.clicked.connect(self.on_circumstances_button_clicked)
+        self.empty = QLabel("No disputes recorded for this consumer.")
+        self.empty.setObjectName("disputesEmpty")
+        self.empty.setProperty("role", "muted")
+        self.empty.hide()
         self.message = QLabel("")
         self.message.setObjectName("holdsMessage")
         self.message.setProperty("role", "error")
@@ -78,6 +83,7 @@ class ConsumerHoldsPanel(QWidget):
         layout.setContentsMargins(0, 8, 0, 0)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
 
@@ -132,10 +138,11 @@ class ConsumerHoldsPanel(QWidget):
 
     def _show_disputes(self, disputes: list[DisputeView]) -> None:
         self.table.setRowCount(len(disputes))
+        self.empty.setVisible(not disputes)
         for row, d in enumerate(disputes):
             cells = (
                 d.short_id, d.subject_number, d.status_words, d.owner or "—",
-                f"{self._context.day(d.opened_at.date())} · {d.opened_by}", d.reason,
+                f"{local_day(self._context, d.opened_at)} · {d.opened_by}", d.reason,
                 d.resolution or "—",
             )  # fmt: skip
             for column, text in enumerate(cells):

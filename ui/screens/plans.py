@@ -94,6 +94,7 @@ class PlansScreen(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; the arrows move in it
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -155,12 +156,16 @@ class PlansScreen(QWidget):
         if rows:
             self.table.selectRow(0)
             self.count.setText(
-                f"{len(rows)} plans shown"
+                f"{len(rows)} plan{'s' if len(rows) != 1 else ''} shown"
                 + (f" (the first {LIST_LIMIT})" if len(rows) >= LIST_LIMIT else "")
             )
         else:
             self.count.setText("No plans match.")
-        if self.pages.currentIndex() == 0 and not self.search.hasFocus():
+        # The list takes the focus, except from someone typing a search or turning the filter
+        # with the arrow keys: they go on from where they are.
+        if self.pages.currentIndex() == 0 and not (
+            self.search.hasFocus() or self.filter.hasFocus()
+        ):
             self.table.setFocus()
 
     def on_hub_changed(self, areas: frozenset) -> None:
@@ -180,9 +185,11 @@ class PlansScreen(QWidget):
     def show_plan(self, plan_number: str) -> None:
         self.detail.show_plan(plan_number, may_modify=self.may_manage)
         self.pages.setCurrentWidget(self.detail)
+        self.detail.table.setFocus()  # not the hidden list's: the keys work on this plan
 
     def show_list(self) -> None:
         self.pages.setCurrentIndex(0)
+        self.table.setFocus()
         self.refresh()
 
     def open_new(self) -> None:

@@ -14,13 +14,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.counter_plans import PLAN_CANCELLERS
 from app.domain.errors import UserFacingError
 from app.domain.plan_compliance import PlanState
 from app.services.counter_plans_views import PlanDetail, plan_detail
 from ui.context import ClientContext
+from ui.dialogs.plan_cancel import CancelPlanDialog
 from ui.ops import ServiceOp
 from ui.screens.plans_models import STATE_TONES, InstallmentsModel
 from ui.widgets.buttons import push_button
+from ui.widgets.style import restyle
 
 
 class PlanDetailPage(QWidget):
@@ -47,12 +50,15 @@ class PlanDetailPage(QWidget):
         self.state.setObjectName("planState")
         self.modify_button = push_button("planModify", "&Modify…  (Ctrl+M)", "Modify plan")
         self.modify_button.clicked.connect(self.on_modify_clicked)
+        self.cancel_button = push_button("planCancel", "Cancel &plan…", "Cancel plan")
+        self.cancel_button.clicked.connect(self.on_cancel_clicked)
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addWidget(self.title)
         top.addWidget(self.state)
         top.addStretch(1)
         top.addWidget(self.modify_button)
+        top.addWidget(self.cancel_button)
         self.facts: dict[str, QLabel] = {}
         grid = QGridLayout()
         for i, (key, caption) in enumerate((
@@ -84,6 +90,7 @@ class PlanDetailPage(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         layout = QVBoxLayout(self)
@@ -118,6 +125,8 @@ class PlanDetailPage(QWidget):
     def _failed(self, error: UserFacingError, generation: int) -> None:
         if generation == self._generation:
             self.notice.setText(error.message)
+            restyle(self.notice, role="error")
+            self.notice.setVisible(True)  # hidden by the plan shown before
 
     def _arrived(self, detail: PlanDetail, generation: int) -> None:
         if generation != self._generation:
@@ -156,14 +165,24 @@ class PlanDetailPage(QWidget):
         if detail.parked_reason:
             notices.append(f"The server refused the last change: {detail.parked_reason}")
         self.notice.setText("\n".join(notices))
+        # Waiting for the server is news, not an error; a refused change is one.
+        restyle(self.notice, role="error" if detail.parked_reason else "notice")
         self.notice.setVisible(bool(notices))
         self.model.set_rows(list(c.installments))
         editable = s.state not in (PlanState.COMPLETED, PlanState.CANCELLED)
         self.modify_button.setVisible(self._may_modify and editable)
+        role = self._context.actor.role if self._context.actor else None
+        self.cancel_button.setVisible(self._may_modify and editable and role in PLAN_CANCELLERS)
 
     def on_modify_clicked(self) -> None:
         if self._may_modify and self.modify_button.isVisible():
             self.modify_requested.emit(self._plan_number)
+
+    def on_cancel_clicked(self) -> None:
+        if self.cancel_button.isVisible():
+            dialog = CancelPlanDialog(self._context, self._plan_number, self)
+            dialog.cancelled.connect(lambda _cancelled: self.refresh())
+            dialog.open()
 
 
 def _disconnection_text(detail: PlanDetail) -> str:

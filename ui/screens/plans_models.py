@@ -1,6 +1,7 @@
 """Table models of the plan screens: the plans list, a plan's installments, a schedule preview."""
 
 from enum import IntEnum
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
@@ -10,7 +11,7 @@ from app.domain.counter_plans import ScheduledInstallment
 from app.domain.plan_compliance import InstallmentCompliance, InstallmentState, PlanState
 from app.services.counter_plans_views import PlanSummary
 from ui.context import ClientContext
-from ui.models.rows_model import RowsModel
+from ui.models.rows_model import Index, Row, RowsModel
 from ui.widgets.style import stylesheet_colour
 
 STATE_TONES = {
@@ -23,6 +24,17 @@ STATE_TONES = {
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
+class _AlignedModel(RowsModel[Row]):
+    """Amounts right-aligned, as in the app's other tables (`money_columns`)."""
+
+    money_columns: frozenset[int] = frozenset()
+
+    def data(self, index: Index, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.isValid():
+            return int(RIGHT) if index.column() in self.money_columns else None
+        return super().data(index, role)
+
+
 class PlanColumn(IntEnum):
     PLAN = 0
     CONSUMER = 1
@@ -33,8 +45,9 @@ class PlanColumn(IntEnum):
     STATE = 6
 
 
-class PlansModel(RowsModel[PlanSummary]):
+class PlansModel(_AlignedModel[PlanSummary]):
     columns = PlanColumn
+    money_columns = frozenset({PlanColumn.PAID})
     headers = ("Plan", "Consumer", "Account", "Frequency", "Paid / total", "Next due", "Status")
 
     def __init__(self, context: ClientContext, parent: QWidget | None = None) -> None:
@@ -83,8 +96,10 @@ class InstallmentColumn(IntEnum):
     LATE = 6
 
 
-class InstallmentsModel(RowsModel[InstallmentCompliance]):
+class InstallmentsModel(_AlignedModel[InstallmentCompliance]):
     columns = InstallmentColumn
+    money_columns = frozenset({InstallmentColumn.AMOUNT, InstallmentColumn.PAID,
+                               InstallmentColumn.OWED})  # fmt: skip
     headers = ("No.", "Due", "Amount", "Paid", "Owed", "Status", "Days late")
 
     def __init__(self, context: ClientContext, parent: QWidget | None = None) -> None:
@@ -119,8 +134,9 @@ class ScheduleColumn(IntEnum):
     NOTE = 3
 
 
-class ScheduleModel(RowsModel[ScheduledInstallment]):
+class ScheduleModel(_AlignedModel[ScheduledInstallment]):
     columns = ScheduleColumn
+    money_columns = frozenset({ScheduleColumn.AMOUNT})
     headers = ("No.", "Due", "Amount", "")
 
     def __init__(self, context: ClientContext, parent: QWidget | None = None) -> None:

@@ -4,7 +4,7 @@ the admin types and the reason beside the field when a format cannot be used."""
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
 
 from app.domain.changes import Area
 from app.domain.errors import UserFacingError
@@ -67,7 +67,7 @@ class NumberingSection(SettingsSection):
         help_text.setWordWrap(True)
         self.form.addRow("", help_text)
         self._series_start_row()
-        self.numbers_warning = label("numbersLow", "", "warning")
+        self.numbers_warning = label("numbersLow", "", "notice")  # the stylesheet's warning box
         self.numbers_warning.setWordWrap(True)
         self.numbers_warning.hide()
         self.form.addRow("", self.numbers_warning)
@@ -97,7 +97,12 @@ class NumberingSection(SettingsSection):
         for widget in (self.start_series, self.start_first, self.start_button):
             row.addWidget(widget)
         row.addStretch(1)
-        self.add_row("&Start a series at", "series_start", box, self.start_result)
+        row = self.add_row("&Start a series at", "series_start", box, self.start_result)
+        # Alt+S and a refusal's focus go to the series box, not to the row holding it.
+        row.editor = self.start_series
+        caption = self.form.labelForField(row)
+        if isinstance(caption, QLabel):
+            caption.setBuddy(self.start_series)
 
     def on_start_button_clicked(self) -> None:
         series, first = self.start_series.currentData(), self.start_first.value()
@@ -110,7 +115,7 @@ class NumberingSection(SettingsSection):
             )
 
         self.rows["series_start"].show_error(None)
-        self.start_result.setText("Asking the server...")
+        self.start_result.setText("Asking the server…")
         ServiceOp(self, ask, read=True).success(self._series_started).failure(
             self._series_refused
         ).run()

@@ -133,6 +133,9 @@ class PaymentsSection(SettingsSection):
         self.methods.setHorizontalHeaderLabels(["Name", "Kind"])
         self.methods.verticalHeader().setVisible(False)
         self.methods.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        # Tab goes on to each method's kind and then the fields below (the table kept it, cell
+        # after cell); the arrows move between the methods, typing renames one.
+        self.methods.setTabKeyNavigation(False)
         self.methods.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.methods.horizontalHeader().setSectionResizeMode(
             1, QHeaderView.ResizeMode.ResizeToContents
@@ -214,6 +217,10 @@ class PaymentsSection(SettingsSection):
         kinds.setCurrentIndex(max(kinds.findData(kind), 0))
         kinds.activated.connect(lambda _i: self.edited.emit())
         self.methods.setCellWidget(row, 1, kinds)
+        # Tab order: the table, each method's kind in turn, then Add method.
+        previous = self.methods.cellWidget(row - 1, 1) if row else self.methods
+        QWidget.setTabOrder(previous or self.methods, kinds)
+        QWidget.setTabOrder(kinds, self.add_method_button)
 
     def _methods(self) -> list[dict[str, str]]:
         self._commit_open_editor()
