@@ -124,3 +124,12 @@ def test_a_cashier_has_no_plans_entry_and_reads_the_plan_standing_on_the_profile
     )
     width, height, *_ = fits(window)
     assert width <= SCREEN_WIDTH and height <= SCREEN_HEIGHT
+
+
+def test_escape_on_the_plans_list_goes_back_to_where_f8_was_pressed(qtbot, window):
+    sign_in(qtbot, window, "mbrown", "2345")
+    before = window.stack.currentWidget()
+    screen = open_plans(qtbot, window)
+    screen.table.setFocus()
+    qtbot.keyClick(screen.table, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is before)

@@ -113,10 +113,10 @@ def test_the_queue_at_a_branch_lists_the_synced_cases_by_priority(qtbot, branch)
     assert priorities == sorted(priorities, reverse=True)
     assert cells(queue.model, QueueColumn.CONSUMER)[0] == "WU-top (VIP)"
     assert cells(queue.model, QueueColumn.NEXT_ACTION)[0].startswith("retry_at: after")
-    assert SYNCED in queue.summary.text() and "3 case(s)" in queue.summary.text()
+    assert SYNCED in queue.summary.text() and "3 cases," in queue.summary.text()
     queue.status.setCurrentIndex(queue.status.findData("plan"))
     qtbot.waitUntil(lambda: cells(queue.model, QueueColumn.CASE) == ["K-plan"], timeout=20_000)
-    assert cells(queue.model, QueueColumn.STATUS) == ["plan"]
+    assert cells(queue.model, QueueColumn.STATUS) == ["Plan"]
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ def test_the_queue_lists_open_cases_highest_priority_first(qtbot, recovery, exec
     still_open = [c["id"] for c in list_cases(shared_recovery_database(recovery), "open")]
     assert sorted(cells(model, QueueColumn.CASE)) == sorted(still_open)  # paid ones are gone
     assert priorities == sorted(priorities, reverse=True)
-    assert set(cells(model, QueueColumn.STATUS)) == {"open"}
+    assert set(cells(model, QueueColumn.STATUS)) == {"Open"}
     assert all(band for band in cells(model, QueueColumn.BAND))
     assert "owed" in screen.queue.summary.text()
     shot(screen, "queue")
@@ -66,9 +66,9 @@ def test_filters_and_search_narrow_the_queue(qtbot, recovery, executive):
     queue.status.setCurrentIndex(queue.status.findData("all"))
     every = len(list_cases(shared_recovery_database(recovery)))
     qtbot.waitUntil(lambda: queue.model.rowCount() == every, timeout=20_000)
-    assert set(cells(queue.model, QueueColumn.STATUS)) - {"open", "paused"}  # closed ones too
+    assert set(cells(queue.model, QueueColumn.STATUS)) - {"Open", "Paused"}  # closed ones too
     queue.status.setCurrentIndex(0)  # back to the queue: the closed ones go again
-    assert set(cells(queue.model, QueueColumn.STATUS)) == {"open"}
+    assert set(cells(queue.model, QueueColumn.STATUS)) == {"Open"}
 
 
 def test_filters_keep_what_they_say():

@@ -76,7 +76,7 @@ class QueueModel(RowsModel[QueueRow]):
             return row.next_action
         if column is QueueColumn.NEXT_AT:
             return self.context.moment(row.next_at) if row.next_at else "not due"
-        return row.status.replace("_", " ")
+        return row.status.replace("_", " ").capitalize()  # "at_counter" -> "At counter"
 
     def data(self, index: Any, role: int = 0) -> Any:
         if not index.isValid():

@@ -146,9 +146,8 @@ class QueueList(QWidget):
                 owed[row.currency] = owed.get(row.currency, 0) + row.owed_minor
             amounts = ", ".join(money(self._context, v, k) for k, v in sorted(owed.items()))
             synced = f" {SYNCED}" if self._synced else ""
-            self.summary.setText(
-                f"{len(shown)} case(s), {amounts} owed. Enter opens a case.{synced}"
-            )
+            cases = f"{len(shown)} case" if len(shown) == 1 else f"{len(shown)} cases"
+            self.summary.setText(f"{cases}, {amounts} owed. Enter opens a case.{synced}")
         if shown and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
 
