@@ -70,10 +70,11 @@ class CandidateTimes(Sequence[datetime]):
     of such a run comes from whole seconds and a cache instead of hundreds of datetimes."""
 
     def __init__(self, start: datetime, step: timedelta, count: int) -> None:
-        self.start, self.step, self.count = start, step, count
+        # `size`, not `count`: that name is Sequence.count(value), which must keep working.
+        self.start, self.step, self.size = start, step, count
 
     def __len__(self) -> int:
-        return self.count
+        return self.size
 
     @overload
     def __getitem__(self, index: int) -> datetime: ...
@@ -83,10 +84,10 @@ class CandidateTimes(Sequence[datetime]):
 
     def __getitem__(self, index: int | slice) -> datetime | list[datetime]:
         if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(self.count))]
+            return [self[i] for i in range(*index.indices(self.size))]
         if index < 0:
-            index += self.count
-        if not 0 <= index < self.count:
+            index += self.size
+        if not 0 <= index < self.size:
             raise IndexError(index)
         return self.start + index * self.step
 
@@ -151,10 +152,10 @@ def _spaced_calendar(zone: ZoneInfo, times: CandidateTimes) -> tuple[np.ndarray,
     figures are those of the datetime path (whole seconds are exact in float64)."""
     start = int(times.start.timestamp())
     step = int(times.step.total_seconds())
-    key = (zone, start, step, times.count)
+    key = (zone, start, step, times.size)
     found = _spaced.get(key)
     if found is None:
-        epoch = (start + step * np.arange(times.count, dtype=np.int64)).astype(np.float64)
+        epoch = (start + step * np.arange(times.size, dtype=np.int64)).astype(np.float64)
         local = epoch + _offsets(times, zone, lambda i: _offset_at(zone, start + step * i))
         if len(_spaced) >= CACHE_LIMIT:
             _spaced.clear()

@@ -64,7 +64,9 @@ class RecoveryRecords(Protocol):
 
 
 class RecoveryUnitOfWork(Protocol):
-    recovery: RecoveryRecords
+    # Read-only, so an implementation may hold a narrower records type (SqlRecoveryRecords).
+    @property
+    def recovery(self) -> RecoveryRecords: ...
 
     def __enter__(self) -> Self: ...
 

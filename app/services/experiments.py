@@ -85,7 +85,7 @@ def arm_is_applied(strategy: str, variant: str) -> bool:
 
 
 def _insert(connection: Connection, design: Design, by: str, now: datetime) -> int:
-    experiment_id = connection.execute(
+    inserted = connection.execute(
         experiments.insert().values(
             name=design.name,
             strategy=design.strategy,
@@ -98,7 +98,9 @@ def _insert(connection: Connection, design: Design, by: str, now: datetime) -> i
             started_at=now,
             created_by=by,
         )
-    ).inserted_primary_key[0]
+    ).inserted_primary_key
+    assert inserted is not None  # a single-row INSERT always reports its key
+    experiment_id = inserted[0]
     connection.execute(
         variants.insert(),
         [

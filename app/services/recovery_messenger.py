@@ -296,9 +296,9 @@ class RecoveryMessenger:
         # 'sending', which counts as under way, so no fallback doubles a reminder that went.
         try:
             with self.engine.begin() as connection:
-                row["id"] = connection.execute(
-                    insert(recovery_messages).values(row)
-                ).inserted_primary_key[0]
+                new = connection.execute(insert(recovery_messages).values(row))
+                assert new.inserted_primary_key is not None  # a single-row INSERT has one
+                row["id"] = new.inserted_primary_key[0]
         except IntegrityError:
             return SendReceipt(False, None, f"already sent on {channel} by another worker")
         if outgoing is None:

@@ -84,18 +84,18 @@ class RecoveryRecords:
             cases_of[case["consumer_id"]].append(case)
         attempts_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for attempt in self.attempts:
-            case = self.case_by_id.get(attempt["case_id"])
-            if case is not None and attempt["approved"] is not None:
-                attempts_of[case["consumer_id"]].append(attempt)
+            owner = self.case_by_id.get(attempt["case_id"])
+            if owner is not None and attempt["approved"] is not None:
+                attempts_of[owner["consumer_id"]].append(attempt)
         messages_of: dict[str, list[datetime]] = defaultdict(list)
         for message in self.messages:
             if message["accepted"]:
                 messages_of[message["consumer_id"]].append(message["at"])
         events_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for event in self.events:
-            case = self.case_by_id.get(event["case_id"])
-            if case is not None:
-                events_of[case["consumer_id"]].append(event)
+            owner = self.case_by_id.get(event["case_id"])
+            if owner is not None:
+                events_of[owner["consumer_id"]].append(event)
         return [
             _activity(
                 consumer_id,
@@ -167,8 +167,8 @@ def _activity(
     churned = _churned(latest, events, now)
     attempts = [a for a in attempts if a["at"] <= seen]
     events = [e for e in events if e["at"] <= seen]
-    scores = [_score(e) for e in events if e["type"] in SATISFACTION_EVENTS]
-    scores = [s for s in scores if s is not None]
+    answers = [_score(e) for e in events if e["type"] in SATISFACTION_EVENTS]
+    scores = [s for s in answers if s is not None]
     earlier = [c for c in cases if c is not latest]
     return ConsumerActivity(
         consumer_id=consumer_id,

@@ -33,7 +33,7 @@ from app.recovery.model import ApprovalModel
 from app.recovery.policies.arms import with_arms
 from app.recovery.policies.smart import SmartPolicy
 from app.recovery.policy_names import POLICIES
-from app.recovery.ports import AttemptResult, MessageResult, WorldEvent
+from app.recovery.ports import AttemptResult, MessageResult, RecoveryUnitOfWork, WorldEvent
 from app.recovery.segment_rules import with_segment_rules
 from app.services.disputes_recovery import respect_holds
 from app.services.experiment_arms import arms_of, record_case_outcome, record_ended_outcomes
@@ -212,7 +212,7 @@ class Worker:
             codes=self.codes,
             world=CaseWorld(self, rows.case, self.codes),
             cases={case_id: view.case},
-            uow_factory=lambda: None,  # type: ignore[arg-type,return-value] - saved below
+            uow_factory=_saved_by_the_run,
         )
         again: datetime | None = None
         if rows.case["status"] == "open":
@@ -308,3 +308,9 @@ def _request(case: dict[str, Any], amount_minor: int, key: str) -> ChargeRequest
         reference=case["id"],
         idempotency_key=key,
     )
+
+
+def _saved_by_the_run() -> RecoveryUnitOfWork:
+    """A worker's engine never flushes: `Worker._save` writes its pending records itself, in
+    the transaction that releases the case's claim."""
+    raise RuntimeError("a recovery run saves the engine's records itself; flush() is not used")

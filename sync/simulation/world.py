@@ -26,6 +26,7 @@ from sync.simulation.portfolio_files import read_portfolio
 from sync.simulation.world_model import World, WorldError
 
 MAX_BODY = 64 * 1024
+HOST = "127.0.0.1"  # loopback only; the URL is built from it (the stubs allow a bytes host)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -105,7 +106,7 @@ class _WorldServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, world: World, port: int) -> None:
-        super().__init__(("127.0.0.1", port), _Handler)
+        super().__init__((HOST, port), _Handler)
         self.world = world
 
 
@@ -131,8 +132,7 @@ def serve(world: World, port: int = 0) -> _WorldServer:
 
 
 def url_of(server: _WorldServer) -> str:
-    host, port = server.server_address[:2]
-    return f"http://{host}:{port}"
+    return f"http://{HOST}:{server.server_address[1]}"
 
 
 @contextmanager

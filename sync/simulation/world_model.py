@@ -236,8 +236,8 @@ class World:
         if kind == "read":
             self._counts["read"] += 1
             self._after_read(at, case, data)
-        elif kind == "opted_out":
-            self.referee.opted_out(case.row.consumer_id, channel, at)
+        elif kind == "opted_out":  # scheduled only by _react, always with the message's channel
+            self.referee.opted_out(case.row.consumer_id, data["channel"], at)
         elif kind == "payment_method_updated":
             if case.instrument == "ok":
                 return

@@ -113,3 +113,15 @@ def test_candidate_times_give_the_datetime_features_across_clock_changes(zone):
         )
         assert spaced[-1] == start + 239 * timedelta(hours=2)
         assert spaced[1:3] == [start + timedelta(hours=2), start + timedelta(hours=4)]
+
+
+def test_candidate_times_answer_as_a_sequence_does():
+    # They stood for a list of times: counting or finding one must work as on the list (their
+    # length was once stored as `count`, hiding Sequence.count).
+    start = datetime(2027, 3, 5, 13, tzinfo=UTC)
+    spaced = CandidateTimes(start, timedelta(hours=1), 48)
+    noon_next_day = start + timedelta(hours=23)
+    assert spaced.count(noon_next_day) == list(spaced).count(noon_next_day) == 1
+    assert spaced.count(start - timedelta(hours=1)) == 0
+    assert spaced.index(noon_next_day) == 23
+    assert len(spaced) == 48

@@ -79,8 +79,8 @@ def rule_for(metric: str, scope: str, rules: tuple[Rule, ...] | list[Rule]) -> R
     """The scope's own rule, else the ANY rule; None when the metric has no enabled rule."""
     own = [r for r in rules if r.metric == metric and r.scope == scope]
     general = [r for r in rules if r.metric == metric and r.scope == ANY]
-    chosen = (own or general or [None])[0]
-    return chosen if chosen is not None and chosen.enabled else None
+    chosen = own or general
+    return chosen[0] if chosen and chosen[0].enabled else None
 
 
 def merged_rules(overrides: list[Rule]) -> list[Rule]:

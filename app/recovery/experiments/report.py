@@ -78,7 +78,7 @@ class _Arm:
 
 
 def _pairwise(arms: list[_Arm], control: _Arm, confidence: float) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for arm in arms:
         if arm is control:
             continue

@@ -36,10 +36,10 @@ def finite(value: float | None) -> float | None:
 
 
 def _result(statistic: float, p_value: float) -> TestResult:
-    statistic, p_value = finite(statistic), finite(p_value)
-    if statistic is None or p_value is None:
+    shown, p = finite(statistic), finite(p_value)
+    if shown is None or p is None:
         return NO_TEST
-    return TestResult(statistic, p_value)
+    return TestResult(shown, p)
 
 
 def chi_square(recovered: Sequence[int], trials: Sequence[int]) -> TestResult:

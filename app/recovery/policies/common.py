@@ -17,7 +17,9 @@ class Books:
 
 
 class Policy(Protocol):
-    name: str
+    # Read-only: a wrapper (SegmentPolicy) reports its inner policy's name through a property.
+    @property
+    def name(self) -> str: ...
 
     def decide(self, case: RecoveryCase, now: datetime) -> Decision: ...
 

@@ -134,9 +134,8 @@ class SmartPolicy:
     # -- planning ---------------------------------------------------------------------------
     def _plan_retry(self, case: RecoveryCase, now: datetime, effort: Effort) -> Decision:
         gap = MIN_GAP.get(case.decline.category, DEFAULT_GAP)
-        start = self.books.attempts.next_allowed_time(
-            case.case_id, max(now, case.last_attempt_at + gap)
-        )
+        last = case.last_attempt_at or case.failed_at  # never None: set at the failure
+        start = self.books.attempts.next_allowed_time(case.case_id, max(now, last + gap))
         if start is None:
             return wait(case, now, "the network rules allow no retry for now")
         start = _next_hour(start)

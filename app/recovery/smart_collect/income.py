@@ -66,11 +66,11 @@ class IncomePattern:
                 yield self.anchor + timedelta(days=14 * k)
         elif self.kind is PayKind.IRREGULAR and self.last_credit is not None:
             gap = max(1, round(self.cycle_days))
-            day = self.last_credit
-            while day < start:
-                day += timedelta(days=gap)
+            credit = self.last_credit
+            while credit < start:
+                credit += timedelta(days=gap)
             for k in range(6):
-                yield day + timedelta(days=gap * k)
+                yield credit + timedelta(days=gap * k)
 
 
 def business_day_on_or_before(month: date, day_of_month: int) -> date:

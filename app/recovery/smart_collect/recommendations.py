@@ -29,9 +29,9 @@ def recommendations(
     found: list[Recommendation] = []
     weak = [u for u in upcoming if u.status in (Band.RISKY, Band.CRITICAL)]
     movable = [u for u in weak if u.suggested_date is not None]
-    if movable:
+    target = movable[0].suggested_date if movable else None
+    if target is not None:
         critical = sum(1 for u in movable if u.status is Band.CRITICAL)
-        target = movable[0].suggested_date
         found.append(
             Recommendation(
                 "RESCHEDULE",

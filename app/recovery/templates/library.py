@@ -238,9 +238,11 @@ class TemplateLibrary:
         """A file's variables and the files it names, or its problem; each file read once
         (finding the variables runs Jinja's code generator, the slow part of loading)."""
         key = (language, name)
+        loader = env.loader
+        assert loader is not None  # every environment here comes from _environment, with one
         if key not in self._files:
             try:
-                source, filename, _ = env.loader.get_source(env, name)
+                source, filename, _ = loader.get_source(env, name)
                 tree = env.parse(source, name, filename)
             except TemplateNotFound:
                 self._files[key] = f"{name} ({language}, templates.{{spec}}): file not found"

@@ -82,7 +82,7 @@ def read_manifest(root: Path) -> Manifest:
 
 
 def _spec(name: str, table: dict[str, Any]) -> tuple[TemplateSpec, list[str]]:
-    problems = []
+    problems: list[str] = []
     known = {c.value for c in ChannelName}
     channels = _strings(table, "channels", problems)
     for bad in [c for c in channels if c not in known]:
