@@ -11,6 +11,7 @@ lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/lint-imports
+	.venv/bin/mypy
 
 # The suite on 2 workers and, beside it, the bundle built once and run from dist/ (tests/packaging).
 test: lint

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.services.first_run import needs_first_run
+from app.services.first_run import RegistrarFactory, needs_first_run
 from app.services.runtime import open_counter
 from app.services.settings import current_settings
 from app.services.status import counter_status
@@ -39,9 +39,11 @@ def run_client(
     *,
     exit_after_startup: bool = False,
     warm_ups: Sequence[Callable[[], object]] = (),
+    first_run_registrar: RegistrarFactory | None = None,
 ) -> int:
     """`warm_ups`: the composition root's own imports (printing), without Qt: they run on the
-    warm-up thread after the first frame (ui/warm_up.py)."""
+    warm-up thread after the first frame (ui/warm_up.py). `first_run_registrar`: how the
+    first-run wizard registers a new counter with a server (cli/wiring/first_run.py)."""
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Tilldesk")
     setup_logging()
@@ -49,7 +51,7 @@ def run_client(
     if not exit_after_startup and needs_first_run(db_path):
         from ui.first_run import FirstRunWizard  # only on a machine's very first start
 
-        wizard = FirstRunWizard(db_path)
+        wizard = FirstRunWizard(db_path, registrar=first_run_registrar)
         if wizard.exec() != FirstRunWizard.DialogCode.Accepted:
             return 1  # nothing set up: the next start asks again
     window = build_window(db_path)

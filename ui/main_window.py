@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.changes import Area
 from app.domain.errors import UserFacingError
 from app.domain.roles import PERMISSIONS
 from app.domain.settings import Settings
@@ -37,6 +38,7 @@ from ui.recovery.menu import build_menu, recovery_entries
 from ui.screen_wiring import Screens, wire_screens, wire_settings
 from ui.screens.shift_guard import SHIFT_ROLES, ShiftGuard
 from ui.screens.sign_in import SignInScreen
+from ui.sync_progress import loading_text, sync_load
 from ui.widgets.consumer_finder import ConsumerFinder
 from ui.widgets.elided_label import ElidedLabel
 
@@ -197,6 +199,7 @@ class MainWindow(QMainWindow):
         self.status_sync.setCursor(Qt.CursorShape.PointingHandCursor)
         self.status_sync.setStyleSheet(SYNC_ENTRY_STYLE)
         self.status_sync.clicked.connect(self.show_sync)
+        sync_load.progressed.connect(self.on_sync_load_progressed)
         self.statusBar().addPermanentWidget(self.status_sync)
         self.status_pending.hide()  # the sync entry says it, with the age and the last sync
         self.status_printer.setProperty("role", "error")
@@ -378,7 +381,11 @@ class MainWindow(QMainWindow):
         if entry not in self._recovery_entries_allowed():
             return
         if entry.name not in self.screens:
-            self.add_screen(entry.name, entry.build(self.context))
+            built = entry.build(self.context)
+            back = getattr(built, "back_requested", None)
+            if back is not None:  # Esc on the entry's screen returns to where F8 was pressed
+                back.connect(self.go_back)
+            self.add_screen(entry.name, built)
         screen = self._open(entry.name)
         if screen is not None and hasattr(screen, "refresh"):
             screen.refresh()
@@ -436,7 +443,7 @@ class MainWindow(QMainWindow):
     def on_hub_changed(self, areas: frozenset) -> None:
         if self.context.actor is not None:
             self.refresh_status()
-            if "credit_notes" in areas:  # a note that became active may print by itself
+            if Area.CREDIT_NOTES in areas:  # a note that became active may print by itself
                 self.run_print_queue()
 
     def on_hub_unexpected_error(self, error: BaseException) -> None:
@@ -477,12 +484,20 @@ class MainWindow(QMainWindow):
         ).run()
 
     def _show_sync_status(self, status: SyncStatus) -> None:
-        self.status_sync.setText(status_line(status, self.context.settings.zone))
+        # While the first load runs, its progress says more than "Online · 0 pending".
+        self.status_sync.setText(loading_text() or status_line(status, self.context.settings.zone))
         trouble = status.clock_blocked or (status.registered and not status.online)
         trouble = trouble or status.quarantined_count > 0
         self.status_sync.setProperty("trouble", trouble)
         self.status_sync.style().polish(self.status_sync)
         self.status_sync.setToolTip(status.last_error or "")
+
+    def on_sync_load_progressed(self, status: object) -> None:
+        """The first load moved on (or ended: the usual sync line comes back)."""
+        if status is not None:
+            self.status_sync.setText(loading_text() or "")
+        else:
+            self.refresh_sync_status()
 
     def refresh_status(self) -> None:
         self.refresh_sync_status()

@@ -23,6 +23,12 @@ from app.db.repositories.reference_data import ReferenceDataRepository
 from app.db.repositories.settings import SettingsRepository
 from app.db.repositories.shifts import ShiftRepository
 from app.db.repositories.sign_in import SignInRepository
+from app.db.repositories.sync_client import (
+    AuditPushRepository,
+    OutboxRepository,
+    QuarantineRepository,
+    SyncLinkRepository,
+)
 from app.db.repositories.sync_issues import SyncIssueRepository
 from app.db.repositories.sync_state import SyncStateRepository
 from app.db.repositories.terminals import TerminalRepository
@@ -137,6 +143,23 @@ class UnitOfWork:
     @property
     def sync_state(self) -> SyncStateRepository:
         return SyncStateRepository(self.session)
+
+    # the sync client's bookkeeping (app/db/repositories/sync_client.py)
+    @property
+    def sync_link(self) -> SyncLinkRepository:
+        return SyncLinkRepository(self.session)
+
+    @property
+    def sync_outbox(self) -> OutboxRepository:
+        return OutboxRepository(self.session)
+
+    @property
+    def sync_quarantine(self) -> QuarantineRepository:
+        return QuarantineRepository(self.session)
+
+    @property
+    def sync_audit_log(self) -> AuditPushRepository:
+        return AuditPushRepository(self.session)
 
     @property
     def terminals(self) -> TerminalRepository:

@@ -47,10 +47,11 @@ class SyncAfterFirstFrame:
 
     def start(self) -> None:
         from sync.client.background import background_sync
+        from ui.sync_progress import report  # the first load's progress, to the status bar
 
         with self._lock:  # a window closed meanwhile: no sync to start
             if not self._closed:
-                self._running.enter_context(background_sync(self.path))
+                self._running.enter_context(background_sync(self.path, on_load=report))
 
     def stop(self) -> None:
         with self._lock:
@@ -63,12 +64,20 @@ def run_client_command(args: Namespace) -> int:
     from ui.printing_port import install
 
     install(PrintingOnFirstUse())  # type: ignore[arg-type]  # the screens' printing
+    from sync.client import recovery_actions
+    from ui.recovery.case_server import install as install_case_server
+
+    install_case_server(recovery_actions)  # type: ignore[arg-type]  # case actions via the server
 
     path = database_path(args)
     if getattr(args, "exit_after_startup", False):  # a measurement: no background sync
         return run_client(path, exit_after_startup=True, warm_ups=(warm_printing,))
+    from cli.wiring.first_run import first_run_registrar
+
     sync = SyncAfterFirstFrame(path)
     try:
-        return run_client(path, warm_ups=(sync.start, warm_printing))
+        return run_client(
+            path, warm_ups=(sync.start, warm_printing), first_run_registrar=first_run_registrar
+        )
     finally:
         sync.stop()

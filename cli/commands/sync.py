@@ -57,11 +57,15 @@ def run_sync(args: Namespace) -> int:
 
 
 def _once(db: Database, as_json: bool) -> int:
+    from cli.progress import progress_for
     from sync.client.errors import ServerUnavailable
     from sync.client.runner import sync_once
 
     try:
-        result = sync_once(db)
+        # A big pull (a new counter's first load) shows a bar on a terminal, a line now and
+        # then in a log, nothing with --json; a routine sync shows nothing.
+        with progress_for(quiet=as_json) as progress:
+            result = sync_once(db, progress=progress)
     except ServerUnavailable as error:
         print(f"tilldesk: {error} Nothing was lost; try again later.", file=sys.stderr)
         return EXIT_UNREACHABLE

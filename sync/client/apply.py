@@ -55,6 +55,8 @@ from sync.client.rows import row_for
 from sync.protocol import Change
 
 log = logging.getLogger(__name__)
+# A server setting this counter cannot take: the rules refused it, or its value is malformed.
+_SETTING_REFUSED: tuple[type[Exception], ...] = (UserFacingError, *MALFORMED)
 
 # Parents before children, so a page that brings both satisfies the foreign keys.
 ORDER = (
@@ -268,7 +270,7 @@ def _settings(session: Session, batch: list[Change]) -> tuple[int, list[Failure]
         try:
             Settings.from_mapping({**values, key: value})
             updated_at = moment(data.get("updated_at"))
-        except (UserFacingError, *MALFORMED) as error:
+        except _SETTING_REFUSED as error:
             log.warning("server setting %s not applied: %s", key, error)
             failures.append(Failure(change, describe(error)))
             continue

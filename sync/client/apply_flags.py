@@ -24,7 +24,8 @@ def apply_flags(session: Session, batch: list[Change]) -> int:
                 session.delete(row)
             continue
         data = change.data or {}
-        detail = data.get("detail") if isinstance(data.get("detail"), dict) else {}
+        found = data.get("detail")
+        detail: dict[str, Any] = found if isinstance(found, dict) else {}
         merged = {**detail, **{k: v for k, v in data.items() if k != "detail"}}
         subject = str(merged.get("subject") or "")
         entity, _, entity_id = subject.partition(":")

@@ -86,7 +86,7 @@ def apply_payments(
 
 
 def _change(unit: Any) -> Change:
-    return unit.change  # type: ignore[no-any-return]
+    return unit.change
 
 
 def _payment_unit(
@@ -152,7 +152,7 @@ def _payment_unit(
 
 def _moves(session: Session, held: Payment, data: dict[str, Any]) -> dict[str, Any]:
     """The fields of our own payment that the feed changed (nothing when they are the same)."""
-    columns = Payment.__table__.columns  # type: ignore[attr-defined]
+    columns = Payment.__table__.columns
     values: dict[str, Any] = {}
     # A void is final: a stale copy of the record never undoes it.
     final = VOID_FIELDS if held.status == "Voided" else ()

@@ -10,8 +10,6 @@ a new epoch) changes nothing.
 import json
 import logging
 
-from sqlalchemy import select
-
 from app.db.database import Database
 from app.db.tables import AuditEvent
 from sync.client import state
@@ -48,9 +46,7 @@ def push_audit(db: Database, client: ServerClient, *, batch_size: int = MAX_PUSH
 def _batch(db: Database, limit: int) -> tuple[int, list[PushRecord], int]:
     with db.unit_of_work() as uow:
         cursor = state.state_row(uow).audit_cursor
-        rows = uow.session.scalars(
-            select(AuditEvent).where(AuditEvent.seq > cursor).order_by(AuditEvent.seq).limit(limit)
-        ).all()
+        rows = uow.sync_audit_log.after(cursor, limit)
         records = [_record(row) for row in rows]
         return cursor, records, rows[-1].seq if rows else cursor
 

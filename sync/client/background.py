@@ -3,12 +3,13 @@ thread that pushes and pulls on an interval, stopped when the window closes. The
 reads the status the runner leaves in sync_state (app.services.sync_status)."""
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from app.db.database import Database, open_database
-from app.db.tables import SyncState
+from app.domain.progress import no_progress
+from sync.client.load_progress import LoadStatus, LoadTracker
 from sync.client.runner import DEFAULT_INTERVAL_S, SyncRunner
 
 log = logging.getLogger(__name__)
@@ -18,20 +19,35 @@ CLIENT_PAGE = 1000
 
 def _registered(db: Database) -> bool:
     with db.read() as uow:
-        state = uow.session.get(SyncState, 1)
-        return state is not None and bool(state.server_url)
+        return bool(uow.sync_state.server_url())
 
 
 @contextmanager
-def background_sync(db_path: Path, interval_s: float = DEFAULT_INTERVAL_S) -> Iterator[None]:
+def background_sync(
+    db_path: Path,
+    interval_s: float = DEFAULT_INTERVAL_S,
+    *,
+    on_load: Callable[[LoadStatus | None], None] | None = None,
+) -> Iterator[None]:
     """Run the body with a SyncRunner thread beside it (only if this counter is registered).
+    `on_load` hears how a big pull (the first load) is going, on the sync thread, and None
+    once it ended.
 
     A separate Database (engine) keeps the runner's transactions from ever queueing behind the
     window's single writer connection; SQLite's own locking orders the two."""
     db = open_database(db_path)
+    tracker = LoadTracker(on_load) if on_load is not None else None
     # Small pages: each is one write transaction, and a cashier's payment waits behind it.
     runner = (
-        SyncRunner(db, interval_s=interval_s, page_size=CLIENT_PAGE) if _registered(db) else None
+        SyncRunner(
+            db,
+            interval_s=interval_s,
+            page_size=CLIENT_PAGE,
+            progress=tracker or no_progress,
+            on_result=(lambda _result: tracker.finish()) if tracker else None,
+        )
+        if _registered(db)
+        else None
     )
     thread = runner.start_thread() if runner else None
     try:

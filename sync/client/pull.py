@@ -1,15 +1,23 @@
 """Pull: the server's change feed from our cursor, page by page; each page, its quarantined
 changes and its cursor in one SQLite transaction, so a counter killed mid-pull resumes exactly
-where it stopped, and a change it cannot apply never holds the cursor back."""
+where it stopped, and a change it cannot apply never holds the cursor back.
 
-from dataclasses import dataclass
+The next page is fetched while this one is applied (the server and the counter work at the
+same time), and a new counter's first load goes at bulk speed (sync.client.first_load). The
+first page carries the server's count of what follows, so progress reports are real counts."""
+
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.db.database import Database
-from sync.client import quarantine, state
-from sync.client.apply import apply_changes
+from app.domain.progress import Progress, no_progress
+from sync.client import courtesy, first_load, quarantine, state
+from sync.client.apply import Applied, apply_changes
 from sync.client.http import ServerClient
-from sync.protocol import MAX_PULL_PAGE
+from sync.client.load_progress import PullProgress
+from sync.protocol import MAX_PULL_PAGE, Change, PullResponse
 
 
 @dataclass(frozen=True)
@@ -29,48 +37,96 @@ def pull_all(
     *,
     page_size: int = MAX_PULL_PAGE,
     app_version: str | None = None,
+    progress: Progress = no_progress,
 ) -> PullSummary:
     version = app_version or quarantine.running_version()
     pages = changes = quarantined = released = 0
-    server_time = None
     epoch_changed = False
     just_failed: set[tuple[str, str]] = set()  # not retried again in this same sync
-    while True:
+    counted = PullProgress(progress)
+    bulk: bool | None = None  # decided at the first page: a first load, or not
+
+    with ThreadPoolExecutor(1, thread_name_prefix="tilldesk-pull") as fetcher:
+
+        def fetch(cursor: int, *, totals: bool = False) -> "Future[PullResponse]":
+            # A first load takes the largest pages: nobody is waiting on data it has not got.
+            size = MAX_PULL_PAGE if bulk else page_size
+            return fetcher.submit(client.pull, cursor, size, totals=totals)
+
         cursor = state.connection(db).cursor
-        page = client.pull(cursor, page_size)
-        server_time = page.server_time
-        if state.adopt_epoch(db, page.epoch):
-            # A restored server: its seqs mean something else now. Start again from 0.
-            epoch_changed = True
-            continue
-        with db.unit_of_work() as uow:
-            row = state.state_row(uow)
-            if row.cursor != cursor or row.epoch != page.epoch:
-                continue  # someone else (another sync process) moved on meanwhile
-            # Foreign keys are checked per statement (not deferred to COMMIT), so a record
-            # whose parent is missing fails in its own savepoint instead of the whole page.
-            result = apply_changes(
-                uow.session, page.changes, uow.terminal().id, now=page.server_time
-            )
-            quarantine.keep(uow, result.failures, version)
-            released += quarantine.release(uow, result.settled)
-            changes += result.count
-            quarantined += len(result.failures)
-            just_failed.update((f.change.entity, f.change.key) for f in result.failures)
-            row.cursor = max(page.next_cursor, cursor)
-            row.last_pull_at = uow.now()
-            uow.commit()
-        pages += 1
-        if not page.has_more or page.next_cursor <= cursor:
-            break
+        ahead: Future[PullResponse] | None = fetch(cursor, totals=True)
+        try:
+            while ahead is not None:
+                page = ahead.result()
+                if page.totals is not None:
+                    counted.start(page.totals)
+                if state.adopt_epoch(db, page.epoch):
+                    # A restored server: its seqs mean something else now. Start again from 0.
+                    epoch_changed = True
+                    cursor, ahead = 0, fetch(0, totals=True)
+                    continue
+                if bulk is None:
+                    bulk = first_load.start(db, cursor)
+                more = page.has_more and page.next_cursor > cursor
+                ahead = fetch(page.next_cursor) if more else None  # comes while this applies
+                # On the client's sync thread the cashier goes first (sync.client.courtesy).
+                outcome = courtesy.preemptible(_apply_page, db, page, cursor, version, bulk=bulk)
+                if outcome.moved_to is not None:  # another sync process moved on meanwhile
+                    if ahead is not None:
+                        ahead.cancel()
+                    cursor, ahead = outcome.moved_to, fetch(outcome.moved_to)
+                    continue
+                changes += outcome.applied.count
+                quarantined += len(outcome.applied.failures)
+                released += outcome.released
+                just_failed.update(
+                    (f.change.entity, f.change.key) for f in outcome.applied.failures
+                )
+                counted.add(page.changes)
+                pages += 1
+                cursor = max(page.next_cursor, cursor)
+        finally:
+            if bulk:
+                first_load.finish(db)
+    counted.finish()
     retried = quarantine.retry_due(db, version, pulled_something=changes > 0, skip=just_failed)
     released += len(retried.settled)
     return PullSummary(
         pages,
         changes + retried.count,
         page.next_cursor,
-        server_time,
+        page.server_time,
         epoch_changed,
         quarantined + len(retried.failures),
         released,
     )
+
+
+@dataclass(frozen=True)
+class _PageOutcome:
+    applied: Applied = field(default_factory=Applied)
+    released: int = 0
+    moved_to: int | None = None  # the cursor was not ours any more: nothing applied
+
+
+def _apply_page(
+    db: Database, page: PullResponse, cursor: int, version: str, *, bulk: bool
+) -> _PageOutcome:
+    with db.unit_of_work() as uow:
+        row = state.state_row(uow)
+        if row.cursor != cursor or row.epoch != page.epoch:
+            return _PageOutcome(moved_to=row.cursor)
+        stored: Sequence[Change] = ()
+        rest: Sequence[Change] = page.changes
+        if bulk:
+            stored, rest = first_load.store(uow.session, page.changes)
+        # Foreign keys are checked per statement (not deferred to COMMIT), so a record
+        # whose parent is missing fails in its own savepoint instead of the whole page.
+        result = apply_changes(uow.session, rest, uow.terminal().id, now=page.server_time)
+        quarantine.keep(uow, result.failures, version)
+        released = quarantine.release(uow, [*stored, *result.settled])
+        row.cursor = max(page.next_cursor, cursor)
+        row.last_pull_at = uow.now()
+        uow.commit()
+    applied = Applied(result.count + len(stored), result.failures, result.changes)
+    return _PageOutcome(applied, released)

@@ -8,8 +8,6 @@ import json
 import uuid
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import func, select
-
 from app.db.database import Database
 from app.db.tables.sync_state import SyncQuarantine
 from app.db.unit_of_work import UnitOfWork
@@ -43,11 +41,11 @@ def keep(uow: UnitOfWork, failures: Sequence[Failure], version: str) -> None:
     now = uow.now()
     for failure in failures:
         change = failure.change
-        row = uow.session.get(SyncQuarantine, (change.entity, change.key))
+        row = uow.sync_quarantine.get(change.entity, change.key)
         news = row is None or row.error != failure.error
         if row is None:
             row = SyncQuarantine(entity=change.entity, key=change.key, first_seen_at=now, retries=0)
-            uow.session.add(row)
+            uow.sync_quarantine.add(row)
         else:
             row.retries += 1
         row.seq, row.op, row.error = change.seq, change.op, failure.error
@@ -55,12 +53,12 @@ def keep(uow: UnitOfWork, failures: Sequence[Failure], version: str) -> None:
         row.app_version, row.last_seen_at, row.retry_requested = version, now, False
         if news:
             _report(uow, row, "quarantined")
-    uow.session.flush()
+    uow.sync_quarantine.flush()
 
 
 def release(uow: UnitOfWork, settled: Sequence[Change]) -> int:
     """Forget quarantined records whose newer (or retried) version applied; tell the server."""
-    held = {(r.entity, r.key): r for r in uow.session.scalars(select(SyncQuarantine))}
+    held = {(r.entity, r.key): r for r in uow.sync_quarantine.all()}
     if not held:
         return 0
     released = 0
@@ -68,9 +66,9 @@ def release(uow: UnitOfWork, settled: Sequence[Change]) -> int:
         row = held.pop((change.entity, change.key), None)
         if row is not None:
             _report(uow, row, "applied", seq=change.seq)
-            uow.session.delete(row)
+            uow.sync_quarantine.remove(row)
             released += 1
-    uow.session.flush()
+    uow.sync_quarantine.flush()
     return released
 
 
@@ -87,7 +85,7 @@ def retry_due(
     with db.unit_of_work() as uow:
         rows = [
             row
-            for row in uow.session.scalars(select(SyncQuarantine).order_by(SyncQuarantine.seq))
+            for row in uow.sync_quarantine.all()
             if (row.entity, row.key) not in skip
             and (
                 row.retry_requested
@@ -117,13 +115,7 @@ def retry_due(
 def held(db: Database) -> tuple[int, SyncQuarantine | None]:
     """How many records are quarantined, and the newest of them."""
     with db.read() as uow:
-        count = uow.session.scalar(select(func.count()).select_from(SyncQuarantine)) or 0
-        newest = uow.session.scalar(
-            select(SyncQuarantine).order_by(SyncQuarantine.last_seen_at.desc()).limit(1)
-        )
-        if newest is not None:
-            uow.session.expunge(newest)
-        return int(count), newest
+        return uow.sync_quarantine.count(), uow.sync_quarantine.newest()
 
 
 def _report(uow: UnitOfWork, row: SyncQuarantine, state: str, *, seq: int | None = None) -> None:

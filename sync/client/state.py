@@ -8,15 +8,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
-
 from app.db.database import Database
-from app.db.tables import OutboxRecord, SyncState
+from app.db.tables import SyncState
 from app.db.unit_of_work import UnitOfWork
 from sync.client.errors import NotRegistered
 from sync.protocol import Outcome, PushRecord, PushResult
-
-STATE_ID = 1
 
 
 @dataclass(frozen=True)
@@ -32,17 +28,12 @@ class Connection:
 
 def state_row(uow: UnitOfWork) -> SyncState:
     """The single row, created on first use."""
-    row = uow.session.get(SyncState, STATE_ID)
-    if row is None:
-        row = SyncState(id=STATE_ID, cursor=0, failures=0)
-        uow.session.add(row)
-        uow.session.flush()
-    return row
+    return uow.sync_link.row()
 
 
 def connection(db: Database) -> Connection:
     with db.read() as uow:
-        row = uow.session.get(SyncState, STATE_ID)
+        row = uow.sync_link.find()
         if row is None or not row.server_url or not row.terminal_code:
             raise NotRegistered(
                 "This counter is not registered with a server yet: run "
@@ -80,12 +71,6 @@ def save_registration(
 def pending_batch(db: Database, limit: int) -> list[PushRecord]:
     """The oldest pending records, in the order they were written."""
     with db.read() as uow:
-        rows = uow.session.scalars(
-            select(OutboxRecord)
-            .where(OutboxRecord.state == "pending")
-            .order_by(OutboxRecord.seq)
-            .limit(limit)
-        ).all()
         return [
             PushRecord(
                 id=r.id,
@@ -94,18 +79,14 @@ def pending_batch(db: Database, limit: int) -> list[PushRecord]:
                 payload=json.loads(r.payload_json),
                 created_at=r.created_at,
             )
-            for r in rows
+            for r in uow.sync_outbox.pending(limit)
         ]
 
 
 def count_attempt(db: Database, ids: list[uuid.UUID], error: str) -> None:
     """A batch that did not get through: nothing changes but the count and the last error."""
     with db.unit_of_work() as uow:
-        uow.session.execute(
-            update(OutboxRecord)
-            .where(OutboxRecord.id.in_(ids), OutboxRecord.state == "pending")
-            .values(attempts=OutboxRecord.attempts + 1, last_error=error)
-        )
+        uow.sync_outbox.count_attempt(ids, error)
         uow.commit()
 
 
@@ -114,8 +95,17 @@ def apply_push_results(db: Database, results: list[PushResult], server_time: dat
     pushing it again is harmless (the server answers duplicate_same)."""
     with db.unit_of_work() as uow:
         now = uow.now()
-        for result in results:
-            row = uow.session.scalar(select(OutboxRecord).where(OutboxRecord.id == result.id))
+        # One statement for the plain successes (almost every answer): the write lock is held
+        # for milliseconds, not for hundreds of row-by-row updates a cashier would wait behind.
+        plain = [
+            r.id
+            for r in results
+            if r.outcome in (Outcome.STORED, Outcome.DUPLICATE_SAME) and not r.flags
+        ]
+        uow.sync_outbox.mark_sent(plain, now)
+        settled = set(plain)
+        for result in (r for r in results if r.id not in settled):
+            row = uow.sync_outbox.get(result.id)
             if row is None or row.state != "pending":
                 continue
             row.attempts += 1
@@ -136,13 +126,7 @@ def apply_push_results(db: Database, results: list[PushResult], server_time: dat
 def resend_everything_sent(uow: UnitOfWork) -> int:
     """After a server restore (new epoch) the server may lack anything we sent: push is
     idempotent, so sending all of it again is both simplest and correct."""
-    result = uow.session.execute(
-        update(OutboxRecord)
-        .where(OutboxRecord.state == "sent")
-        .values(state="pending", sent_at=None)
-        .execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount or 0)
+    return uow.sync_outbox.resend_sent()
 
 
 def adopt_epoch(db: Database, epoch: str) -> bool:

@@ -245,10 +245,12 @@ def create_app(
         who: Annotated[TerminalIdentity, Depends(terminal)],
         cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 1000,
+        totals: Annotated[bool, Query(description="count what follows, per entity")] = False,
     ) -> Response:
         with engine.connect() as conn:
             page = feed.read_page(conn, cursor, limit, terminal_id=who.id)
             epoch = epoch_of(conn)
+            counts = feed.count_after(conn, cursor) if totals else None
         # The page's JSON comes ready-made from PostgreSQL; only the envelope is built here.
         envelope = PullResponse(
             epoch=epoch,
@@ -256,7 +258,8 @@ def create_app(
             changes=[],
             next_cursor=page.next_cursor,
             has_more=page.has_more,
-        ).model_dump_json()
+            totals=counts,
+        ).model_dump_json(exclude={"totals"} if counts is None else None)
         body = envelope.replace('"changes":[]', f'"changes":{page.changes_json}', 1)
         return Response(body, media_type="application/json")
 

@@ -103,6 +103,11 @@ def read_page(
 ) -> Page:
     """One page for one terminal: a user's PIN hash only where the user is assigned to the
     terminal's site (no terminal: never)."""
+    # One page is a short index walk: parallel workers only add start-up and hand-over costs
+    # (and take the core a counter applying the previous page needs); the JSON of a page is
+    # built in memory, never spilled to a temporary file.
+    connection.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+    connection.execute(text("SET LOCAL work_mem = '64MB'"))
     body, last, count = connection.execute(
         _PAGE, {"cursor": cursor, "limit": limit, "terminal_id": terminal_id}
     ).one()
@@ -113,6 +118,24 @@ def read_page(
         )
     )
     return Page(body, next_cursor, has_more)
+
+
+# What a counter at `cursor` will still receive, per entity: the same rule as a page (a record
+# counts once, in its latest change), so a first load's progress ends exactly at its total.
+_COUNT_AFTER = text(
+    """
+    SELECT c.entity, count(*) FROM changes AS c
+    WHERE c.seq > :cursor
+      AND NOT EXISTS (SELECT 1 FROM changes AS newer
+                      WHERE newer.entity = c.entity AND newer.key = c.key AND newer.seq > c.seq)
+    GROUP BY c.entity
+    """
+)
+
+
+def count_after(connection: Connection, cursor: int) -> dict[str, int]:
+    """Per entity, how many changes a pull from `cursor` brings (for progress, asked once)."""
+    return {entity: int(n) for entity, n in connection.execute(_COUNT_AFTER, {"cursor": cursor})}
 
 
 def head(connection: Connection) -> int:

@@ -93,10 +93,11 @@ def _check_against_payment(incoming: Incoming, note: CreditNoteIn) -> None:
             credit_notes.c.id != note.id,
         )
     )
-    if int(credited) + note.amount_minor > paid.amount_minor:
+    credited = int(credited or 0)  # coalesce(): never NULL, but the driver's type says it may be
+    if credited + note.amount_minor > paid.amount_minor:
         raise Rejected(
             f"credit notes on payment {paid.receipt_number} would total "
-            f"{int(credited) + note.amount_minor}, more than its amount {paid.amount_minor}"
+            f"{credited + note.amount_minor}, more than its amount {paid.amount_minor}"
         )
 
 

@@ -20,12 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.changes import Area
 from app.services.sync_flags import ResolvedFlag
 from app.services.sync_retry import Retried, retry_parked, retry_quarantined
 from app.services.sync_status import SyncIssue, SyncStatus, status_line, sync_issues, sync_status
 from ui.context import ClientContext
 from ui.dialogs.resolve_flag import ResolveFlagDialog
 from ui.ops import ServiceOp, hub
+from ui.sync_progress import loading_text, sync_load
 from ui.widgets.toast import show_toast
 
 HEADERS = ("Kind", "Record", "Reference", "Reason", "When", "Tries")
@@ -61,6 +63,7 @@ class SyncScreen(QWidget):
         self._refresh_timer.timeout.connect(self.refresh)
         self._build()
         hub.changed.connect(self.on_hub_changed)
+        sync_load.progressed.connect(self.on_sync_load_progressed)
 
     def _build(self) -> None:
         heading = QLabel("Sync with the central server")
@@ -69,6 +72,11 @@ class SyncScreen(QWidget):
         self.summary.setObjectName("syncSummary")
         self.summary.setAccessibleName("Sync status")
         self.summary.setWordWrap(True)
+        self.loading = QLabel(loading_text() or "")  # the first load, while it runs
+        self.loading.setObjectName("syncLoading")
+        self.loading.setAccessibleName("First load progress")
+        self.loading.setProperty("role", "subheading")
+        self.loading.setVisible(bool(self.loading.text()))
         self.detail = QLabel("")
         self.detail.setObjectName("syncDetail")
         self.detail.setProperty("role", "muted")
@@ -122,6 +130,7 @@ class SyncScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(self.summary)
+        layout.addWidget(self.loading)
         layout.addWidget(self.detail)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty, 1)
@@ -181,7 +190,7 @@ class SyncScreen(QWidget):
                 item.setToolTip(text)
                 self.table.setItem(row, column, item)
         self.table.setVisible(bool(view.issues))
-        self.empty.setText(empty_text(status))
+        self.empty.setText(loading_text() or empty_text(status))  # not "nothing" mid-load
         self.empty.setVisible(not view.issues)
         self.retry_button.setEnabled(status.parked_count > 0)
         self.retry_quarantined_button.setEnabled(status.quarantined_count > 0)
@@ -241,8 +250,19 @@ class SyncScreen(QWidget):
         )
         self.refresh()
 
+    def on_sync_load_progressed(self, status: object) -> None:
+        """The first load moved on: say how far instead of showing an empty list; once it
+        ended, the usual status comes back."""
+        text = loading_text()
+        self.loading.setText(text or "")
+        self.loading.setVisible(text is not None)
+        if text is not None and not self._issues:
+            self.empty.setText(text)
+        if status is None and self.isVisible():
+            self.refresh()
+
     def on_hub_changed(self, areas: frozenset) -> None:
-        if self.isVisible() and areas & {"sync", "payments", "credit_notes"}:
+        if self.isVisible() and areas & {Area.SYNC, Area.PAYMENTS, Area.CREDIT_NOTES}:
             self._refresh_timer.start()
 
 
