@@ -50,6 +50,7 @@ def test_a_cashier_records_a_dispute_on_a_bill_from_the_keyboard(qtbot, profile,
     qtbot.keyClick(dialog.owner, Qt.Key.Key_Return)
 
     qtbot.waitUntil(lambda: holds.table.rowCount() == 1)
+    assert profile.tabs.tabText(profile.tabs.indexOf(holds)) == "Disputes (1)"
     assert [holds.table.item(0, c).text() for c in (1, 2, 3)] == [
         "INV-2025-001234", "Open", "rpatel",
     ]  # fmt: skip

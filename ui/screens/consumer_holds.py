@@ -2,7 +2,7 @@
 preferences (who set them, when) and their disputes, with New dispute, Update and Special
 circumstances - each a keyboard-first dialog."""
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -33,6 +33,8 @@ def _load(counter: Counter, account: str) -> tuple[CircumstancesView, list[Dispu
 
 
 class ConsumerHoldsPanel(QWidget):
+    disputes_counted = Signal(int)  # the consumer's disputes, for the tab's label
+
     def __init__(self, context: ClientContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("consumerHolds")
@@ -117,6 +119,7 @@ class ConsumerHoldsPanel(QWidget):
         self.message.hide()
         self._show_summary(self.circumstances)
         self._show_disputes(self.disputes)
+        self.disputes_counted.emit(len(self.disputes))
         for button in (self.new_button, self.circumstances_button):
             button.setEnabled(True)
         self.update_button.setEnabled(any(d.active for d in self.disputes))

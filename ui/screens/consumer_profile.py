@@ -145,7 +145,11 @@ class ConsumerProfileScreen(QWidget):
         self._build_plans_tab()
         self.holds = ConsumerHoldsPanel(self._context, self)  # disputes and circumstances
         self.tabs.addTab(self.holds, "Disputes")
+        self.holds.disputes_counted.connect(self._disputes_counted)
         layout.addWidget(self.tabs, 1)
+
+    def _disputes_counted(self, count: int) -> None:
+        self.tabs.setTabText(self.tabs.indexOf(self.holds), f"Disputes ({count})")
 
     def _build_header(self) -> QHBoxLayout:
         self.back_button = QPushButton("← &Back  (Esc)")
