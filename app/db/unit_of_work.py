@@ -14,11 +14,15 @@ from app.db import audit, follow_up, outbox, sequences
 from app.db.repositories.analytics import AnalyticsRepository
 from app.db.repositories.audit_log import AuditLogRepository
 from app.db.repositories.credit_note_list import CreditNoteListRepository
+from app.db.repositories.disputes import CircumstancesRepository, DisputeRepository
 from app.db.repositories.money import CreditNoteRepository, PaymentRepository
 from app.db.repositories.numbering import NumberingRepository
 from app.db.repositories.people import ConsumerRepository, UserRepository
+from app.db.repositories.plan_views import PlanViewRepository
+from app.db.repositories.plans import PlanRepository
 from app.db.repositories.printing import PrinterRepository, PrintJobRepository
 from app.db.repositories.reconciliation import ReconciliationRepository
+from app.db.repositories.recovery_feed import RecoveryFeedRepository
 from app.db.repositories.reference_data import ReferenceDataRepository
 from app.db.repositories.settings import SettingsRepository
 from app.db.repositories.shifts import ShiftRepository
@@ -196,6 +200,26 @@ class UnitOfWork:
     @property
     def reference_data(self) -> ReferenceDataRepository:
         return ReferenceDataRepository(self.session)
+
+    @property
+    def plans(self) -> PlanRepository:
+        return PlanRepository(self.session)
+
+    @property
+    def disputes(self) -> DisputeRepository:
+        return DisputeRepository(self.session)
+
+    @property
+    def circumstances(self) -> CircumstancesRepository:
+        return CircumstancesRepository(self.session)
+
+    @property
+    def plan_views(self) -> PlanViewRepository:
+        return PlanViewRepository(self.session)
+
+    @property
+    def recovery_feed(self) -> RecoveryFeedRepository:
+        return RecoveryFeedRepository(self.session)
 
     # -- time: one instant per unit of work, so every row it writes agrees -------------
     def now(self) -> datetime:

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from app.db.tables import ConsumerCircumstances
-from app.db.unit_of_work import UnitOfWork
 from app.domain.changes import Area, Changes, areas
 from app.domain.disputes import (
     CHANNELS,
@@ -21,6 +20,7 @@ from app.domain.disputes import (
 )
 from app.domain.errors import NotFound, UserFacingError
 from app.services.actors import actor_for
+from app.services.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -79,11 +79,11 @@ def set_circumstances(
         problem = time_window_problem(start, end)
         if problem:
             raise UserFacingError(problem)
-        row = uow.session.get(ConsumerCircumstances, consumer.id)
+        row = uow.circumstances.get(consumer.id)
         before = snapshot(row) if row is not None else None
         if row is None:
             row = ConsumerCircumstances(consumer_id=consumer.id, version=0)
-            uow.session.add(row)
+            uow.circumstances.add(row)
         row.circumstances, row.note, row.preferred_channel = kinds, note, channel
         row.preferred_from, row.preferred_until = start, end
         row.language = request.language.strip()
@@ -112,7 +112,7 @@ def circumstances_of(uow: UnitOfWork, account_number: str) -> CircumstancesView:
         consumer = uow.consumers.by_account_number(account_number.strip())
         if consumer is None:
             raise NotFound(f"No consumer with account number '{account_number}'.")
-        row = uow.session.get(ConsumerCircumstances, consumer.id)
+        row = uow.circumstances.get(consumer.id)
         if row is None:
             return CircumstancesView(consumer.account_number, (), "", "", "", "", "", "", None)
         return _view(row, consumer.account_number)

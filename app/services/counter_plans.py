@@ -10,17 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, select
-
-from app.db.queries import dues
-from app.db.tables import (
-    Consumer,
-    CreditNoteApplication,
-    Installment,
-    PaymentAllocation,
-    PaymentPlan,
-)
-from app.db.unit_of_work import UnitOfWork
+from app.db.tables import Consumer, Installment, PaymentPlan
 from app.domain.changes import Area, Changes
 from app.domain.counter_plans import NOTE_MAX as NOTE_MAX
 from app.domain.counter_plans import (
@@ -40,6 +30,7 @@ from app.domain.ids import new_id
 from app.domain.money import parse_amount
 from app.services.actors import Actor, actor_for
 from app.services.consumers import find_consumer
+from app.services.unit_of_work import UnitOfWork
 
 ENTITY = "payment_plan"  # the outbox entity the server's plans handler takes
 
@@ -113,8 +104,7 @@ def create_plan(
         )
         _set_terms(plan, preview.terms, request.note, actor, uow)
         plan.version = 1
-        uow.session.add(plan)
-        uow.session.flush()
+        uow.plans.add(plan)
         rows = _write_installments(uow, plan, preview.schedule)
         payload = _snapshot(plan, consumer, rows, uow, base_version=None)
         check_plan_record(payload, uow.today())
@@ -139,16 +129,10 @@ def modify_plan(
         require_plan_manager(actor)
         preview = _prepare(uow, request, None, plan_number)
         plan = _plan(uow, plan_number)
-        consumer = uow.session.get(Consumer, plan.consumer_id)
-        assert consumer is not None
+        consumer = _consumer_of(uow, plan)
         before = _snapshot(plan, consumer, _installments(uow, plan), uow, base_version=None)
         kept = {k.number for k in preview.schedule if k.kept}
-        uow.session.execute(
-            delete(Installment).where(
-                Installment.plan_id == plan.id, Installment.number.not_in(kept)
-            )
-        )
-        uow.session.flush()
+        uow.plans.drop_installments(plan.id, keeping=kept)
         base_version = plan.version or 1
         _set_terms(plan, preview.terms, request.note, actor, uow)
         plan.version = base_version + 1
@@ -178,8 +162,7 @@ def _prepare(
     warnings: list[str] = []
     if plan_number is not None:
         plan = _plan(uow, plan_number)
-        consumer = uow.session.get(Consumer, plan.consumer_id)
-        assert consumer is not None
+        consumer = _consumer_of(uow, plan)
         kept, paid = _kept(uow, plan)
         last_number = max((i.number for i in _installments(uow, plan)), default=0)
         if plan.status != "Active":
@@ -214,7 +197,7 @@ def _prepare(
 
 def _open_plans(uow: UnitOfWork, consumer: Consumer) -> list[str]:
     owing: dict[str, int] = {}
-    for row in dues.installments(uow.session, consumer.id):
+    for row in uow.plans.due_installments(consumer.id):
         owing.setdefault(row.reference.rpartition("/")[0], 0)
         owing[row.reference.rpartition("/")[0]] += max(row.outstanding_minor, 0)
     active = {p.plan_number for p in uow.consumers.plans(consumer.id) if p.status == "Active"}
@@ -228,24 +211,12 @@ def _open_plans(uow: UnitOfWork, consumer: Consumer) -> list[str]:
 def _kept(uow: UnitOfWork, plan: PaymentPlan) -> tuple[list[KeptInstallment], int]:
     rows = [
         r
-        for r in dues.installments(uow.session, plan.consumer_id, [plan.plan_number.upper()])
+        for r in uow.plans.due_installments(plan.consumer_id, [plan.plan_number.upper()])
         if r.reference.rpartition("/")[0] == plan.plan_number
     ]
     # Any payment or credit ever put on an installment keeps it, even one voided since: the
     # server keeps the allocation rows of a voided payment, and they must keep pointing at it.
-    touched = set(
-        uow.session.scalars(
-            select(PaymentAllocation.installment_id).where(
-                PaymentAllocation.installment_id.in_([r.item_id for r in rows])
-            )
-        )
-    ) | set(
-        uow.session.scalars(
-            select(CreditNoteApplication.installment_id).where(
-                CreditNoteApplication.installment_id.in_([r.item_id for r in rows])
-            )
-        )
-    )
+    touched = uow.plans.touched([r.item_id for r in rows])
     kept = [
         KeptInstallment(int(r.reference.rpartition("/")[2]), r.amount_minor, r.due_date)
         for r in rows
@@ -258,17 +229,20 @@ def _plan(uow: UnitOfWork, plan_number: str) -> PaymentPlan:
     number = plan_number.strip()
     if not number:
         raise UserFacingError("Enter the plan number.")
-    plan = uow.session.scalar(
-        select(PaymentPlan).where(func.upper(PaymentPlan.plan_number) == number.upper())
-    )
+    plan = uow.plans.by_number(number)
     if plan is None:
         raise NotFound(f"No payment plan numbered '{number}'.")
     return plan
 
 
 def _installments(uow: UnitOfWork, plan: PaymentPlan) -> list[Installment]:
-    query = select(Installment).where(Installment.plan_id == plan.id).order_by(Installment.number)
-    return list(uow.session.scalars(query))
+    return uow.plans.installments(plan.id)
+
+
+def _consumer_of(uow: UnitOfWork, plan: PaymentPlan) -> Consumer:
+    consumer = uow.consumers.get(plan.consumer_id)
+    assert consumer is not None  # a plan's consumer is a foreign key
+    return consumer
 
 
 def _optional_amount(text: str, currency: str) -> int:
@@ -327,8 +301,7 @@ def _write_installments(
         )
         for s in schedule
     ]
-    uow.session.add_all(rows)
-    uow.session.flush()
+    uow.plans.add_installments(rows)
     return rows
 
 

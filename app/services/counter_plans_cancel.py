@@ -8,8 +8,6 @@ protected from disconnection by it; what was paid into it stays paid.
 import uuid
 from dataclasses import dataclass
 
-from app.db.tables import Consumer
-from app.db.unit_of_work import UnitOfWork
 from app.domain.changes import Area, Changes
 from app.domain.counter_plans import (
     ACTIVE,
@@ -20,7 +18,16 @@ from app.domain.counter_plans import (
 )
 from app.domain.errors import PermissionDenied, UserFacingError
 from app.services.actors import Actor, actor_for
-from app.services.counter_plans import ENTITY, _audit_view, _installments, _kept, _plan, _snapshot
+from app.services.counter_plans import (
+    ENTITY,
+    _audit_view,
+    _consumer_of,
+    _installments,
+    _kept,
+    _plan,
+    _snapshot,
+)
+from app.services.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -52,8 +59,7 @@ def cancel_plan(
         total = sum(r.amount_minor for r in rows)
         if rows and paid >= total:
             raise UserFacingError(f"Plan {plan.plan_number} is paid in full: nothing to cancel.")
-        consumer = uow.session.get(Consumer, plan.consumer_id)
-        assert consumer is not None
+        consumer = _consumer_of(uow, plan)
         base_version = plan.version or 1
         before = _snapshot(plan, consumer, rows, uow, base_version=None)
         plan.status = CANCELLED

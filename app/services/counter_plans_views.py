@@ -7,19 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, func, select, type_coerce
-
-from app.db.tables import (
-    Consumer,
-    CreditNoteApplication,
-    Installment,
-    OutboxRecord,
-    Payment,
-    PaymentAllocation,
-    PaymentPlan,
-    SyncFlag,
-)
-from app.db.unit_of_work import UnitOfWork
 from app.domain.counter_plans import is_provisional
 from app.domain.errors import NotFound, UserFacingError
 from app.domain.plan_compliance import (
@@ -28,11 +15,10 @@ from app.domain.plan_compliance import (
     PlanState,
     plan_compliance,
 )
+from app.services.unit_of_work import UnitOfWork
 
 REVIEW_FLAG = "disconnection_review"  # the server's flag for a broken plan
 LIST_LIMIT = 500
-_UNSETTLED = ("pending", "parked", "flagged")
-MANY_PLANS = 500  # beyond this many plans, their rows are read whole rather than by id
 
 
 @dataclass(frozen=True)
@@ -87,16 +73,7 @@ def plans_overview(
     """Plans, the ones needing attention first (broken, behind), then by plan number."""
     wanted = set(states) if states is not None else None
     with uow:
-        query = _PLANS
-        text = search.strip()
-        if text:
-            like = f"%{text}%"
-            query = query.where(
-                PaymentPlan.plan_number.ilike(like)
-                | Consumer.account_number.ilike(like)
-                | Consumer.name.ilike(like)
-            )
-        rows = uow.session.execute(query.order_by(PaymentPlan.plan_number)).all()
+        rows = uow.plan_views.listed(search.strip())
         summaries = _summaries(uow, rows)
     if wanted is not None:
         summaries = [s for s in summaries if s.state in wanted]
@@ -110,26 +87,14 @@ def plan_detail(uow: UnitOfWork, plan_number: str) -> PlanDetail:
         number = plan_number.strip()
         if not number:
             raise UserFacingError("Enter the plan number.")
-        row = uow.session.execute(
-            _PLANS.where(func.upper(PaymentPlan.plan_number) == number.upper())
-        ).first()
+        row = uow.plan_views.numbered(number)
         if row is None:
             raise NotFound(f"No payment plan numbered '{number}'.")
         [summary] = _summaries(uow, [row])
-        plan = uow.session.get(PaymentPlan, row.id)
+        plan = uow.plan_views.plan(row.id)
         assert plan is not None
-        parked = uow.session.scalar(
-            select(OutboxRecord.reason)
-            .where(OutboxRecord.entity_id == plan.id, OutboxRecord.state == "parked")
-            .order_by(OutboxRecord.seq.desc())
-        )
-        flag = uow.session.scalar(
-            select(SyncFlag.reason).where(
-                SyncFlag.kind == REVIEW_FLAG,
-                SyncFlag.entity_id == str(plan.id),
-                SyncFlag.resolved_at.is_(None),
-            )
-        )
+        parked = uow.plan_views.parked_reason(plan.id)
+        flag = uow.plan_views.open_flag(REVIEW_FLAG, plan.id)
         return PlanDetail(
             summary,
             plan.down_payment_minor or 0,
@@ -148,11 +113,7 @@ def consumer_plan_summaries(uow: UnitOfWork, account_number: str) -> list[PlanSu
         consumer = uow.consumers.by_account_number(account_number.strip())
         if consumer is None:
             raise NotFound(f"No consumer with account number '{account_number.strip()}'.")
-        rows = uow.session.execute(
-            _PLANS.where(PaymentPlan.consumer_id == consumer.id).order_by(
-                PaymentPlan.created_on, PaymentPlan.plan_number
-            )
-        ).all()
+        rows = uow.plan_views.of_consumer(consumer.id)
         return _summaries(uow, rows)
 
 
@@ -171,30 +132,18 @@ def disconnection_reviews(uow: UnitOfWork) -> list[PlanSummary]:
     return plans_overview(uow, states=[PlanState.BROKEN])
 
 
-# -- reading the facts ------------------------------------------------------------------------
-# Plain columns, not ORM objects: the list screen reads every plan, and building tens of
-# thousands of mapped objects costs seconds.
-_PLANS = select(
-    PaymentPlan.id,
-    type_coerce(PaymentPlan.id, String).label("key"),
-    PaymentPlan.plan_number,
-    PaymentPlan.created_on,
-    PaymentPlan.status,
-    PaymentPlan.frequency,
-    Consumer.account_number,
-    Consumer.name,
-).join(Consumer, Consumer.id == PaymentPlan.consumer_id)
+# -- reading the facts (plain columns: app/db/repositories/plan_views.py) ---------------------
 
 
 def _summaries(uow: UnitOfWork, rows: Iterable[Any]) -> list[PlanSummary]:
-    """`rows`: plans as _PLANS reads them."""
+    """`rows`: plans as uow.plan_views lists them."""
     plans = list(rows)
     ids = [plan.id for plan in plans]
     if not ids:
         return []
-    dated = _dated_payments(uow, ids)
+    dated = uow.plan_views.dated_payments(ids)
     installments = _installments(uow, ids, dated)
-    unsettled = _sync_states(uow, ids)
+    unsettled = uow.plan_views.unsettled(ids)
     today = uow.today()
     result = []
     for plan in plans:
@@ -228,72 +177,15 @@ def _installments(
     uow: UnitOfWork, plan_ids: list[uuid.UUID], dated: dict[str, list[tuple[date, int]]]
 ) -> dict[str, list[tuple[Any, int]]]:
     """Each plan's installments with what was paid and credited on them, by the plan's key."""
-    credited = (
-        select(
-            _key(CreditNoteApplication.installment_id), func.sum(CreditNoteApplication.amount_minor)
-        )
-        .where(CreditNoteApplication.installment_id.is_not(None))
-        .group_by(CreditNoteApplication.installment_id)
-    )
-    credit: dict[str, int] = {
-        key: int(total)
-        for key, total in uow.session.execute(
-            _among(credited, plan_ids, via=CreditNoteApplication.installment_id)
-        )
-    }
+    credit = uow.plan_views.credited(plan_ids)
     paid: dict[str, int] = {}
     for installment_id, amounts in dated.items():
         paid[installment_id] = sum(amount for _, amount in amounts)
-    query = select(
-        _key(Installment.id).label("id"),
-        _key(Installment.plan_id).label("plan_id"),
-        Installment.number,
-        Installment.amount_minor,
-        Installment.due_date,
-    ).order_by(Installment.plan_id, Installment.number)
     found: dict[str, list[tuple[Any, int]]] = {}
-    for row in uow.session.execute(_among(query, plan_ids)):
+    for row in uow.plan_views.installments(plan_ids):
         total = paid.get(row.id, 0) + credit.get(row.id, 0)
         found.setdefault(row.plan_id, []).append((row, total))
     return found
-
-
-def _dated_payments(uow: UnitOfWork, plan_ids: list[uuid.UUID]) -> dict[str, list]:
-    query = select(
-        _key(PaymentAllocation.installment_id), Payment.payment_date, PaymentAllocation.amount_minor
-    ).join(Payment, Payment.id == PaymentAllocation.payment_id)
-    query = query.where(PaymentAllocation.installment_id.is_not(None))
-    found: dict[str, list[tuple[date, int]]] = {}
-    for installment_id, day, amount in uow.session.execute(
-        _among(query, plan_ids, via=PaymentAllocation.installment_id)
-    ):
-        found.setdefault(installment_id, []).append((day, amount))
-    return found
-
-
-def _key(column: Any) -> Any:
-    """An id as the text SQLite stores: a cheap dictionary key, no UUID built per row."""
-    return type_coerce(column, String)
-
-
-def _among(query: Any, plan_ids: list[uuid.UUID], *, via: Any = None) -> Any:
-    """Limit a query to the plans' installments (joined on `via`, an installment id column);
-    for a long list of plans (the whole list screen) read them all instead: SQLite caps the
-    parameters of one statement, and one scan beats thousands of lookups anyway."""
-    if len(plan_ids) > MANY_PLANS:
-        return query
-    if via is not None:
-        query = query.join(Installment, Installment.id == via)
-    return query.where(Installment.plan_id.in_(plan_ids))
-
-
-def _sync_states(uow: UnitOfWork, plan_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
-    query = select(OutboxRecord.entity_id, OutboxRecord.state).where(
-        OutboxRecord.entity == "payment_plan", OutboxRecord.state.in_(_UNSETTLED)
-    )
-    if len(plan_ids) <= MANY_PLANS:
-        query = query.where(OutboxRecord.entity_id.in_(plan_ids))
-    return {entity_id: state for entity_id, state in uow.session.execute(query)}
 
 
 def _facts(installment: Any, paid: int, dated: list[tuple[date, int]]) -> InstallmentFacts:

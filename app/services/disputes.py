@@ -7,10 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, select, type_coerce
-
-from app.db.tables import Bill, Consumer, Dispute, Payment
-from app.db.unit_of_work import UnitOfWork
+from app.db.tables import Consumer, Dispute
 from app.domain.changes import Area, Changes, areas
 from app.domain.disputes import (
     ACTIVE,
@@ -27,6 +24,7 @@ from app.domain.disputes import (
 from app.domain.errors import NotFound, UserFacingError
 from app.domain.ids import new_id
 from app.services.actors import Actor, actor_for
+from app.services.unit_of_work import UnitOfWork
 
 CHANGES = areas(Area.DISPUTES, Area.CONSUMERS)
 
@@ -81,11 +79,8 @@ def open_dispute(
         reason_text = _text(reason, REASON_MAX, "Say what the consumer disputes (the reason).")
         owner_text = _optional(owner, OWNER_MAX, "owner")
         payment_id, bill_id, subject_number = _subject(uow, consumer, subject, number)
-        open_one = uow.session.scalar(
-            select(Dispute.id).where(
-                Dispute.payment_id == payment_id if payment_id else Dispute.bill_id == bill_id,
-                Dispute.status.in_([s.value for s in ACTIVE]),
-            )
+        open_one = uow.disputes.open_on(
+            payment_id=payment_id, bill_id=bill_id, statuses=[s.value for s in ACTIVE]
         )
         if open_one is not None:
             raise UserFacingError(
@@ -102,7 +97,7 @@ def open_dispute(
         )  # fmt: skip
         snapshot = dispute_snapshot(dispute, consumer.account_number)
         check_dispute(snapshot, now=now)
-        uow.session.add(dispute)
+        uow.disputes.add(dispute)
         _record(uow, actor, dispute, "dispute.opened", None, snapshot)
         uow.commit()
         return _view(dispute, consumer.account_number)
@@ -162,24 +157,14 @@ def disputes_of(uow: UnitOfWork, account_number: str) -> list[DisputeView]:
     """The consumer's disputes, the newest first."""
     with uow:
         consumer = _consumer(uow, account_number)
-        rows = uow.session.scalars(
-            select(Dispute)
-            .where(Dispute.consumer_id == consumer.id)
-            .order_by(Dispute.opened_at.desc(), Dispute.id)
-        )
+        rows = uow.disputes.of_consumer(consumer.id)
         return [_view(d, consumer.account_number) for d in rows]
 
 
 def disputes_on_payment(uow: UnitOfWork, payment_id: uuid.UUID) -> list[DisputeView]:
     """What Payment Details shows: the payment's disputes, the newest first."""
     with uow:
-        rows = list(
-            uow.session.scalars(
-                select(Dispute)
-                .where(Dispute.payment_id == payment_id)
-                .order_by(Dispute.opened_at.desc())
-            )
-        )
+        rows = uow.disputes.on_payment(payment_id)
         return [_view(d, _account(uow, d.consumer_id)) for d in rows]
 
 
@@ -194,18 +179,8 @@ class DisputeSubjects:
 def dispute_subjects(uow: UnitOfWork, account_number: str, limit: int = 50) -> DisputeSubjects:
     with uow:
         consumer = _consumer(uow, account_number)
-        bills = uow.session.scalars(
-            select(Bill.invoice_number)
-            .where(Bill.consumer_id == consumer.id)
-            .order_by(Bill.issued_on.desc())
-            .limit(limit)
-        )
-        payments = uow.session.scalars(
-            select(Payment.receipt_number)
-            .where(Payment.consumer_id == consumer.id)
-            .order_by(Payment.recorded_at.desc())
-            .limit(limit)
-        )
+        bills = uow.disputes.recent_bills(consumer.id, limit)
+        payments = uow.disputes.recent_receipts(consumer.id, limit)
         return DisputeSubjects(tuple(bills), tuple(payments))
 
 
@@ -266,7 +241,7 @@ def _subject(
     if subject == DisputeSubject.BILL:
         if not ref:
             raise UserFacingError("Enter the bill's invoice number.")
-        bill = uow.session.scalar(select(Bill).where(Bill.invoice_number == ref))
+        bill = uow.disputes.bill(ref)
         if bill is None:
             raise NotFound(f"No bill with invoice number '{ref}'.")
         if bill.consumer_id != consumer.id:
@@ -292,12 +267,7 @@ def _dispute(uow: UnitOfWork, ref: str) -> Dispute:
     text = (ref or "").strip().lower().replace("-", "")
     if len(text) < 4 or any(c not in "0123456789abcdef" for c in text):
         raise UserFacingError("Give the dispute's id (at least its first 4 characters).")
-    # SQLite keeps a UUID as its 32 hex digits: a prefix of them finds the row by the index.
-    found = list(
-        uow.session.scalars(
-            select(Dispute).where(type_coerce(Dispute.id, String).like(f"{text}%")).limit(2)
-        )
-    )
+    found = uow.disputes.by_id_prefix(text, limit=2)
     if not found:
         raise NotFound(f"No dispute {ref}.")
     if len(found) > 1:

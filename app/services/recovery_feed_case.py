@@ -5,9 +5,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
-from app.db.tables.recovery_feed import SyncedRecoveryCase, SyncedTimelineEntry
 from app.domain.errors import UserFacingError
 from app.recovery.smart_collect.segments import Segment
 from app.services.recovery_cases import TimelineEntry
@@ -59,14 +56,10 @@ def database_case(engine: Any, case_id: str, now: datetime) -> CasePage:
 
 def synced_case(counter: Counter, case_id: str) -> CasePage:
     with counter.read() as uow:
-        row = uow.session.get(SyncedRecoveryCase, case_id)
+        row = uow.recovery_feed.case(case_id)
         if row is None:
             raise UserFacingError(f"Case {case_id} is not in this counter's copy yet: sync first.")
-        lines = uow.session.scalars(
-            select(SyncedTimelineEntry)
-            .where(SyncedTimelineEntry.case_id == case_id)
-            .order_by(SyncedTimelineEntry.position.desc())
-        )
+        lines = uow.recovery_feed.timeline(case_id)
         timeline = [TimelineEntry(e.at, e.kind, e.text) for e in lines]
         case = {
             "id": row.id, "consumer_id": row.consumer_id, "status": row.status,

@@ -9,10 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
-from app.db.recovery_tables import recovery_cases
-from app.db.tables.recovery_feed import SyncedRecoveryCase
+from app.db.repositories.recovery_feed import holds_cases
 from app.recovery.smart_collect.priority import priority
 from app.services.recovery_database import (
     BESIDE_COUNTER,
@@ -46,19 +43,14 @@ def recovery_source(counter: Counter) -> RecoverySource:
     if not beside.exists():
         return RecoverySource(None)
     url = recovery_db_url(str(beside))
-    if _holds_cases(shared_recovery_database(url)) or not _synced_cases(counter):
+    if holds_cases(shared_recovery_database(url)) or not _synced_cases(counter):
         return RecoverySource(url)
     return RecoverySource(None)
 
 
-def _holds_cases(engine: Any) -> bool:
-    with engine.connect() as connection:
-        return connection.scalar(select(recovery_cases.c.id).limit(1)) is not None
-
-
 def _synced_cases(counter: Counter) -> bool:
     with counter.read() as uow:
-        return uow.session.scalar(select(SyncedRecoveryCase.id).limit(1)) is not None
+        return uow.recovery_feed.any_case()
 
 
 @dataclass(frozen=True)
@@ -88,13 +80,9 @@ def load_queue(counter: Counter, now: datetime, every_case: bool) -> list[QueueR
 
 def synced_queue(counter: Counter, now: datetime, every_case: bool) -> list[QueueRow]:
     """One query over the synced cases; the priority is aged to `now` here."""
-    # Plain rows, not ORM objects: the queue only reads them, and 2,000 cases load in
-    # milliseconds instead of building an identity map.
-    query = select(*SyncedRecoveryCase.__table__.columns)
-    if not every_case:
-        query = query.where(SyncedRecoveryCase.status.in_(QUEUED))
     with counter.read() as uow:
-        rows = [_synced_row(c, now) for c in uow.session.execute(query)]
+        cases = uow.recovery_feed.cases(None if every_case else QUEUED)
+        rows = [_synced_row(c, now) for c in cases]
     queued = sorted((r for r in rows if r.status in QUEUED),
                     key=lambda r: (-(r.priority or 0), r.next_at or now, r.case_id))  # fmt: skip
     closed = sorted((r for r in rows if r.status not in QUEUED),

@@ -13,6 +13,13 @@ from typing import Any, Protocol, Self
 from app.db.unit_of_work import TerminalRef
 from app.domain.events import DomainEvent
 from app.domain.settings import Settings
+from app.services.ports_cases import (
+    CircumstancesRepository,
+    DisputeRepository,
+    PlanRepository,
+    PlanViewRepository,
+    RecoveryFeedRepository,
+)
 from app.services.ports_counter import (
     AuditLogRepository,
     NumberingRepository,
@@ -106,6 +113,21 @@ class UnitOfWork(Protocol):
 
     @property
     def reference_data(self) -> ReferenceDataRepository: ...
+
+    @property
+    def plans(self) -> PlanRepository: ...
+
+    @property
+    def disputes(self) -> DisputeRepository: ...
+
+    @property
+    def circumstances(self) -> CircumstancesRepository: ...
+
+    @property
+    def plan_views(self) -> PlanViewRepository: ...
+
+    @property
+    def recovery_feed(self) -> RecoveryFeedRepository: ...
 
     # -- time, configuration and the writes every use case makes ----------------------------
     def now(self) -> datetime:

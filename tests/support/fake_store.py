@@ -10,8 +10,11 @@ from app.db.tables import (
     BankStatement,
     BankStatementLine,
     Consumer,
+    ConsumerCircumstances,
     CreditNote,
     CreditNoteApplication,
+    Dispute,
+    Installment,
     NumberBlock,
     Payment,
     PaymentAllocation,
@@ -28,6 +31,7 @@ from app.db.tables import (
     SyncState,
     User,
 )
+from app.db.tables.recovery_feed import SyncedRecoveryCase, SyncedTimelineEntry
 from app.db.tables.sync_state import SyncQuarantine
 
 _COLUMN = {"bill": "bill_id", "service": "service_charge_id", "installment": "installment_id"}
@@ -107,6 +111,12 @@ class Store:
     terminal_codes: dict[uuid.UUID, str] = field(default_factory=dict)
     clock_skew_seconds: float | None = None
     server_url: str | None = None
+    # plans' installments, disputes and circumstances (tests/support/fake_case_repositories.py)
+    installments: list[Installment] = field(default_factory=list)
+    disputes: list[Dispute] = field(default_factory=list)
+    circumstances: list[ConsumerCircumstances] = field(default_factory=list)
+    synced_cases: list[SyncedRecoveryCase] = field(default_factory=list)  # the recovery feed
+    synced_timeline: list[SyncedTimelineEntry] = field(default_factory=list)
 
     def mark(self) -> dict[str, Any]:
         """Where each table stands, to go back to on rollback."""

@@ -23,6 +23,13 @@ from tests.support.fake_back_office_repositories import (
     FakeSettingsRepository,
     FakeSyncIssueRepository,
 )
+from tests.support.fake_case_repositories import (
+    FakeCircumstancesRepository,
+    FakeDisputeRepository,
+    FakePlanRepository,
+    FakePlanViewRepository,
+    FakeRecoveryFeedRepository,
+)
 from tests.support.fake_counter_repositories import (
     FakePrinterRepository,
     FakePrintJobRepository,
@@ -173,6 +180,26 @@ class FakeUnitOfWork:
     @property
     def reference_data(self) -> FakeReferenceDataRepository:
         return FakeReferenceDataRepository(self.store)
+
+    @property
+    def plans(self) -> FakePlanRepository:
+        return FakePlanRepository(self.store)
+
+    @property
+    def disputes(self) -> FakeDisputeRepository:
+        return FakeDisputeRepository(self.store)
+
+    @property
+    def circumstances(self) -> FakeCircumstancesRepository:
+        return FakeCircumstancesRepository(self.store)
+
+    @property
+    def plan_views(self) -> FakePlanViewRepository:
+        return FakePlanViewRepository(self.store)
+
+    @property
+    def recovery_feed(self) -> FakeRecoveryFeedRepository:
+        return FakeRecoveryFeedRepository(self.store)
 
     # -- time, configuration and the cross-cutting writes ---------------------------------
     def now(self) -> datetime:
