@@ -101,10 +101,13 @@ def test_a_widget_in_a_reference_cycle_is_freed_on_the_gui_thread(qapp) -> None:
         screen.answer.clear()
 
     assert not gc.isenabled()  # while pool threads may run, only the GUI thread collects
-    assert freed_on == []  # however much the pool threads allocated
+    gui = threading.main_thread().name
+    # However much the pool threads allocated, none of them freed it; the GUI thread's own
+    # collector (a timer) may already have, on a slow machine: then it was there.
+    assert set(freed_on) <= {gui}
     ops._dispatch().garbage.collect()
     gc.collect()
-    assert freed_on == [threading.main_thread().name]
+    assert freed_on == [gui]
     screen.deleteLater()
 
 
