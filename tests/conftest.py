@@ -2,7 +2,6 @@
 
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,19 +9,15 @@ import pytest
 from app.db.database import Database, open_database
 from app.demo.sample_data import load_sample
 from app.services.setup import initialise
+from tests.support.clock import FakeClock
 
-
-class FakeClock:
-    """A clock tests move by hand. Starts on the spec's sample day, 20 Apr 2025, 10:00 EDT."""
-
-    def __init__(self, start: datetime = datetime(2025, 4, 20, 14, 0, tzinfo=UTC)) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+# Fixtures several test packages share (pytest allows pytest_plugins only here).
+pytest_plugins = [
+    "tests.support.ui_fixtures",
+    "tests.support.recovery_ui_fixtures",
+    "tests.support.sync_fixtures",
+    "tests.support.keyring",
+]
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from app.recovery.analytics.anomaly import AnomalyRule
 from app.services.recovery_alerts import evaluate, open_alerts
 from app.services.recovery_database import open_recovery_database
 from tests.analytics.recovery_rows import daily_failures
-from tests.analytics.test_metrics_db import assert_january_by_method, january
 from tests.pg import pg_cluster, pg_url  # noqa: F401 - fixtures
+from tests.support.metrics import assert_january_by_method, january
 
 
 def test_metrics_and_alerts_on_postgresql(pg_url):  # noqa: F811

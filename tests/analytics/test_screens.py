@@ -19,15 +19,16 @@ from app.services.recovery_database import open_recovery_database
 from app.services.runtime import counter_for
 from app.services.settings import current_settings
 from tests.analytics.recovery_rows import daily_failures
-from tests.ui.conftest import _nothing_outlives_its_test, _pools_gone_before_exit  # noqa: F401
-from tests.ui.test_fits_1024 import SCREEN_HEIGHT, SCREEN_WIDTH, fits, settle, styled  # noqa: F401
-from tests.ui.test_kpis_both_pages import sign_in
+from tests.support.ui import SCREEN_HEIGHT, SCREEN_WIDTH, fits, settle, sign_in
+from tests.support.ui_fixtures import QT_CLEANUP
 from ui.context import ClientContext
 from ui.main_window import MainWindow
 from ui.ops import wait_for_all
 from ui.recovery.alerts_screen import AlertsScreen
 from ui.recovery.area_analytics import entries
 from ui.recovery.method_analytics_screen import MethodAnalyticsScreen
+
+pytestmark = QT_CLEANUP  # the screens' Qt clean-up
 
 SHOTS = os.environ.get("TILLDESK_SHOTS")
 TODAY = datetime.now(UTC).date()
@@ -151,7 +152,7 @@ def test_method_analytics_empty(qtbot, db):
 def test_status_bar_counts_alerts_for_supervisors_and_opens_the_alerts_screen(
     qtbot,
     db,
-    styled,  # noqa: F811
+    styled,
 ):
     with_alert(db)
     counter = counter_for(db)
@@ -184,7 +185,7 @@ def test_status_bar_counts_alerts_for_supervisors_and_opens_the_alerts_screen(
     wait_for_all()
 
 
-def test_cashiers_never_see_the_alert_count(qtbot, db, styled):  # noqa: F811
+def test_cashiers_never_see_the_alert_count(qtbot, db, styled):
     with_alert(db)
     counter = counter_for(db)
     window = MainWindow(

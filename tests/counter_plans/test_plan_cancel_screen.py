@@ -5,23 +5,34 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from collections.abc import Iterator
+
+import pytest
 from PySide6.QtCore import Qt
 
-from tests.counter_plans.test_plan_screens import open_plans, window  # noqa: F401
-from tests.ui.conftest import _nothing_outlives_its_test, _pools_gone_before_exit  # noqa: F401
-from tests.ui.test_fits_1024 import SCREEN_HEIGHT, SCREEN_WIDTH, fits, styled  # noqa: F401
-from tests.ui.test_kpis_both_pages import sign_in
+from app.db.database import Database
+from tests.support.ui import SCREEN_HEIGHT, SCREEN_WIDTH, fits, main_window, open_plans, sign_in
+from tests.support.ui_fixtures import QT_CLEANUP
 from ui.dialogs.plan_cancel import CancelPlanDialog
+from ui.main_window import MainWindow
 
 
-def open_plan(qtbot, window):  # noqa: F811
+@pytest.fixture
+def window(qtbot, db: Database, styled) -> Iterator[MainWindow]:
+    yield from main_window(qtbot, db, idle_lock_ms=600_000, size=(SCREEN_WIDTH, SCREEN_HEIGHT))
+
+
+pytestmark = QT_CLEANUP  # the screens' Qt clean-up
+
+
+def open_plan(qtbot, window):
     screen = open_plans(qtbot, window)
     qtbot.keyClick(screen.table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: screen.detail.model.rowCount() == 3)
     return screen
 
 
-def test_a_billing_manager_cancels_a_plan_after_confirming_with_a_reason(qtbot, window):  # noqa: F811
+def test_a_billing_manager_cancels_a_plan_after_confirming_with_a_reason(qtbot, window):
     sign_in(qtbot, window, "mbrown", "2345")
     screen = open_plan(qtbot, window)
     detail = screen.detail
@@ -44,7 +55,7 @@ def test_a_billing_manager_cancels_a_plan_after_confirming_with_a_reason(qtbot, 
     assert not detail.cancel_button.isVisible() and not detail.modify_button.isVisible()
 
 
-def test_keeping_the_plan_changes_nothing(qtbot, window):  # noqa: F811
+def test_keeping_the_plan_changes_nothing(qtbot, window):
     sign_in(qtbot, window, "mbrown", "2345")
     detail = open_plan(qtbot, window).detail
     qtbot.mouseClick(detail.cancel_button, Qt.MouseButton.LeftButton)
@@ -56,7 +67,7 @@ def test_keeping_the_plan_changes_nothing(qtbot, window):  # noqa: F811
     assert detail.state.text() != "Cancelled" and detail.cancel_button.isVisible()
 
 
-def test_a_recovery_executive_may_modify_but_is_not_offered_cancel(qtbot, window):  # noqa: F811
+def test_a_recovery_executive_may_modify_but_is_not_offered_cancel(qtbot, window):
     sign_in(qtbot, window, "rpatel", "3456")
     detail = open_plan(qtbot, window).detail
     assert detail.modify_button.isVisible() and not detail.cancel_button.isVisible()

@@ -14,20 +14,19 @@ from PySide6.QtCore import QDate, Qt
 from app.db.database import Database
 from app.services.runtime import counter_for
 from app.services.settings import current_settings
+from tests.support.ui import SCREEN_HEIGHT, SCREEN_WIDTH, fits, open_plans, shot, sign_in
+from tests.support.ui_fixtures import QT_CLEANUP
 from tests.sync_client.support import pay
-from tests.ui.conftest import _nothing_outlives_its_test, _pools_gone_before_exit  # noqa: F401
-from tests.ui.test_fits_1024 import SCREEN_HEIGHT, SCREEN_WIDTH, fits, settle, styled  # noqa: F401
-from tests.ui.test_kpis_both_pages import sign_in
-from tests.ui.test_shift import shot
 from ui.context import ClientContext
 from ui.dialogs.plan_form import PlanFormDialog
 from ui.main_window import MainWindow
 from ui.ops import wait_for_all
-from ui.screens.plans import PlansScreen
+
+pytestmark = QT_CLEANUP  # the screens' Qt clean-up
 
 
 @pytest.fixture
-def window(qtbot, db: Database, styled) -> Iterator[MainWindow]:  # noqa: F811
+def window(qtbot, db: Database, styled) -> Iterator[MainWindow]:
     counter = counter_for(db)
     context = ClientContext(
         counter=counter, settings=current_settings(counter.read()), terminal_code="T01"
@@ -38,19 +37,6 @@ def window(qtbot, db: Database, styled) -> Iterator[MainWindow]:  # noqa: F811
     main.show()
     yield main
     wait_for_all()
-
-
-def open_plans(qtbot, window: MainWindow) -> PlansScreen:
-    qtbot.keyClick(window, Qt.Key.Key_F8)  # the Recovery menu, then its Payment plans item
-    qtbot.waitUntil(lambda: window.recovery_menu.isVisible())
-    [item] = [a for a in window.recovery_menu.actions() if a.text() == "Payment plans"]
-    window.recovery_menu.setActiveAction(item)
-    qtbot.keyClick(window.recovery_menu, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: isinstance(window.stack.currentWidget(), PlansScreen))
-    window.activateWindow()  # the closed menu leaves no active window offscreen
-    screen = window.stack.currentWidget()
-    qtbot.waitUntil(lambda: screen.model.rowCount() > 0)
-    return screen
 
 
 def test_a_billing_manager_sees_the_plans_and_their_schedules_at_1024_by_768(qtbot, window):

@@ -7,17 +7,27 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from collections.abc import Iterator
+
+import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication
 
-from tests.counter_plans.test_plan_screens import open_plans
-from tests.counter_plans.test_plan_screens import window as window  # the fixture
-from tests.ui.conftest import _nothing_outlives_its_test, _pools_gone_before_exit  # noqa: F401
-from tests.ui.test_fits_1024 import styled as styled
-from tests.ui.test_kpis_both_pages import sign_in
+from app.db.database import Database
+from tests.support.ui import SCREEN_HEIGHT, SCREEN_WIDTH, main_window, open_plans, sign_in
+from tests.support.ui_fixtures import QT_CLEANUP
 from ui.dialogs.plan_form import NO_PREVIEW, PlanFormDialog
+from ui.main_window import MainWindow
 from ui.ops import wait_for_all
 from ui.screens.plans_models import InstallmentColumn, PlanColumn, ScheduleColumn
+
+
+@pytest.fixture
+def window(qtbot, db: Database, styled) -> Iterator[MainWindow]:
+    yield from main_window(qtbot, db, idle_lock_ms=600_000, size=(SCREEN_WIDTH, SCREEN_HEIGHT))
+
+
+pytestmark = QT_CLEANUP  # the screens' Qt clean-up
 
 RIGHT = Qt.AlignmentFlag.AlignRight
 

@@ -24,23 +24,10 @@ from app.services.recovery_cases import change_status
 from app.services.recovery_database import open_recovery_database
 from app.services.recovery_intake import Failure, intake
 from app.services.recovery_portfolio import CaseRow
-from app.services.recovery_run import ChargeOutcome, ChargeRequest, Worker
+from app.services.recovery_run import Worker
 from sync.recovery.gateway import LoggingMessenger
 from tests.recovery.run_helpers import seed
-
-
-class RecordingGateway:
-    """Approves every charge and remembers which case it charged."""
-
-    def __init__(self) -> None:
-        self.charged: list[str] = []
-
-    def charge(self, request: ChargeRequest) -> ChargeOutcome:
-        self.charged.append(request.reference)
-        return ChargeOutcome(True, "100", external_id=request.idempotency_key)
-
-    def lookup(self, request: ChargeRequest) -> ChargeOutcome | None:
-        return None
+from tests.support.recovery_gateways import RecordingGateway
 
 
 @pytest.fixture

@@ -3,9 +3,7 @@
 import json
 from pathlib import Path
 
-from tests.e2e.test_cli import counter, run
-
-__all__ = ["counter"]  # the fixture, shared with test_cli
+from tests.e2e.cli import run
 
 
 def pay(db: Path, item: str, amount: str, channel: str, user: str) -> None:

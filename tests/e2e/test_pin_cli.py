@@ -8,9 +8,6 @@ import subprocess
 from pathlib import Path
 
 from tests.e2e.cli import TILLDESK, run
-from tests.e2e.test_cli import counter
-
-__all__ = ["counter"]  # the fixture, shared with test_cli
 
 
 def pin_hash(db: Path, username: str) -> str:

@@ -5,24 +5,16 @@ keyring whose key is a systemd-style credential (tests/e2e_sync/file_keyring.py)
 
 import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import requests
 
 from app.db.database import open_database
 from tests.e2e_sync.file_keyring import headless_keyring_env
 from tests.pg import pg_cluster, server_db_url, server_template  # noqa: F401
-from tests.sync_client.support import ADMIN, ADMIN_PASSWORD, LiveServer, free_port, seed_server_from
-
-ROOT = Path(__file__).resolve().parents[2]
-TILLDESK = [sys.executable, "-m", "cli.main"]
+from tests.support.e2e_sync import ROOT, ServerProcess
+from tests.sync_client.support import ADMIN, ADMIN_PASSWORD, LiveServer, seed_server_from
 
 
 @pytest.fixture
@@ -40,66 +32,6 @@ def child_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[
         "TILLDESK_ADMIN_PASSWORD": ADMIN_PASSWORD,
     }
     yield env
-
-
-def tilldesk(env: dict[str, str], *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [*TILLDESK, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout
-    )
-
-
-@dataclass
-class ServerProcess:
-    """`tilldesk server run` as a child process: killed with SIGKILL, started again."""
-
-    db_url: str
-    env: dict[str, str]
-    log: Path
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        with self.log.open("a") as log:
-            self.process = subprocess.Popen(
-                # Plain HTTP, so LossyProxy can sit in between (TLS: test_tls_default.py).
-                [
-                    *TILLDESK,
-                    "server",
-                    "run",
-                    "--db",
-                    self.db_url,
-                    "--port",
-                    str(self.port),
-                    "--insecure-http",
-                ],
-                env=self.env,
-                cwd=ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"{self.url}/v1/health", timeout=1).ok:
-                    return
-            except requests.RequestException:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the server did not start:\n" + self.log.read_text())
-            time.sleep(0.1)
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(timeout=30)
-        self.process = None
-
-    def query(self, sql: str, **params: object) -> list:
-        return LiveServer(self.db_url).query(sql, **params)
 
 
 @pytest.fixture

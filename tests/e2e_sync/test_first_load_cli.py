@@ -10,7 +10,7 @@ from pathlib import Path
 from app.demo.words import demo_words
 from sync.server import demo
 from sync.server.db import make_engine
-from tests.e2e_sync.conftest import ROOT, TILLDESK, tilldesk
+from tests.support.e2e_sync import ROOT, TILLDESK, tilldesk
 
 CONSUMERS = 1_500
 

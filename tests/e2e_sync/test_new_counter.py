@@ -3,7 +3,7 @@ network unplugged - all through the `tilldesk` command, against `tilldesk server
 
 import json
 
-from tests.e2e_sync.conftest import tilldesk
+from tests.support.e2e_sync import tilldesk
 
 
 def test_init_register_sync_then_pay_offline_and_catch_up(server_process, child_env, tmp_path):

@@ -13,30 +13,14 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db.database import Database
-from app.db.tables import Consumer, OutboxRecord, Payment, SyncState
+from app.db.tables import Consumer, SyncState
 from sync.client.errors import ServerUnavailable
 from sync.server.feed import NewChange
-from tests.e2e_sync.conftest import ROOT, TILLDESK
 from tests.e2e_sync.proxy import LossyProxy
+from tests.support.e2e_sync import ROOT, TILLDESK, local_payments, unsent
 from tests.sync_client.support import LiveServer, new_counter, pay, publish_changes, sync
 
 ITEMS = ("INV-2025-001234", "INV-2025-001567")
-
-
-def local_payments(db: Database) -> dict[str, int]:
-    with db.read() as uow:
-        own = uow.terminal().id
-        rows = uow.session.execute(
-            select(Payment.receipt_number, Payment.amount_minor).where(Payment.terminal_id == own)
-        )
-        return dict(rows.all())
-
-
-def unsent(db: Database) -> int:
-    with db.read() as uow:
-        return uow.session.scalar(
-            select(func.count()).select_from(OutboxRecord).where(OutboxRecord.state != "sent")
-        )
 
 
 def assert_server_holds_exactly(server, counters: list[Database]) -> None:

@@ -17,8 +17,7 @@ from app.db.database import Database, open_database
 from app.domain.errors import UserFacingError
 from sync.client.errors import ServerUnavailable
 from sync.server.db import new_epoch_for_copy
-from tests.e2e_sync.conftest import ServerProcess
-from tests.e2e_sync.test_recovery import local_payments, unsent
+from tests.support.e2e_sync import ServerProcess, local_payments, unsent
 from tests.sync_client.support import LiveServer, new_counter, pay, seed_server_from, sync
 
 CODES = ("T01", "T02", "T03")

@@ -13,14 +13,12 @@ from app.domain.roles import Role
 from app.services import experiments as service
 from app.services.actors import sign_in
 from app.services.recovery_database import DB_VARIABLE, shared_recovery_database
-from tests.ui.conftest import (  # noqa: F401 - the screens' fixtures
-    _nothing_outlives_its_test,
-    _pools_gone_before_exit,
-    context,
-)
+from tests.support.ui_fixtures import QT_CLEANUP
 from ui.recovery.area_experiments import entries
 from ui.recovery.experiments_models import ArmModel
 from ui.recovery.experiments_screen import NO_DATA, ExperimentsScreen
+
+pytestmark = QT_CLEANUP  # the screens' Qt clean-up
 
 START = datetime(2027, 1, 4, 12, 0, tzinfo=UTC)
 
@@ -33,7 +31,7 @@ def recovery_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 @pytest.fixture
-def manager(context):  # noqa: F811
+def manager(context):
     return context.signed_in(sign_in(context.counter.write(), "mbrown", "2345"))
 
 
@@ -122,7 +120,7 @@ def test_a_billing_manager_stops_the_chosen_experiment(qtbot, manager, recovery_
 
 def test_a_cashier_sees_no_stop_and_the_menu_offers_the_screen_to_managers_only(
     qtbot,
-    context,  # noqa: F811 - the fixture
+    context,
     recovery_url,
 ) -> None:
     seeded(recovery_url)

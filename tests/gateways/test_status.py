@@ -12,7 +12,7 @@ from sync.gateways.status import (
     STRIPE_INTENT_STATUSES,
     advance,
 )
-from tests.gateways.test_webhooks import NOW
+from tests.support.gateways import NOW
 
 
 def _event(status: str, settlement: str, raw: str = "") -> GatewayEvent:

@@ -8,8 +8,8 @@ import pytest
 from sync.gateways.errors import PayloadError, SignatureError, UnsupportedEvent
 from sync.gateways.testing import nmi_event_body, sign_nmi, sign_stripe, stripe_event_body
 from sync.gateways.webhooks import verify_nmi, verify_stripe
+from tests.support.gateways import NOW
 
-NOW = datetime(2025, 4, 20, 14, 0, tzinfo=UTC)
 SECRET = "whsec_test_counter"
 KEY = "nmi-signing-key-1"
 

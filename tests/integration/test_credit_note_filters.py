@@ -18,7 +18,7 @@ from app.services.credit_notes_list import (
     list_credit_notes,
 )
 from app.services.record_payment import PaymentRequest, record_payment
-from tests.conftest import FakeClock
+from tests.support.clock import FakeClock
 
 CN1, CN2, CN3, CN4, CN5 = (f"CN-T01-0000{n}" for n in range(1, 6))
 

@@ -6,7 +6,7 @@ from app.services.credit_note_approvals import approve_credit_note, reject_credi
 from app.services.credit_notes import create_credit_note
 from app.services.print_queue import print_credit_note
 from app.services.void_payment import void_payment
-from tests.integration.test_print_queue import (
+from tests.support.print_queue import (
     Capture,
     add_counter_printer,
     jobs,

@@ -18,7 +18,7 @@ from app.domain.payments import PaymentType
 from app.services.consumers import search_consumers, unpaid_items
 from app.services.record_payment import PaymentRequest, record_payment
 from app.services.setup import initialise
-from tests.conftest import FakeClock
+from tests.support.clock import FakeClock
 
 CONSUMERS = 20
 TODAY = date(2025, 4, 20)  # the FakeClock's business day

@@ -22,7 +22,7 @@ from app.domain.money import decimal_text
 from app.services.consumers import find_consumer
 from app.services.credit_notes import apply_credit_note
 from app.services.record_payment import PaymentRequest, record_payment
-from tests.conftest import FakeClock
+from tests.support.clock import FakeClock
 
 ACCOUNT = "WU-10001"
 THRESHOLD = 50_000  # the default allowable overpayment, $500.00

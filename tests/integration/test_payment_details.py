@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.db.database import Database
 from app.db.tables import Payment
 from app.services.payment_details import payment_details
-from tests.integration.test_analytics import add_bill, online_payment, pay
+from tests.support.payments import add_bill, online_payment, pay
 
 APR_18 = date(2025, 4, 18)  # the online payments arrive at 15:00 UTC; now is 20 Apr 14:00 UTC
 

@@ -14,7 +14,7 @@ from app.services.payments_list import (
     count_payments,
     list_payments,
 )
-from tests.integration.test_analytics import add_bill, online_payment, pay
+from tests.support.payments import add_bill, online_payment, pay
 
 
 @pytest.fixture

@@ -3,13 +3,13 @@ waits while the printer is away, prints every receipt exactly once, reprints mar
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import func, select
 
 from app.db.database import Database
-from app.db.tables import AuditEvent, Payment, PrintJob
+from app.db.tables import AuditEvent, Payment
 from app.domain.document_json import document_from_json, document_to_json
 from app.domain.documents import ReceiptDocument
 from app.domain.errors import PermissionDenied, UserFacingError
@@ -23,45 +23,24 @@ from app.services.print_queue import (
     queue_status,
     retry_job,
 )
-from app.services.print_worker import QueueRun, process_queue
 from app.services.printers import add_printer, list_printers, remove_printer, update_printer
-from app.services.record_payment import PaymentRequest, RecordedPayment, record_payment
-from cli.wiring.printing import PortLink, open_printer, render_for_printer
-from printing.ports import FakePrinter
+from app.services.record_payment import PaymentRequest, record_payment
+from cli.wiring.printing import open_printer
 from printing.profiles import ESCPOS_CODE_PAGES
-from tests.conftest import FakeClock
-from tests.integration.test_network_printer import PrinterStandIn
-from tests.unit.printing.escpos_decoder import Decoded, decode
-
-BILL_1, BILL_2, SERVICE = "INV-2025-001234", "INV-2025-001567", "SC-2025-000101"
-
-
-def pay(db: Database, item: str = BILL_1, **changes: str) -> RecordedPayment:
-    amounts = {BILL_1: "145.50", BILL_2: "152.25", SERVICE: "75.00"}
-    request = dict(
-        account_number="WU-10001",
-        payment_type="service" if item == SERVICE else "bill",
-        items=(item,),
-        method="Cash",
-        amount=amounts[item],
-        tendered="200.00",
-        username="jsmith",
-    )
-    request.update(changes)
-    return record_payment(db.unit_of_work(), PaymentRequest(**request))  # type: ignore[arg-type]
-
-
-def add_counter_printer(db: Database, address: str, **options: object) -> PrinterConfig:
-    settings: dict[str, object] = dict(kind="network", auto_print="receipt")
-    settings.update(options)
-    return add_printer(db.unit_of_work(), name="Counter", address=address, **settings)  # type: ignore[arg-type]
-
-
-def jobs(db: Database) -> list[PrintJob]:
-    with db.read() as uow:
-        rows = list(uow.session.scalars(select(PrintJob).order_by(PrintJob.created_at)))
-        uow.session.expunge_all()  # readable after the unit of work ends
-        return rows
+from tests.support.clock import FakeClock
+from tests.support.print_queue import (
+    BILL_1,
+    BILL_2,
+    SERVICE,
+    Capture,
+    add_counter_printer,
+    jobs,
+    pay,
+    run_queue,
+    value_of,
+)
+from tests.support.printer import PrinterStandIn
+from tests.unit.printing.escpos_decoder import decode
 
 
 def audit_actions(db: Database, prefix: str) -> list[tuple[str, dict]]:
@@ -74,12 +53,6 @@ def audit_actions(db: Database, prefix: str) -> list[tuple[str, dict]]:
         return [(action, json.loads(after or "null")) for action, after in rows]
 
 
-def run_queue(
-    db: Database, link: Callable[[PrinterConfig], PrinterLink] = open_printer
-) -> QueueRun:
-    return process_queue(db.unit_of_work, render_for_printer, link)
-
-
 def receipts_on_paper(connections: list[bytes]) -> Counter[str]:
     """Receipt numbers as printed, one count per cut: what a cashier would hand over."""
     printed: Counter[str] = Counter()
@@ -90,27 +63,6 @@ def receipts_on_paper(connections: list[bytes]) -> Counter[str]:
         (barcode,) = paper.of_kind("barcode")
         printed[barcode.value["data"]] += len(paper.of_kind("cut"))  # type: ignore[index]
     return printed
-
-
-def value_of(paper: Decoded, label: str) -> str:
-    """The value printed after a label, or right-aligned on the next line when it did not fit."""
-    texts = paper.texts
-    (at,) = [i for i, t in enumerate(texts) if t.startswith(label)]
-    return texts[at][len(label) :].strip() or texts[at + 1].strip()
-
-
-class Capture:
-    """An in-memory printer behind the real port adapter: what the queue sent, job by job."""
-
-    def __init__(self) -> None:
-        self.printer = FakePrinter()
-
-    def __call__(self, config: PrinterConfig) -> PrinterLink:
-        return PortLink(self.printer)
-
-    @property
-    def papers(self) -> list[Decoded]:
-        return [decode(job) for job in self.printer.jobs]
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from app.db.database import Database
@@ -11,38 +11,11 @@ from app.db.tables import AuditEvent, OutboxRecord, Payment, Shift
 from app.domain.errors import PermissionDenied, UserFacingError
 from app.domain.ids import new_id
 from app.domain.shifts import ApprovalReason, ApprovalRequired
-from app.services.record_payment import PaymentRequest, RecordedPayment, record_payment
-from app.services.shift_close import ClosedShift, CloseRequest, close_shift
 from app.services.shifts import cash_in, cash_out, current_shift, open_shift
 from app.services.void_payment import void_payment
+from tests.support.shifts import APRIL_BILL, close, mark_everything_sent, pay
 
-MARCH_BILL, APRIL_BILL = "INV-2025-001234", "INV-2025-001567"  # $145.50, $152.25
 FLOAT = 20000  # the sample shift's float, $200.00
-
-
-def pay(db: Database, item: str = MARCH_BILL, **changes: object) -> RecordedPayment:
-    values: dict[str, object] = dict(
-        account_number="WU-10001",
-        payment_type="Bill",
-        items=(item,),
-        method="Cash",
-        amount="145.50" if item == MARCH_BILL else "152.25",
-        username="jsmith",
-    )
-    values.update(changes)
-    return record_payment(db.unit_of_work(), PaymentRequest(**values))  # type: ignore[arg-type]
-
-
-def close(db: Database, counts: dict[int, int], **changes: object) -> ClosedShift:
-    values: dict[str, object] = dict(cash_counts=counts, totals={}, username="jsmith")
-    values.update(changes)
-    return close_shift(db.unit_of_work(), CloseRequest(**values))  # type: ignore[arg-type]
-
-
-def mark_everything_sent(db: Database) -> None:
-    with db.unit_of_work() as uow:
-        uow.session.execute(update(OutboxRecord).values(state="sent"))
-        uow.commit()
 
 
 def actions(db: Database, prefix: str = "shift.") -> list[tuple[str, str, dict]]:

@@ -12,7 +12,7 @@ from app.db.tables import AuditEvent
 from app.domain.errors import UserFacingError
 from app.services.actors import sign_in
 from app.services.sign_in_guard import recent_alerts
-from tests.conftest import FakeClock
+from tests.support.clock import FakeClock
 
 
 def refused(db: Database, username: str, pin: str) -> str:
@@ -144,7 +144,7 @@ def test_failures_spread_over_more_than_ten_minutes_raise_no_alert(
 def test_guessing_a_supervisors_pin_at_shift_close_locks_them_too(
     db: Database, clock: FakeClock
 ) -> None:
-    from tests.integration.test_shifts import close, mark_everything_sent, pay
+    from tests.support.shifts import close, mark_everything_sent, pay
 
     pay(db, tendered="145.50")
     mark_everything_sent(db)

@@ -13,22 +13,11 @@ from app.db.recovery_tables import (
     recovery_decisions,
     recovery_messages,
 )
-from tests.integration_api.test_webhook_events import cli
+from tests.support.recovery_cases import case
+from tests.support.recovery_cli import cli
 
 MAY_2 = datetime(2026, 5, 2, 14, 30, tzinfo=UTC)
 MAY_9 = datetime(2026, 5, 9, 8, 0, tzinfo=UTC)
-
-
-def case(case_id: str, failed_at: datetime, amount: int, currency: str) -> dict:
-    return {
-        "id": case_id, "consumer_id": "C1", "amount_minor": amount, "currency": currency,
-        "method": "card", "gateway": "stripe", "card_network": "visa", "card_type": "credit",
-        "failed_at": failed_at, "code": "insufficient_funds", "merchant_advice_code": "",
-        "category": "insufficient_funds", "product": "bill", "due_date": "2026-05-01",
-        "segment": "standard", "status": "paid", "recovered_minor": amount, "source": "stripe",
-        "external_id": f"pi_{case_id}", "instrument": "cus_1", "next_at": None,
-        "status_reason": None,
-    }  # fmt: skip
 
 
 def seed(engine) -> None:

@@ -4,7 +4,8 @@ from datetime import UTC, datetime
 
 from app.services.experiments import create_experiment, stop_experiment
 from app.services.smart_collect_escalations import evaluate_escalations
-from tests.integration_api.test_webhook_events import cli, endpoint, events
+from tests.integration_api.webhook_helpers import endpoint
+from tests.support.recovery_cli import cli, events
 
 
 def test_stopping_an_experiment_announces_it(recovery_engine, memory_keyring):

@@ -8,8 +8,8 @@ import requests
 from app.db.recovery_tables import recovery_cases, recovery_decisions
 from cli.wiring.server_options import ServerOptions
 from tests.integration_api.live_app import LiveApp
-from tests.integration_api.test_export import case
 from tests.server.live import ADMIN
+from tests.support.recovery_cases import case
 
 START = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 # id, hours after START, gateway, status

@@ -3,7 +3,7 @@
 import io
 import json
 
-from tests.integration_api.test_webhook_events import cli
+from tests.support.recovery_cli import cli
 
 
 def test_the_recovery_service_sends_what_its_cases_publish(

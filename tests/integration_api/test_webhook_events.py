@@ -6,22 +6,10 @@ from collections import Counter
 from sqlalchemy import select
 
 from app.db.recovery_tables import recovery_cases
-from app.db.recovery_tables_webhooks import webhook_deliveries, webhook_events
+from app.db.recovery_tables_webhooks import webhook_deliveries
 from app.services.outgoing_webhooks import publish_event
-from cli.main import main
 from tests.integration_api.webhook_helpers import endpoint
-
-
-def cli(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def events(engine) -> list[dict]:
-    with engine.connect() as connection:
-        query = select(webhook_events).order_by(webhook_events.c.created_at)
-        return [dict(r._mapping) for r in connection.execute(query)]
+from tests.support.recovery_cli import cli, events
 
 
 def test_intake_opens_cases_and_run_reports_recovered_and_escalated_ones(

@@ -5,7 +5,7 @@ import json
 
 from sync.outgoing.endpoint_secrets import KEYRING_SERVICE
 from tests.integration_api.receiver import documented_signature_ok
-from tests.integration_api.test_webhook_events import cli
+from tests.support.recovery_cli import cli
 
 
 def test_add_deliver_and_read_the_log(recovery_url, memory_keyring, receiver, capsys, monkeypatch):

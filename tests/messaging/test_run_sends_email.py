@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 
 from cli.commands.recovery_service import run_service
 from cli.main import build_parser, main
-from tests.messaging_channels.conftest import free_port
+from tests.support.vendors import free_port
 from tests.sync_client.support import MemoryKeyring
 
 PUBLIC = "https://pay.example.org"

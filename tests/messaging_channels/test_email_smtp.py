@@ -20,7 +20,7 @@ from cryptography.x509.oid import NameOID
 from app.recovery.channels import ChannelName, OutgoingMessage
 from app.recovery.unsubscribe import read_unsubscribe_token
 from sync.messaging.email_smtp import SmtpChannel, SmtpSecurity, SmtpSettings
-from tests.messaging_channels.conftest import free_port
+from tests.support.vendors import free_port
 
 USER, PASSWORD = "reminders@tilldesk.example", "smtp-secret"
 UNSUBSCRIBE_KEY = "unsubscribe-test-key"

@@ -10,7 +10,7 @@ import pytest
 
 from app.recovery.channels import ChannelName, OutgoingMessage
 from sync.messaging.sms_twilio import TwilioSettings, TwilioSmsChannel
-from tests.messaging_channels.conftest import FakeVendor, Seen, free_port
+from tests.support.vendors import FakeVendor, Seen, free_port
 
 SID = "AC" + "0123456789abcdef" * 2
 TOKEN = "twilio-auth-token-for-tests"

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from app.recovery.channels import ChannelName, EventType
 from app.recovery.unsubscribe import unsubscribe_token
-from tests.messaging_channels.test_webhooks import (
+from tests.support.messaging_webhooks import (
     EMAIL,
     NOW,
     WHATSAPP,

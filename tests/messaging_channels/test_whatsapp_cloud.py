@@ -10,7 +10,7 @@ import pytest
 
 from app.recovery.channels import ChannelName, OutgoingMessage
 from sync.messaging.whatsapp_cloud import WhatsAppCloudChannel, WhatsAppSettings
-from tests.messaging_channels.conftest import FakeVendor, Seen
+from tests.support.vendors import FakeVendor, Seen
 
 PHONE_ID = "106540352242922"
 TOKEN = "EAAG-test-access-token"

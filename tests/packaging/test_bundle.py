@@ -19,8 +19,7 @@ from pathlib import Path
 import pytest
 
 from cli.startup_bench import BARE_WINDOW
-from tests.packaging.conftest import ROOT, build_deb, packaging_tests_enabled
-from tests.packaging.test_units import SYSTEM_UNITS, _verify
+from tests.support.packaging import ROOT, SYSTEM_UNITS, _verify, build_deb, packaging_tests_enabled
 
 pytestmark = [
     pytest.mark.packaging,

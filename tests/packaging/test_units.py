@@ -7,14 +7,14 @@ nothing is installed on this machine, it runs with `--root=` on a throwaway root
 """
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.support.packaging import SYSTEM_UNITS, _verify
+
 UNITS = Path(__file__).resolve().parents[2] / "packaging" / "linux" / "systemd"
 NAMES = ["tilldesk-recovery.service", "tilldesk-sync@.service", "tilldesk-server.service"]
-SYSTEM_UNITS = Path("/usr/lib/systemd/system")
 
 pytestmark = pytest.mark.skipif(
     shutil.which("systemd-analyze") is None or not SYSTEM_UNITS.is_dir(),
@@ -32,16 +32,6 @@ def _root(tmp_path: Path, units: Path = UNITS) -> Path:
     shutil.copytree(SYSTEM_UNITS, root / "usr" / "lib" / "systemd" / "system", symlinks=True)
     shutil.copytree(units, root / "etc" / "systemd" / "system", dirs_exist_ok=True)
     return root
-
-
-def _verify(root: Path, *units: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        ["systemd-analyze", "verify", "--man=no", f"--root={root}", *units],
-        cwd=root / "etc" / "systemd" / "system",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def _service(name: str) -> dict[str, list[str]]:

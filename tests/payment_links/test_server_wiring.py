@@ -18,8 +18,8 @@ from cli.wiring.server_options import ServerOptions
 from cli.wiring.server_payment_links import STRIPE_API_VARIABLE
 from tests.payment_links.fake_checkout import FakeStripeCheckout
 from tests.payment_links.seed import LINK_SECRET, case_row, seed_case
-from tests.server.conftest import MemoryKeyring
 from tests.server.live import free_port
+from tests.support.keyring import MemoryKeyring
 
 SERVICE = "tilldesk-server"
 

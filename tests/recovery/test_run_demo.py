@@ -40,7 +40,7 @@ def test_run_without_a_gateway_is_refused(tmp_path, capsys, monkeypatch) -> None
 
 def test_a_trained_model_scores_the_decisions_of_run(tmp_path, capsys) -> None:
     from app.recovery.model import train
-    from tests.unit.recovery.test_model import _history, _rows
+    from tests.support.recovery_model import _history, _rows
 
     model = train(*_rows(_history(consumers=60, months=8))).save(tmp_path / "models")
     db = str(tmp_path / "recovery.sqlite")

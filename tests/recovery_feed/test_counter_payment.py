@@ -7,44 +7,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from app.db.recovery_tables import recovery_attempts, recovery_cases, recovery_events
-from app.recovery.code_tables import load_decline_codes
+from app.db.recovery_tables import recovery_attempts, recovery_events
 from app.services.recovery_feed_queue import load_queue
-from app.services.recovery_run import ChargeOutcome, ChargeRequest, Worker
 from app.services.runtime import counter_for
-from sync.recovery.gateway import LoggingMessenger
-from tests.recovery_feed.conftest import open_case
+from tests.support.recovery_feed import CountingGateway, cases, open_case, worker
 from tests.sync_client.support import pay, sync
-
-
-class CountingGateway:
-    """Approves every charge and counts them: the test asserts there are none."""
-
-    def __init__(self) -> None:
-        self.charges: list[ChargeRequest] = []
-
-    def charge(self, request: ChargeRequest) -> ChargeOutcome:
-        self.charges.append(request)
-        return ChargeOutcome(True, "100")
-
-    def lookup(self, request: ChargeRequest) -> ChargeOutcome | None:
-        return None
-
-
-def worker(recovery, gateway: CountingGateway) -> Worker:
-    return Worker(
-        engine=recovery, gateway=gateway, messenger=LoggingMessenger(),
-        codes=load_decline_codes(), clock=lambda: datetime.now(UTC), worker_id="w1",
-        policy="daily-3",
-    )  # fmt: skip
-
-
-def cases(recovery) -> dict[str, tuple[str, int]]:
-    with recovery.connect() as connection:
-        rows = connection.execute(
-            select(recovery_cases.c.id, recovery_cases.c.status, recovery_cases.c.recovered_minor)
-        )
-        return {r.id: (r.status, r.recovered_minor) for r in rows}
 
 
 def test_a_counter_payment_settles_the_case_and_recovery_run_charges_nothing(

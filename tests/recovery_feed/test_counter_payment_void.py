@@ -13,8 +13,7 @@ from app.services.recovery_cases import change_status
 from app.services.recovery_feed_queue import load_queue
 from app.services.runtime import counter_for
 from app.services.void_payment import void_payment
-from tests.recovery_feed.conftest import open_case
-from tests.recovery_feed.test_counter_payment import CountingGateway, cases, worker
+from tests.support.recovery_feed import CountingGateway, cases, open_case, worker
 from tests.sync_client.support import pay, sync
 
 

@@ -13,7 +13,7 @@ from app.services.runtime import counter_for
 from cli.wiring.server_recovery_feed import feed_round
 from sync.client.recovery_actions import send_case_action
 from sync.server.db import make_engine
-from tests.recovery_feed.conftest import engine_history, open_case
+from tests.support.recovery_feed import engine_history, open_case
 from tests.sync_client.support import sync
 
 
@@ -101,7 +101,7 @@ def test_the_server_publishes_new_cases_on_its_own_while_it_runs(
     from app.db.database import open_database
     from app.services.recovery_database import shared_recovery_database
     from cli.wiring.server_recovery_feed import INTERVAL_VARIABLE
-    from tests.recovery_feed.conftest import FeedServer
+    from tests.support.recovery_feed import FeedServer
     from tests.sync_client.support import new_counter, seed_server_from
 
     monkeypatch.setenv(INTERVAL_VARIABLE, "0.2")

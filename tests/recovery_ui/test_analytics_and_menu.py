@@ -12,23 +12,13 @@ from app.services.recovery_cases import list_cases
 from app.services.recovery_database import shared_recovery_database
 from app.services.runtime import counter_for
 from app.services.settings import current_settings
-from tests.recovery_ui.conftest import shot
-from tests.ui.test_kpis_both_pages import sign_in
+from tests.support.recovery_ui import analytics_of, shot
+from tests.support.ui import sign_in
 from ui.context import ClientContext
 from ui.main_window import MainWindow
 from ui.recovery.area_smart_collect import ANALYTICS, QUEUE, entries
 from ui.recovery.queue_screen import RecoveryQueueScreen
-from ui.recovery.recovery_analytics_screen import GroupColumn, RecoveryAnalyticsScreen
-
-
-def analytics_of(qtbot, context) -> RecoveryAnalyticsScreen:
-    screen = RecoveryAnalyticsScreen(context)
-    qtbot.addWidget(screen)
-    screen.resize(1000, 640)
-    screen.show()
-    screen.refresh()
-    qtbot.waitUntil(lambda: screen.report is not None, timeout=20_000)
-    return screen
+from ui.recovery.recovery_analytics_screen import GroupColumn
 
 
 def cells(model, column: int) -> list[str]:

@@ -10,23 +10,13 @@ from app.services.recovery_cases import list_cases
 from app.services.recovery_database import shared_recovery_database
 from app.services.recovery_demo import rich_demo
 from app.services.smart_collect_escalations import evaluate_escalations, list_escalations
-from tests.recovery_ui.conftest import SOFT, shot
+from tests.support.recovery_ui import SOFT, queue_of, shot
 from ui.recovery.queue_model import QueueColumn, QueueFilters, QueueRow
-from ui.recovery.queue_screen import NO_CASES, RecoveryQueueScreen
+from ui.recovery.queue_screen import NO_CASES
 
 
 def cells(model, column: int) -> list[str]:
     return [model.index(r, column).data() for r in range(model.rowCount())]
-
-
-def queue_of(qtbot, context) -> RecoveryQueueScreen:
-    screen = RecoveryQueueScreen(context)
-    qtbot.addWidget(screen)
-    screen.resize(1000, 640)
-    screen.show()
-    screen.refresh()
-    qtbot.waitUntil(lambda: screen.queue.summary.text() != "", timeout=20_000)
-    return screen
 
 
 def test_the_queue_lists_open_cases_highest_priority_first(qtbot, recovery, executive):

@@ -7,10 +7,7 @@ from app.services.recovery_case_analytics import case_analytics
 from app.services.recovery_cases import list_cases
 from app.services.recovery_database import shared_recovery_database
 from app.services.recovery_demo import rich_demo
-from tests.recovery_ui.conftest import shot
-from tests.recovery_ui.test_analytics_and_menu import analytics_of
-from tests.recovery_ui.test_queue_and_case import queue_of
-from tests.recovery_ui.test_smart_collect_screen import open_consumer
+from tests.support.recovery_ui import analytics_of, open_consumer, queue_of, shot
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 

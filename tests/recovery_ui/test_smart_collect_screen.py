@@ -10,22 +10,12 @@ from app.services.recovery_database import shared_recovery_database
 from app.services.recovery_intake import save_consumers
 from app.services.recovery_portfolio import Consumer
 from app.services.smart_collect_queue import recovery_queue
-from tests.recovery_ui.conftest import PAYDAY, SOFT, shot
+from tests.support.recovery_ui import PAYDAY, SOFT, open_consumer, shot
 from ui.recovery.smart_collect_common import BAND_TONES
 from ui.recovery.smart_collect_screen import SmartCollectScreen
 from ui.widgets.style import stylesheet_colour
 
 UPCOMING_DATE = 3  # the Scheduled column
-
-
-def open_consumer(qtbot, context, consumer_id: str) -> SmartCollectScreen:
-    screen = SmartCollectScreen(context)
-    qtbot.addWidget(screen)
-    screen.resize(1000, 640)
-    screen.show()
-    screen.show_consumer(consumer_id)
-    qtbot.waitUntil(lambda: screen.view is not None, timeout=20_000)
-    return screen
 
 
 def scheduled_consumer(url: str) -> tuple[str, str]:

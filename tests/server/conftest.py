@@ -4,33 +4,11 @@ from collections.abc import Iterator
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from tests.pg import pg_cluster, pg_url, server_db_url, server_template  # noqa: F401
 from tests.server.live import LiveServer
 from tests.server.records import Sample, load_sample
-
-STRIPE_SECRET = "whsec_test_secret"
-NMI_KEY = "nmi-test-signing-key"
-
-
-class MemoryKeyring(KeyringBackend):
-    """Tests only: a keyring that forgets everything when the process ends."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.values.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.values[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.values.pop((service, username), None)
+from tests.support.keyring import NMI_KEY, STRIPE_SECRET, MemoryKeyring
 
 
 @pytest.fixture

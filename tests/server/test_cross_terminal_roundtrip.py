@@ -2,16 +2,32 @@
 approval with the PIN hash both sides hold, the server verifies it, stores the void and keeps
 the approval beside it; T01 learns of the void."""
 
+import pytest
 from sqlalchemy import select
 
 from app.db.tables import Payment
 from app.services.credit_notes import apply_credit_note
 from app.services.void_payment import void_payment
-from tests.sync_client.conftest import counters, memory_keyring, server  # noqa: F401
-from tests.sync_client.support import pay, sync
+from tests.sync_client.support import LiveServer, MemoryKeyring, pay, sync
 
 
-def test_a_supervisor_at_another_counter_voids_a_payment_with_a_signed_approval(counters, server):  # noqa: F811
+@pytest.fixture(autouse=True)
+def memory_keyring(sync_keyring: MemoryKeyring) -> MemoryKeyring:
+    """The sync tests' keyring, server and counters, not this folder's own."""
+    return sync_keyring
+
+
+@pytest.fixture
+def server(sync_server: LiveServer) -> LiveServer:
+    return sync_server
+
+
+@pytest.fixture
+def counters(sync_counters):
+    return sync_counters
+
+
+def test_a_supervisor_at_another_counter_voids_a_payment_with_a_signed_approval(counters, server):
     t01, t02 = counters("T01"), counters("T02")
     paid = pay(t01, "INV-2025-001234", "145.50")
     sync(t01)
@@ -38,8 +54,8 @@ def test_a_supervisor_at_another_counter_voids_a_payment_with_a_signed_approval(
 
 
 def test_a_cashier_uses_another_counters_credit_and_the_server_holds_it_to_what_is_left(
-    counters,  # noqa: F811
-    server,  # noqa: F811
+    counters,
+    server,
 ):
     t01, t02 = counters("T01"), counters("T02")
     paid = pay(t01, "INV-2025-001234", "150.00")  # 4.50 over: credit note CN-T01-00001
@@ -65,7 +81,7 @@ def test_a_cashier_uses_another_counters_credit_and_the_server_holds_it_to_what_
     assert "apply_approval" not in row.data  # a cashier's everyday use needs no supervisor
 
 
-def test_a_supervisors_use_of_another_counters_credit_is_signed_and_kept(counters, server):  # noqa: F811
+def test_a_supervisors_use_of_another_counters_credit_is_signed_and_kept(counters, server):
     t01, t02 = counters("T01"), counters("T02")
     paid = pay(t01, "INV-2025-001234", "150.00")
     sync(t01)

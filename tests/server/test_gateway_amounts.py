@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from sync.gateways.testing import nmi_event_body, stripe_event_body
 from sync.server.tables import gateway_events, payments
-from tests.server.test_webhooks import _nmi, _stripe
+from tests.support.server_webhooks import _nmi, _stripe
 
 
 def _stored(server) -> tuple[int, int]:

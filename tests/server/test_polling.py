@@ -10,7 +10,7 @@ from sync.gateways.adapters.stripe import StripeAdapter
 from sync.gateways.testing import sign_stripe, stripe_event_body
 from sync.server.polling import poll_gateways, unsettled
 from tests.gateways.fakes import FakeStripe
-from tests.server.conftest import STRIPE_SECRET
+from tests.support.keyring import STRIPE_SECRET
 
 
 def _webhook(server, body: bytes) -> requests.Response:

@@ -11,8 +11,8 @@ from app.db.recovery_tables import recovery_cases
 from app.services.recovery_database import shared_recovery_database
 from cli.wiring.server_recovery_intake import intake_hook
 from sync.gateways.testing import sign_stripe, stripe_event_body
-from tests.server.conftest import STRIPE_SECRET
 from tests.server.live import LiveServer
+from tests.support.keyring import STRIPE_SECRET
 
 
 def _send(server: LiveServer, body: bytes) -> requests.Response:

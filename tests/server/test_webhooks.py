@@ -6,28 +6,10 @@ from datetime import UTC, datetime
 import requests
 from sqlalchemy import func, select, text
 
-from sync.gateways.testing import nmi_event_body, sign_nmi, sign_stripe, stripe_event_body
+from sync.gateways.testing import nmi_event_body, sign_stripe, stripe_event_body
 from sync.server.tables import payments
-from tests.server.conftest import NMI_KEY, STRIPE_SECRET
-
-
-def _stripe(server, body, secret=STRIPE_SECRET, at=None):
-    header = sign_stripe(body, secret, int(at if at is not None else time.time()))
-    return requests.post(
-        f"{server.url}/v1/webhooks/stripe",
-        data=body,
-        headers={"Stripe-Signature": header, "Content-Type": "application/json"},
-        timeout=30,
-    )
-
-
-def _nmi(server, body, key=NMI_KEY):
-    return requests.post(
-        f"{server.url}/v1/webhooks/nmi",
-        data=body,
-        headers={"Webhook-Signature": sign_nmi(body, key), "Content-Type": "application/json"},
-        timeout=30,
-    )
+from tests.support.keyring import STRIPE_SECRET
+from tests.support.server_webhooks import _nmi, _stripe
 
 
 def _online(counter):

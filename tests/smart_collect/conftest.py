@@ -3,7 +3,6 @@
 import pytest
 
 from app.services.recovery_database import open_recovery_database
-from tests.integration_api.conftest import memory_keyring  # noqa: F401
 from tests.pg import pg_cluster, server_db_url, server_template  # noqa: F401
 
 

@@ -22,7 +22,7 @@ from app.services.recovery_run import Worker
 from cli.wiring.server_app import build_app
 from cli.wiring.server_options import ServerOptions
 from sync.recovery.gateway import LoggingMessenger
-from tests.disputes.test_recovery_holds import RecordingGateway
+from tests.support.recovery_gateways import RecordingGateway
 from tests.sync_client.support import LiveServer, sync
 
 

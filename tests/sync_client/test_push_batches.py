@@ -5,11 +5,10 @@ from sqlalchemy import select
 
 from app.db.tables import OutboxRecord
 from sync.client import push
-from tests.sync_client.conftest import counters, memory_keyring, server  # noqa: F401
 from tests.sync_client.support import pay, sync
 
 
-def test_a_batch_over_the_byte_budget_goes_in_several_requests(counters, server, monkeypatch):  # noqa: F811
+def test_a_batch_over_the_byte_budget_goes_in_several_requests(counters, server, monkeypatch):
     t01 = counters("T01")
     for item, amount in (("INV-2025-001234", "145.50"), ("INV-2025-001567", "152.25")):
         pay(t01, item, amount)
@@ -31,8 +30,8 @@ def test_a_batch_over_the_byte_budget_goes_in_several_requests(counters, server,
 
 
 def test_a_record_over_the_per_record_limit_is_parked_with_the_reason(
-    counters,  # noqa: F811
-    server,  # noqa: F811
+    counters,
+    server,
     monkeypatch,
 ):
     t01 = counters("T01")

@@ -7,7 +7,6 @@ from app.db.tables import OutboxRecord
 from app.demo.bench_offline import OfflineBatch, add_offline_payments
 from cli.sync_bench import give_server
 from sync.server.db import make_engine
-from tests.sync_client.conftest import counters, memory_keyring, server  # noqa: F401
 from tests.sync_client.support import sync
 
 
@@ -29,7 +28,7 @@ def _give(live, batch: OfflineBatch) -> None:
         engine.dispose()
 
 
-def test_a_thousand_payments_taken_offline_all_reach_the_server(counters, server):  # noqa: F811
+def test_a_thousand_payments_taken_offline_all_reach_the_server(counters, server):
     t01 = counters("T01")
     batch = add_offline_payments(t01, 1_000, sample_too=True)
     _give(server, batch)
@@ -47,7 +46,7 @@ def test_a_thousand_payments_taken_offline_all_reach_the_server(counters, server
     assert total == sum(bill["amount_minor"] for bill in batch.bills)
 
 
-def test_a_payment_the_server_cannot_take_is_refused_and_the_rest_are_stored(counters, server):  # noqa: F811
+def test_a_payment_the_server_cannot_take_is_refused_and_the_rest_are_stored(counters, server):
     t01 = counters("T01")
     batch = add_offline_payments(t01, 40, sample_too=True)
     missing = batch.bills.pop(17)  # the server never heard of this bill
@@ -63,7 +62,7 @@ def test_a_payment_the_server_cannot_take_is_refused_and_the_rest_are_stored(cou
     assert reason is not None and str(missing["id"]) in reason
 
 
-def test_pushing_the_same_payments_again_stores_nothing_twice(counters, server):  # noqa: F811
+def test_pushing_the_same_payments_again_stores_nothing_twice(counters, server):
     t01 = counters("T01")
     _give(server, add_offline_payments(t01, 30, sample_too=True))
     sync(t01)

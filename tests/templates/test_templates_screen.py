@@ -11,11 +11,13 @@ from app.services.recovery_database import shared_recovery_database
 from app.services.recovery_intake import demo_failures, intake, save_consumers
 from app.services.runtime import counter_for
 from app.services.settings import current_settings
-from tests.ui.conftest import _nothing_outlives_its_test, _pools_gone_before_exit, context  # noqa: F401
+from tests.support.ui_fixtures import QT_CLEANUP
 from ui.app import apply_style
 from ui.context import ClientContext
 from ui.recovery.area_messaging import entries
 from ui.recovery.templates_screen import TemplatesScreen
+
+pytestmark = QT_CLEANUP  # the screens' Qt clean-up
 
 SHOTS = os.environ.get("TILLDESK_SHOTS")  # a folder to keep the screenshots in; else tmp_path
 
@@ -27,7 +29,7 @@ def shots(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def screen(qtbot, context: ClientContext) -> TemplatesScreen:  # noqa: F811
+def screen(qtbot, context: ClientContext) -> TemplatesScreen:
     """The screen over the demo portfolio in recovery.db beside the counter's file."""
     engine = shared_recovery_database(context.counter.recovery_db_url())
     consumers, failures = demo_failures(datetime(2026, 12, 1, 12, 0, tzinfo=UTC))
@@ -101,7 +103,7 @@ def test_an_unknown_case_is_named_in_the_refusal(qtbot, screen: TemplatesScreen)
 
 
 def test_the_recovery_menu_offers_it_to_recovery_staff_not_cashiers(
-    context: ClientContext,  # noqa: F811
+    context: ClientContext,
 ) -> None:
     (entry,) = entries()
     assert entry.text == "Reminder templates"
@@ -112,7 +114,7 @@ def test_the_recovery_menu_offers_it_to_recovery_staff_not_cashiers(
 def test_recovery_staff_open_it_from_the_recovery_menu_in_a_1024_window(
     qtbot, db, qapp, shots: Path
 ) -> None:
-    from tests.ui.test_kpis_both_pages import sign_in
+    from tests.support.ui import sign_in
     from ui.main_window import MainWindow
 
     counter = counter_for(db)

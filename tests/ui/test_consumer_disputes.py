@@ -12,28 +12,13 @@ from PySide6.QtWidgets import QApplication
 from app.services.circumstances import circumstances_of
 from app.services.disputes import disputes_of
 from app.services.record_payment import PaymentRequest, record_payment
-from tests.ui.test_consumer_profile import profile, settle
-from tests.ui.test_payment_details import keep, open_screen
+from tests.support.ui import holds_tab as _holds
+from tests.support.ui import modal_dialog as _dialog
+from tests.support.ui import settle_once as settle
 from ui.dialogs.dispute_circumstances import CircumstancesDialog
 from ui.dialogs.dispute_dialogs import OpenDisputeDialog, UpdateDisputeDialog
 
-__all__ = ["keep", "open_screen", "profile"]  # fixtures shared with the screens' tests
 ALT = Qt.KeyboardModifier.AltModifier
-
-
-def _holds(qtbot, profile):
-    profile.tabs.setCurrentWidget(profile.holds)
-    qtbot.waitUntil(lambda: profile.holds.new_button.isEnabled())
-    profile.holds.table.setFocus()
-    return profile.holds
-
-
-def _dialog(qtbot, kind):
-    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), kind))
-    dialog = QApplication.activeModalWidget()
-    dialog.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
-    return dialog
 
 
 def test_a_cashier_records_a_dispute_on_a_bill_from_the_keyboard(qtbot, profile, context) -> None:

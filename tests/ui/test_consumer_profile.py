@@ -6,38 +6,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from app.services.record_payment import PaymentRequest, record_payment
+from tests.support.ui import settle_once as settle
 from ui.context import ClientContext
-from ui.ops import ServiceOp, wait_for_all
+from ui.ops import ServiceOp
 from ui.screens.consumer_profile import ConsumerProfileScreen
 
 LEFT = Qt.MouseButton.LeftButton
-
-
-def settle() -> None:
-    """Let every service call finish and its answer land before the screen is freed.
-
-    A test's screen has no parent, so Python frees it; freeing it while answers are still
-    queued for its ops crashes PySide 6.11 (in the app every screen has a parent).
-    """
-    wait_for_all()
-    QApplication.processEvents()
-
-
-@pytest.fixture
-def profile(qtbot, context: ClientContext):
-    screen = ConsumerProfileScreen(context)
-    qtbot.addWidget(screen)
-    screen.resize(1366, 720)
-    screen.show()
-    qtbot.waitExposed(screen)
-    screen.activateWindow()
-    screen.show_consumer("WU-10001")
-    qtbot.waitUntil(lambda: screen.account is not None)
-    yield screen
-    settle()
 
 
 def request(item: str, kind: str, amount: str, method: str = "Cash") -> PaymentRequest:

@@ -4,76 +4,22 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
-from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime
+from collections.abc import Callable
 
-import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.db.database import Database
-from app.db.tables import Bill, Consumer
-from app.domain.ids import new_id
-from app.services.actors import authenticate
-from app.services.credit_notes import apply_credit_note, create_credit_note
+from app.services.credit_notes import apply_credit_note
 from app.services.credit_notes_list import credit_note_details, list_credit_notes
-from app.services.record_payment import PaymentRequest, record_payment
-from app.services.runtime import counter_for
-from app.services.settings import current_settings
+from tests.support.credit_notes import credit, pay
 from ui.context import ClientContext
 from ui.dialogs.create_credit_note import CreateCreditNoteDialog
 from ui.dialogs.credit_note_details import CreditNoteDetailsDialog
-from ui.ops import wait_for_all
 from ui.screens.approvals import ApprovalsScreen
 from ui.screens.credit_notes_tab import CreditNotesTab
 from ui.widgets.toast import Toast
 
 Key = Qt.Key
-Signed = Callable[[str], ClientContext]
-
-
-@pytest.fixture
-def sign_in_as(db: Database) -> Iterator[Signed]:
-    """A client context for any of the sample staff (jsmith cashier, mbrown billing manager)."""
-    counter = counter_for(db)
-    pins = {"jsmith": "1234", "mbrown": "2345"}
-
-    def signed(username: str) -> ClientContext:
-        with counter.read() as uow:
-            actor = authenticate(uow, username, pins[username])
-        return ClientContext(
-            counter=counter,
-            settings=current_settings(counter.read()),
-            actor=actor,
-            terminal_code="T01",
-        )
-
-    yield signed
-    wait_for_all()  # no service call may outlive the database it runs on
-
-
-@pytest.fixture
-def cashier(sign_in_as: Signed) -> ClientContext:
-    return sign_in_as("jsmith")
-
-
-def pay(db: Database, item: str, amount: str, account: str = "WU-10001") -> str:
-    kind = "Service" if item.startswith("SC-") else "Bill"
-    request = PaymentRequest(
-        account_number=account,
-        payment_type=kind,
-        items=(item,),
-        method="Credit Card",
-        amount=amount,
-        username="jsmith",
-    )
-    return record_payment(db.unit_of_work(), request).receipt_number
-
-
-def credit(db: Database, receipt: str, amount: str, reason: str = "Billing Error") -> str:
-    return create_credit_note(
-        db.unit_of_work(), receipt=receipt, amount=amount, reason=reason, username="jsmith"
-    ).number
 
 
 def press(qtbot, key: Key) -> None:
@@ -220,64 +166,6 @@ def test_above_the_approval_amount_the_note_waits_for_a_billing_manager(
 
 
 # -- Credit Notes tab -----------------------------------------------------------------------
-def add_jane_roe(db: Database) -> None:
-    with db.unit_of_work() as uow:
-        consumer = Consumer(
-            id=new_id(),
-            account_number="WU-10002",
-            name="Jane Roe",
-            service_address="9 Elm Road, Cityville",
-            timezone="America/New_York",
-            segment="Residential",
-            status="Active",
-            created_at=uow.now(),
-        )
-        uow.session.add(consumer)
-        uow.session.flush()
-        uow.session.add(
-            Bill(
-                id=new_id(),
-                consumer_id=consumer.id,
-                invoice_number="INV-2025-002001",
-                period_label="Apr 2025",
-                amount_minor=5000,
-                issued_on=date(2025, 4, 1),
-                due_date=date(2025, 5, 1),
-            )
-        )
-        uow.commit()
-
-
-@pytest.fixture
-def notes(db: Database, clock) -> Database:
-    """CN1 Mar 28 $45.50 fully used; CN2 Apr 2 $75 partly used; CN3 Apr 15 $20; CN4 today
-    $10 for Jane Roe; CN5 today $120 waiting for approval (R-T01-0003, like CN3)."""
-    add_jane_roe(db)
-    for day, item, amount, share, reason in (
-        (date(2025, 3, 28), "INV-2025-001234", "145.50", "45.50", "Billing Error"),
-        (date(2025, 4, 2), "SC-2025-000101", "75.00", "75.00", "Duplicate Payment"),
-        (date(2025, 4, 15), "INV-2025-001567", "152.25", "20.00", "Overpayment"),
-    ):
-        clock.now = datetime(day.year, day.month, day.day, 14, 0, tzinfo=UTC)
-        credit(db, pay(db, item, amount), share, reason)
-    clock.now = datetime(2025, 4, 20, 14, 0, tzinfo=UTC)
-    credit(db, pay(db, "INV-2025-002001", "50.00", "WU-10002"), "10.00", "Customer Request")
-    credit(db, "R-T01-0003", "120.00", "Billing Error")
-    apply_credit_note(db.unit_of_work(), number="CN-T01-00001", to="PP-2025-0034/1", amount="45.5")
-    apply_credit_note(db.unit_of_work(), number="CN-T01-00002", to="SC-2025-000087", amount="10")
-    return db
-
-
-@pytest.fixture
-def tab(qtbot, notes, cashier) -> CreditNotesTab:
-    widget = CreditNotesTab(cashier)
-    qtbot.addWidget(widget)
-    widget.resize(1280, 600)
-    widget.show()
-    qtbot.waitExposed(widget)
-    with qtbot.waitSignal(widget.model.modelReset):
-        widget.refresh()
-    return widget
 
 
 def shown(tab: CreditNotesTab) -> list[str]:

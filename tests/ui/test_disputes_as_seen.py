@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.services.disputes import disputes_of, open_dispute
-from tests.ui.test_consumer_disputes import _dialog, _holds
-from tests.ui.test_consumer_profile import profile as profile  # the fixture, re-exported
+from tests.support.ui import holds_tab as _holds
+from tests.support.ui import modal_dialog as _dialog
 from ui.dialogs.dispute_circumstances import CircumstancesDialog
 from ui.dialogs.dispute_dialogs import OpenDisputeDialog, UpdateDisputeDialog
 

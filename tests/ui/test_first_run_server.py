@@ -23,9 +23,8 @@ from sync.client import state, tokens
 from sync.server.tls import fingerprint_of
 from tests.pg import pg_cluster, server_db_url, server_template  # noqa: F401
 from tests.server.tls import self_signed
+from tests.support.ui import replace_text, shot
 from tests.sync_client.support import ADMIN, ADMIN_PASSWORD, LiveServer, MemoryKeyring
-from tests.ui.test_first_run_wizard import replace_text
-from tests.ui.test_shift import shot
 from ui.first_run import FirstRunWizard
 
 Key = Qt.Key

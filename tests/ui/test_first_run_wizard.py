@@ -13,16 +13,10 @@ from app.db.database import open_database
 from app.services.first_run import needs_first_run
 from app.services.settings import current_settings
 from cli.wiring.first_run import first_run_registrar
-from tests.ui.test_shift import shot
+from tests.support.ui import replace_text, shot
 from ui.first_run import FirstRunWizard
 
 Key = Qt.Key
-
-
-def replace_text(qtbot, widget, text: str) -> None:
-    widget.setFocus()
-    widget.selectAll() if hasattr(widget, "selectAll") else widget.lineEdit().selectAll()
-    qtbot.keyClicks(widget if hasattr(widget, "selectAll") else widget.lineEdit(), text)
 
 
 def test_a_new_machine_is_set_up_from_the_keyboard(qtbot, tmp_path: Path):

@@ -8,34 +8,22 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtWidgets import QApplication
 
 from app.db.database import Database
 from app.services.record_payment import PaymentRequest, record_payment
 from app.services.runtime import counter_for
 from app.services.settings import current_settings
-from tests.ui.test_kpis_both_pages import sign_in
-from tests.ui.test_shift import shot
-from ui.app import apply_style
+from tests.support.ui import SCREEN_HEIGHT, SCREEN_WIDTH, fits, shot, sign_in
 from ui.context import ClientContext
 from ui.main_window import MainWindow
 from ui.ops import wait_for_all
 
-SCREEN_WIDTH, SCREEN_HEIGHT = 1024, 768
 ROLES = [
     ("jsmith", "1234"),  # cashier
     ("rpatel", "3456"),  # recovery executive
     ("mbrown", "2345"),  # billing manager
     ("admin", "0000"),  # admin
 ]
-
-
-@pytest.fixture
-def styled(qapp) -> Iterator[None]:
-    """The style sheet the client runs with: its paddings are what made the bar too wide."""
-    apply_style(qapp)
-    yield
-    qapp.setStyleSheet("")
 
 
 @pytest.fixture
@@ -50,19 +38,6 @@ def window(qtbot, db: Database, styled) -> Iterator[MainWindow]:
     main.show()
     yield main
     wait_for_all()
-
-
-def settle() -> None:
-    """Let the screen's service calls answer and their text reach the widgets."""
-    for _ in range(3):
-        wait_for_all()
-        QApplication.processEvents()
-
-
-def fits(window: MainWindow) -> tuple[int, int, int, int]:
-    settle()
-    hint = window.minimumSizeHint().expandedTo(window.minimumSize())
-    return hint.width(), hint.height(), window.width(), window.height()
 
 
 @pytest.mark.parametrize(("username", "pin"), ROLES)

@@ -7,13 +7,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from app.db.database import Database
 from app.services.record_payment import PaymentRequest, record_payment
 from app.services.runtime import counter_for
 from app.services.settings import current_settings
-from tests.ui.test_shift import shot
+from tests.support.ui import shot, sign_in
 from ui.context import ClientContext
 from ui.main_window import MainWindow
 from ui.ops import wait_for_all
@@ -43,16 +42,6 @@ def pay_today(db: Database, kind: str, item: str, amount: str) -> None:
         username="jsmith",
     )
     record_payment(db.unit_of_work(), request)
-
-
-def sign_in(qtbot, window: MainWindow, username: str, pin: str) -> None:
-    qtbot.keyClicks(window.sign_in.username, username)
-    qtbot.keyClick(window.sign_in.username, Qt.Key.Key_Return)
-    qtbot.keyClicks(window.sign_in.secret, pin)
-    qtbot.keyClick(window.sign_in.secret, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.screens.get("landing"))
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
 
 
 def rate_tiles(qtbot, window: MainWindow):

@@ -12,6 +12,8 @@ from app.db.database import Database
 from app.services.record_payment import PaymentRequest, record_payment
 from app.services.runtime import counter_for
 from app.services.settings import current_settings
+from tests.support.ui import on
+from tests.support.ui import type_credentials as sign_in
 from ui.context import ClientContext
 from ui.main_window import MainWindow
 from ui.ops import wait_for_all
@@ -28,20 +30,6 @@ def window(qtbot, db: Database) -> MainWindow:
     main.show()
     yield main
     wait_for_all()
-
-
-def sign_in(qtbot, window: MainWindow, username: str, pin: str) -> None:
-    qtbot.keyClicks(window.sign_in.username, username)
-    qtbot.keyClick(window.sign_in.username, Qt.Key.Key_Return)
-    qtbot.keyClicks(window.sign_in.secret, pin)
-    qtbot.keyClick(window.sign_in.secret, Qt.Key.Key_Return)
-    # Window shortcuts need an active window; offscreen there is no window manager to do it.
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-
-
-def on(window: MainWindow, screen: str) -> bool:
-    return window.stack.currentWidget() is window.screens.get(screen)
 
 
 def pay(db: Database, item: str, amount: str, method: str = "Cash") -> str:

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
 
 from app.db.database import Database
@@ -18,7 +17,6 @@ from app.services.actors import sign_in
 from app.services.record_payment import PaymentRequest, record_payment
 from app.services.void_payment import void_payment
 from ui.context import ClientContext
-from ui.ops import wait_for_all
 from ui.screens.consumer_profile import ConsumerProfileScreen
 from ui.screens.payment_details import PaymentDetailsScreen
 
@@ -90,40 +88,6 @@ def online_payment(db: Database, invoice: str = "INV-2025-001234") -> str:
 def supervisor(context: ClientContext) -> ClientContext:
     """Michael Brown, billing manager, on the same counter."""
     return context.signed_in(sign_in(context.counter.write(), "mbrown", "2345"))
-
-
-@pytest.fixture
-def keep(qtbot):
-    """Holds screens until the test's service calls are over and their answers landed.
-
-    A test's screen has no parent, so Python frees it; freeing it while answers are still
-    queued for its ops crashes PySide 6.11 (in the app every screen has a parent).
-    """
-    kept: list[QWidget] = []
-
-    def add(widget: QWidget) -> QWidget:
-        qtbot.addWidget(widget)
-        kept.append(widget)
-        return widget
-
-    yield add
-    wait_for_all()
-    QApplication.processEvents()
-
-
-@pytest.fixture
-def open_screen(qtbot, keep):
-    def open_(context: ClientContext, receipt: str) -> PaymentDetailsScreen:
-        screen = keep(PaymentDetailsScreen(context))
-        screen.resize(1366, 720)
-        screen.show()
-        qtbot.waitExposed(screen)
-        screen.activateWindow()
-        screen.show_payment(receipt)
-        qtbot.waitUntil(lambda: screen.details is not None)
-        return screen
-
-    return open_
 
 
 def text(screen: PaymentDetailsScreen, key: str) -> str:

@@ -7,6 +7,8 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from collections.abc import Iterator
+
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QMenu
@@ -14,13 +16,16 @@ from sqlalchemy import text
 
 from app.db.database import Database
 from app.services.record_payment import PaymentRequest, record_payment
-from tests.ui.test_credit_notes_ui import cashier, notes, sign_in_as, tab  # noqa: F401
-from tests.ui.test_kpis_both_pages import sign_in
-from tests.ui.test_kpis_both_pages import window as window  # the fixture
-from tests.ui.test_shift import shot
+from tests.support.ui import main_window, shot, sign_in
 from ui.main_window import MainWindow
 from ui.models.payments_model import CONSUMER, MORE
 from ui.ops import wait_for_all
+
+
+@pytest.fixture
+def window(qtbot, db: Database) -> Iterator[MainWindow]:
+    yield from main_window(qtbot, db, idle_lock_ms=600_000, size=(1024, 768))
+
 
 Key = Qt.Key
 LONG_NAME = "Johnathan Bartholomew Alexander Montgomery-Smythe Doe"
@@ -150,7 +155,7 @@ def test_each_payment_row_has_a_more_actions_button_the_keyboard_opens(qtbot, wi
     assert first != second
 
 
-def test_each_credit_note_row_has_a_more_actions_button(qtbot, tab):  # noqa: F811
+def test_each_credit_note_row_has_a_more_actions_button(qtbot, tab):
     model, table = tab.model, tab.table
     more = model.columnCount() - 1
     assert model.index(0, more).data() == "⋮"
@@ -163,7 +168,7 @@ def test_each_credit_note_row_has_a_more_actions_button(qtbot, tab):  # noqa: F8
     shot(tab, "credit_notes_more")
 
 
-def test_the_credit_notes_status_filter_offers_cancelled(tab):  # noqa: F811
+def test_the_credit_notes_status_filter_offers_cancelled(tab):
     status = tab.filters.status
     assert status.findText("Cancelled") > 0
     assert [status.itemText(i) for i in range(status.count())][-1] == "Cancelled"

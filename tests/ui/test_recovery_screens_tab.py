@@ -9,9 +9,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from tests.recovery_feed.test_offline_screens import branch as branch  # the fixture
-from tests.recovery_feed.test_offline_screens import queue_of
-from tests.recovery_ui.conftest import executive as executive
+from tests.support.recovery_ui import queue_of
 
 
 def _reached_by_tab(qtbot, start, presses: int) -> list:

@@ -16,8 +16,8 @@ from app.db.tables import OutboxRecord, SyncFlag
 from app.services.record_payment import PaymentRequest, record_payment
 from app.services.runtime import counter_for
 from app.services.settings import current_settings
-from tests.ui.test_main_window import on
-from tests.ui.test_sync_screen import sign_in
+from tests.support.ui import on
+from tests.support.ui import sign_in_until_actor as sign_in
 from ui.context import ClientContext
 from ui.dialogs.resolve_flag import ResolveFlagDialog
 from ui.main_window import MainWindow

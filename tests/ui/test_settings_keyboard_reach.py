@@ -6,13 +6,21 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from collections.abc import Iterator
+
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QLabel
 
-from tests.ui.test_fits_1024 import styled as styled  # the client's stylesheet
-from tests.ui.test_settings_screen import go_to_section, open_settings, sign_in
-from tests.ui.test_settings_screen import window as window  # the fixture, re-exported
+from app.db.database import Database
+from tests.support.ui import go_to_section, main_window, open_settings, sign_in
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, db: Database) -> Iterator[MainWindow]:
+    yield from main_window(qtbot, db, idle_lock_ms=60_000, size=(1366, 768))
 
 
 def _tab_from(qtbot, start, presses: int) -> list[str]:

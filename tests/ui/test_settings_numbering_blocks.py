@@ -7,13 +7,21 @@ from datetime import UTC, datetime
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from collections.abc import Iterator
+
+import pytest
 from PySide6.QtCore import Qt
 
 from app.db.database import Database
 from app.db.tables import NumberBlock, SyncState
 from app.services.settings import current_settings
-from tests.ui.test_settings_screen import go_to_section, open_settings, retype, sign_in
-from tests.ui.test_settings_screen import window as window  # the fixture, re-exported
+from tests.support.ui import go_to_section, main_window, open_settings, retype, sign_in
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, db: Database) -> Iterator[MainWindow]:
+    yield from main_window(qtbot, db, idle_lock_ms=60_000, size=(1366, 768))
 
 
 def _registered_with_a_nearly_used_block(db: Database) -> None:

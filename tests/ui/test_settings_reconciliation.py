@@ -6,15 +6,23 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from collections.abc import Iterator
+
+import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
+from app.db.database import Database
 from app.db.tables import AuditEvent
 from app.services.settings import current_settings
-from tests.ui.test_settings_screen import go_to_section, open_settings, retype, sign_in, window
+from tests.support.ui import go_to_section, main_window, open_settings, retype, sign_in
+from ui.main_window import MainWindow
 from ui.ops import wait_for_all
 
-__all__ = ["window"]  # the fixture, shared with the settings screen's tests
+
+@pytest.fixture
+def window(qtbot, db: Database) -> Iterator[MainWindow]:
+    yield from main_window(qtbot, db, idle_lock_ms=60_000, size=(1366, 768))
 
 
 def save(qtbot, widget) -> None:

@@ -18,10 +18,10 @@ from app.domain.errors import PermissionDenied
 from app.services.record_payment import PaymentRequest, record_payment
 from app.services.runtime import counter_for
 from app.services.settings import current_settings, update_settings
+from tests.support.ui import go_to_section, open_settings, retype, sign_in
 from ui.context import ClientContext
 from ui.main_window import MainWindow
 from ui.ops import wait_for_all
-from ui.screens.settings import SettingsScreen
 
 
 @pytest.fixture
@@ -36,38 +36,6 @@ def window(qtbot, db: Database) -> MainWindow:
     main.show()
     yield main
     wait_for_all()
-
-
-def sign_in(qtbot, window: MainWindow, username: str, pin: str) -> None:
-    qtbot.keyClicks(window.sign_in.username, username)
-    qtbot.keyClick(window.sign_in.username, Qt.Key.Key_Return)
-    qtbot.keyClicks(window.sign_in.secret, pin)
-    qtbot.keyClick(window.sign_in.secret, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.screens.get("landing"))
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-
-
-def open_settings(qtbot, window: MainWindow) -> SettingsScreen:
-    qtbot.keyClick(window, Qt.Key.Key_F6)
-    screen = window.screens["settings"]
-    assert window.stack.currentWidget() is screen
-    qtbot.waitUntil(lambda: screen.loaded is not None)
-    return screen  # type: ignore[return-value]
-
-
-def go_to_section(qtbot, screen: SettingsScreen, title: str) -> None:
-    """Down the section list with the arrow keys, as a keyboard user does."""
-    screen.sections.setFocus()
-    while screen.stack.currentWidget().title != title:
-        qtbot.keyClick(screen.sections, Qt.Key.Key_Down)
-
-
-def retype(qtbot, edit, text: str) -> None:
-    edit.setFocus()
-    qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClick(edit, Qt.Key.Key_Delete)
-    qtbot.keyClicks(edit, text)
 
 
 def audit_count(db: Database, action: str) -> int:

@@ -4,7 +4,6 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from pathlib import Path
 
 import pytest
 import shiboken6
@@ -16,6 +15,8 @@ from app.services.runtime import counter_for
 from app.services.settings import current_settings, update_settings
 from app.services.shift_close import CloseRequest, close_shift
 from app.services.shifts import current_shift
+from tests.support.ui import activate, shot, type_into
+from tests.support.ui import sign_in_shift_known as sign_in
 from ui.context import ClientContext
 from ui.main_window import MainWindow
 from ui.ops import wait_for_all
@@ -23,7 +24,6 @@ from ui.ops import wait_for_all
 Key = Qt.Key
 ALT = Qt.KeyboardModifier.AltModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
-SHOTS = os.environ.get("TILLDESK_SHOTS")  # a folder: save what the cashier sees there
 
 
 @pytest.fixture
@@ -45,21 +45,6 @@ def close_the_sample_shift(db: Database) -> None:
     close_shift(db.unit_of_work(), CloseRequest({10000: 2}, {}, "jsmith"))
 
 
-def sign_in(qtbot, window: MainWindow, username: str, pin: str) -> None:
-    qtbot.keyClicks(window.sign_in.username, username)
-    qtbot.keyClick(window.sign_in.username, Key.Key_Return)
-    qtbot.keyClicks(window.sign_in.secret, pin)
-    qtbot.keyClick(window.sign_in.secret, Key.Key_Return)
-    activate(qtbot, window)
-    qtbot.waitUntil(lambda: window.shift_guard.known)
-
-
-def activate(qtbot, window: MainWindow) -> None:
-    """Window shortcuts need an active window; offscreen no window manager gives it back."""
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-
-
 def dialog_named(window: MainWindow, name: str) -> QDialog:
     found = [d for d in window.findChildren(QDialog, name) if d.isVisible()]
     assert len(found) == 1, f"{name}: {found}"
@@ -77,20 +62,6 @@ def wait_for_dialog(qtbot, window: MainWindow, name: str) -> QDialog:
 def gone(dialog: QDialog) -> bool:
     """Closed (and, being deleted on close, maybe already deleted)."""
     return not shiboken6.isValid(dialog) or not dialog.isVisible()
-
-
-def type_into(qtbot, widget, text: str, then=Key.Key_Return) -> None:
-    """Type over what the field holds, as a cashier does, then press Enter."""
-    widget.setFocus()
-    widget.selectAll()
-    qtbot.keyClicks(widget, text)
-    if then is not None:
-        qtbot.keyClick(widget, then)
-
-
-def shot(widget, name: str) -> None:
-    if SHOTS:
-        widget.grab().save(str(Path(SHOTS) / f"{name}.png"))
 
 
 def focused():

@@ -5,6 +5,8 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from collections.abc import Iterator
+
 import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import text
@@ -12,11 +14,16 @@ from sqlalchemy import text
 from app.db.database import Database
 from app.services.record_payment import PaymentRequest, record_payment
 from app.services.settings import current_settings, update_settings
-from tests.ui.test_settings_screen import go_to_section, open_settings
-from tests.ui.test_settings_screen import sign_in as sign_in_to_landing
-from tests.ui.test_shift import activate, shot, sign_in, type_into
-from tests.ui.test_shift import window as window  # the fixture
+from tests.support.ui import activate, go_to_section, main_window, open_settings, shot, type_into
+from tests.support.ui import sign_in as sign_in_to_landing
+from tests.support.ui import sign_in_shift_known as sign_in
 from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, db: Database) -> Iterator[MainWindow]:
+    yield from main_window(qtbot, db, idle_lock_ms=600_000, size=(1280, 800))
+
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 

@@ -4,12 +4,21 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from collections.abc import Iterator
+
+import pytest
 from PySide6.QtCore import Qt
 
-from tests.conftest import FakeClock
-from tests.ui.test_main_window import sign_in, window
+from app.db.database import Database
+from tests.support.clock import FakeClock
+from tests.support.ui import main_window
+from tests.support.ui import type_credentials as sign_in
+from ui.main_window import MainWindow
 
-__all__ = ["window"]  # the fixture, shared with test_main_window
+
+@pytest.fixture
+def window(qtbot, db: Database) -> Iterator[MainWindow]:
+    yield from main_window(qtbot, db, idle_lock_ms=60_000)
 
 
 def type_pin(qtbot, window, pin: str) -> str:

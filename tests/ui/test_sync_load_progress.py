@@ -16,7 +16,7 @@ from app.db.tables import SyncState
 from app.services.runtime import counter_for
 from app.services.settings import current_settings
 from sync.client.load_progress import LoadTracker
-from tests.ui.test_main_window import sign_in as type_credentials
+from tests.support.ui import type_credentials
 from ui.context import ClientContext
 from ui.main_window import MainWindow
 from ui.ops import wait_for_all

@@ -18,17 +18,12 @@ from app.services.record_payment import PaymentRequest, record_payment
 from app.services.runtime import counter_for
 from app.services.settings import current_settings
 from app.services.sync_status import sync_status
-from tests.ui.test_main_window import on
-from tests.ui.test_main_window import sign_in as type_credentials
+from tests.support.ui import on
+from tests.support.ui import sign_in_until_actor as sign_in
 from ui.context import ClientContext
 from ui.main_window import MainWindow
 from ui.ops import wait_for_all
 from ui.screens.sync import empty_text
-
-
-def sign_in(qtbot, window: MainWindow, username: str, pin: str) -> None:
-    type_credentials(qtbot, window, username, pin)
-    qtbot.waitUntil(lambda: window.context.actor is not None)
 
 
 @pytest.fixture

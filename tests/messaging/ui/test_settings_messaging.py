@@ -13,7 +13,7 @@ from app.services.messaging_settings import load_rules
 from app.services.recovery_database import open_recovery_database
 from app.services.runtime import counter_for
 from app.services.settings import current_settings
-from tests.ui.test_settings_screen import go_to_section, open_settings, retype, sign_in
+from tests.support.ui import go_to_section, open_settings, retype, sign_in
 from ui.context import ClientContext
 from ui.main_window import MainWindow
 from ui.ops import wait_for_all

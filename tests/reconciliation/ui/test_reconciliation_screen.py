@@ -16,8 +16,7 @@ from app.services.actors import sign_in as sign_in_service
 from app.services.runtime import counter_for
 from app.services.settings import current_settings
 from tests.reconciliation.counter import add_online_payment, make_deposits, statement_csv
-from tests.ui.test_fits_1024 import SCREEN_HEIGHT, SCREEN_WIDTH, fits, styled  # noqa: F401
-from tests.ui.test_kpis_both_pages import sign_in
+from tests.support.ui import SCREEN_HEIGHT, SCREEN_WIDTH, fits, sign_in
 from ui.context import ClientContext
 from ui.main_window import MainWindow
 from ui.ops import wait_for_all
@@ -104,7 +103,7 @@ def test_a_refusal_is_shown_on_the_screen(qtbot, screen) -> None:
 def test_the_screen_opens_from_the_menu_for_a_billing_manager_and_fits_1024_by_768(
     qtbot,
     db: Database,
-    styled,  # noqa: F811
+    styled,
 ) -> None:
     counter = counter_for(db)
     window = MainWindow(

@@ -1,10 +1,9 @@
-"""The recovery screens' fixtures (offscreen Qt, signed-in users, a recovery database)."""
+"""The recovery screens' fixtures (offscreen Qt, signed-in users, a recovery database) come
+from tests/support/recovery_ui_fixtures.py; here they get the clean-up and stylesheet."""
 
-from tests.recovery_ui.conftest import (  # noqa: F401 - fixtures
-    _nothing_outlives_its_test,
-    _pools_gone_before_exit,
-    _styled,
-    empty_recovery,
-    executive,
-    manager,
-)
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _qt_cleanup(_nothing_outlives_its_test, _pools_gone_before_exit, styled) -> None:
+    """Every screen test here: the shared Qt clean-up, in the client's stylesheet."""

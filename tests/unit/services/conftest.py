@@ -1,32 +1,13 @@
 """A counter in memory: users of each role, one consumer with a bill, a service and a plan."""
 
-from dataclasses import dataclass
-
 import pytest
 from argon2 import PasswordHasher
 
-from app.db.tables import Consumer
 from app.domain.roles import Role
 from app.services import actors
 from app.services.shifts import open_shift
-from tests.support.fake_store import Item, Store
+from tests.support.counter import Counter  # also imported from here by the tests
 from tests.support.fake_uow import FakeUnitOfWork, seed_consumer, seed_item, seed_user
-
-
-@dataclass
-class Counter:
-    uow: FakeUnitOfWork
-    consumer: Consumer
-    bill: Item
-    service: Item
-    installment: Item
-
-    @property
-    def store(self) -> Store:
-        return self.uow.store
-
-    def outstanding(self, item: Item) -> int:
-        return self.store.item_row(item).outstanding_minor
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from app.domain.payments import PaymentType
 from app.services.consumers import consumer_account, search_consumers, unpaid_items
 from app.services.consumers_lookup import find_consumer_by_reference
 from app.services.record_payment import PaymentRequest, record_payment
-from tests.unit.services.conftest import Counter
+from tests.support.counter import Counter
 
 
 def test_the_account_shows_everything_still_owed(counter: Counter) -> None:

@@ -6,7 +6,7 @@ from app.domain.errors import PermissionDenied, UserFacingError
 from app.services.credit_note_approvals import approve_credit_note, reject_credit_note
 from app.services.credit_notes import IssuedCreditNote, create_credit_note
 from app.services.record_payment import PaymentRequest, record_payment
-from tests.unit.services.conftest import Counter
+from tests.support.counter import Counter
 
 
 def waiting_note(counter: Counter) -> IssuedCreditNote:

@@ -5,7 +5,7 @@ import pytest
 from app.domain.errors import UserFacingError
 from app.services.credit_notes import apply_credit_note, create_credit_note
 from app.services.record_payment import PaymentRequest, RecordedPayment, record_payment
-from tests.unit.services.conftest import Counter
+from tests.support.counter import Counter
 
 
 def pay_bill(counter: Counter) -> RecordedPayment:

@@ -13,7 +13,7 @@ from app.services.credit_notes_list import (
     list_credit_notes,
 )
 from app.services.record_payment import PaymentRequest, record_payment
-from tests.unit.services.conftest import Counter
+from tests.support.counter import Counter
 
 
 def note_on_bill(

@@ -17,7 +17,7 @@ from app.services.disputes import (
     update_dispute,
 )
 from app.services.record_payment import PaymentRequest, record_payment
-from tests.unit.services.conftest import Counter
+from tests.support.counter import Counter
 
 
 def open_on_bill(counter: Counter, reason: str = "Meter read twice") -> str:

@@ -12,7 +12,7 @@ from app.services.credit_note_approvals import approve_credit_note
 from app.services.credit_notes import create_credit_note
 from app.services.record_payment import PaymentRequest, record_payment
 from tests.support.fake_uow import NOON
-from tests.unit.services.conftest import Counter
+from tests.support.counter import Counter
 
 
 def printer_for(counter: Counter, auto_print: str) -> None:

@@ -10,7 +10,7 @@ from app.services.analytics import collections_by, collections_by_day, period_kp
 from app.services.kpis import collection_kpis
 from app.services.record_payment import PaymentRequest, record_payment
 from tests.support.fake_uow import NOON
-from tests.unit.services.conftest import Counter
+from tests.support.counter import Counter
 
 FEB_10 = datetime(2026, 2, 10, 17, 0, tzinfo=UTC)
 

@@ -7,7 +7,7 @@ from app.db.tables import PaymentPlan
 from app.services.plans import InstallmentStatus, consumer_plans
 from app.services.record_payment import PaymentRequest, record_payment
 from tests.support.fake_uow import seed_item
-from tests.unit.services.conftest import Counter
+from tests.support.counter import Counter
 
 
 def add_plan(counter: Counter) -> None:

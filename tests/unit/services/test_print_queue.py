@@ -11,7 +11,7 @@ from app.domain.printing import JobState
 from app.services.print_queue import cancel_job, queue_status, retry_job
 from app.services.record_payment import PaymentRequest, record_payment
 from tests.support.fake_uow import NOON
-from tests.unit.services.conftest import Counter
+from tests.support.counter import Counter
 
 
 def add_printer(counter: Counter, auto_print: str) -> None:

@@ -8,7 +8,7 @@ from app.services.reconciliation import Decision, decide_match, run_reconciliati
 from app.services.reconciliation_items import counter_items
 from app.services.record_payment import PaymentRequest, record_payment
 from app.services.statement_import import import_statement
-from tests.unit.services.conftest import Counter
+from tests.support.counter import Counter
 
 STATEMENT = (
     b"Date,Amount,Reference,Description\n"

@@ -5,7 +5,7 @@ import pytest
 from app.domain.errors import NotFound, PermissionDenied, UserFacingError
 from app.domain.payments import Analysis
 from app.services.record_payment import PaymentRequest, record_payment
-from tests.unit.services.conftest import Counter
+from tests.support.counter import Counter
 
 
 def pay(counter: Counter, amount: str, **kw: object) -> object:

@@ -9,7 +9,7 @@ from app.services.actors import hash_secret, sign_in
 from app.services.record_payment import PaymentRequest, record_payment
 from app.services.shifts import open_shift
 from app.services.supervisor_approval import SupervisorApprovalRequired
-from tests.unit.services.conftest import Counter
+from tests.support.counter import Counter
 
 PIN = "4821"
 

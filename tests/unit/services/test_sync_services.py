@@ -17,7 +17,7 @@ from app.services.sync_retry import retry_parked, retry_quarantined
 from app.services.sync_status import status_line, sync_issues, sync_status
 from tests.support.fake_store import OutboxEntry
 from tests.support.fake_uow import NOON
-from tests.unit.services.conftest import Counter
+from tests.support.counter import Counter
 
 SERVER = "https://central.example"
 FLAG_KEY = str(uuid.UUID(int=7))

@@ -5,7 +5,7 @@ import pytest
 from app.domain.errors import PermissionDenied, UserFacingError
 from app.domain.roles import Role
 from app.services.users import change_role, create_user, list_users, set_user_active
-from tests.unit.services.conftest import Counter
+from tests.support.counter import Counter
 
 
 def test_a_new_cashier_is_listed_by_name(counter: Counter) -> None:

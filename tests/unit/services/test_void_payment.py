@@ -10,7 +10,7 @@ from app.services.credit_notes import apply_credit_note
 from app.services.payment_details import payment_details
 from app.services.record_payment import PaymentRequest, RecordedPayment, record_payment
 from app.services.void_payment import void_payment
-from tests.unit.services.conftest import Counter
+from tests.support.counter import Counter
 
 
 def pay_bill(counter: Counter, amount: str) -> RecordedPayment:
