@@ -13,8 +13,8 @@ from app.domain.roles import Role
 from app.services.counter_plans import PlanRequest, create_plan, modify_plan, preview_plan
 from app.services.counter_plans_cancel import cancel_plan
 from app.services.counter_plans_views import plan_detail, plans_overview
-from tests.support.fake_uow import seed_user
 from tests.support.counter import Counter
+from tests.support.fake_uow import seed_user
 
 # 300.00 as 60.00 down today (the fake's clock says 2026-03-10) and three monthly 80.00.
 REQUEST = PlanRequest("300.00", "60.00", 3, "monthly", "2026-04-01", note="  Agreed by phone ")

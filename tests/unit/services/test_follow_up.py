@@ -11,8 +11,8 @@ from app.domain.events import PaymentRecorded
 from app.services.credit_note_approvals import approve_credit_note
 from app.services.credit_notes import create_credit_note
 from app.services.record_payment import PaymentRequest, record_payment
-from tests.support.fake_uow import NOON
 from tests.support.counter import Counter
+from tests.support.fake_uow import NOON
 
 
 def printer_for(counter: Counter, auto_print: str) -> None:

@@ -9,8 +9,8 @@ from app.domain.errors import PermissionDenied
 from app.services.analytics import collections_by, collections_by_day, period_kpis
 from app.services.kpis import collection_kpis
 from app.services.record_payment import PaymentRequest, record_payment
-from tests.support.fake_uow import NOON
 from tests.support.counter import Counter
+from tests.support.fake_uow import NOON
 
 FEB_10 = datetime(2026, 2, 10, 17, 0, tzinfo=UTC)
 

@@ -6,8 +6,8 @@ from datetime import date
 from app.db.tables import PaymentPlan
 from app.services.plans import InstallmentStatus, consumer_plans
 from app.services.record_payment import PaymentRequest, record_payment
-from tests.support.fake_uow import seed_item
 from tests.support.counter import Counter
+from tests.support.fake_uow import seed_item
 
 
 def add_plan(counter: Counter) -> None:

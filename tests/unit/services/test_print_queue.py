@@ -10,8 +10,8 @@ from app.domain.errors import UserFacingError
 from app.domain.printing import JobState
 from app.services.print_queue import cancel_job, queue_status, retry_job
 from app.services.record_payment import PaymentRequest, record_payment
-from tests.support.fake_uow import NOON
 from tests.support.counter import Counter
+from tests.support.fake_uow import NOON
 
 
 def add_printer(counter: Counter, auto_print: str) -> None:

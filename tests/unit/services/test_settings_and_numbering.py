@@ -17,8 +17,8 @@ from app.services.number_blocks import (
 from app.services.numbering_preview import next_number_preview
 from app.services.record_payment import PaymentRequest, record_payment
 from app.services.settings import current_settings, update_settings
-from tests.support.fake_uow import NOON
 from tests.support.counter import Counter
+from tests.support.fake_uow import NOON
 
 LEASED = {"receipt": "R-{SEQ}", "payment": "PAY-{YYYY}-{SEQ:6}"}
 

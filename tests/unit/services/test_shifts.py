@@ -9,8 +9,8 @@ from app.services.record_payment import PaymentRequest, record_payment
 from app.services.shift_close import CloseRequest, close_shift
 from app.services.shift_report import shift_report_document
 from app.services.shifts import current_shift, move_cash, open_shift
-from tests.support.fake_uow import seed_user
 from tests.support.counter import Counter
+from tests.support.fake_uow import seed_user
 
 
 def pay_bill(counter: Counter, amount: str, method: str = "Cash") -> None:

@@ -15,9 +15,9 @@ from app.services.record_payment import PaymentRequest, record_payment
 from app.services.sync_flags import resolve_flag
 from app.services.sync_retry import retry_parked, retry_quarantined
 from app.services.sync_status import status_line, sync_issues, sync_status
+from tests.support.counter import Counter
 from tests.support.fake_store import OutboxEntry
 from tests.support.fake_uow import NOON
-from tests.support.counter import Counter
 
 SERVER = "https://central.example"
 FLAG_KEY = str(uuid.UUID(int=7))
