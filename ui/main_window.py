@@ -49,10 +49,6 @@ if TYPE_CHECKING:
 
 IDLE_LOCK_MS = 5 * 60 * 1000
 SYNC_STATUS_MS = 10_000
-SYNC_ENTRY_STYLE = (
-    "QPushButton#statusSync { border: none; background: transparent; padding: 0 6px; }"
-    'QPushButton#statusSync[trouble="true"] { color: #b42318; font-weight: 600; }'
-)
 
 
 class _ActivityWatcher(QObject):
@@ -197,7 +193,6 @@ class MainWindow(QMainWindow):
         self.status_sync.setFlat(True)
         self.status_sync.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.status_sync.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.status_sync.setStyleSheet(SYNC_ENTRY_STYLE)
         self.status_sync.clicked.connect(self.show_sync)
         sync_load.progressed.connect(self.on_sync_load_progressed)
         self.statusBar().addPermanentWidget(self.status_sync)

@@ -5,11 +5,12 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
 from app.services.credit_notes_list import CreditNoteRow
 from ui.context import ClientContext
 from ui.widgets.row_actions import MORE_NAME, MORE_TEXT, MORE_TIP, more_font
+from ui.widgets.style import stylesheet_colour, tone_colours
 
 Index = QModelIndex | QPersistentModelIndex
 Cell = Callable[[CreditNoteRow, ClientContext], str]
@@ -45,36 +46,35 @@ BADGE_ROLE = Qt.ItemDataRole.UserRole + 1  # (background, foreground) for a pill
 LINKS = frozenset({"number", "receipt"})
 _MONEY = frozenset({"amount", "remaining"})
 _BADGES = frozenset({"reason", "status"})
-_LINK_COLOUR = QColor("#1769aa")
 
-# -- badge colours: (background, text) -------------------------------------------------------
-STATUS_COLOURS = {
-    "Active": ("#e3f4e8", "#1e6b34"),
-    "Applied": ("#e0ecfa", "#1f5fa8"),
-    "Expired": ("#eceff1", "#546e7a"),
-    "Pending Approval": ("#fff1d6", "#8a5300"),
-    "Rejected": ("#fde7e7", "#b3261e"),
-    "Cancelled": ("#eceff1", "#546e7a"),
+# -- badge tones: their (background, text) colours are in resources/styles/tilldesk.qss -------
+STATUS_TONES = {
+    "Active": "noteActive",
+    "Applied": "noteApplied",
+    "Expired": "noteExpired",
+    "Pending Approval": "notePendingApproval",
+    "Rejected": "noteRejected",
+    "Cancelled": "noteCancelled",
 }
-REASON_COLOURS = {
-    "Overpayment": ("#e0f2f1", "#00695c"),
-    "Duplicate Payment": ("#ede7f6", "#5e35b1"),
-    "Billing Error": ("#fdecea", "#b23c17"),
-    "Billing Adjustment": ("#e3f2fd", "#1565c0"),
-    "Refund Request": ("#fff3e0", "#a65400"),
-    "Customer Request": ("#e8f5e9", "#2e7d32"),
-    "Other": ("#eceff1", "#455a64"),
+REASON_TONES = {
+    "Overpayment": "reasonOverpayment",
+    "Duplicate Payment": "reasonDuplicatePayment",
+    "Billing Error": "reasonBillingError",
+    "Billing Adjustment": "reasonBillingAdjustment",
+    "Refund Request": "reasonRefundRequest",
+    "Customer Request": "reasonCustomerRequest",
+    "Other": "reasonOther",
 }
-_SPARE = tuple(REASON_COLOURS.values())
+_SPARE = tuple(REASON_TONES.values())
 
 
 def badge_colours(kind: str, text: str) -> tuple[str, str]:
     """A status or reason's pill colours; a reason an admin added gets a stable spare pair."""
     if kind == "status":
-        return STATUS_COLOURS.get(text, STATUS_COLOURS["Expired"])
-    if text in REASON_COLOURS:
-        return REASON_COLOURS[text]
-    return _SPARE[zlib.crc32(text.encode()) % len(_SPARE)]
+        return tone_colours(STATUS_TONES.get(text, STATUS_TONES["Expired"]))
+    if text in REASON_TONES:
+        return tone_colours(REASON_TONES[text])
+    return tone_colours(_SPARE[zlib.crc32(text.encode()) % len(_SPARE)])
 
 
 def badge_css(kind: str, text: str) -> str:
@@ -150,7 +150,7 @@ class CreditNotesModel(QAbstractTableModel):
     def _link(self, role: int) -> Any:
         """Credit note and receipt numbers read as links: they open the note or the payment."""
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(_LINK_COLOUR)
+            return QBrush(stylesheet_colour("link"))
         if role == Qt.ItemDataRole.FontRole:
             font = QFont()
             font.setUnderline(True)

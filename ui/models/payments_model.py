@@ -4,17 +4,18 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 
 from app.services.payments_list import PaymentPage, PaymentQuery, PaymentRow, list_payments
 from ui.context import ClientContext
 from ui.ops import ServiceOp
 from ui.widgets.row_actions import MORE_NAME, MORE_TEXT, MORE_TIP, more_font
+from ui.widgets.style import stylesheet_colour
 
 RECEIPT, CONSUMER, AMOUNT, METHOD, DATE, TYPE, STATUS, MORE = range(8)
 HEADERS = ("Receipt #", "Consumer", "Amount", "Method", "Date", "Type", "Status", "")
 PAGE_SIZE = 100
-LINK_COLOUR = QColor("#1769aa")
+LINK_TONE = "link"  # its colour is in resources/styles/tilldesk.qss
 
 
 def _link_font() -> QFont:
@@ -133,7 +134,7 @@ class PaymentsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
         if column in (RECEIPT, CONSUMER) and role == Qt.ItemDataRole.ForegroundRole:
-            return LINK_COLOUR
+            return stylesheet_colour(LINK_TONE)
         if column in (RECEIPT, CONSUMER) and role == Qt.ItemDataRole.FontRole:
             return _link_font()
         if role == Qt.ItemDataRole.UserRole:

@@ -72,13 +72,6 @@ class ReasonPicker(QToolButton):
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.setMenu(QMenu(self))
         self.setMinimumWidth(150)
-        self.setStyleSheet(  # looks like the combo boxes beside it
-            "QToolButton { background: #ffffff; border: 1px solid #bcccdc; border-radius: 6px;"
-            " padding: 5px 22px 5px 8px; text-align: left; }"
-            " QToolButton:focus { border: 2px solid #2680c2; }"
-            " QToolButton::menu-indicator { subcontrol-origin: padding;"
-            " subcontrol-position: center right; right: 6px; }"
-        )
         self.set_reasons(reasons)
 
     def set_reasons(self, reasons: tuple[str, ...]) -> None:

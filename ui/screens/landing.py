@@ -207,15 +207,10 @@ class LandingScreen(QWidget):
         """Says which channel or cashier a dashboard drill-down narrowed the list to."""
         self.drill_bar = QFrame()
         self.drill_bar.setObjectName("drillDownBar")
-        # Tinted like a selected row, so it reads as "this list is narrowed" at a glance.
-        self.drill_bar.setStyleSheet(
-            "QFrame#drillDownBar { background: #e3f0fb; border: 1px solid #9cc7ea;"
-            " border-radius: 6px; }"
-        )
+        # Tinted like a selected row (tilldesk.qss), so it reads as "this list is narrowed".
         self.drill_label = QLabel("")
         self.drill_label.setObjectName("drillDownLabel")
         self.drill_label.setAccessibleName("Dashboard filter")
-        self.drill_label.setStyleSheet("font-weight: 600; color: #0b3d5c;")
         self.clear_drill = QPushButton("Show all channels and cashiers")
         self.clear_drill.setObjectName("clearDrillDown")
         self.clear_drill.setAccessibleName("Clear the channel and cashier filter")

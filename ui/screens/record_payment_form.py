@@ -31,16 +31,6 @@ from ui.screens.record_payment_widgets import (
 )
 
 SECTION_MARGINS = (12, 8, 12, 8)
-# Sections wait for the one before them; the app style sets one text colour for every widget,
-# so disabled fields need their own look. (Candidates for resources/styles/tilldesk.qss.)
-FORM_STYLE = """
-QGroupBox:disabled, QLabel:disabled, QRadioButton:disabled { color: #9fb3c8; }
-QLineEdit:disabled, QComboBox:disabled, QPlainTextEdit:disabled, QTreeWidget:disabled {
-    background: #f0f4f8; color: #9fb3c8; border-color: #d9e2ec;
-}
-QTreeWidget[invalid="true"] { border: 2px solid #c62828; }
-QListWidget#consumerResults::item { padding: 4px 6px; }
-"""
 
 TYPE_KEYS = {
     PaymentType.BILL: "&Bill",
@@ -80,7 +70,6 @@ class PaymentForm(QWidget):
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("recordPaymentForm")
-        self.setStyleSheet(FORM_STYLE)
         self._build_consumer()
         self._build_payment(settings)
         self._build_amount(settings)

@@ -4,7 +4,7 @@ Blind by default (the blind_shift_close setting): what the system expects, and s
 difference, is shown only once the cashier finishes the count, which then stays as counted."""
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -34,9 +34,9 @@ from app.services.shifts import ShiftView
 from ui.context import ClientContext
 from ui.ops import ReadOp
 from ui.screens.record_payment_widgets import repolish
+from ui.widgets.style import stylesheet_colour
 
 COLUMNS = ("Method", "Payments", "Expected", "Counted", "Difference")
-RED, GREEN = QColor("#c62828"), QColor("#2e7d32")
 HIDDEN = "—"  # an expected figure during a blind count
 CLOSE_TEXT = "Close Shift  (Ctrl+Enter)"
 FINISH_TEXT = "Finish Count  (Ctrl+Enter)"
@@ -299,7 +299,8 @@ class CloseShiftPanel(QWidget):
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 if column == 4 and self.revealed:
-                    item.setForeground(QBrush(GREEN if r.difference_minor == 0 else RED))
+                    tone = "shiftBalanced" if r.difference_minor == 0 else "shiftShort"
+                    item.setForeground(QBrush(stylesheet_colour(tone)))
                 self.table.setItem(row, column, item)
         if not self.revealed:
             self._show_blind()

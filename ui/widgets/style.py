@@ -1,8 +1,10 @@
 """Widgets take their look from resources/styles/tilldesk.qss through dynamic properties
 (`role`, `invalid`, `tone` ...): Python says what a widget is, the stylesheet how it looks."""
 
+from functools import cache
+
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 
 def restyle(widget: QWidget, **properties: object) -> None:
@@ -27,7 +29,25 @@ def role_label(text: str = "", role: str | None = None, *, name: str = "") -> QL
 def stylesheet_colour(tone: str) -> QColor:
     """The text colour the stylesheet gives `QLabel[tone="..."]`, for what a stylesheet cannot
     reach (tree items, chart pens); without the stylesheet, the plain text colour."""
+    return QColor(tone_colours(tone)[1])
+
+
+def tone_colours(tone: str) -> tuple[str, str]:
+    """(background, text) the stylesheet gives `QLabel[tone="..."]`, as "#rrggbb" names; without
+    the stylesheet, the plain window and text colours. Cached: table models ask per cell."""
+    app = QApplication.instance()
+    return _probe(tone, app.styleSheet() if isinstance(app, QApplication) else "")
+
+
+@cache
+def _probe(tone: str, sheet: str) -> tuple[str, str]:
+    # The sheet is part of the key so that a stylesheet set later (tests, theme) is seen.
+    del sheet
     probe = QLabel()
     probe.setProperty("tone", tone)
     probe.ensurePolished()
-    return probe.palette().color(QPalette.ColorRole.WindowText)
+    palette = probe.palette()
+    return (
+        palette.color(QPalette.ColorRole.Window).name(),
+        palette.color(QPalette.ColorRole.WindowText).name(),
+    )
