@@ -1,10 +1,10 @@
 """Bank reconciliation: import a statement, run the matching, confirm or reject the pairs."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -25,54 +25,15 @@ from app.services.reconciliation import Decision, decide_match, run_reconciliati
 from app.services.reconciliation_views import ReconciliationView, reconciliation_view
 from app.services.statement_import import ImportResult, import_statement
 from ui.context import ClientContext
+from ui.models.text_rows_model import TextRowsModel
 from ui.ops import ServiceOp, hub
 from ui.widgets.list_with_actions import ListWithActions
 from ui.widgets.style import role_label
 
 STATUS_TEXT = {"proposed": "Matched", "suggested": "Suggested", "confirmed": "Confirmed"}
-Index = QModelIndex | QPersistentModelIndex
 
 
-class RowsModel(QAbstractTableModel):
-    """A read-only table of text rows; `right` columns are amounts (right-aligned)."""
-
-    def __init__(self, headers: Sequence[str], right: frozenset[int] = frozenset()) -> None:
-        super().__init__()
-        self.headers = list(headers)
-        self.right = right
-        self.rows: list[list[str]] = []
-        self.keys: list[Any] = []
-
-    def set_rows(self, rows: list[list[str]], keys: list[Any]) -> None:
-        self.beginResetModel()
-        self.rows, self.keys = rows, keys
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        text = self.rows[index.row()][index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return text
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
-
-
-def _table(name: str, accessible: str, model: RowsModel, stretch: int) -> QTableView:
+def _table(name: str, accessible: str, model: TextRowsModel, stretch: int) -> QTableView:
     table = QTableView()
     table.setObjectName(name)
     table.setAccessibleName(accessible)
@@ -106,7 +67,7 @@ class ReconciliationScreen(QWidget):
         self.summary = role_label("", "muted", name="reconciliationSummary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        self.matches_model = RowsModel(
+        self.matches_model = TextRowsModel(
             (
                 "Match",
                 "Status",
@@ -170,9 +131,11 @@ class ReconciliationScreen(QWidget):
         return bar
 
     def _leftovers(self) -> QTabWidget:
-        self.lines_model = RowsModel(("Date", "Amount", "Reference", "Description"), frozenset({1}))
-        self.items_model = RowsModel(("Date", "Amount", "Kind", "Item"), frozenset({1}))
-        self.exceptions_model = RowsModel(
+        self.lines_model = TextRowsModel(
+            ("Date", "Amount", "Reference", "Description"), frozenset({1})
+        )
+        self.items_model = TextRowsModel(("Date", "Amount", "Kind", "Item"), frozenset({1}))
+        self.exceptions_model = TextRowsModel(
             ("Payment", "Status", "Amount", "Hours"), frozenset({2, 3})
         )
         self.tabs = QTabWidget()
