@@ -6,10 +6,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from app.db.database import Database
-from app.db.tables import Bill, Consumer
 from app.domain.credit_notes import CreatedPeriod, created_window
 from app.domain.errors import UserFacingError
-from app.domain.ids import new_id
 from app.services.credit_notes import apply_credit_note, create_credit_note
 from app.services.credit_notes_list import (
     CreditNoteQuery,
@@ -19,38 +17,9 @@ from app.services.credit_notes_list import (
 )
 from app.services.record_payment import PaymentRequest, record_payment
 from tests.support.clock import FakeClock
+from tests.support.credit_notes import add_jane_roe
 
 CN1, CN2, CN3, CN4, CN5 = (f"CN-T01-0000{n}" for n in range(1, 6))
-
-
-def add_second_consumer(db: Database) -> None:
-    with db.unit_of_work() as uow:
-        consumer = Consumer(
-            id=new_id(),
-            account_number="WU-10002",
-            name="Jane Roe",
-            service_address="9 Elm Road, Cityville",
-            phone=None,
-            email=None,
-            timezone="America/New_York",
-            segment="Residential",
-            status="Active",
-            created_at=uow.now(),
-        )
-        uow.session.add(consumer)
-        uow.session.flush()
-        uow.session.add(
-            Bill(
-                id=new_id(),
-                consumer_id=consumer.id,
-                invoice_number="INV-2025-002001",
-                period_label="Apr 2025",
-                amount_minor=5000,
-                issued_on=date(2025, 4, 1),
-                due_date=date(2025, 5, 1),
-            )
-        )
-        uow.commit()
 
 
 def pay(db: Database, account: str, kind: str, item: str, amount: str) -> str:
@@ -85,7 +54,7 @@ def notes(db: Database, clock: FakeClock) -> Database:
     CN4 20 Apr  $10.00  Customer Request   Jane  R-T01-0004  unused
     CN5 20 Apr $120.00  Billing Error      John  R-T01-0003  waiting for approval
     """
-    add_second_consumer(db)
+    add_jane_roe(db)
     on(clock, date(2025, 3, 28))
     credit(db, pay(db, "WU-10001", "Bill", "INV-2025-001234", "145.50"), "45.50", "Billing Error")
     on(clock, date(2025, 4, 2))
