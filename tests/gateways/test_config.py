@@ -1,10 +1,7 @@
 """Gateway keys come from the OS keyring; a missing key or an unsafe keyring is named clearly."""
 
-from collections.abc import Iterator
-
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from sync.gateways.config import (
@@ -16,34 +13,6 @@ from sync.gateways.config import (
     stripe_adapter,
 )
 from sync.gateways.errors import MissingKey
-
-
-class MemoryKeyring(KeyringBackend):
-    """Test-only keyring: nothing written anywhere."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 def test_an_adapter_built_from_the_keyring_charges_with_the_stored_key(memory_keyring, fake_stripe):
