@@ -22,7 +22,7 @@ if [ "${TILLDESK_SKIP_BUNDLE:-}" != 1 ]; then
     echo "Building and testing the bundle beside the suite: $log"
 fi
 
-env -u TILLDESK_PACKAGING_TESTS .venv/bin/pytest -q -n 2 "$@"
+env -u TILLDESK_PACKAGING_TESTS .venv/bin/pytest -q -n 2 --durations=30 "$@"
 suite=$?
 echo "The suite: $((SECONDS - started)) s"
 

@@ -10,7 +10,7 @@ from typing import Any, cast
 
 from sqlalchemy import Engine
 
-HEAD_REVISION = "0016"  # migrations/versions/0016_disputes.py
+HEAD_REVISION = "0019"  # migrations/versions/0019_kpi_totals.py
 
 
 def stored_revision(engine: Engine) -> str | None:
