@@ -10,7 +10,9 @@ from app.recovery.codes import Action, Category, Classification, unknown
 
 TABLES_DIR = Path(__file__).resolve().parents[2] / "resources" / "recovery" / "decline_codes"
 HEADER = ["code", "category", "action", "no_retry", "retry_after_hours", "description"]
-TABLE_NAMES = ("nmi", "stripe", "visa", "mastercard", "mastercard_mac", "npci_nach", "npci_upi")
+TABLE_NAMES = (
+    "nmi", "stripe", "visa", "mastercard", "mastercard_mac", "npci_nach", "npci_upi", "counter",
+)  # fmt: skip
 APPROVAL_CODES = {("nmi", "100"), ("stripe", ""), ("npci_nach", "00"), ("npci_upi", "00")}
 
 
@@ -44,6 +46,8 @@ class DeclineCodes:
 
     @staticmethod
     def _table_for(*, gateway: str, method: str, network: str) -> str:
+        if method == "counter":
+            return "counter"  # paid in person (a counter plan's installment): nothing to charge
         if method == "enach":
             return "npci_nach"
         if method == "upi_autopay":

@@ -20,6 +20,7 @@ from app.domain.disputes import (
 )
 from app.domain.errors import NotFound, UserFacingError
 from app.services.actors import actor_for
+from app.services.disputes_local import local_recovery, pass_circumstances
 from app.services.unit_of_work import UnitOfWork
 
 
@@ -102,7 +103,9 @@ def set_circumstances(
             after=after,
         )
         uow.enqueue("consumer_circumstances", consumer.id, after)
+        local = local_recovery(uow)  # a standalone counter's own recovery service
         uow.commit()
+        pass_circumstances(local, row, consumer.account_number)
         return _view(row, consumer.account_number)
 
 

@@ -63,6 +63,7 @@ def cancel_plan(
         base_version = plan.version or 1
         before = _snapshot(plan, consumer, rows, uow, base_version=None)
         plan.status = CANCELLED
+        plan.cancel_reason = why  # shown on the plan screen here; the feed brings it elsewhere
         plan.modified_by = actor.username
         plan.modified_at = uow.now()
         plan.version = base_version + 1

@@ -38,20 +38,22 @@ def intake_missed_installments(
     owed = [m for m in missed if m.amount_minor > 0]
     if not owed:
         return IntakeReport()
-    save_consumers(recovery, [_consumer(m, country) for m in owed])
+    save_consumers(
+        recovery, [recovery_consumer(m.account_number, m.consumer, country) for m in owed]
+    )
     return intake(recovery, SOURCE, [_failure(m, now) for m in owed])
 
 
-def _consumer(missed: MissedInstallment, country: str) -> Consumer:
-    row = missed.consumer
+def recovery_consumer(account_number: str, row: Mapping[str, Any], country: str) -> Consumer:
+    """The counter's consumer row as the recovery service keeps it (first record kept)."""
     return Consumer(
-        consumer_id=missed.account_number,  # recovery cases know consumers by account number
+        consumer_id=account_number,  # recovery cases know consumers by account number
         email=str(row.get("email") or ""),
         phone=str(row.get("phone") or ""),
         country=country,
         subdivision="",
         timezone=str(row.get("timezone") or "UTC"),
-        language="en",
+        language=str(row.get("language") or "en"),
         vip=False,
     )
 

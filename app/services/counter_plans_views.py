@@ -47,6 +47,7 @@ class PlanDetail:
     version: int
     parked_reason: str  # why the server refused the last change, when it did
     review_flag: str  # the server's open disconnection review, if any
+    cancel_reason: str = ""  # why a cancelled plan was cancelled (from whichever counter)
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ def plan_detail(uow: UnitOfWork, plan_number: str) -> PlanDetail:
             plan.version or 1,
             parked or "",
             flag or "",
+            plan.cancel_reason or "",
         )
 
 

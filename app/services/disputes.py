@@ -24,6 +24,8 @@ from app.domain.disputes import (
 from app.domain.errors import NotFound, UserFacingError
 from app.domain.ids import new_id
 from app.services.actors import Actor, actor_for
+from app.services.disputes_local import dispute_notice, local_recovery, pass_disputes
+from app.services.disputes_recovery import DisputeNotice
 from app.services.unit_of_work import UnitOfWork
 
 CHANGES = areas(Area.DISPUTES, Area.CONSUMERS)
@@ -99,7 +101,9 @@ def open_dispute(
         check_dispute(snapshot, now=now)
         uow.disputes.add(dispute)
         _record(uow, actor, dispute, "dispute.opened", None, snapshot)
+        local = _local_notices(uow, consumer.id, consumer.account_number)
         uow.commit()
+        pass_disputes(*local, now)  # a standalone counter's own recovery cases
         return _view(dispute, consumer.account_number)
 
 
@@ -149,7 +153,9 @@ def update_dispute(
         _record(
             uow, actor, dispute, f"dispute.{_verb(before['status'], new_status)}", before, after
         )
+        local = _local_notices(uow, dispute.consumer_id, account)
         uow.commit()
+        pass_disputes(*local, now)  # a standalone counter's own recovery cases
         return _view(dispute, account)
 
 
@@ -221,6 +227,18 @@ def _record(
         before=before, after=after,
     )  # fmt: skip
     uow.enqueue("dispute", dispute.id, after)
+
+
+def _local_notices(
+    uow: UnitOfWork, consumer_id: uuid.UUID, account_number: str
+) -> tuple[str | None, list[DisputeNotice]]:
+    """A standalone counter's recovery database (URL) and the consumer's disputes as it takes them
+    (read before the commit: the recovery write then holds no lock on the counter's file)."""
+    local = local_recovery(uow)
+    if local is None:
+        return None, []
+    rows = uow.disputes.of_consumer(consumer_id)
+    return local, [dispute_notice(d, account_number) for d in rows]
 
 
 def _verb(old: str, new: str) -> str:

@@ -108,7 +108,8 @@ def run_show(args: Namespace) -> int:
             ("Changed", f"by {detail.modified_by} (version {detail.version})"
              if detail.version > 1 else ""),
             ("Milestones", ", ".join(f"{m.value} {on or ''}".strip() for m, on in c.milestones)),
-            ("Note", detail.note), ("Sync", _sync_words(s.sync_state)),
+            ("Cancelled", detail.cancel_reason), ("Note", detail.note),
+            ("Sync", _sync_words(s.sync_state)),
             ("Refused", detail.parked_reason), ("Review", detail.review_flag),
         ]
     )  # fmt: skip
@@ -255,6 +256,7 @@ def _detail_json(d: PlanDetail, currency: str) -> dict:
         "down_payment": money(d.down_payment_minor, currency), "note": d.note,
         "created_by": d.created_by, "modified_by": d.modified_by, "version": d.version,
         "refused_reason": d.parked_reason or None, "review": d.review_flag or None,
+        "cancel_reason": d.cancel_reason or None,
         "milestones": [{"milestone": m.value, "on": on} for m, on in c.milestones],
         "installments": [
             {"number": i.number, "due_date": i.due_date, "amount": money(i.amount_minor, currency),

@@ -1,7 +1,8 @@
 """What runs beside the recovery worker in `tilldesk recovery run`, on the same stop event:
 the outgoing webhooks' deliverer, the payment alerts' evaluation, the escalation steps (opened,
-or marked missed past their due time), plans' missed installments (each a new case) and the
-reminders' fallbacks (a reminder a channel failed to deliver goes out on the next channel).
+or marked missed past their due time), plans' missed installments (each a new case), the
+reminders' fallbacks (a reminder a channel failed to deliver goes out on the next channel) and
+payment plans' milestone messages (half paid, completed: counter_plans_messages).
 
 Each companion is a non-daemon thread the service joins before it exits, so a delivery or an
 evaluation in progress finishes and its rows are committed before the engine goes."""
@@ -70,6 +71,13 @@ def start_companions(
                 target=_every, args=(FALLBACKS_EVERY, stop, fallbacks), name="fallbacks"
             )
         )
+    milestones = plan_notices(engine, messenger, clock)
+    if milestones is not None:
+        jobs.append(
+            threading.Thread(
+                target=_every, args=(FALLBACKS_EVERY, stop, milestones), name="plan notices"
+            )
+        )
     for job in jobs:
         job.start()
     return jobs
@@ -89,6 +97,7 @@ def run_after_once(
 
     for name, job in (
         ("fallbacks", getattr(messenger, "send_fallbacks", None)),
+        ("plan notices", plan_notices(engine, messenger, clock)),
         ("alerts", lambda: evaluate(engine, clock(), notifiers)),
         ("escalations", lambda: evaluate_escalations(engine, clock())),
         ("plans", lambda: scan_missed_installments(engine, clock())),
@@ -96,6 +105,19 @@ def run_after_once(
     ):
         if job is not None:
             _guarded(name, job)
+
+
+def plan_notices(
+    engine: Engine, messenger: object, clock: Callable[[], datetime]
+) -> Callable[[], object] | None:
+    """Plans' milestone messages, through the messenger's channels (none when only logging)."""
+    channels = getattr(messenger, "channels", None)
+    if not channels:
+        return None
+    from app.services.counter_plans_messages import PlanNoticeSender
+
+    sender = PlanNoticeSender(engine, channels)
+    return lambda: sender.send_due(clock())
 
 
 def _every(interval: timedelta, stop: threading.Event, job: Callable[[], object]) -> None:

@@ -10,7 +10,7 @@ import logging
 import os
 import threading
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from cli.wiring.server_options import ServerOptions
+from cli.wiring.server_plan_notices import HandOver, hand_over_notices
 from sync.server.incoming import server_settings
 from sync.server.plans_scan import ScanReport, scan_plans
 
@@ -30,6 +31,7 @@ DEFAULT_INTERVAL_S = 3600.0
 class PlanRound:
     scan: ScanReport
     cases_opened: list[str]
+    handed: HandOver = field(default_factory=HandOver)  # milestones queued, cases closed
 
 
 def plans_round(server: Engine, recovery: Engine | None, now: datetime) -> PlanRound:
@@ -37,11 +39,13 @@ def plans_round(server: Engine, recovery: Engine | None, now: datetime) -> PlanR
     with server.connect() as conn:
         currency = server_settings(conn).currency
     scan = scan_plans(server, now, currency)
-    if recovery is None or not scan.missed:
+    if recovery is None:
         return PlanRound(scan, [])
     from app.services.counter_plans_intake import intake_missed_installments
 
-    return PlanRound(scan, intake_missed_installments(recovery, scan.missed, now).added)
+    opened = intake_missed_installments(recovery, scan.missed, now).added if scan.missed else []
+    follow_offered_plans(server, recovery, now)
+    return PlanRound(scan, opened, hand_over_notices(server, recovery, now, currency))
 
 
 def install(app: FastAPI, options: ServerOptions) -> None:
@@ -86,3 +90,14 @@ def _rounds(stop: threading.Event, interval: float, round_once: Callable[[], Non
     # upgrade - does not scan at every start, and the notices are dated by when it runs.
     while not stop.wait(interval):
         round_once()
+
+
+def follow_offered_plans(server: Engine, recovery: Engine, now: datetime) -> None:
+    """Plans offered on recovery cases: their missed installments' cases point back to the
+    case, and one paid off settles it."""
+    from app.services.recovery_plan_offer_links import link_plan_cases, settle_paid_plans
+    from sync.server.plans_scan import plan_standings
+
+    link_plan_cases(recovery, now)
+    standings = plan_standings(server, now.date())
+    settle_paid_plans(recovery, [(number, s.state) for number, _, s in standings], now)

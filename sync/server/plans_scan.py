@@ -1,6 +1,6 @@
 """The server's round over the payment plans it owns: where each stands (the counters' own
 compliance rules), notices recorded once each (missed installment, half paid, completed,
-broken), a broken plan raising a disconnection review for a supervisor, and the missed
+broken, cancelled), a broken plan raising a disconnection review for a supervisor, and the missed
 installments handed to the caller (the recovery intake opens one case for each, once)."""
 
 import uuid
@@ -137,9 +137,17 @@ def _notice_and_review(
         ("missed", str(r.number), {"days_late": r.days_late, "owed_minor": r.outstanding_minor})
         for r in compliance.missed
     ]
-    for milestone, when in compliance.milestones:
-        kind = milestone.name.lower()  # half_paid, completed
-        notices.append((kind, "", {"on": when.isoformat() if when else None}))
+    if compliance.state is PlanState.CANCELLED:
+        # Handed to the recovery service, which closes the plan's missed-installment cases.
+        reason = str((plan.data or {}).get("cancel_reason") or "")
+        # What the consumer paid on it before: a case planned from recovery is credited so.
+        notices.append(("cancelled", "", {"reason": reason, "paid_minor": compliance.paid_minor}))
+    else:  # a cancelled plan's milestones are no news to send the consumer
+        for milestone, when in compliance.milestones:
+            kind = milestone.name.lower()  # half_paid, completed
+            notices.append((kind, "", {"on": when.isoformat() if when else None,
+                                       "paid_minor": compliance.paid_minor,
+                                       "total_minor": compliance.total_minor}))  # fmt: skip
     if compliance.state is PlanState.BROKEN:
         notices.append(("broken", "", {"missed": len(compliance.missed)}))
     changes: list[NewChange] = []

@@ -88,6 +88,8 @@ def test_cancel_a_plan_its_unpaid_installments_are_no_longer_due(counter: Path) 
     )
     shown = json.loads(run(counter, "plans", "show", "PP-2025-0034", "--json").stdout)
     assert shown["status"] == "Cancelled" and shown["compliant"] is False
+    assert shown["cancel_reason"] == "Account closed"
+    assert "Cancelled     Account closed" in run(counter, "plans", "show", "PP-2025-0034").stdout
     assert {(i["status"], i["days_late"]) for i in shown["installments"]} == {("Cancelled", 0)}
     audit = (
         "SELECT count(*) FROM audit_events WHERE action = 'plan.cancelled' AND after_json LIKE ?"

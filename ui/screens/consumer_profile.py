@@ -1,7 +1,7 @@
 """The consumer profile, the 360-degree view: balance, unpaid items, history, credit, plans."""
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -14,8 +14,6 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -25,27 +23,20 @@ from app.domain.errors import UserFacingError
 from app.services.consumers import ConsumerAccount, consumer_account
 from app.services.credit_notes_list import CreditNoteRow, list_credit_notes
 from app.services.payments_list import PaymentQuery
-from app.services.plans import InstallmentStatus, PlanView, consumer_plans
+from app.services.plans import PlanView, consumer_plans
 from app.services.runtime import Counter
 from ui.context import ClientContext
 from ui.models.credit_notes_model import CreditNotesModel
 from ui.models.payments_model import CONSUMER, RECEIPT, PaymentsModel
 from ui.ops import ServiceOp, hub
 from ui.screens.consumer_holds import ConsumerHoldsPanel
+from ui.screens.consumer_profile_badges import DisputeBadge
+from ui.screens.consumer_profile_plans import PlanTree
 from ui.screens.plans_consumer import PlanStandingLabel
 from ui.widgets.badge import badge, set_badge
-from ui.widgets.style import stylesheet_colour
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-CENTRE = Qt.AlignmentFlag.AlignCenter
-MONEY_COLUMNS = (2, 3, 4)  # of the plans tree
 UNPAID_HEADERS = ("Item", "Type", "Description", "Due date", "Amount", "Paid", "Outstanding")
-PLAN_HEADERS = ("Installment", "Due date", "Amount", "Paid", "Outstanding", "Status")
-INSTALLMENT_TONE = {  # colours in the stylesheet: QLabel[tone=...]
-    InstallmentStatus.PAID: "good",
-    InstallmentStatus.OVERDUE: "bad",
-    InstallmentStatus.PARTLY_PAID: "warn",
-}
 KIND_TEXT = {"bill": "Bill", "service": "Service", "installment": "Installment"}
 REFRESH_AREAS = frozenset({Area.PAYMENTS, Area.CONSUMERS, Area.CREDIT_NOTES})
 
@@ -150,6 +141,7 @@ class ConsumerProfileScreen(QWidget):
 
     def _disputes_counted(self, count: int) -> None:
         self.tabs.setTabText(self.tabs.indexOf(self.holds), f"Disputes ({count})")
+        self.dispute_badge.show_disputes(self.holds.disputes)  # the header's "Open dispute"
 
     def _build_header(self) -> QHBoxLayout:
         self.back_button = QPushButton("← &Back  (Esc)")
@@ -161,6 +153,7 @@ class ConsumerProfileScreen(QWidget):
         self.name.setProperty("role", "heading")
         self.status_badge = badge("", "good", "profileStatus")
         self.status_badge.setVisible(False)
+        self.dispute_badge = DisputeBadge(self)
         self.record_button = QPushButton("Record &Payment")
         self.record_button.setObjectName("profileRecordPayment")
         self.record_button.setAccessibleName("Record payment for this consumer")
@@ -172,6 +165,7 @@ class ConsumerProfileScreen(QWidget):
         header.addSpacing(8)
         header.addWidget(self.name)
         header.addWidget(self.status_badge)
+        header.addWidget(self.dispute_badge)
         header.addStretch(1)
         header.addWidget(self.record_button)
         return header
@@ -261,17 +255,7 @@ class ConsumerProfileScreen(QWidget):
         self.tabs.addTab(_page(self.credit_table), "Credit notes")
 
     def _build_plans_tab(self) -> None:
-        self.plan_tree = QTreeWidget()
-        self.plan_tree.setObjectName("planTree")
-        self.plan_tree.setAccessibleName("Payment plans and installments")
-        self.plan_tree.setColumnCount(len(PLAN_HEADERS))
-        self.plan_tree.setHeaderLabels(PLAN_HEADERS)
-        for column in MONEY_COLUMNS:
-            self.plan_tree.headerItem().setTextAlignment(column, RIGHT)
-        self.plan_tree.headerItem().setTextAlignment(5, CENTRE)
-        self.plan_tree.setAlternatingRowColors(True)
-        self.plan_tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.plan_tree.setStyleSheet("QTreeWidget::item { padding: 5px 2px; }")
+        self.plan_tree = PlanTree()
         self.tabs.addTab(_page(self.plan_tree), "Plans")
 
     # -- loading ------------------------------------------------------------------------
@@ -283,6 +267,7 @@ class ConsumerProfileScreen(QWidget):
         self._account_number = account_number.strip()
         self.account = None
         self.name.setText("Loading…")
+        self.dispute_badge.show_disputes([])  # the last consumer's disputes are not this one's
         self.record_button.setEnabled(False)
         self.tabs.setCurrentIndex(0)
         self.reload()
@@ -373,44 +358,7 @@ class ConsumerProfileScreen(QWidget):
         self.tabs.setTabText(0, f"Unpaid items ({len(a.unpaid)})")
 
     def _show_plans(self, plans: list[PlanView]) -> None:
-        money, day = self._context.money, self._context.day
-        self.plan_tree.clear()
-        for plan in plans:
-            top = QTreeWidgetItem(
-                [
-                    plan.plan_number,
-                    f"since {day(plan.created_on)}",
-                    money(plan.total_minor),
-                    money(plan.paid_minor),
-                    money(plan.outstanding_minor),
-                    f"Plan {plan.status.lower()}",
-                ]
-            )
-            font = top.font(0)
-            font.setBold(True)
-            for column in range(len(PLAN_HEADERS)):
-                top.setFont(column, font)
-            for inst in plan.installments:
-                child = QTreeWidgetItem(
-                    [
-                        inst.reference,
-                        day(inst.due_date),
-                        money(inst.amount_minor),
-                        money(inst.paid_minor),
-                        money(inst.outstanding_minor),
-                        inst.status.value,
-                    ]
-                )
-                tone = INSTALLMENT_TONE.get(inst.status)
-                if tone:
-                    child.setForeground(5, QBrush(stylesheet_colour(tone)))
-                top.addChild(child)
-            for item in (top, *(top.child(i) for i in range(top.childCount()))):
-                for column in MONEY_COLUMNS:
-                    item.setTextAlignment(column, RIGHT)
-                item.setTextAlignment(5, CENTRE)
-            self.plan_tree.addTopLevelItem(top)
-            top.setExpanded(True)
+        self.plan_tree.show_plans(plans, self._context.money, self._context.day)
         self.tabs.setTabText(3, f"Plans ({len(plans)})")
 
     # -- actions ------------------------------------------------------------------------

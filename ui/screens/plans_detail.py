@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.counter_plans import PLAN_CANCELLERS
+from app.domain.counter_plans import PLAN_CANCELLERS, is_provisional
 from app.domain.errors import UserFacingError
 from app.domain.plan_compliance import PlanState
 from app.services.counter_plans_views import PlanDetail, plan_detail
@@ -79,6 +79,12 @@ class PlanDetailPage(QWidget):
         self.disconnection = QLabel("")
         self.disconnection.setObjectName("planDisconnection")
         self.disconnection.setWordWrap(True)
+        self.cancelled = QLabel("")
+        self.cancelled.setObjectName("planCancelReason")
+        self.cancelled.setProperty("role", "notice")
+        self.cancelled.setWordWrap(True)
+        self.cancelled.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.cancelled.setVisible(False)
         self.notice = QLabel("")
         self.notice.setObjectName("planNotice")
         self.notice.setProperty("role", "error")
@@ -98,6 +104,7 @@ class PlanDetailPage(QWidget):
         layout.addLayout(top)
         layout.addLayout(grid)
         layout.addWidget(self.disconnection)
+        layout.addWidget(self.cancelled)
         layout.addWidget(self.notice)
         layout.addWidget(self.table, 1)
         shortcut = Qt.ShortcutContext.WidgetWithChildrenShortcut
@@ -159,9 +166,13 @@ class PlanDetailPage(QWidget):
         )
         self.facts["note"].setText(detail.note or "—")
         self.disconnection.setText(_disconnection_text(detail))
+        self.cancelled.setText(_cancelled_text(detail))
+        self.cancelled.setVisible(s.state is PlanState.CANCELLED)
         notices = []
-        if s.sync_state == "pending":
+        if s.sync_state == "pending" and is_provisional(s.plan_number):
             notices.append("Made here: waiting for the server, which gives it its PP- number.")
+        elif s.sync_state == "pending":
+            notices.append("Changed here: waiting for the server to take the change.")
         if detail.parked_reason:
             notices.append(f"The server refused the last change: {detail.parked_reason}")
         self.notice.setText("\n".join(notices))
@@ -183,6 +194,14 @@ class PlanDetailPage(QWidget):
             dialog = CancelPlanDialog(self._context, self._plan_number, self)
             dialog.cancelled.connect(lambda _cancelled: self.refresh())
             dialog.open()
+
+
+def _cancelled_text(detail: PlanDetail) -> str:
+    if detail.summary.state is not PlanState.CANCELLED:
+        return ""
+    who = f" by {detail.modified_by}" if detail.modified_by else ""
+    # A plan cancelled before counters kept the reason has none on this counter.
+    return f"Cancelled{who}: {detail.cancel_reason or 'no reason recorded'}"
 
 
 def _disconnection_text(detail: PlanDetail) -> str:

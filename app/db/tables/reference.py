@@ -79,6 +79,7 @@ class PaymentPlan(Base):
     modified_by: Mapped[str | None] = mapped_column(String(40))
     modified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     version: Mapped[int | None]
+    cancel_reason: Mapped[str | None] = mapped_column(String(200))  # migration 0018
 
 
 class Installment(Base):
