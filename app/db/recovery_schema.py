@@ -9,10 +9,13 @@ Import `metadata` from here, never from app.db.recovery_tables, wherever all tab
 from app.db import (  # noqa: F401 - imported for the tables they add to the MetaData
     recovery_tables_alerts,
     recovery_tables_case_actions,
+    recovery_tables_discounts,
     recovery_tables_disputes,
     recovery_tables_experiments,
     recovery_tables_links,
     recovery_tables_messaging,
+    recovery_tables_plan_notices,
+    recovery_tables_plan_offers,
     recovery_tables_plans,
     recovery_tables_smart_collect,
     recovery_tables_webhooks,

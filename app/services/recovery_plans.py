@@ -1,4 +1,6 @@
-"""Payment plans offered by recovery: offer for an open case, acceptance, installment payments.
+"""Recovery's own RP- payment plans: acceptance, installment payments of the ones offered before
+new offers moved to the counter's PP- model (app/services/recovery_plan_offers.py). No entry
+point makes a new RP- offer any more; `offer_plan` stays for the tests that set up such rows.
 
 An accepted plan settles its case (status 'plan': the engine no longer claims or charges it);
 the installments are then owed instead. Missed installments come back as cases
@@ -13,6 +15,7 @@ from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.db.recovery_tables import recovery_cases, recovery_events
+from app.db.recovery_tables_plan_offers import recovery_plan_offers as offers
 from app.db.recovery_tables_plans import (
     recovery_plan_installments,
     recovery_plan_payments,
@@ -250,7 +253,11 @@ def plan_requests(engine: Engine) -> list[dict[str, Any]]:
         .group_by(e.case_id)
         .subquery()
     )
-    has_plan = select(plans.c.case_id).where(plans.c.status.in_((*LIVE, "completed")))
+    has_plan = (
+        select(plans.c.case_id)
+        .where(plans.c.status.in_((*LIVE, "completed")))
+        .union(select(offers.c.case_id).where(offers.c.status.in_(("offered", "accepted"))))
+    )  # an RP- plan from before, or an offer in the counter's model
     query = (
         select(c.id, c.consumer_id, c.amount_minor, c.recovered_minor, c.currency, c.status)
         .add_columns(asked.c.asked_at)

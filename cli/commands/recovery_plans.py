@@ -1,15 +1,16 @@
-"""`tilldesk recovery plan offer|accept|decline|show|list|pay|scan|requests`: payment plans
-offered by recovery, their acceptance, installment payments and the missed-installment scan."""
+"""`tilldesk recovery plan ...`: plans offered on recovery cases. New offers make the counter's
+PP- plans (cli/commands/recovery_plan_offers.py); show, list, pay and scan keep running the RP-
+plans recovery made before, to their end."""
 
 import getpass
 from argparse import Namespace, _SubParsersAction
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from app.domain.errors import UserFacingError
 from app.domain.money import parse_amount
-from app.recovery.plans import Frequency
-from app.services.recovery_plans import CHANNELS, PlanView
+from app.services.recovery_plans import PlanView
+from cli.commands.recovery_plan_offers import add_offer_verbs
 from cli.commands.recovery_service import open_recovery_db
 from cli.output import emit_json, emit_pairs, emit_table, money
 
@@ -17,25 +18,7 @@ from cli.output import emit_json, emit_pairs, emit_table, money
 def register(verbs: _SubParsersAction, common: list) -> None:
     plan = verbs.add_parser("plan", help="payment plans offered to consumers")
     sub = plan.add_subparsers(dest="plan_verb", required=True)
-    offer = sub.add_parser("offer", parents=common, help="offer a plan for what a case owes")
-    offer.add_argument("case_id")
-    offer.add_argument("--installments", type=int, required=True, help="regular installments")
-    offer.add_argument("--frequency", default="monthly", choices=[f.value for f in Frequency])
-    offer.add_argument("--down", help="down payment, e.g. 50.00 (due on the first due date)")
-    offer.add_argument("--first-due", help="first due date, YYYY-MM-DD (default: one period on)")
-    offer.add_argument("--user", help="who offers it (default: the signed-in account)")
-    offer.set_defaults(run=run_offer)
-    accept = sub.add_parser("accept", parents=common, help="record the consumer's acceptance")
-    accept.add_argument("plan_number")
-    accept.add_argument("--channel", required=True, choices=CHANNELS)
-    accept.add_argument("--evidence", required=True, help="what the consumer said or signed")
-    accept.add_argument("--user")
-    accept.set_defaults(run=run_accept)
-    decline = sub.add_parser("decline", parents=common, help="the consumer said no")
-    decline.add_argument("plan_number")
-    decline.add_argument("--reason", required=True)
-    decline.add_argument("--user")
-    decline.set_defaults(run=run_decline)
+    add_offer_verbs(sub, common)  # offer, accept, decline, offers: PP- plans
     show = sub.add_parser("show", parents=common, help="a plan with its installments")
     show.add_argument("plan_number")
     show.set_defaults(run=run_show)
@@ -55,49 +38,6 @@ def register(verbs: _SubParsersAction, common: list) -> None:
     asked.set_defaults(run=run_requests)
 
 
-def run_offer(args: Namespace) -> int:
-    from app.services.recovery_plans import offer_plan
-
-    engine = open_recovery_db(args)
-    try:
-        currency = _case_currency(engine, args.case_id)
-        down = parse_amount(args.down, currency, field="Down payment") if args.down else 0
-        view = offer_plan(
-            engine, args.case_id, installment_count=args.installments, frequency=args.frequency,
-            user=_user(args), now=_now(), down_payment_minor=down, first_due=_date(args.first_due),
-        )  # fmt: skip
-    finally:
-        engine.dispose()
-    return _emit(args, view)
-
-
-def run_accept(args: Namespace) -> int:
-    from app.services.recovery_plans import accept_plan
-
-    engine = open_recovery_db(args)
-    try:
-        view = accept_plan(
-            engine, args.plan_number, channel=args.channel, evidence=args.evidence,
-            user=_user(args), now=_now(),
-        )  # fmt: skip
-    finally:
-        engine.dispose()
-    return _emit(args, view)
-
-
-def run_decline(args: Namespace) -> int:
-    from app.services.recovery_plans import decline_plan
-
-    engine = open_recovery_db(args)
-    try:
-        view = decline_plan(
-            engine, args.plan_number, reason=args.reason, user=_user(args), now=_now()
-        )
-    finally:
-        engine.dispose()
-    return _emit(args, view)
-
-
 def run_show(args: Namespace) -> int:
     from app.services.recovery_plans import show_plan
 
@@ -106,7 +46,7 @@ def run_show(args: Namespace) -> int:
         view = show_plan(engine, args.plan_number)
     finally:
         engine.dispose()
-    return _emit(args, view)
+    return emit_plan(args, view)
 
 
 def run_list(args: Namespace) -> int:
@@ -142,7 +82,7 @@ def run_pay(args: Namespace) -> int:
         )
     finally:
         engine.dispose()
-    return _emit(args, view)
+    return emit_plan(args, view)
 
 
 def run_scan(args: Namespace) -> int:
@@ -219,7 +159,7 @@ def plan_dict(view: PlanView) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _emit(args: Namespace, view: PlanView) -> int:
+def emit_plan(args: Namespace, view: PlanView) -> int:
     if args.json:
         emit_json(plan_dict(view))
         return 0
@@ -246,23 +186,6 @@ def _emit(args: Namespace, view: PlanView) -> int:
         right=frozenset({2, 3}),
     )  # fmt: skip
     return 0
-
-
-def _case_currency(engine: Any, case_id: str) -> str:
-    from app.services.recovery_cases import case_timeline
-
-    return str(case_timeline(engine, case_id)[0]["currency"])
-
-
-def _date(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise UserFacingError(
-            f"--first-due must be a date like 2027-01-31, not {text!r}."
-        ) from None
 
 
 def _now() -> datetime:

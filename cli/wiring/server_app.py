@@ -1,6 +1,8 @@
 """The central server's app as `tilldesk server run` serves it: the sync API plus the routes of
 the recovery areas, each wired here to its services (sync.server never imports app.services)."""
 
+import gc
+
 from fastapi import APIRouter, FastAPI
 
 from cli.wiring import (
@@ -8,6 +10,7 @@ from cli.wiring import (
     server_integration,
     server_messaging,
     server_payment_links,
+    server_plan_offers,
     server_plans,
     server_recovery_feed,
     server_recovery_intake,
@@ -26,6 +29,7 @@ def extra_routers(options: ServerOptions) -> list[APIRouter]:
         server_integration,
         server_recovery_intake,
         server_recovery_feed,
+        server_plan_offers,
     ):
         routers += area.routers(options)
     return routers
@@ -42,4 +46,8 @@ def build_app(options: ServerOptions) -> FastAPI:
 
 def app_from_environment() -> FastAPI:
     """For `uvicorn --factory`: $TILLDESK_SERVER_DB, and $TILLDESK_RECOVERY_DB when set."""
-    return build_app(ServerOptions.from_environment())
+    app = build_app(ServerOptions.from_environment())
+    # What start-up made lives as long as the process: out of the collector's sight, a push
+    # of 500 payments no longer pays for full collections that walk every module and model.
+    gc.freeze()
+    return app

@@ -7,8 +7,10 @@ Alembic and the schema tests read them all from here, so no table module imports
 from sync.server import (  # noqa: F401 - imported for their tables
     tables_counter_plans,
     tables_disputes,
+    tables_plan_offers,
     tables_recovery_feed,
     tables_series_starts,
+    tables_smart_collect_feed,
 )
 from sync.server.tables import metadata
 

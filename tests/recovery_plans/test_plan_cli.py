@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 
 from app.db.recovery_tables import recovery_events
 from app.services.recovery_database import open_recovery_database
+from app.services.recovery_plans import offer_plan
 from cli.main import main
 from tests.payment_links.seed import seed_case
 
@@ -27,13 +28,23 @@ def ok_json(capsys, *argv: str):
     return json.loads(out)
 
 
+def legacy_plan(db: str, case_id: str, count: int, **terms) -> str:
+    """An RP- offer made before new offers moved to the counter's PP- plans: such rows keep
+    working (accept, pay, scan), though no command makes new ones."""
+    engine = open_recovery_database(f"sqlite:///{db}")
+    try:
+        return offer_plan(engine, case_id, installment_count=count, user="ravi",
+                          now=datetime.now(UTC), **terms).plan_number  # fmt: skip
+    finally:
+        engine.dispose()
+
+
 def test_an_accepted_plan_case_is_not_charged_by_recovery_run(tmp_path, capsys) -> None:
     db = str(tmp_path / "recovery.sqlite")
     assert cli(capsys, "recovery", "demo", "--db", db)[0] == 0
-    offered = ok_json(
-        capsys, "recovery", "plan", "offer", "DEMO-001", "--installments", "3", "--frequency",
-        "monthly", "--down", "15.00", "--first-due", "2099-01-31", "--user", "ravi", "--db", db,
-    )  # fmt: skip
+    number = legacy_plan(db, "DEMO-001", 3, frequency="monthly", down_payment_minor=1500,
+                         first_due=date(2099, 1, 31))  # fmt: skip
+    offered = ok_json(capsys, "recovery", "plan", "show", number, "--db", db)
     assert set(offered) == PLAN_KEYS
     assert (offered["status"], offered["total"], offered["down_payment"]) == (
         "offered", "45.00", "15.00",
@@ -43,16 +54,16 @@ def test_an_accepted_plan_case_is_not_charged_by_recovery_run(tmp_path, capsys) 
         (1, "15.00", "2099-01-31", True), (2, "10.00", "2099-02-28", False),
         (3, "10.00", "2099-03-31", False), (4, "10.00", "2099-04-30", False),
     ]  # fmt: skip
-    number = offered["plan_number"]
     assert number.startswith("RP-") and offered["acceptance"] is None
     accepted = ok_json(
         capsys, "recovery", "plan", "accept", number, "--channel", "phone", "--evidence",
-        "agreed on the phone, call ref 7781", "--user", "ravi", "--db", db,
+        "agreed on the phone, call ref 7781", "--accepted-by", "John Doe", "--user", "ravi",
+        "--db", db,
     )  # fmt: skip
     assert accepted["acceptance"] == {
         "channel": "phone",
         "recorded_by": "ravi",
-        "evidence": "agreed on the phone, call ref 7781",
+        "evidence": "agreed on the phone, call ref 7781 (accepted by John Doe)",
     }
     code, out, err = cli(
         capsys, "recovery", "run", "--db", db, "--gateway", "demo", "--once", "--policy",
@@ -70,12 +81,9 @@ def test_an_accepted_plan_case_is_not_charged_by_recovery_run(tmp_path, capsys) 
 def test_pay_show_list_and_scan_print_json_a_program_can_read(tmp_path, capsys) -> None:
     db = str(tmp_path / "recovery.sqlite")
     cli(capsys, "recovery", "demo", "--db", db)
-    number = ok_json(
-        capsys, "recovery", "plan", "offer", "DEMO-002", "--installments", "2", "--user", "u",
-        "--db", db,
-    )["plan_number"]  # fmt: skip
+    number = legacy_plan(db, "DEMO-002", 2, frequency="monthly")
     cli(capsys, "recovery", "plan", "accept", number, "--channel", "counter", "--evidence",
-        "signed form 12", "--user", "u", "--db", db)  # fmt: skip
+        "signed form 12", "--accepted-by", "Ann", "--user", "u", "--db", db)  # fmt: skip
     paid = ok_json(
         capsys, "recovery", "plan", "pay", number, "--installment", "1", "--amount", "10.50",
         "--db", db,
@@ -93,7 +101,10 @@ def test_pay_show_list_and_scan_print_json_a_program_can_read(tmp_path, capsys) 
     assert code == 0 and "partly" in out and "10.50" in out
 
 
-def test_money_and_rules_refusals_are_clear_and_write_nothing(tmp_path, capsys) -> None:
+def test_money_and_rules_refusals_are_clear_and_write_nothing(
+    tmp_path, capsys, monkeypatch
+) -> None:
+    monkeypatch.delenv("TILLDESK_SERVER_DB", raising=False)
     db = str(tmp_path / "recovery.sqlite")
     cli(capsys, "recovery", "demo", "--db", db)
     code, _, err = cli(
@@ -102,10 +113,16 @@ def test_money_and_rules_refusals_are_clear_and_write_nothing(tmp_path, capsys) 
     )  # fmt: skip
     assert code != 0 and "at most 2 decimal places" in err
     code, _, err = cli(
-        capsys, "recovery", "plan", "offer", "DEMO-001", "--installments", "9", "--user", "u",
+        capsys, "recovery", "plan", "offer", "DEMO-001", "--installments", "61", "--user", "u",
         "--db", db,
     )  # fmt: skip
-    assert code != 0 and "minimum" in err
+    assert code != 0 and "Installments must be between 1 and 60" in err
+    code, _, err = cli(
+        capsys, "recovery", "plan", "offer", "DEMO-001", "--installments", "3", "--user", "u",
+        "--channel", "phone", "--accepted-by", "Jo", "--evidence", "yes", "--db", db,
+    )  # fmt: skip
+    assert code != 0 and "needs the central server's database" in err
+    assert ok_json(capsys, "recovery", "plan", "offers", "DEMO-001", "--db", db) == []
     assert ok_json(capsys, "recovery", "plan", "list", "--db", db) == []
 
 
