@@ -3,12 +3,13 @@ cases: the interfaces app.db's repositories and the tests' fakes meet."""
 
 import uuid
 from collections.abc import Collection, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from app.db.queries.dues import ItemRow
 from app.db.tables import Bill, ConsumerCircumstances, Dispute, Installment, PaymentPlan
 from app.db.tables.recovery_feed import SyncedRecoveryCase, SyncedTimelineEntry
+from app.db.tables.smart_collect_feed import SyncedEscalationStep, SyncedSmartCollectView
 
 
 class PlanRepository(Protocol):
@@ -113,3 +114,13 @@ class RecoveryFeedRepository(Protocol):
 
     def timeline(self, case_id: str) -> list[SyncedTimelineEntry]:
         """The case's timeline, the newest line first."""
+
+    def smart_collect(self, consumer_id: str) -> SyncedSmartCollectView | None:
+        """The consumer's Smart Collect view as the server last published it."""
+
+    def escalation_steps(self, case_id: str) -> list[SyncedEscalationStep]: ...
+
+    def cases_failed_between(self, start: datetime, end: datetime) -> list[Any]:
+        """The cases failed in [start, end), each with its analytics facts where known."""
+
+    def last_published(self) -> datetime | None: ...

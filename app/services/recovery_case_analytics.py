@@ -32,6 +32,8 @@ class RecoveryGroup:
     avg_days_to_recover: float | None
     attempts_per_recovery: float | None
     case_ids: tuple[str, ...]  # for the drill-down to the cases
+    # What discount offers forgave on these cases once their price was paid, by currency.
+    written_off_minor: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,9 @@ class CaseAnalytics:
     groups: dict[str, list[RecoveryGroup]]  # by dimension; the last group is the total "all"
     attempts: list[list[int]]  # [day of month - 1][hour]: charges answered by the gateway
     approved: list[list[int]]  # [day of month - 1][hour]: of which approved
+    synced: bool = False  # computed from the counter's copy of the server's cases
+    as_of: datetime | None = None  # the copy's newest publication
+    offline_gaps: str = ""  # what the copy could not say, in words
 
     @property
     def empty(self) -> bool:
@@ -56,9 +61,14 @@ def case_analytics(engine: Engine, date_from: date, date_to: date) -> CaseAnalyt
         cases = {
             row.id: row
             for row in connection.execute(
-                select(c.id, c.category, c.currency, c.recovered_minor, c.consumer_id).where(
-                    c.failed_at >= start, c.failed_at < end
-                )
+                select(
+                    c.id,
+                    c.category,
+                    c.currency,
+                    c.recovered_minor,
+                    c.consumer_id,
+                    c.written_off_minor,
+                ).where(c.failed_at >= start, c.failed_at < end)
             )
         }
         zones: dict[str, str | None] = {
@@ -72,10 +82,10 @@ def case_analytics(engine: Engine, date_from: date, date_to: date) -> CaseAnalyt
         ).all()
     keys = {
         "segment": lambda f: f.segment,
-        "channel": lambda f: _channel(f),
+        "channel": lambda f: channel_of(f),
         "category": lambda f: cases[f.case_id].category or "unknown",
     }
-    groups = {dim: _groups(facts, cases, key) for dim, key in keys.items()}
+    groups = {dim: group_facts(facts, cases, key) for dim, key in keys.items()}
     attempts = [[0] * 24 for _ in range(31)]
     approved = [[0] * 24 for _ in range(31)]
     for case_id, at, ok in charges:
@@ -86,14 +96,15 @@ def case_analytics(engine: Engine, date_from: date, date_to: date) -> CaseAnalyt
     return CaseAnalytics(date_from, date_to, groups, attempts, approved)
 
 
-def _channel(fact: CaseFacts) -> str:
+def channel_of(fact: CaseFacts) -> str:
     """The channel most of the case's accepted reminders went by."""
     if not fact.messages:
         return NO_MESSAGE
     return max(fact.messages, key=lambda pair: (pair[1], pair[0]))[0]
 
 
-def _groups(facts: list[CaseFacts], cases: dict, key) -> list[RecoveryGroup]:  # noqa: ANN001
+def group_facts(facts: list[CaseFacts], cases: dict, key) -> list[RecoveryGroup]:  # noqa: ANN001
+    """One group per key (the largest first), then the total "all"."""
     by_key: dict[str, list[CaseFacts]] = defaultdict(list)
     for fact in facts:
         by_key[key(fact)].append(fact)
@@ -106,10 +117,14 @@ def _groups(facts: list[CaseFacts], cases: dict, key) -> list[RecoveryGroup]:  #
 def _group(name: str, members: list[CaseFacts], cases: dict) -> RecoveryGroup:
     recovered = [f for f in members if f.recovered]
     amounts: Counter[str] = Counter()
+    forgiven: Counter[str] = Counter()
     for fact in members:
         row = cases.get(fact.case_id)
         if row is not None and row.recovered_minor:
             amounts[row.currency] += row.recovered_minor
+        # The counter's synced copy does not carry write-offs: it reads as none.
+        if row is not None and getattr(row, "written_off_minor", 0):
+            forgiven[row.currency] += row.written_off_minor
     timed = [
         (f.recovered_at - f.failed_at).total_seconds() / 86400
         for f in recovered
@@ -126,6 +141,7 @@ def _group(name: str, members: list[CaseFacts], cases: dict) -> RecoveryGroup:
         if recovered
         else None,
         case_ids=tuple(f.case_id for f in members),
+        written_off_minor=tuple(sorted(forgiven.items())),
     )
 
 
@@ -147,7 +163,8 @@ def case_analytics_table(
     columns = tuple(
         Column(title)
         for title in ("Dimension", "Group", "Cases", "Recovered", "Recovery rate",
-                      "Recovered amount", "Average days to recover", "Attempts per recovery")
+                      "Recovered amount", "Written off", "Average days to recover",
+                      "Attempts per recovery")
     )  # fmt: skip
     rows = []
     for dimension in DIMENSIONS:
@@ -155,7 +172,7 @@ def case_analytics_table(
             rows.append((
                 dimension, g.key, str(g.cases), str(g.recovered),
                 "" if g.recovery_rate is None else f"{100 * g.recovery_rate:.1f} %",
-                amounts_text(g.recovered_minor),
+                amounts_text(g.recovered_minor), amounts_text(g.written_off_minor),
                 "" if g.avg_days_to_recover is None else f"{g.avg_days_to_recover:.1f}",
                 "" if g.attempts_per_recovery is None else f"{g.attempts_per_recovery:.2f}",
             ))  # fmt: skip

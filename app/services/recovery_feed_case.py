@@ -55,6 +55,9 @@ def database_case(engine: Any, case_id: str, now: datetime) -> CasePage:
 
 
 def synced_case(counter: Counter, case_id: str) -> CasePage:
+    from app.services.smart_collect_synced import synced_escalations
+
+    steps = synced_escalations(counter, case_id)  # the Case screen shows them offline too
     with counter.read() as uow:
         row = uow.recovery_feed.case(case_id)
         if row is None:
@@ -64,7 +67,8 @@ def synced_case(counter: Counter, case_id: str) -> CasePage:
         case = {
             "id": row.id, "consumer_id": row.consumer_id, "status": row.status,
             "status_reason": row.status_reason, "amount_minor": row.amount_minor,
-            "recovered_minor": row.recovered_minor, "currency": row.currency,
+            "recovered_minor": row.recovered_minor,
+            "written_off_minor": row.written_off_minor, "currency": row.currency,
             "method": row.method, "gateway": row.gateway, "code": row.code,
             "category": row.category, "failed_at": row.failed_at, "next_at": row.next_at,
             "next_action": row.next_action,
@@ -75,7 +79,7 @@ def synced_case(counter: Counter, case_id: str) -> CasePage:
             segments=[],
             band=row.band if row.status in QUEUED else "",
             probability=row.probability,
-            escalations=[],
+            escalations=steps,
             segments_text=row.segments_text,
             synced=True,
             published_at=row.published_at,

@@ -99,11 +99,14 @@ def smart_collect_view(
     cost_per_retry_minor: int = DEFAULT_COST_PER_RETRY_MINOR,
     *,
     record: bool = True,
+    rows: ConsumerRows | None = None,
+    outcomes: list[tuple[float, bool]] | None = None,
 ) -> SmartCollectView:
     """Everything the Smart Collect screen and API show for one consumer (one long assembly
     of the pure parts, in the order they depend on each other); today's forecasts are kept
-    for the calibration unless `record` is False."""
-    rows = read_consumer(engine, consumer_id)
+    for the calibration unless `record` is False. The feed's publisher passes `rows` and
+    `outcomes` it read once for many consumers."""
+    rows = rows if rows is not None else read_consumer(engine, consumer_id)
     today = now.astimezone(rows.zone).date()
     currency = rows.cases[-1]["currency"] if rows.cases else "USD"
     attempts = attempt_records(rows)
@@ -113,7 +116,7 @@ def smart_collect_view(
     spending = spending_pattern(attempts, rows.credits, typical_owed)
     behaviour = payment_behaviour(paid_bills(rows), [a.at for a in attempts if a.approved])
     approved = sum(1 for a in attempts if a.approved)
-    calibration = calibrate(forecast_outcomes(engine))
+    calibration = calibrate(outcomes if outcomes is not None else forecast_outcomes(engine))
     balances_known = income.source == "credits"
     upcoming = place_upcoming(
         scheduled_collections(rows),

@@ -15,6 +15,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
+from app.domain.errors import UserFacingError
 from cli.wiring.server_options import ServerOptions
 from sync.server.recovery_feed import Callables, publish_recovery_cases
 from sync.server.recovery_feed_payments import CounterPayment, settle_counter_payments
@@ -22,10 +23,11 @@ from sync.server.recovery_feed_routes import recovery_case_router
 
 log = logging.getLogger(__name__)
 INTERVAL_VARIABLE = "TILLDESK_RECOVERY_FEED_SECONDS"
+PART_PAYMENT_VARIABLE = "TILLDESK_RECOVERY_PART_PAYMENT"  # resume (the default) or pause
 DEFAULT_INTERVAL_S = 30.0
 
 
-def _recovery_engine(options: ServerOptions) -> Engine:
+def recovery_engine_for(options: ServerOptions) -> Engine:
     from app.services.recovery_database import recovery_db_url, shared_recovery_database
 
     assert options.recovery_db
@@ -40,9 +42,13 @@ def case_source(recovery: Engine) -> Callables:
 
 
 def feed_round(server: Engine, recovery: Engine, now: datetime) -> int:
-    """Counter payments first (they may settle cases), then every case that changed."""
+    """Counter payments first (they may settle cases), then every case that changed, then the
+    Smart Collect views and escalation steps that changed (cli/wiring/server_smart_collect_feed)."""
+    from cli.wiring.server_smart_collect_feed import smart_collect_round
+
     settle_round(server, recovery, now)
-    return publish_recovery_cases(server, case_source(recovery), now)
+    count = publish_recovery_cases(server, case_source(recovery), now)
+    return count + smart_collect_round(server, recovery, now)
 
 
 def settle_round(server: Engine, recovery: Engine, now: datetime) -> list[str]:
@@ -50,13 +56,31 @@ def settle_round(server: Engine, recovery: Engine, now: datetime) -> list[str]:
     out on the feed at once (the rest waits for the periodic round)."""
     from app.services.recovery_feed_settle import settle_counter_payments as settle
 
+    on_part = part_payment_rule()
+
     def settled(payments: Sequence[CounterPayment]) -> list[str]:
-        return settle(recovery, payments, now)
+        return settle(recovery, payments, now, on_part)
 
     touched = settle_counter_payments(server, settled)
     if touched:
+        from cli.wiring.server_smart_collect_feed import smart_collect_round
+
         publish_recovery_cases(server, case_source(recovery), now, only=touched)
+        smart_collect_round(server, recovery, now, cases=touched)
     return touched
+
+
+def part_payment_rule() -> str:
+    """What a recovery case paid in part at a counter does: $TILLDESK_RECOVERY_PART_PAYMENT."""
+    from app.services.recovery_feed_settle import PAUSE, RESUME
+
+    rule = (os.environ.get(PART_PAYMENT_VARIABLE) or RESUME).strip().lower()
+    if rule not in (RESUME, PAUSE):
+        raise UserFacingError(
+            f"{PART_PAYMENT_VARIABLE} is {rule!r}: use {RESUME} (the engine chases what is "
+            f"still owed) or {PAUSE} (the case waits for a person)."
+        )
+    return rule
 
 
 def case_action(recovery: Engine) -> Callable[[str, str, str, str, str, datetime], tuple[str, str]]:
@@ -86,12 +110,18 @@ def _status(recovery: Engine, case_id: str) -> str:
 def routers(options: ServerOptions) -> list[APIRouter]:
     if not options.recovery_db:
         return []
-    recovery = _recovery_engine(options)
+    recovery = recovery_engine_for(options)
+
+    from cli.wiring import server_smart_collect_feed
 
     def published(server: Engine, case_id: str) -> None:
-        publish_recovery_cases(server, case_source(recovery), options.clock(), only=[case_id])
+        """The case and its consumer's Smart Collect view (a pause moves its summary)."""
+        now = options.clock()
+        publish_recovery_cases(server, case_source(recovery), now, only=[case_id])
+        server_smart_collect_feed.smart_collect_round(server, recovery, now, cases=[case_id])
 
-    return [recovery_case_router(case_action(recovery), published)]
+    return [recovery_case_router(case_action(recovery), published),
+            *server_smart_collect_feed.routers(options, recovery)]  # fmt: skip
 
 
 def install(app: FastAPI, options: ServerOptions) -> None:
@@ -99,7 +129,8 @@ def install(app: FastAPI, options: ServerOptions) -> None:
     while the app's lifespan runs (uvicorn's), every $TILLDESK_RECOVERY_FEED_SECONDS."""
     if not options.recovery_db:
         return
-    recovery = _recovery_engine(options)
+    part_payment_rule()  # a bad setting stops the server at start, not at the first payment
+    recovery = recovery_engine_for(options)
     server: Engine = app.state.engine
 
     def after_push() -> None:

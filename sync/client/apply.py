@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 
 from sqlalchemy import Table, delete, exists, select, update
 from sqlalchemy.orm import Session
@@ -49,6 +50,7 @@ from sync.client.apply_disputes import apply_circumstances, apply_disputes
 from sync.client.apply_flags import apply_flags
 from sync.client.apply_records import apply_credit_notes, apply_payments, moment
 from sync.client.apply_recovery import apply_recovery_cases
+from sync.client.apply_smart_collect import apply_escalation_steps, apply_smart_collect
 from sync.client.bulk import bulk_upsert
 from sync.client.guarded import MALFORMED, Failure, World, describe, guarded
 from sync.client.rows import row_for
@@ -73,6 +75,8 @@ ORDER = (
     "dispute",
     "consumer_circumstances",
     "recovery_case",
+    "smart_collect",
+    "escalation_steps",
 )
 REFERENCE: dict[str, Table] = {
     "user": User.__table__,  # type: ignore[dict-item]
@@ -82,6 +86,8 @@ REFERENCE: dict[str, Table] = {
     "payment_plan": PaymentPlan.__table__,  # type: ignore[dict-item]
     "installment": Installment.__table__,  # type: ignore[dict-item]
 }
+RECOVERY_FEED = {"recovery_case": apply_recovery_cases, "smart_collect": apply_smart_collect,
+                 "escalation_steps": apply_escalation_steps}  # fmt: skip
 HOLDS = {"dispute": apply_disputes, "consumer_circumstances": apply_circumstances}
 NO_SIGN_IN = "!synced-without-secret"  # never a valid argon2 hash: such a user cannot sign in
 
@@ -137,9 +143,9 @@ def apply_changes(
         elif entity == "credit_note":
             world = _world(session, now)
             count, failed = apply_credit_notes(session, batch, own_terminal, pending, world)
-        elif entity == "recovery_case":
-            cases = lambda some: apply_recovery_cases(session, list(some))  # noqa: E731
-            failed = guarded(session, batch, cases, _same)
+        elif entity in RECOVERY_FEED:  # cases, Smart Collect views, escalation steps
+            feed = partial(RECOVERY_FEED[entity], session)
+            failed = guarded(session, batch, lambda some: feed(list(some)), _same)  # noqa: B023
             count = len(batch) - len(failed)
         elif entity in HOLDS:  # disputes and circumstances (apply_disputes.py)
             count, failed = HOLDS[entity](session, batch, pending, _world(session, now).now)

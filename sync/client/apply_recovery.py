@@ -40,7 +40,8 @@ def _case_row(change: Change) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     if str(data.get("id", change.key)) != change.key:
         raise BadChange(f"recovery case {change.key} carries the id {data.get('id')}")
     amount, recovered = int(data["amount_minor"]), int(data.get("recovered_minor") or 0)
-    if amount < 0 or recovered < 0:
+    written_off = int(data.get("written_off_minor") or 0)  # a discount offer forgave it
+    if amount < 0 or recovered < 0 or written_off < 0:
         raise BadChange(f"recovery case {change.key} has a negative amount")
     probability = data.get("probability")
     row = {
@@ -50,6 +51,7 @@ def _case_row(change: Change) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         "status_reason": str(data.get("status_reason") or ""),
         "amount_minor": amount,
         "recovered_minor": recovered,
+        "written_off_minor": written_off,
         "currency": str(data["currency"]),
         "method": str(data.get("method") or ""),
         "gateway": str(data.get("gateway") or ""),

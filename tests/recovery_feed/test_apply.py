@@ -80,3 +80,12 @@ def test_an_empty_recovery_database_beside_the_counter_does_not_hide_the_synced_
     counter = counter_for(db)
     assert recovery_source(counter).synced
     assert [r.case_id for r in load_queue(counter, NOW, every_case=False)] == ["K-5"]
+
+
+def test_a_discount_written_off_on_the_server_shows_on_the_counters_copy(db):
+    from app.services.recovery_feed_case import synced_case
+
+    paid = data("K-6", "paid", recovered_minor=9_375, amount_minor=12_500, written_off_minor=3_125)
+    apply(db, Change(seq=1, entity="recovery_case", key="K-6", op="upsert", data=paid))
+    case = synced_case(counter_for(db), "K-6").case
+    assert (case["recovered_minor"], case["written_off_minor"]) == (9_375, 3_125)

@@ -31,7 +31,7 @@ def test_a_case_opened_on_the_server_reaches_the_counters_queue_with_its_timelin
 ):
     open_case(recovery, "K-1001", 14_550)
     engine_history(recovery, "K-1001")
-    assert publish(feed_server, recovery) == 1
+    assert publish(feed_server, recovery) == 2  # the case and its consumer's Smart Collect
     assert publish(feed_server, recovery) == 0  # nothing changed: nothing goes again
     sync(counter)
 

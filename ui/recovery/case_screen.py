@@ -10,11 +10,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from app.domain.money import parse_amount
 from app.services.recovery_case_actions import add_note, escalate_case
 from app.services.recovery_cases import TimelineEntry, change_status
 from app.services.recovery_feed_case import CasePage, load_case
-from app.services.recovery_plans import offer_plan
 from app.services.smart_collect_actions import ActionResult, attempt_now, reschedule_to_window
 from app.services.smart_collect_escalations import EscalationRow, close_escalation
 from ui.context import ClientContext
@@ -22,7 +20,8 @@ from ui.models.rows_model import RowsModel
 from ui.ops import ServiceOp
 from ui.recovery.case_action_dialogs import EscalateDialog, NoteDialog
 from ui.recovery.case_server import case_server
-from ui.recovery.plan_offer_dialog import PlanOfferDialog
+from ui.recovery.case_text import category_name, planned_moment, timeline_text
+from ui.recovery.plan_offer_dialog import PlanOfferDialog, open_plan_offer
 from ui.recovery.smart_collect_common import (
     action_text,
     band_text,
@@ -34,10 +33,20 @@ from ui.recovery.smart_collect_common import (
 from ui.widgets.style import restyle
 
 SYNCED_AS_OF = "the server's copy as of"
-NEEDS_DATABASE = "Needs the recovery database (not on this counter): ask the central office."
+STEP_DONE_TIP = "The first open escalation step is done (the reason field is its note)"
 KIND_TEXT = {"intake": "Opened", "decision": "Decision", "attempt": "Attempt",
              "payment": "Payment", "message": "Message", "event": "Event", "note": "Note",
              "escalation": "Escalated"}  # fmt: skip
+
+
+def _step_state(step: EscalationRow) -> str:
+    """Done by whom; an open step past its due time is overdue (on the synced copy the server
+    may have marked it missed since)."""
+    if step.state == "done" and step.closed_by:
+        return f"done by {step.closed_by}"
+    if step.state == "open" and step.due_at < datetime.now(UTC):
+        return "open, overdue"
+    return step.state
 
 
 class TimelineColumn(IntEnum):
@@ -59,10 +68,12 @@ class TimelineModel(RowsModel[TimelineEntry]):
             return self.context.moment(row.at)
         if column is TimelineColumn.KIND:
             return KIND_TEXT.get(row.kind, row.kind)
-        return row.text
+        return timeline_text(row.kind, row.text, planned_moment(self.context))
 
     def look(self, row: TimelineEntry, role: int) -> object:
-        return row.text if role == Qt.ItemDataRole.ToolTipRole else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return timeline_text(row.kind, row.text, planned_moment(self.context))
+        return None
 
 
 class CaseScreen(QWidget):
@@ -115,8 +126,7 @@ class CaseScreen(QWidget):
         self.escalations.setObjectName("caseEscalations")
         self.escalations.setWordWrap(True)
         self.step_button = button("caseStepDone", "Step &done", "Mark the escalation step done")
-        self.step_button.setToolTip("The first open escalation step is done (the reason field "
-                                    "is its note)")  # fmt: skip
+        self.step_button.setToolTip(STEP_DONE_TIP)
         top = QHBoxLayout()
         top.addWidget(self.heading)
         top.addStretch(1)
@@ -193,14 +203,18 @@ class CaseScreen(QWidget):
             return  # an answer for a case no longer shown
         self.page = page
         case = page.case
-        owed = max(0, case["amount_minor"] - case["recovered_minor"])
+        # A paid case owes nothing, also when a discount offer wrote the rest off.
+        forgiven = case.get("written_off_minor") or 0
+        owed = 0 if case["status"] == "paid" else case["amount_minor"] - case["recovered_minor"]
+        owed = max(0, owed - forgiven)
         chance = f" - {band_text(page.band)} ({page.probability:.0f} %)" if page.band else ""
         due = self._context.moment(case["next_at"]) if case["next_at"] else "not due"
         self.facts.setText(
             f"Consumer {case['consumer_id']} · {case['status'].replace('_', ' ')}"
             f"{chance} · owes {money(self._context, owed, case['currency'])} of "
             f"{money(self._context, case['amount_minor'], case['currency'])} · "
-            f"{case['method']} at {case['gateway']}, {case['category']} ({case['code'] or '-'})"
+            f"{case['method']} at {case['gateway']}, {category_name(case['category'])} "
+            f"({case['code'] or '-'})"
             f" · next visit {due}"
             + (f" · {SYNCED_AS_OF} {self._context.moment(page.published_at)}"
                if page.synced and page.published_at else "")
@@ -211,7 +225,7 @@ class CaseScreen(QWidget):
         self.escalations.setText(
             "\n".join(
                 f"{e.rule}: {e.action}, owner {e.owner}, due {self._context.moment(e.due_at)}"
-                f" - {e.state}" for e in page.escalations
+                f" - {_step_state(e)}" for e in page.escalations
             ) or "None."
         )  # fmt: skip
         status = case["status"]
@@ -225,11 +239,7 @@ class CaseScreen(QWidget):
         self.escalate_button.setEnabled(status in ("open", "paused"))
         self.plan_button.setEnabled(status in ("open", "paused"))
         self.step_button.setEnabled(self.open_step() is not None)
-        for needs_database in (self.reschedule_button, self.attempt_button, self.plan_button,
-                               self.consumer_button):  # fmt: skip
-            if page.synced:  # the engine's own tools: only where the recovery database is
-                needs_database.setEnabled(False)
-            needs_database.setToolTip(NEEDS_DATABASE if page.synced else "")
+        self.plan_button.setToolTip("Offer a PP- payment plan through the central server")
 
     def _synced(self) -> bool:
         return self.page is not None and self.page.synced
@@ -283,7 +293,15 @@ class CaseScreen(QWidget):
 
     def _act(self, action: Any) -> None:
         engine, case_id, who = engine_of(self._context), self.case_id, self._context.username
-        op = ServiceOp(self, lambda: action(engine(), case_id, who or "", datetime.now(UTC)))
+        counter, synced = self._context.counter, self._synced()
+        verb = "reschedule" if action is reschedule_to_window else "attempt"
+
+        def run() -> ActionResult:
+            if synced:  # through the server at once, never queued (sync/client/recovery_actions)
+                return case_server().send_smart_collect_action(counter, case_id, verb, who or "")
+            return action(engine(), case_id, who or "", datetime.now(UTC))
+
+        op = ServiceOp(self, run)
         op.success(self._acted).failure(lambda e: self._say(e.message, "bad")).run()
 
     def _acted(self, result: ActionResult) -> None:
@@ -300,8 +318,12 @@ class CaseScreen(QWidget):
         if step is None:
             return
         engine, note = engine_of(self._context), self.reason.text().strip() or "done"
+        counter, case_id, synced = self._context.counter, self.case_id, self._synced()
 
         def run() -> None:
+            if synced:  # through the central server, never queued (sync/client/recovery_actions)
+                case_server().send_step_done(counter, case_id, step.id, who, note)
+                return
             close_escalation(engine(), step.id, who, note, datetime.now(UTC))
 
         op = ServiceOp(self, run)
@@ -338,30 +360,11 @@ class CaseScreen(QWidget):
         dialog.open()
 
     def on_plan_button_clicked(self) -> None:
-        if self.page is None:
-            return
-        case = self.page.case
-        owed = case["amount_minor"] - case.get("recovered_minor", 0)
-        dialog = self.dialog = PlanOfferDialog(self.case_id, self._context.money(owed), self)
-        engine, case_id, who = engine_of(self._context), self.case_id, self._context.username
-
-        def run() -> Any:
-            count, frequency, down = dialog.terms()
-            down_minor = parse_amount(down, case["currency"], field="Down payment") if down else 0
-            return offer_plan(engine(), case_id, installment_count=count, frequency=frequency,
-                              user=who or "", now=datetime.now(UTC),
-                              down_payment_minor=down_minor)  # fmt: skip
-
-        def offered(plan: Any) -> None:
-            self._done(f"Plan {plan.plan_number} offered: {plan.installment_count} installments.")
-
-        def record() -> None:
-            ServiceOp(self, run).success(offered).failure(
-                lambda e: self._say(e.message, "bad")
-            ).run()
-
-        dialog.accepted.connect(record)
-        dialog.open()
+        if self.page is not None:  # a PP- plan, through the central server (online only)
+            self.dialog = open_plan_offer(
+                self, self._context, self.case_id, self.page, self._done,
+                lambda text: self._say(text, "bad"),
+            )  # fmt: skip
 
     def _record(self, run: Any, said: str | None) -> None:
         op = ServiceOp(self, run)

@@ -1,7 +1,8 @@
 """Recovery analytics for a billing manager: recovery rate, recovered amount, time to recover
 and attempts per recovery by segment, reminder channel or decline category; when charges
 succeed (hour of day against day of month, a pyqtgraph heatmap); Enter on a row drills down to
-its cases in the queue; Export writes every dimension's rows."""
+its cases in the queue; Export writes every dimension's rows. At a counter without the recovery
+database the figures come from the server's copy of the cases as of the last sync."""
 
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum
@@ -19,13 +20,13 @@ from app.services.recovery_case_analytics import (
     CaseAnalytics,
     RecoveryGroup,
     amounts_text,
-    case_analytics,
     case_analytics_table,
 )
+from app.services.recovery_case_analytics_synced import load_case_analytics
 from ui.context import ClientContext
 from ui.models.rows_model import RowsModel
 from ui.ops import ServiceOp
-from ui.recovery.smart_collect_common import engine_of, read_only_table
+from ui.recovery.smart_collect_common import read_only_table
 from ui.widgets.charts import AXIS, CategoryAxis, colour
 from ui.widgets.charts import _Chart as Chart
 from ui.widgets.choices import choices_combo
@@ -60,7 +61,10 @@ class GroupModel(RowsModel[RecoveryGroup]):
         if column is GroupColumn.RATE:
             return "" if row.recovery_rate is None else f"{100 * row.recovery_rate:.1f} %"
         if column is GroupColumn.AMOUNT:
-            return amounts_text(row.recovered_minor)
+            text = amounts_text(row.recovered_minor)
+            if row.written_off_minor:  # discounts forgiven: recovered + written off = owed
+                text += f" ({amounts_text(row.written_off_minor)} written off)"
+            return text
         if column is GroupColumn.DAYS:
             return "" if row.avg_days_to_recover is None else f"{row.avg_days_to_recover:.1f}"
         return "" if row.attempts_per_recovery is None else f"{row.attempts_per_recovery:.2f}"
@@ -158,11 +162,11 @@ class RecoveryAnalyticsScreen(QWidget):
         self._context = context
 
     def refresh(self) -> None:
-        engine, days = engine_of(self._context), self.period.currentData()
+        counter, days = self._context.counter, self.period.currentData()
         today = datetime.now(UTC).date()
 
         def load() -> CaseAnalytics:
-            return case_analytics(engine(), today - timedelta(days=days - 1), today)
+            return load_case_analytics(counter, today - timedelta(days=days - 1), today)
 
         ServiceOp(self, load, read=True).success(self._show).failure(self._failed).run()
 
@@ -171,6 +175,10 @@ class RecoveryAnalyticsScreen(QWidget):
         self._show_groups()
         self.heatmap.set_counts(report.attempts, report.approved)
         period = f"Cases failed {report.date_from} to {report.date_to}."
+        if report.synced:  # no recovery database here: computed from the cases synced
+            when = self._context.moment(report.as_of) if report.as_of else "no sync yet"
+            period += f" Computed from the server's copy as of {when}."
+            period += f" {report.offline_gaps}" if report.offline_gaps else ""
         self.notice.setText(
             f"{period} No cases yet." if report.empty
             else f"{period} Enter on a row lists its cases in the recovery queue."

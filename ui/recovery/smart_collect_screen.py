@@ -1,5 +1,6 @@
-"""Smart Collect for one consumer: the seed's five tabs over the recovery database, with
-Reschedule to optimal and (supervisors) Attempt now on the upcoming collections."""
+"""Smart Collect for one consumer: the seed's five tabs over the recovery database - or, at a
+counter without one, over the server's copy as of the last sync - with Reschedule to optimal and
+(supervisors) Attempt now on the upcoming collections (on the copy: through the central server)."""
 
 from datetime import UTC, datetime
 
@@ -8,10 +9,12 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTabWidget, QVBoxLayout, QWidget
 
 from app.domain.errors import UserFacingError
-from app.services.smart_collect import SmartCollectView, smart_collect_view
+from app.services.smart_collect import SmartCollectView
 from app.services.smart_collect_actions import ActionResult, attempt_now, reschedule_to_window
+from app.services.smart_collect_synced import SmartCollectPage, load_smart_collect
 from ui.context import ClientContext
 from ui.ops import ServiceOp
+from ui.recovery.case_server import case_server
 from ui.recovery.smart_collect_common import action_text, button, engine_of
 from ui.recovery.smart_collect_tabs import (
     DashboardTab,
@@ -22,10 +25,8 @@ from ui.recovery.smart_collect_tabs import (
 )
 from ui.widgets.style import restyle
 
-
-def load_view(engine: object, consumer_id: str) -> SmartCollectView:
-    # record=False: looking must not write; `recovery smart-collect` records the forecasts.
-    return smart_collect_view(engine, consumer_id, datetime.now(UTC), record=False)  # type: ignore[arg-type]
+SYNCED_AS_OF = "the server's copy as of"
+ACTION_VERBS = {reschedule_to_window: "reschedule", attempt_now: "attempt"}
 
 
 class SmartCollectScreen(QWidget):
@@ -36,6 +37,7 @@ class SmartCollectScreen(QWidget):
         self.setObjectName("smartCollectScreen")
         self._context = context
         self.view: SmartCollectView | None = None
+        self.page: SmartCollectPage | None = None
         self._notice = ""  # what the last action did, kept over the reload it causes
         self.heading = QLabel("Smart Collect")
         self.heading.setProperty("role", "heading")
@@ -107,23 +109,30 @@ class SmartCollectScreen(QWidget):
         if not consumer_id:
             self.consumer.setFocus()
             return
-        engine = engine_of(self._context)
-        op = ServiceOp(self, lambda: load_view(engine(), consumer_id), read=True)
+        counter = self._context.counter
+        op = ServiceOp(self, lambda: load_smart_collect(counter, consumer_id, datetime.now(UTC)),
+                       read=True)  # fmt: skip
         op.success(self._show).failure(self._failed).run()
 
     def on_consumer_return_pressed(self) -> None:
         self.refresh()
 
-    def _show(self, view: SmartCollectView) -> None:
+    def _show(self, page: SmartCollectPage) -> None:
+        view = page.view
         if view.consumer_id != self.consumer.text().strip():
             return  # an answer for a consumer no longer asked for
-        self.view = view
+        self.view, self.page = view, page
         name = f" - {view.name}" if view.name else ""
         self.heading.setText(f"Smart Collect: {view.consumer_id}{name}")
         segments = ", ".join(f"{s.dimension} {s.value}" for s in view.segments)
         notice, self._notice = self._notice, ""
+        copy = ""
+        if page.synced and page.published_at:
+            copy = (f" Shown from {SYNCED_AS_OF} {self._context.moment(page.published_at)}; "
+                    "actions go through the central server.")  # fmt: skip
         self._say(
-            notice or f"Segments: {segments or 'none (no case yet)'}.", "good" if notice else ""
+            (notice or f"Segments: {segments or 'none (no case yet)'}.") + copy,
+            "good" if notice else "",
         )
         for tab in (self.dashboard, self.upcoming, self.recommendations, self.insights,
                     self.history):  # fmt: skip
@@ -150,9 +159,13 @@ class SmartCollectScreen(QWidget):
             self._say("Choose an upcoming collection first.", "bad")
             return
         engine, who = engine_of(self._context), self._context.username or ""
-        case_id = chosen.collection_id
+        case_id, counter = chosen.collection_id, self._context.counter
+        synced = self.page is not None and self.page.synced
 
         def run() -> ActionResult:
+            if synced:  # no recovery database here: the server applies it (never queued)
+                verb = ACTION_VERBS[action]  # type: ignore[index]
+                return case_server().send_smart_collect_action(counter, case_id, verb, who)
             return action(engine(), case_id, who, datetime.now(UTC))  # type: ignore[operator]
 
         ServiceOp(self, run).success(self._acted).failure(self._failed).run()

@@ -1,14 +1,20 @@
 """The counter's synced copy of the recovery cases (what the server published on the feed), as
 the Recovery queue and Case screens read it; and whether a recovery database holds any case."""
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from app.db.recovery_tables import recovery_cases
 from app.db.tables.recovery_feed import SyncedRecoveryCase, SyncedTimelineEntry
+from app.db.tables.smart_collect_feed import (
+    SyncedCaseFacts,
+    SyncedEscalationStep,
+    SyncedSmartCollectView,
+)
 
 
 class RecoveryFeedRepository:
@@ -34,6 +40,33 @@ class RecoveryFeedRepository:
         """The case's timeline, the newest line first."""
         query = select(SyncedTimelineEntry).where(SyncedTimelineEntry.case_id == case_id)
         return list(self.session.scalars(query.order_by(SyncedTimelineEntry.position.desc())))
+
+    def smart_collect(self, consumer_id: str) -> SyncedSmartCollectView | None:
+        """The consumer's Smart Collect view as the server last published it."""
+        return self.session.get(SyncedSmartCollectView, consumer_id)
+
+    def escalation_steps(self, case_id: str) -> list[SyncedEscalationStep]:
+        query = select(SyncedEscalationStep).where(SyncedEscalationStep.case_id == case_id)
+        return list(self.session.scalars(query.order_by(SyncedEscalationStep.due_at,
+                                                        SyncedEscalationStep.id)))  # fmt: skip
+
+    def cases_failed_between(self, start: datetime, end: datetime) -> list[Any]:
+        """Plain rows of the cases that failed in [start, end), each with its analytics facts
+        (None where the consumer's Smart Collect view has not arrived)."""
+        c, f = SyncedRecoveryCase, SyncedCaseFacts
+        query = (
+            select(c.id, c.consumer_id, c.status, c.amount_minor, c.recovered_minor, c.currency,
+                   c.category, c.segment, c.failed_at, f.segment.label("fact_segment"),
+                   f.channel, f.retries, f.recovered, f.recovered_at, f.charges_json)
+            .outerjoin(f, f.case_id == c.id)
+            .where(c.failed_at >= start, c.failed_at < end)
+            .order_by(c.failed_at, c.id)
+        )  # fmt: skip
+        return list(self.session.execute(query))
+
+    def last_published(self) -> datetime | None:
+        """When the newest case the counter holds was published (None: no case)."""
+        return self.session.scalar(select(func.max(SyncedRecoveryCase.published_at)))
 
 
 def holds_cases(engine: Engine) -> bool:

@@ -20,6 +20,7 @@ class SyncedRecoveryCase(Base):
     status_reason: Mapped[str] = mapped_column(Text, default="")
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     recovered_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    written_off_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     currency: Mapped[str] = mapped_column(String(3))
     method: Mapped[str] = mapped_column(String(16), default="")
     gateway: Mapped[str] = mapped_column(String(16), default="")
