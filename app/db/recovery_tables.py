@@ -59,6 +59,8 @@ recovery_cases = Table(
     Column("segment", String(16), nullable=False),
     Column("status", String(16), nullable=False, default="open"),
     Column("recovered_minor", BigInteger, nullable=False, default=0),
+    # A discount offer forgave the rest (recovery_write_offs): recovered + written off = amount.
+    Column("written_off_minor", BigInteger, nullable=False, default=0, server_default="0"),
     # Intake is exactly once per (source, external id): a webhook, a poll and an import of the
     # same failure meet on this key.
     Column("source", String(32)),

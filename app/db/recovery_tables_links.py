@@ -15,6 +15,8 @@ payment_links = Table(
     Column("nonce", String(64), primary_key=True),
     Column("case_id", String(64), ForeignKey("recovery_cases.id"), nullable=False),
     Column("amount_minor", BigInteger, nullable=False),
+    # Taken off what the case owed by the consumer's discount offer when the link was issued.
+    Column("discount_minor", BigInteger, nullable=False, default=0, server_default="0"),
     Column("currency", String(3), nullable=False),
     Column("status", String(16), nullable=False, default="issued"),
     Column("created_at", UtcDateTime, nullable=False),

@@ -73,6 +73,7 @@ class LinkPage:
     alternatives: tuple[str, ...]  # upi, new_card, plan
     paid: bool = False
     plan_requested: bool = False
+    discount_minor: int = 0  # already taken off owed_minor by the consumer's discount offer
 
 
 def new_nonce() -> str:

@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from app.db.recovery_tables_discounts import recovery_write_offs as write_offs
 from app.db.recovery_tables_experiments import recovery_experiment_assignments as assignments
 from app.db.recovery_tables_experiments import recovery_experiment_outcomes as outcomes
 from app.recovery.experiments.recommendation import Horizon
@@ -26,6 +27,14 @@ def experiment_results(engine: Engine, experiment_id: int | str, now: datetime) 
             .where(outcomes.c.experiment_id == row["id"])
             .order_by(outcomes.c.recorded_at, outcomes.c.id)
         )
+        forgiven = {
+            case_id: int(amount)
+            for case_id, amount in connection.execute(
+                select(write_offs.c.case_id, write_offs.c.amount_minor).where(
+                    write_offs.c.experiment_id == row["id"]
+                )
+            )
+        }
         recorded = [
             Outcome(
                 variant=o.variant,
@@ -35,6 +44,7 @@ def experiment_results(engine: Engine, experiment_id: int | str, now: datetime) 
                 amount_minor=o.amount_minor,
                 satisfaction=o.satisfaction,
                 churned=o.churned,
+                written_off_minor=forgiven.get(o.case_id, 0) if o.recovered else 0,
             )
             for o in connection.execute(query)
         ]

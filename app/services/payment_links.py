@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, select, update
 from app.db.recovery_tables import recovery_cases, recovery_consumers, recovery_events
 from app.db.recovery_tables_links import payment_links
 from app.domain.errors import UserFacingError
+from app.recovery.experiments.discounts import DiscountOffer
 from app.recovery.links import (
     LinkClaims,
     LinkPage,
@@ -28,6 +29,8 @@ from app.recovery.links import (
     verify_link,
 )
 from app.recovery.segment_rules import link_policy
+from app.services.experiment_arms import arms_of
+from app.services.recovery_discounts import discount_offer
 from app.services.segment_rules_lookup import SegmentLookup
 
 LINKABLE = ("open", "paused")  # a paused case may still be paid by the consumer
@@ -116,11 +119,13 @@ class PaymentLinks:
     def issue(self, case_id: str) -> IssuedLink:
         """A new link for what the case owes now; refused for a case that owes nothing."""
         now = self.clock()
+        offer = self._discount(case_id, now)  # read first: SQLite's write lock blocks reads
         with self.engine.begin() as connection:
             case = _case(connection, case_id)
             if case is None:
                 raise UserFacingError(f"There is no recovery case {case_id}.")
-            owed = _owed(case)
+            discount = _discount_now(offer, case)
+            owed = _owed(case) - discount
             if case["status"] not in LINKABLE:
                 raise UserFacingError(
                     f"Case {case_id} is {case['status']}: no payment link is sent."
@@ -132,8 +137,8 @@ class PaymentLinks:
             connection.execute(
                 payment_links.insert().values(
                     nonce=claims.nonce, case_id=case_id, amount_minor=owed,
-                    currency=claims.currency, status="issued", created_at=now,
-                    expires_at=claims.expires_at,
+                    discount_minor=discount, currency=claims.currency, status="issued",
+                    created_at=now, expires_at=claims.expires_at,
                 )
             )  # fmt: skip
         return IssuedLink(token, claims.nonce, case_id, owed, claims.currency, claims.expires_at)
@@ -243,11 +248,16 @@ class PaymentLinks:
                     checkout_session=paid.session_id,
                 )
             )  # fmt: skip
-            status = self._recover(connection, case, paid, now)
+            status = self._recover(connection, case, paid, now, int(link["discount_minor"]))
         return Settlement(paid.case_id, True, status)
 
     def _recover(
-        self, connection: Connection, case: dict[str, Any], paid: CheckoutPaid, now: datetime
+        self,
+        connection: Connection,
+        case: dict[str, Any],
+        paid: CheckoutPaid,
+        now: datetime,
+        discount_minor: int = 0,
     ) -> str:
         recovered = case["recovered_minor"] + paid.amount_minor
         detail = {
@@ -263,6 +273,10 @@ class PaymentLinks:
             # Clearing the lease means a worker mid-visit cannot write its stale view back.
             values |= {"status": "paid", "next_at": None, "claimed_by": None,
                        "claimed_until": None, "status_reason": detail["reason"]}  # fmt: skip
+        elif recovered + discount_minor >= case["amount_minor"]:
+            # The discounted price is paid: the worker's next visit (due now) writes off the
+            # rest and closes the case, as it does for a price paid any other way.
+            values["next_at"] = now
         connection.execute(
             update(recovery_cases).where(recovery_cases.c.id == case["id"]).values(**values)
         )
@@ -280,7 +294,8 @@ class PaymentLinks:
             raise LinkRefused("used", "This link has already been used to pay. Thank you.")
         case = _case(connection, claims.case_id)
         assert case is not None  # the foreign key
-        if case["status"] not in LINKABLE or _owed(case) != link["amount_minor"]:
+        due = _owed(case) - int(link["discount_minor"])
+        if case["status"] not in LINKABLE or due != link["amount_minor"]:
             raise LinkRefused(
                 "settled",
                 "This bill has been paid or changed since the link was sent: nothing is due "
@@ -321,11 +336,33 @@ class PaymentLinks:
             ),
             paid=link["status"] == "paid",
             plan_requested=link["plan_requested_at"] is not None,
+            discount_minor=int(link["discount_minor"]),
+        )
+
+    def _discount(self, case_id: str, now: datetime) -> DiscountOffer | None:
+        """The consumer's discount offer (an A/B arm or the segment's), as the engine sees it:
+        a link asks for the same discounted price the engine would charge."""
+        with self.engine.connect() as connection:
+            case = _case(connection, case_id)
+        if case is None or case["status"] not in LINKABLE:
+            return None
+        consumer_id = case["consumer_id"]
+        rules = self.segments.rules_for(case_id, now)
+        return discount_offer(
+            self.engine, consumer_id, arms_of(self.engine, consumer_id, now), rules, now
         )
 
 
 def _owed(case: dict[str, Any]) -> int:
     return int(case["amount_minor"]) - int(case["recovered_minor"])
+
+
+def _discount_now(offer: DiscountOffer | None, case: dict[str, Any]) -> int:
+    """What the offer still takes off what the case owes: all it forgives while more than
+    that is owed; once only the forgiven part is left the engine writes it off, no link."""
+    if offer is None:
+        return 0
+    return min(offer.forgiven(int(case["amount_minor"])), max(0, _owed(case)))
 
 
 def _link(link: dict[str, Any]) -> Any:

@@ -35,6 +35,7 @@ def case_row(case: dict[str, Any]) -> dict[str, Any]:
     keys = (
         "id", "consumer_id", "amount_minor", "recovered_minor", "currency", "method", "gateway",
         "category", "segment", "product", "status", "status_reason", "failed_at", "next_at",
+        "written_off_minor",
     )  # fmt: skip
     return {key: case.get(key) for key in keys}
 

@@ -39,7 +39,7 @@ def list_cases(engine: Engine, status: str | None = None) -> list[dict[str, Any]
     c = recovery_cases.c
     query = select(
         c.id, c.consumer_id, c.amount_minor, c.recovered_minor, c.currency, c.gateway,
-        c.category, c.status, c.next_at, c.status_reason,
+        c.category, c.status, c.next_at, c.status_reason, c.written_off_minor,
     ).order_by(c.next_at.is_(None), c.next_at, c.id)  # fmt: skip
     if status is not None:
         query = query.where(c.status == status)

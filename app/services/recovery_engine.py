@@ -5,7 +5,7 @@ The same code serves `recovery simulate` (a virtual clock, a simulated world) an
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,6 +14,7 @@ from app.recovery.cases import RecoveryCase
 from app.recovery.code_tables import DeclineCodes
 from app.recovery.codes import Action, Category, Classification
 from app.recovery.decisions import Decision, DecisionKind
+from app.recovery.experiments.discounts import DiscountOffer, write_off_due
 from app.recovery.ledger import AttemptRefused
 from app.recovery.message_ledger import MessageRefused
 from app.recovery.network_rules import CaseState
@@ -42,6 +43,8 @@ class Pending:
     messages: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     statuses: dict[str, str] = field(default_factory=dict)
+    # Discounts to write off (case_id, amount_minor, at, offer): the consumer paid the price.
+    write_offs: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -60,9 +63,11 @@ class RecoveryEngine:
         world: RecoveryWorld,
         cases: dict[str, RecoveryCase],
         uow_factory: Callable[[], RecoveryUnitOfWork],
+        discounts: Mapping[str, DiscountOffer] | None = None,
     ) -> None:
         self.policy, self.books, self.codes, self.world = policy, books, codes, world
         self.cases = cases
+        self.discounts = dict(discounts or {})  # case id -> the offer its consumer was made
         self.uow_factory = uow_factory
         self.pending = Pending()
         self.tally = Tally()
@@ -70,6 +75,8 @@ class RecoveryEngine:
     # -- one visit to one case ----------------------------------------------------------------
     def visit(self, case: RecoveryCase, now: datetime) -> datetime | None:
         """Decide and act until the case waits; returns when to look at it again (or None)."""
+        if self._settle_discount(case, now):  # the price was paid some other way (a link)
+            return None
         for _ in range(MAX_STEPS_PER_VISIT):
             decision = self.policy.decide(case, now)
             self._record_decision(decision, now)
@@ -94,7 +101,8 @@ class RecoveryEngine:
         except AttemptRefused as refused:
             log.warning("%s", refused.message)  # a policy asked for what the rules forbid
             return
-        amount = min(decision.amount_minor or case.owed_minor, case.owed_minor)
+        payable = self._payable(case)  # a discount offer's price, else all that is owed
+        amount = min(decision.amount_minor or payable, payable)
         self.tally.attempts += 1
         try:
             result = self.world.attempt(permit, amount)
@@ -106,6 +114,7 @@ class RecoveryEngine:
         decline = None
         if result.approved:
             case.record_payment(amount)
+            self._settle_discount(case, now)
         else:
             decline = self.codes.classify(
                 gateway=case.gateway,
@@ -203,7 +212,7 @@ class RecoveryEngine:
         state = self.books.attempts.book(case.case_id).state
         if event.type == "paid":
             case.record_payment(event.amount_minor)
-            if case.owed_minor <= 0:
+            if self._settle_discount(case, now=event.at) or case.owed_minor <= 0:
                 self._close(case, CaseState.PAID)
                 return False
             return state is CaseState.OPEN
@@ -220,6 +229,26 @@ class RecoveryEngine:
             others = tuple(c for c in case.preferred_channels if c != event.channel)
             case.preferred_channels = (*others, event.channel)  # try it last from now on
         return False
+
+    # -- discounts -----------------------------------------------------------------------------
+    def _payable(self, case: RecoveryCase) -> int:
+        offer = self.discounts.get(case.case_id)
+        if offer is None:
+            return case.owed_minor
+        return max(0, case.owed_minor - offer.forgiven(case.amount_minor))
+
+    def _settle_discount(self, case: RecoveryCase, now: datetime) -> bool:
+        """The discounted price is paid: the rest is written off and the case closes paid."""
+        offer = self.discounts.get(case.case_id)
+        rest = write_off_due(offer, case.amount_minor, case.owed_minor)
+        if offer is None or rest <= 0:
+            return False
+        self.pending.write_offs.append(
+            {"case_id": case.case_id, "amount_minor": rest, "at": now, "offer": offer}
+        )
+        case.owed_minor = 0
+        self._close(case, CaseState.PAID)
+        return True
 
     def _close(self, case: RecoveryCase, state: CaseState) -> None:
         self.books.attempts.set_state(case.case_id, state)

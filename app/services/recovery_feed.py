@@ -94,6 +94,7 @@ def _case_data(case: dict[str, Any], last_action: str | None) -> dict[str, Any]:
         "status_reason": case["status_reason"] or "",
         "amount_minor": int(case["amount_minor"]),
         "recovered_minor": int(case["recovered_minor"] or 0),
+        "written_off_minor": int(case.get("written_off_minor") or 0),  # a discount forgave it
         "currency": case["currency"],
         "method": case["method"],
         "gateway": case["gateway"],

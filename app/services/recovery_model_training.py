@@ -69,10 +69,14 @@ def train_models(
     return [train_one(registry, kind, _dataset(kind, records, now, history), now) for kind in kinds]
 
 
+CV_FOLDS = 5
+
+
 def train_one(registry: ModelRegistry, kind: str, data: Dataset, now: datetime) -> TrainingOutcome:
     spec = KINDS[kind]
     try:
-        judgement = train_and_judge(data, spec.make_estimator, spec.importance)
+        # Five forward folds besides the held-out quarter: the saved metrics show the spread.
+        judgement = train_and_judge(data, spec.make_estimator, spec.importance, folds=CV_FOLDS)
     except TooLittleData as error:
         reason = f"{TOO_LITTLE}: {error}"
         registry.note_training(kind, now, None, reason)

@@ -38,6 +38,7 @@ from app.recovery.segment_rules import with_segment_rules
 from app.services.disputes_recovery import respect_holds
 from app.services.experiment_arms import arms_of, record_case_outcome, record_ended_outcomes
 from app.services.messaging_settings import load_rules
+from app.services.recovery_discounts import discount_offer, record_write_offs
 from app.services.recovery_engine import RecoveryEngine
 from app.services.recovery_model_odds import NO_ODDS, CaseOdds
 from app.services.recovery_state import rebuild
@@ -206,6 +207,7 @@ class Worker:
             view.policy.odds, view.policy.odds_source = self.odds, self.odds_note
         rules = self.segments.rules_for(case_id, now) if is_open else None
         segmented = with_segment_rules(view.case, view.policy, view.books, rules)
+        offer = discount_offer(self.engine, rows.case["consumer_id"], arms, rules, now)
         engine = RecoveryEngine(
             policy=with_arms(segmented, view.books, knobs_for(arms)),
             books=view.books,
@@ -213,6 +215,7 @@ class Worker:
             world=CaseWorld(self, rows.case, self.codes),
             cases={case_id: view.case},
             uow_factory=_saved_by_the_run,
+            discounts={case_id: offer} if offer is not None and is_open else None,
         )
         again: datetime | None = None
         if rows.case["status"] == "open":
@@ -250,6 +253,8 @@ class Worker:
             if pending.messages and not getattr(self.messenger, "records_messages", False):
                 connection.execute(recovery_messages.insert(), pending.messages)
             status = pending.statuses.get(case_id)
+            # The discounted price paid: the rest written off, in the transaction that closes it.
+            record_write_offs(connection, pending.write_offs, f"recovery worker {self.worker_id}")
             values: dict[str, Any] = {"recovered_minor": recovered(connection, case_id)}
             if status is not None:
                 values["status"] = status

@@ -24,6 +24,7 @@ def case_payload(case: dict[str, Any]) -> dict[str, Any]:
         "consumer_id": case["consumer_id"],
         "amount_minor": int(case["amount_minor"]),
         "recovered_minor": int(case.get("recovered_minor") or 0),
+        "written_off_minor": int(case.get("written_off_minor") or 0),
         "currency": case["currency"],
         "method": case["method"],
         "gateway": case["gateway"],

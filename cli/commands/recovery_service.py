@@ -204,7 +204,11 @@ def run_cases(args: Namespace) -> int:
             [
                 r["id"],
                 r["consumer_id"],
-                money(r["amount_minor"] - r["recovered_minor"], r["currency"]) or "",
+                money(
+                    r["amount_minor"] - r["recovered_minor"] - r["written_off_minor"],
+                    r["currency"],
+                )
+                or "",
                 money(r["recovered_minor"], r["currency"]) or "",
                 r["category"],
                 r["status"],
@@ -228,6 +232,11 @@ def run_case(args: Namespace) -> int:
             ("consumer", case["consumer_id"]),
             ("amount", money(case["amount_minor"], case["currency"])),
             ("recovered", money(case["recovered_minor"], case["currency"])),
+            *(
+                [("written off", money(case["written_off_minor"], case["currency"]))]
+                if case.get("written_off_minor")
+                else []
+            ),
             (
                 "status",
                 f"{case['status']}"

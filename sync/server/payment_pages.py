@@ -53,6 +53,10 @@ def link_html(page: LinkPage, token: str) -> str:
     amount = money(page)
     hello = f"Hello {escape(page.first_name)}," if page.first_name else "Hello,"
     due = f'<p class="due">Due by {escape(date_text(page))}</p>' if page.due_date else ""
+    if page.discount_minor > 0:
+        off = format_money(page.discount_minor, page.currency, _locale(page.locale))
+        due += f'<p class="due" id="discount">Includes a discount of {escape(off)}</p>'
+
     notes = []
     if "new_card" in page.alternatives:
         notes.append("Your card on file has expired. You can pay with a new card on the next page.")

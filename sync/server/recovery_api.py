@@ -62,6 +62,7 @@ class RecoveryCase(BaseModel):
     consumer_id: str
     amount_minor: int
     recovered_minor: int
+    written_off_minor: int = 0  # a discount offer forgave it: recovered + written off = owed
     currency: str
     method: str
     gateway: str

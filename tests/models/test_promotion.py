@@ -35,6 +35,10 @@ def test_a_model_with_a_real_signal_beats_its_baseline_and_becomes_current(tmp_p
     assert metrics["baseline"]["auc"] == 0.5  # the prior rate ranks nobody above anybody
     assert registry.current_version(kind) == outcome.version
     assert registry.load_current(kind).version == outcome.version
+    # Cross-validated too, each fold trained on the past only: the spread is on record.
+    folds = metrics["cross_validation"]
+    assert folds["scheme"] == "forward" and len(folds["aucs"]) == 5
+    assert folds["min"] > 0.5 and folds["min"] <= folds["mean"] <= folds["max"], folds
 
 
 @pytest.mark.parametrize("kind", CASES)

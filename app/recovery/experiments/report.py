@@ -35,6 +35,7 @@ class Outcome:
     amount_minor: int | None = None
     satisfaction: float | None = None
     churned: bool | None = None
+    written_off_minor: int = 0  # what the arm's discount forgave on the case
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -72,6 +73,8 @@ class _Arm:
             "median_days": median(self.days) if self.days else None,
             "mean_amount_minor": _mean(self.amounts),
             "recovered_amount_minor": int(sum(self.amounts)),
+            # A discount arm's cost: recovered + written off = what those cases owed.
+            "written_off_minor": sum(o.written_off_minor for o in self.outcomes),
             "satisfaction": _mean(scores),
             "churn_rate": sum(churn) / len(churn) if churn else None,
         }

@@ -10,7 +10,7 @@ import numpy as np
 from sklearn.dummy import DummyClassifier
 from sklearn.inspection import permutation_importance
 from sklearn.metrics import brier_score_loss, roc_auc_score
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import StratifiedKFold, TimeSeriesSplit, train_test_split
 from threadpoolctl import threadpool_limits
 
 HELD_OUT_SHARE = 0.25
@@ -73,6 +73,7 @@ class Judgement:
     promoted: bool
     reason: str
     window: dict[str, Any] = field(default_factory=dict)
+    folds: "FoldScores | None" = None  # cross-validation, when asked for
 
     def metrics_json(self) -> dict[str, Any]:
         return {
@@ -87,13 +88,42 @@ class Judgement:
             "auc_margin": self.auc_margin,
             "promoted": self.promoted,
             "reason": self.reason,
+            **({"cross_validation": self.folds.as_json()} if self.folds else {}),
+        }
+
+
+@dataclass(frozen=True)
+class FoldScores:
+    """Held-out AUC of each cross-validation fold: one split's luck shows up as spread."""
+
+    aucs: tuple[float, ...]
+    scheme: str  # "stratified" (rows without times) or "forward" (train on past, test on next)
+
+    @property
+    def mean(self) -> float | None:
+        return round(float(np.mean(self.aucs)), 5) if self.aucs else None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "scheme": self.scheme,
+            "aucs": list(self.aucs),
+            "mean": self.mean,
+            "min": min(self.aucs, default=None),
+            "max": max(self.aucs, default=None),
         }
 
 
 def train_and_judge(
-    data: Dataset, make_estimator: Callable[[], Any], importance: Importance, seed: int = 7
+    data: Dataset,
+    make_estimator: Callable[[], Any],
+    importance: Importance,
+    seed: int = 7,
+    folds: int = 0,
 ) -> Judgement:
-    """Fit on the older rows, score the newest quarter, compare with the prior-rate baseline."""
+    """Fit on the older rows, score the newest quarter, compare with the prior-rate baseline.
+
+    With `folds` > 1 the AUC is also cross-validated and each fold's score kept.
+    """
     labels = data.labels.astype(int)
     positives = int(labels.sum())
     if len(labels) < MIN_ROWS or min(positives, len(labels) - positives) < MIN_EACH_CLASS:
@@ -115,6 +145,9 @@ def train_and_judge(
         )
         promoted, reason = _verdict(scores, baseline, margin)
         final = make_estimator().fit(data.features, labels) if promoted else estimator
+        fold_scores = (
+            _cross_validate(data, labels, make_estimator, folds, seed) if folds > 1 else None
+        )
     return Judgement(
         estimator=final,
         scores=scores,
@@ -129,7 +162,33 @@ def train_and_judge(
         promoted=promoted,
         reason=reason,
         window=data.window(),
+        folds=fold_scores,
     )
+
+
+def _cross_validate(
+    data: Dataset, labels: np.ndarray, make_estimator: Callable[[], Any], folds: int, seed: int
+) -> FoldScores:
+    """Stratified folds for rows without times; with times, always train on the past only."""
+    if data.times is not None:
+        order = np.argsort(data.times, kind="stable")
+        splits = [
+            (order[fit], order[test]) for fit, test in TimeSeriesSplit(n_splits=folds).split(order)
+        ]
+        scheme = "forward"
+    else:
+        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+        splits = list(splitter.split(data.features, labels))
+        scheme = "stratified"
+    aucs = []
+    for fit_rows, test_rows in splits:
+        if not _both_outcomes(labels[fit_rows]) or not _both_outcomes(labels[test_rows]):
+            continue  # a fold with (almost) one outcome says nothing about ranking
+        fitted = make_estimator().fit(data.features[fit_rows], labels[fit_rows])
+        aucs.append(
+            _scores(labels[test_rows], fitted.predict_proba(data.features[test_rows])[:, 1]).auc
+        )
+    return FoldScores(aucs=tuple(aucs), scheme=scheme)
 
 
 def _split(data: Dataset, labels: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray, str]:
