@@ -40,6 +40,7 @@ from ui.screens.shift_guard import SHIFT_ROLES, ShiftGuard
 from ui.screens.sign_in import SignInScreen
 from ui.sync_progress import loading_text, sync_load
 from ui.widgets.consumer_finder import ConsumerFinder
+from ui.widgets.edit_key import EditKeyToTables
 from ui.widgets.elided_label import ElidedLabel
 
 if TYPE_CHECKING:
@@ -212,6 +213,7 @@ class MainWindow(QMainWindow):
     def _shortcuts(self) -> None:
         QShortcut(QKeySequence("F1"), self, activated=self.show_dashboard)
         QShortcut(QKeySequence("F2"), self, activated=self.show_record_payment)
+        self._edit_key = EditKeyToTables(self).install()  # F2 in an editable table edits
         QShortcut(QKeySequence("F3"), self, activated=self.show_analytics)
         QShortcut(QKeySequence("F4"), self, activated=self.show_approvals)
         QShortcut(QKeySequence("F5"), self, activated=self.show_shift)

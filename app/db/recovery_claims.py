@@ -12,16 +12,32 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, exists, func, or_, select, update
+from sqlalchemy import case as sql_case
 
 from app.db.recovery_tables import (
     recovery_attempts,
     recovery_cases,
     recovery_consumers,
+    recovery_events,
     recovery_messages,
 )
 
 cases, attempts = recovery_cases, recovery_attempts
 MESSAGE_HISTORY = timedelta(days=8)  # older messages no longer touch this week's caps
+# Timeline events that carry money paid on a case outside its attempts (their amount_minor):
+# a payment link paid, a counter payment (whole or part of what was owed), and its void.
+# plan_paid: what a cancelled plan offered on the case had been paid (its installments).
+CREDIT_EVENTS = ("paid", "counter_payment", "plan_paid")
+DEBIT_EVENTS = ("counter_payment_voided",)
+
+
+@dataclass(frozen=True)
+class CaseMessages:
+    """How many messages one case has had since it opened, and when the last one went."""
+
+    total: int = 0
+    links: int = 0  # those carrying a payment link (a new method, a plan, a reminder to pay)
+    last_at: datetime | None = None
 
 
 @dataclass
@@ -33,6 +49,10 @@ class CaseRows:
     attempts: list[dict[str, Any]]  # this case's, oldest first
     elsewhere: list[datetime]  # other cases' attempts on the same instrument
     messages: list[dict[str, Any]]  # the consumer's recent messages, oldest first
+    # This case's messages over its whole life: caps such as "ask for a new method at most
+    # twice" must hold past the recent window above.
+    sent: CaseMessages | None = None
+    credited_minor: int = 0  # paid outside the attempts (a counter, a link), net of voids
 
 
 def _free(me: str, now: datetime) -> Any:
@@ -104,11 +124,27 @@ def read_case(engine: Engine, case_id: str, now: datetime) -> CaseRows:
             attempts=[dict(r._mapping) for r in own],
             elsewhere=[r.at for r in elsewhere] if case["instrument"] else [],
             messages=[dict(r._mapping) for r in messages],
+            sent=_case_messages(connection, case_id, case["consumer_id"]),
+            credited_minor=credited(connection, case_id),
         )
 
 
+def _case_messages(connection: Connection, case_id: str, consumer_id: str) -> CaseMessages:
+    """Counted in SQL, never loaded: the consumer filter lets the (consumer_id, at) index
+    find the few rows of this case."""
+    links = func.coalesce(func.sum(sql_case((recovery_messages.c.payment_link, 1), else_=0)), 0)
+    row = connection.execute(
+        select(func.count(), links, func.max(recovery_messages.c.at)).where(
+            recovery_messages.c.consumer_id == consumer_id,
+            recovery_messages.c.case_id == case_id,
+        )
+    ).one()
+    return CaseMessages(total=int(row[0]), links=int(row[1]), last_at=row[2])
+
+
 class CaseNotOpen(Exception):
-    """The case was paused, stopped or settled while the worker was deciding: no charge."""
+    """The case was paused, stopped, settled or part-paid while the worker was deciding: no
+    charge (or none of the amount it had decided)."""
 
 
 def start_attempt(engine: Engine, row: dict[str, Any]) -> None:
@@ -117,11 +153,18 @@ def start_attempt(engine: Engine, row: dict[str, Any]) -> None:
     The case row is locked and checked in the same transaction, so a pause (or a payment at a
     counter) that commits first always wins over the charge."""
     with engine.begin() as connection:
-        status = connection.execute(
-            select(cases.c.status).where(cases.c.id == row["case_id"]).with_for_update()
-        ).scalar_one()
+        status, owed = connection.execute(
+            select(cases.c.status, cases.c.amount_minor)
+            .where(cases.c.id == row["case_id"])
+            .with_for_update()
+        ).one()
         if status != "open":
             raise CaseNotOpen(f"case {row['case_id']} is {status}: not charged")
+        # A part payment at a counter may have landed while this worker decided: never charge
+        # more than is still owed; the next visit decides again on the new amount.
+        left = owed - recovered(connection, row["case_id"])
+        if row["amount_minor"] > left:
+            raise CaseNotOpen(f"case {row['case_id']} owes {left} now: not charged")
         connection.execute(attempts.insert().values(state="started", approved=None, **row))
 
 
@@ -133,8 +176,20 @@ def finish_attempt(engine: Engine, key: str, **outcome: Any) -> None:
 
 
 def recovered(connection: Connection, case_id: str) -> int:
+    """Every credit recorded for the case: its approved attempts and the money paid outside
+    the engine (a counter, a payment link)."""
     total = select(func.coalesce(func.sum(attempts.c.amount_minor), 0)).where(
         attempts.c.case_id == case_id, attempts.c.approved.is_(True)
+    )
+    return int(connection.execute(total).scalar_one()) + credited(connection, case_id)
+
+
+def credited(connection: Connection, case_id: str) -> int:
+    """The money paid on the case outside the engine's attempts, net of voids."""
+    e = recovery_events.c
+    signed = sql_case((e.type.in_(DEBIT_EVENTS), -e.amount_minor), else_=e.amount_minor)
+    total = select(func.coalesce(func.sum(signed), 0)).where(
+        e.case_id == case_id, e.type.in_(CREDIT_EVENTS + DEBIT_EVENTS)
     )
     return int(connection.execute(total).scalar_one())
 

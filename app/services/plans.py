@@ -1,19 +1,15 @@
-"""A consumer's payment plans with every installment: paid, outstanding and where it stands."""
+"""A consumer's payment plans with every installment: paid, outstanding and where it stands
+(the statuses are app.domain.plan_compliance's, as on the plans screens)."""
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from app.db.queries.dues import ItemRow
+from app.domain.plan_compliance import InstallmentFacts, InstallmentState, plan_compliance
 from app.services.consumers import find_consumer
 from app.services.unit_of_work import UnitOfWork
 
-
-class InstallmentStatus(StrEnum):
-    PAID = "Paid"
-    PARTLY_PAID = "Partly paid"
-    DUE = "Due"
-    OVERDUE = "Overdue"
+CANCELLED = "Cancelled"  # a plan's status once it was cancelled: nothing unpaid is due
 
 
 @dataclass(frozen=True)
@@ -24,7 +20,7 @@ class InstallmentView:
     due_date: date
     paid_minor: int  # payments and applied credit
     outstanding_minor: int
-    status: InstallmentStatus
+    status: InstallmentState
 
 
 @dataclass(frozen=True)
@@ -53,41 +49,45 @@ def consumer_plans(uow: UnitOfWork, account_number: str) -> list[PlanView]:
         consumer = find_consumer(uow, account_number)
         today = uow.today()
         plans = uow.consumers.plans(consumer.id)
-        by_plan: dict[str, list[InstallmentView]] = {}
+        by_plan: dict[str, list[ItemRow]] = {}
         for row in uow.consumers.items_by_kind(consumer.id, "installment"):
             plan_number = row.reference.rpartition("/")[0]
-            by_plan.setdefault(plan_number, []).append(_installment(row, today))
+            by_plan.setdefault(plan_number, []).append(row)
         return [
             PlanView(
                 plan.plan_number,
                 plan.created_on,
                 plan.status,
-                tuple(sorted(by_plan.get(plan.plan_number, []), key=lambda i: i.number)),
+                _installments(by_plan.get(plan.plan_number, []), today, plan.status == CANCELLED),
             )
             for plan in plans
         ]
 
 
-def installment_status(
-    outstanding_minor: int, paid_minor: int, due: date, today: date
-) -> InstallmentStatus:
-    """Paid in full, else overdue once the due date has passed, else partly paid or due."""
-    if outstanding_minor <= 0:
-        return InstallmentStatus.PAID
-    if due < today:
-        return InstallmentStatus.OVERDUE
-    return InstallmentStatus.PARTLY_PAID if paid_minor > 0 else InstallmentStatus.DUE
-
-
-def _installment(row: ItemRow, today: date) -> InstallmentView:
-    paid = row.paid_minor + row.credited_minor
-    outstanding = row.outstanding_minor
-    return InstallmentView(
-        reference=row.reference,
-        number=int(row.reference.rpartition("/")[2]),
-        amount_minor=row.amount_minor,
-        due_date=row.due_date,
-        paid_minor=paid,
-        outstanding_minor=outstanding,
-        status=installment_status(outstanding, paid, row.due_date, today),
+def _installments(rows: list[ItemRow], today: date, cancelled: bool) -> tuple[InstallmentView, ...]:
+    """In number order, each with its state as the plans screens judge it."""
+    rows = sorted(rows, key=_number)
+    # What is still owed decides, as the ledger says it (adjustments included).
+    facts = [
+        InstallmentFacts(
+            _number(r), r.amount_minor, r.due_date, r.amount_minor - r.outstanding_minor
+        )
+        for r in rows
+    ]
+    judged = plan_compliance(facts, today, cancelled=cancelled).installments
+    return tuple(
+        InstallmentView(
+            reference=row.reference,
+            number=_number(row),
+            amount_minor=row.amount_minor,
+            due_date=row.due_date,
+            paid_minor=row.paid_minor + row.credited_minor,
+            outstanding_minor=row.outstanding_minor,
+            status=compliance.state,
+        )
+        for row, compliance in zip(rows, judged, strict=True)
     )
+
+
+def _number(row: ItemRow) -> int:
+    return int(row.reference.rpartition("/")[2])

@@ -2,10 +2,12 @@
 
 Each of the consumer's open or paused cases that failed before the payment is looked at,
 oldest first: the payment's money settles the cases it covers (status at_counter, nothing more
-is charged) and every other case of the consumer is paused with the payment named in the
-reason, so no retry runs before a person has looked. The case rows are locked while they
-change, and a charge starts only on a case still open (app.db.recovery_claims.start_attempt),
-so a charge never slips in after the pause committed. Idempotent by payment id.
+is charged); a case it covers only in part is credited that part and the engine goes on at once
+with what is still owed (or, configured so, the case is paused); every other case of the
+consumer is paused with the payment named in the reason, so no retry runs before a person has
+looked. The case rows are locked while they change, and a charge starts only on a case still
+open (app.db.recovery_claims.start_attempt), so a charge never slips in after the pause
+committed. Idempotent by payment id.
 
 A void of that payment, heard later, undoes it: a case it settled reopens (its recovered amount
 goes back down, its status back to what it was) and a case it paused resumes, unless someone or
@@ -26,6 +28,8 @@ SETTLED = "at_counter"
 EVENT = "counter_payment"
 VOIDED_EVENT = "counter_payment_voided"
 SETTLEABLE = ("open", "paused")
+# What a case paid only in part does ($TILLDESK_RECOVERY_PART_PAYMENT on the central server).
+RESUME, PAUSE = "resume", "pause"
 
 
 class CounterPaymentFacts(Protocol):
@@ -50,18 +54,30 @@ class CounterPaymentFacts(Protocol):
 
 
 def settle_counter_payments(
-    engine: Engine, payments: Sequence[CounterPaymentFacts], now: datetime
+    engine: Engine,
+    payments: Sequence[CounterPaymentFacts],
+    now: datetime,
+    on_part: str = RESUME,
 ) -> list[str]:
-    """Settle or pause the cases these payments concern; returns the cases changed."""
+    """Settle, credit or pause the cases these payments concern; returns the cases changed.
+
+    `on_part` says what a case paid only in part does: RESUME (the engine chases the rest) or
+    PAUSE (it waits for a person)."""
+    if on_part not in (RESUME, PAUSE):
+        raise ValueError(f"a part payment either {RESUME}s or {PAUSE}s a case, not {on_part!r}")
     changed: list[str] = []
     for payment in payments:
         with engine.begin() as connection:
-            undo = payment.voided
-            changed += (_reopen if undo else _settle)(connection, payment, now)
+            if payment.voided:
+                changed += _reopen(connection, payment, now)
+            else:
+                changed += _settle(connection, payment, now, resume=on_part == RESUME)
     return changed
 
 
-def _settle(connection: Connection, payment: CounterPaymentFacts, now: datetime) -> list[str]:
+def _settle(
+    connection: Connection, payment: CounterPaymentFacts, now: datetime, *, resume: bool
+) -> list[str]:
     c = recovery_cases.c
     mine = (c.consumer_id == payment.account_number) & c.status.in_(SETTLEABLE)
     query = select(recovery_cases).where(mine, c.failed_at <= payment.recorded_at)
@@ -75,16 +91,21 @@ def _settle(connection: Connection, payment: CounterPaymentFacts, now: datetime)
     left = payment.amount_minor
     for case in cases:
         owed = max(0, case["amount_minor"] - case["recovered_minor"])
-        covered = case["currency"] == payment.currency and 0 < owed <= left
-        left -= owed if covered else 0
-        values = _settled(case, owed, where) if covered else _paused(payment, where)
+        part = min(owed, left) if case["currency"] == payment.currency else 0
+        left -= part
+        covered = 0 < owed == part
+        if covered:
+            values = _settled(case, owed, where)
+        elif part and resume and case["status"] == "open":
+            values = _credited(case, part, where, now)
+        else:  # nothing of it left for this case, another currency, a case paused already
+            values = _paused(payment, where) | (_part(case, part) if part else {})
         connection.execute(update(recovery_cases).where(c.id == case["id"]).values(**values))
         detail = {"payment_id": payment.payment_id, "receipt": payment.receipt_number,
                   "terminal": payment.terminal_code, "settled": covered,
                   "reason": values["status_reason"], "was": case["status"]}  # fmt: skip
         connection.execute(recovery_events.insert().values(
-            case_id=case["id"], at=now, type=EVENT, amount_minor=owed if covered else 0,
-            detail=detail))  # fmt: skip
+            case_id=case["id"], at=now, type=EVENT, amount_minor=part, detail=detail))  # fmt: skip
         if covered:
             publish_case_outcome(connection, case["id"], SETTLED, now)
     return [k["id"] for k in cases]
@@ -113,13 +134,14 @@ def _reopen(connection: Connection, payment: CounterPaymentFacts, now: datetime)
         if values:
             connection.execute(update(recovery_cases).where(c.id == case["id"]).values(**values))
         after = {**case, **(values or {})}
+        credit_back = case["recovered_minor"] - after["recovered_minor"]
         detail = {"payment_id": payment.payment_id, "receipt": payment.receipt_number,
                   "terminal": payment.terminal_code, "was": case["status"],
                   "status": after["status"], "reason": after["status_reason"],
                   "changed": values is not None}  # fmt: skip
         connection.execute(recovery_events.insert().values(
             case_id=case["id"], at=now, type=VOIDED_EVENT,
-            amount_minor=event.amount_minor if values and event.detail.get("settled") else 0,
+            amount_minor=credit_back,
             detail=detail))  # fmt: skip
     return ids
 
@@ -143,17 +165,35 @@ def _undone(
             if before == "open"
             else f"{voided}: {before} as it was before it",
         }
+    # A part of the case paid by it is owed again, whatever became of the case since.
+    owed_again = {"recovered_minor": max(0, case["recovered_minor"] - amount)} if amount else {}
+    if case["status"] == "open" and owed_again:
+        return owed_again | {"next_at": now, "status_reason": f"{voided}: owed again"}
     if case["status"] != "paused" or case["status_reason"] != heard.get("reason"):
-        return None  # paused (or changed) since by someone or something else: left alone
+        return owed_again or None  # paused (or changed) since by someone or something else
     if before != "open":
-        return {"status_reason": f"{voided}; it was {before} before that payment"}
-    return reopened | {"status_reason": f"{voided}: resumed"}
+        return owed_again | {"status_reason": f"{voided}; it was {before} before that payment"}
+    return reopened | owed_again | {"status_reason": f"{voided}: resumed"}
 
 
 def _settled(case: dict[str, Any], owed: int, where: str) -> dict[str, Any]:
     return {"status": SETTLED, "recovered_minor": case["amount_minor"], "next_at": None,
             "status_reason": f"paid {_money(owed, case['currency'])}: {where}",
             "claimed_by": None, "claimed_until": None}  # fmt: skip
+
+
+def _credited(case: dict[str, Any], part: int, where: str, now: datetime) -> dict[str, Any]:
+    """Paid in part: the engine goes on at once with what is still owed. The lease is cleared
+    so a worker mid-visit cannot write its stale view back."""
+    owed = case["amount_minor"] - case["recovered_minor"] - part
+    reason = (f"paid {_money(part, case['currency'])}: {where}; "
+              f"{_money(owed, case['currency'])} still owed, recovery goes on")  # fmt: skip
+    return _part(case, part) | {"status_reason": reason, "next_at": now, "claimed_by": None,
+                                "claimed_until": None}  # fmt: skip
+
+
+def _part(case: dict[str, Any], part: int) -> dict[str, Any]:
+    return {"recovered_minor": case["recovered_minor"] + part}
 
 
 def _paused(payment: CounterPaymentFacts, where: str) -> dict[str, Any]:

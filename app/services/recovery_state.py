@@ -109,6 +109,8 @@ def rebuild(
         elif attempt["state"] == "error":  # the gateway did not answer: not the consumer's
             attempts.replay(row["id"], attempt["at"], approved=False, decline=GATEWAY_DOWN)
             case.last_attempt_at = attempt["at"]
+    if rows.credited_minor > 0:  # paid at a counter or through a link: chase only the rest
+        case.record_payment(rows.credited_minor)
     policy = make_run_policy(policy_name, books, model)
     for message in rows.messages:
         messages.sent_before(message["consumer_id"], message["at"])
@@ -122,6 +124,9 @@ def rebuild(
             case.link_messages += 1
             if isinstance(policy, SmartPolicy):
                 policy._last_link[row["id"]] = message["at"]  # the policy's memory of links
+    if rows.sent is not None:  # the whole life's counts: the recent window would reset caps
+        case.messages, case.link_messages = rows.sent.total, rows.sent.links
+        case.last_message_at = rows.sent.last_at or case.last_message_at
     if row["status"] != "open":
         attempts.set_state(row["id"], CaseState(row["status"]))
     return CaseView(case, books, policy)

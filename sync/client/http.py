@@ -33,6 +33,10 @@ from sync.protocol import (
 )
 
 CONNECT_TIMEOUT_S = 5.0
+# What a 401/403 means depends on who was asked to sign in: the terminal (its token) or the
+# person registering it (the server admin's name and password).
+TOKEN_REFUSED = "The server refused this terminal's token"
+WRONG_ADMIN = "The server admin name or password was wrong"
 # Between bytes, not for the whole answer; the server sends a 10,000-change page's headers
 # within a few seconds.
 READ_TIMEOUT_S = 20.0
@@ -98,6 +102,7 @@ class ServerClient:
             Registration,
             body=request,
             auth=(username, password),
+            refused=WRONG_ADMIN,
         )
 
     def confirm(self) -> TerminalConfirmation:
@@ -109,8 +114,17 @@ class ServerClient:
 
     def pull(self, cursor: int, limit: int, *, totals: bool = False) -> PullResponse:
         """A page of the feed; `totals`: with the count per entity of all that follows."""
+        return self.parse_pull(self.pull_body(cursor, limit, totals=totals))
+
+    def pull_body(self, cursor: int, limit: int, *, totals: bool = False) -> bytes:
+        """A page as it came, for a caller fetching on another thread: parsing a page holds
+        the GIL throughout, and would stall the thread storing the previous page at every
+        SQLite row (it releases the GIL for each) - so the storing thread parses it."""
         params = {"cursor": cursor, "limit": limit} | ({"totals": 1} if totals else {})
-        return self._call("GET", "/v1/pull", PullResponse, params=params)
+        return self._send("GET", "/v1/pull", params=params).content
+
+    def parse_pull(self, body: bytes) -> PullResponse:
+        return _parse(PullResponse, body)
 
     def lease_numbers(self, request: NumberBlockRequest) -> NumberBlock:
         """A block of numbers for a series without {TERM} (the same block if asked again)."""
@@ -129,7 +143,21 @@ class ServerClient:
         body: BaseModel | None = None,
         params: dict[str, int] | None = None,
         auth: tuple[str, str] | None = None,
+        refused: str = TOKEN_REFUSED,
     ) -> Model:
+        response = self._send(method, path, body=body, params=params, auth=auth, refused=refused)
+        return _parse(model, response.content)
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: BaseModel | None = None,
+        params: dict[str, int] | None = None,
+        auth: tuple[str, str] | None = None,
+        refused: str = TOKEN_REFUSED,
+    ) -> requests.Response:
         try:
             response = self.session.request(
                 method,
@@ -152,14 +180,18 @@ class ServerClient:
         if response.status_code >= 500 or response.status_code in (408, 429):
             raise ServerUnavailable(_refusal(response, "The server answered"))
         if response.status_code in (401, 403):
-            raise ServerRefused(_refusal(response, "The server refused this terminal's token"))
+            raise ServerRefused(_refusal(response, refused))
         if response.status_code >= 400:
             raise ServerRefused(_refusal(response, "The server refused the request"))
-        try:
-            return model.model_validate_json(response.content)
-        except ValidationError as error:
-            # A half-delivered body (proxy cut) looks like this too: worth another try.
-            raise ServerUnavailable(f"The server's answer was not understood: {error}") from None
+        return response
+
+
+def _parse(model: type[Model], content: bytes) -> Model:
+    try:
+        return model.model_validate_json(content)
+    except ValidationError as error:
+        # A half-delivered body (proxy cut) looks like this too: worth another try.
+        raise ServerUnavailable(f"The server's answer was not understood: {error}") from None
 
 
 def pinned_certificate(server_url: str, fingerprint: str) -> str:

@@ -6,8 +6,9 @@ from app.db.database import Database
 from app.db.tables import Consumer
 from app.domain.errors import NotFound
 from app.domain.ids import new_id
+from app.domain.plan_compliance import InstallmentState
 from app.services.credit_notes import apply_credit_note
-from app.services.plans import InstallmentStatus, consumer_plans
+from app.services.plans import consumer_plans
 from app.services.record_payment import PaymentRequest, record_payment
 from app.services.void_payment import void_payment
 
@@ -54,9 +55,9 @@ def test_payments_mark_installments_paid_or_partly_paid(db) -> None:
     pay(db, "Installment", "PP-2025-0034/1", "67.50")
     pay(db, "Installment", "PP-2025-0034/2", "30.00")
     assert rows(db) == [
-        ("PP-2025-0034/1", 6750, 6750, 0, InstallmentStatus.PAID),
-        ("PP-2025-0034/2", 6750, 3000, 3750, InstallmentStatus.PARTLY_PAID),
-        ("PP-2025-0034/3", 6750, 0, 6750, InstallmentStatus.DUE),
+        ("PP-2025-0034/1", 6750, 6750, 0, InstallmentState.PAID),
+        ("PP-2025-0034/2", 6750, 3000, 3750, InstallmentState.PARTLY_PAID),
+        ("PP-2025-0034/3", 6750, 0, 6750, InstallmentState.DUE),
     ]
 
 

@@ -8,6 +8,8 @@ import pytest
 from app.db.database import open_database
 from app.services.setup import initialise
 from cli.main import main
+from sync.client.errors import ServerRefused
+from sync.client.http import ServerClient
 from tests.sync_client.support import ADMIN, ADMIN_PASSWORD
 
 
@@ -48,3 +50,24 @@ def test_an_admin_locked_out_is_told_to_wait(server, counter_file, monkeypatch, 
     assert status == 3
     assert re.search(r"\(429\): Too many failed sign-ins: try again in \d+ s\.", error), error
     assert "Traceback" not in error
+
+
+def test_a_wrong_admin_password_is_named_as_such_not_as_a_refused_token(
+    server, counter_file, monkeypatch, capsys
+):
+    status = _register(monkeypatch, counter_file, server.url, "not-the-password", "--insecure-http")
+
+    error = capsys.readouterr().err
+    assert status == 3
+    assert "admin name or password was wrong" in error, error
+    assert "token" not in error
+    assert _register(monkeypatch, counter_file, server.url, ADMIN_PASSWORD, "--insecure-http") == 0
+
+
+def test_a_token_the_server_does_not_know_is_still_called_a_refused_token(server) -> None:
+    client = ServerClient(server.url, token="not-a-token-the-server-issued")
+    try:
+        with pytest.raises(ServerRefused, match="refused this terminal's token"):
+            client.pull(0, 10)
+    finally:
+        client.close()

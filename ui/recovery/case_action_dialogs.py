@@ -12,13 +12,15 @@ from PySide6.QtWidgets import (
 )
 
 
-def _buttons(dialog: QDialog, prefix: str) -> QDialogButtonBox:
+def _buttons(dialog: QDialog, prefix: str, does: str) -> QDialogButtonBox:
+    """OK and Cancel; a screen reader hears what OK does (`does`), not just "OK"."""
     box = QDialogButtonBox(
         QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
     )
     ok = box.button(QDialogButtonBox.StandardButton.Ok)
     ok.setObjectName(f"{prefix}Ok")
-    ok.setAccessibleName("OK")
+    ok.setAccessibleName(does)
+    ok.setToolTip(does)
     cancel = box.button(QDialogButtonBox.StandardButton.Cancel)
     cancel.setObjectName(f"{prefix}Cancel")
     cancel.setAccessibleName("Cancel")
@@ -37,7 +39,7 @@ class NoteDialog(QDialog):
         self.text.setObjectName("caseNoteText")
         self.text.setAccessibleName("Note")
         self.text.setTabChangesFocus(True)  # Tab reaches OK; a note needs no tab characters
-        self.buttons = _buttons(self, "caseNote")
+        self.buttons = _buttons(self, "caseNote", "Add the note to the case")
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.buttons.accepted.connect(self.accept)
         self.text.textChanged.connect(self._check)
@@ -73,7 +75,7 @@ class EscalateDialog(QDialog):
         self.reason.setAccessibleName("Reason")
         hint = QLabel("Due within 4 business hours of the consumer's region.")
         hint.setProperty("role", "muted")
-        self.buttons = _buttons(self, "caseEscalate")
+        self.buttons = _buttons(self, "caseEscalate", "Escalate the case")
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.buttons.accepted.connect(self.accept)
         for field in (self.owner, self.reason):

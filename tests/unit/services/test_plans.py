@@ -4,7 +4,8 @@ import uuid
 from datetime import date
 
 from app.db.tables import PaymentPlan
-from app.services.plans import InstallmentStatus, consumer_plans
+from app.domain.plan_compliance import InstallmentState
+from app.services.plans import consumer_plans
 from app.services.record_payment import PaymentRequest, record_payment
 from tests.support.counter import Counter
 from tests.support.fake_uow import seed_item
@@ -38,8 +39,8 @@ def test_installments_show_what_is_overdue_and_what_is_due(counter: Counter) -> 
 
     assert plan.plan_number == "PP-2026-0001"
     assert [(i.number, i.status) for i in plan.installments] == [
-        (1, InstallmentStatus.OVERDUE),
-        (2, InstallmentStatus.DUE),
+        (1, InstallmentState.OVERDUE),
+        (2, InstallmentState.DUE),
     ]
     assert plan.outstanding_minor == 10_000
 
@@ -51,5 +52,20 @@ def test_a_paid_installment_shows_paid(open_counter: Counter) -> None:
 
     [plan] = consumer_plans(open_counter.uow, "ACC-1001")
 
-    assert [i.status for i in plan.installments] == [InstallmentStatus.PAID, InstallmentStatus.DUE]
+    assert [i.status for i in plan.installments] == [InstallmentState.PAID, InstallmentState.DUE]
     assert (plan.paid_minor, plan.outstanding_minor) == (5_000, 5_000)
+
+
+def test_a_cancelled_plan_shows_its_unpaid_installments_cancelled_not_overdue(
+    counter: Counter,
+) -> None:
+    add_plan(counter)
+    counter.store.plans[-1].status = "Cancelled"
+
+    [plan] = consumer_plans(counter.uow, "ACC-1001")
+
+    assert [(i.number, i.status.value) for i in plan.installments] == [
+        (1, "Cancelled"),
+        (2, "Cancelled"),
+    ]
+    assert plan.outstanding_minor == 10_000  # the ledger still says what was never paid

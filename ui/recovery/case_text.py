@@ -1,0 +1,101 @@
+"""The engine's words made readable on the Case screen: decision kinds, decline categories and
+timeline event types in plain language, planned times in the branch's zone.
+
+The timeline arrives as text (from the recovery database or the server's published copy), so
+the known codes in it are replaced here, in one place, instead of in every screen.
+"""
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from babel.dates import format_datetime
+
+from app.recovery.codes import Category
+from app.recovery.decisions import DecisionKind
+from ui.context import ClientContext
+
+CATEGORY_NAMES = {
+    Category.INSUFFICIENT_FUNDS: "Insufficient funds",
+    Category.DO_NOT_HONOR: "Do not honor",
+    Category.EXPIRED_OR_INVALID: "Expired or invalid card details",
+    Category.HARD: "Hard decline",
+    Category.TECHNICAL: "Technical failure",
+    Category.FRAUD: "Suspected fraud",
+}
+# {when} is the decision's time as the branch reads it.
+DECISION_TEXT = {
+    DecisionKind.RETRY_NOW: "Retry now",
+    DecisionKind.RETRY_AT: "Retry planned for {when}",
+    DecisionKind.ASK_NEW_METHOD: "Ask for a new payment method, {when}",
+    DecisionKind.REMIND: "Reminder planned for {when}",
+    DecisionKind.NOTIFY: "Pre-debit notice planned for {when}",
+    DecisionKind.OFFER_PLAN: "Payment plan offer planned for {when}",
+    DecisionKind.WAIT: "Waiting until {when}",
+    DecisionKind.STOP: "Stop",
+}
+EVENT_NAMES = {
+    "counter_payment": "Counter payment:",
+    "counter_payment_voided": "Counter payment voided:",
+    "paid": "Paid:",
+    "paid_again": "Paid again:",
+    "clicked": "Payment link opened",
+    "open": "Resumed:",
+    "paused": "Paused:",
+    "stopped": "Stopped:",
+}
+PLANNED_FORMAT = "EEE d MMM HH:mm"  # Tue 8 Dec 10:00
+
+_DECISION = re.compile(r"^(?P<kind>[a-z_]+) at (?P<at>\d{4}-\d\d-\d\d \d\d:\d\d)Z?(?P<rest>.*)$")
+_LAST_ACTION = re.compile(r"^(?P<kind>[a-z_]+): ")
+_CATEGORY = re.compile(r"\b(" + "|".join(CATEGORY_NAMES) + r")\b")
+_CODE_WORD = re.compile(r"^[a-z]+(?:_[a-z]+)+\b")
+
+
+def category_name(code: str) -> str:
+    """'insufficient_funds' -> 'Insufficient funds'; an unknown code loses its underscores."""
+    try:
+        return CATEGORY_NAMES[Category(code)]
+    except ValueError:
+        return code.replace("_", " ").capitalize()
+
+
+def planned_moment(context: ClientContext) -> Callable[[datetime], str]:
+    """A planned time as a person reads it, in the branch's zone and language."""
+
+    def when(at: datetime) -> str:
+        local = at.astimezone(context.settings.zone)
+        return format_datetime(local, format=PLANNED_FORMAT, locale=context.settings.locale)
+
+    return when
+
+
+def timeline_text(kind: str, text: str, when: Callable[[datetime], str]) -> str:
+    """One timeline line with the engine's codes replaced by words."""
+    if kind == "decision":
+        text = _decision(text, when)
+    elif kind == "event":
+        text = _event(text)
+    return _CATEGORY.sub(lambda m: category_name(m.group(1)), text)
+
+
+def _decision(text: str, when: Callable[[datetime], str]) -> str:
+    found = _DECISION.match(text)
+    if found is not None and found["kind"] in DECISION_TEXT:
+        at = datetime.strptime(found["at"], "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+        template = DECISION_TEXT[DecisionKind(found["kind"])]
+        return template.format(when=when(at)) + found["rest"]
+    found = _LAST_ACTION.match(text)
+    if found is not None and found["kind"] in DECISION_TEXT:
+        name = DECISION_TEXT[DecisionKind(found["kind"])].split(" {when}")[0].rstrip(",")
+        return f"{name}: {text[found.end() :]}"
+    return text
+
+
+def _event(text: str) -> str:
+    word, _, rest = text.partition(" ")
+    if word in EVENT_NAMES:
+        return f"{EVENT_NAMES[word]} {rest}".strip()
+    if _CODE_WORD.match(word):  # an event type not named above: at least no underscores
+        return f"{word.replace('_', ' ').capitalize()} {rest}".strip()
+    return text
