@@ -2,6 +2,9 @@
 is in the middle of a long write does not wait for it (the sync's transaction is stopped,
 rolled back and done again afterwards), and the sync still finishes."""
 
+import contextlib
+import sqlite3
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +15,8 @@ from sqlalchemy import text
 from app.db.database import Database, open_database
 from app.services.record_payment import PaymentRequest, record_payment
 from sync.client import courtesy
+from sync.client.apply import apply_changes
+from sync.protocol import Change
 
 ROWS = 3_000_000
 
@@ -120,3 +125,97 @@ def test_a_counter_in_constant_use_still_syncs(counter, monkeypatch):
     assert not sync.is_alive()
     assert sync.error is None
     assert _scratch_rows(counter) == 400
+
+
+def _autocheckpoint(db: Database) -> int:
+    with db.unit_of_work() as uow:  # the cashier's writer connection, as a payment gets it
+        return int(uow.session.execute(text("PRAGMA wal_autocheckpoint")).scalar_one())
+
+
+def test_while_a_sync_runs_the_gil_changes_hands_quickly_and_the_cashier_never_checkpoints(
+    counter,
+):
+    """A payment beside a sync busy in Python waits up to the switch interval at each of its
+    SQLite calls, and a commit that checkpoints copies the sync's pages: neither while the
+    sync runs; both back as they were once it stopped."""
+    before = sys.getswitchinterval()
+    running, stop = threading.Event(), threading.Event()
+
+    def sync() -> None:
+        with courtesy.background():
+            running.set()
+            stop.wait(30)
+
+    thread = threading.Thread(target=sync, daemon=True)
+    thread.start()
+    assert running.wait(10)
+    try:
+        assert sys.getswitchinterval() == courtesy.SWITCH_S
+        assert _autocheckpoint(counter) == 0
+        receipt = _pay(counter)  # still records, commits and is there
+    finally:
+        stop.set()
+        thread.join(10)
+
+    assert sys.getswitchinterval() == before
+    assert _autocheckpoint(counter) == courtesy.AUTOCHECKPOINT
+    with counter.read() as uow:
+        found = uow.session.execute(
+            text("SELECT count(*) FROM payments WHERE receipt_number = :r"), {"r": receipt}
+        ).scalar_one()
+    assert found == 1
+
+
+def _consumer_page(count: int) -> list[Change]:
+    return [
+        Change(
+            seq=i + 1,
+            entity="consumer",
+            key=(key := f"00000000-0000-7000-8000-{i:012d}"),
+            op="upsert",
+            data={
+                "id": key,
+                "account_number": f"WU-7{i:05d}",
+                "name": f"Pulled Person {i}",
+                "service_address": f"{i} Feed Road",
+                "timezone": "America/Chicago",
+                "created_at": "2025-01-01T00:00:00+00:00",
+            },
+        )
+        for i in range(count)
+    ]
+
+
+def _apply_page(db: Database, writing: threading.Event) -> None:
+    """What the pull does with a page: the changes applied in one write transaction."""
+    with db.unit_of_work() as uow:
+        uow.session.execute(text("DELETE FROM sync_scratch_test"))  # takes the write lock
+        writing.set()
+        apply_changes(uow.session, _consumer_page(4000), uow.terminal().id)
+        uow.commit()
+
+
+def test_a_payment_recorded_while_a_pulled_page_is_applied_is_committed_durably(counter):
+    sync = _Sync(counter.path, _apply_page)
+    sync.start()
+    assert sync.started_writing.wait(30)
+
+    receipt = _pay(counter)
+
+    # On disk for anyone who opens the file now (as after a power cut: WAL, synchronous=FULL),
+    # whatever the sync is still doing.
+    with contextlib.closing(sqlite3.connect(counter.path)) as fresh:
+        stored = fresh.execute(
+            "SELECT amount_minor, status FROM payments WHERE receipt_number = ?", (receipt,)
+        ).fetchall()
+    assert stored == [(14550, "Posted")]
+    with counter.unit_of_work() as uow:
+        assert uow.session.execute(text("PRAGMA synchronous")).scalar_one() == 2  # FULL
+    sync.join(120)
+    assert sync.error is None
+    assert sync.tries >= 2  # the page under way when the cashier came gave way to her
+    with counter.read() as uow:
+        pulled = uow.session.execute(
+            text("SELECT count(*) FROM consumers WHERE account_number LIKE 'WU-7%'")
+        ).scalar_one()
+    assert pulled == 4000  # and the page, given way, was applied whole afterwards

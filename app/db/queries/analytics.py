@@ -9,25 +9,6 @@ from sqlalchemy.orm import Session
 # Posted payments only, as every KPI counts them.
 _POSTED = "status = 'Posted' AND payment_date BETWEEN :start AND :end"
 _COLUMNS = {"method": "method", "channel": "channel", "type": "payment_type"}
-# The first day of the bucket a date falls in; weeks run Monday to Sunday.
-_BUCKET = {
-    "day": "{column}",
-    "week": "date({column}, 'weekday 0', '-6 days')",
-    "month": "strftime('%Y-%m-01', {column})",
-}
-
-
-def by_day(session: Session, start: date, end: date) -> list[tuple[date, int, int]]:
-    """(day, sum, count) of posted payments for each day in the range that has any."""
-    rows = session.execute(
-        text(
-            "SELECT payment_date, sum(amount_minor), count(*) FROM payments "
-            f"WHERE {_POSTED} GROUP BY payment_date"
-        ),
-        _range(start, end),
-    )
-    return [(date.fromisoformat(day), int(total), int(number)) for day, total, number in rows]
-
 
 # One streaming pass: grouped in the order of the index on (status, payment_date, method,
 # channel, payment_type, recorded_by, amount_minor) when it exists, so no sort of every row;
@@ -93,43 +74,6 @@ def due_by_day(session: Session, start: date, end: date) -> dict[date, int]:
         _range(start, end),
     )
     return {date.fromisoformat(day): int(total) for day, total in rows}
-
-
-_ALLOCATIONS = (
-    "FROM payments p JOIN payment_allocations a ON a.payment_id = p.id "
-    "WHERE p.status = 'Posted' AND p.payment_date BETWEEN :start AND :end "
-    "AND a.reversal_of IS NULL"
-)
-
-
-def collection_days_by_bucket(
-    session: Session, bucket: str, start: date, end: date
-) -> dict[date, tuple[int, int]]:
-    """(sum of days, number of allocations) per bucket: the average collection time's parts.
-
-    One index seek per payment into payment_allocations: the dashboard's dearest query.
-    """
-    # Days first, in the payment-date index's order (no sort of every allocation), then buckets.
-    key = _BUCKET[bucket].format(column="day")
-    rows = session.execute(
-        text(
-            f"SELECT {key} AS k, sum(days), sum(number) FROM ("
-            "  SELECT p.payment_date AS day, sum(a.collection_days) AS days, count(*) AS number"
-            f"  {_ALLOCATIONS} GROUP BY p.payment_date"
-            ") GROUP BY k"
-        ),
-        _range(start, end),
-    )
-    return {date.fromisoformat(k): (int(days), int(number)) for k, days, number in rows}
-
-
-def collection_days(session: Session, start: date, end: date) -> tuple[int, int]:
-    """(sum of days, number of allocations) over the whole range."""
-    days, number = session.execute(
-        text(f"SELECT coalesce(sum(a.collection_days), 0), count(*) {_ALLOCATIONS}"),
-        _range(start, end),
-    ).one()
-    return int(days), int(number)
 
 
 def _range(start: date, end: date) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """All mapped tables, imported together so the metadata is complete."""
 
 from app.db.tables.disputes import ConsumerCircumstances, Dispute
+from app.db.tables.kpi_totals import KpiDayTotal
 from app.db.tables.money import CreditNote, CreditNoteApplication, Payment, PaymentAllocation
 from app.db.tables.number_blocks import NumberBlock
 from app.db.tables.printing import Printer, PrintJob
@@ -13,6 +14,11 @@ from app.db.tables.shifts import (
     ShiftDenominationCount,
     ShiftPayment,
     ShiftReconciliation,
+)
+from app.db.tables.smart_collect_feed import (  # noqa: F401
+    SyncedCaseFacts,
+    SyncedEscalationStep,
+    SyncedSmartCollectView,
 )
 from app.db.tables.sync_state import SyncFlag, SyncState
 from app.db.tables.system import (
@@ -38,6 +44,7 @@ __all__ = [
     "CreditNoteApplication",
     "Dispute",
     "Installment",
+    "KpiDayTotal",
     "LocalState",
     "NumberBlock",
     "NumberSequence",
