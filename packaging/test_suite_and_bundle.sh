@@ -31,7 +31,7 @@ if [ -n "$bundle" ]; then
     wait "$bundle"
     packaged=$?
     echo "--- the bundle ($log), $((SECONDS - started)) s since the start:"
-    grep -E "^(bundle size|build|--version|client start-up|\.deb)|passed|failed|error" "$log" \
+    grep -E "^(bundle size|bundle part|build|--version|client start-up|\.deb)|passed|failed|error" "$log" \
         || tail -n 40 "$log"
     [ "$packaged" = 0 ] || tail -n 60 "$log"
 fi

@@ -30,6 +30,16 @@ class PrintingOnFirstUse:
         return getattr(printing, name)
 
 
+class RecoveryActionsOnFirstUse:
+    """sync/client/recovery_actions.py, imported when a case is first changed through the
+    server: its HTTP client and pydantic wire models are not needed to show the sign-in screen."""
+
+    def __getattr__(self, name: str) -> Any:
+        from sync.client import recovery_actions
+
+        return getattr(recovery_actions, name)
+
+
 def warm_printing() -> None:
     from cli.wiring import printing  # noqa: F401  (the import is the warming)
 
@@ -63,11 +73,10 @@ def run_client_command(args: Namespace) -> int:
     from ui.app import run_client  # Qt is loaded only when the window is wanted
     from ui.printing_port import install
 
-    install(PrintingOnFirstUse())  # type: ignore[arg-type]  # the screens' printing
-    from sync.client import recovery_actions
+    install(PrintingOnFirstUse())  # the screens' printing
     from ui.recovery.case_server import install as install_case_server
 
-    install_case_server(recovery_actions)  # type: ignore[arg-type]  # case actions via the server
+    install_case_server(RecoveryActionsOnFirstUse())  # case actions via the server, on first use
 
     path = database_path(args)
     if getattr(args, "exit_after_startup", False):  # a measurement: no background sync

@@ -36,14 +36,29 @@ install -m 755 "$HERE"/debian/postinst "$HERE"/debian/prerm "$HERE"/debian/postr
 (cd "$pkg" && find etc -type f | sed 's|^|/|' | sort) > "$pkg/DEBIAN/conffiles"
 chmod -R u+rwX,go+rX,go-w "$pkg"
 
+# What the bundle cannot carry, the system must provide. The bundle's ELF files, closed over
+# what is inside it, still need: the C library; OpenGL/EGL (libEGL, libGL: never bundled, they
+# come with the GPU driver); libxcb; and libxcb-icccm4 and libxcb-keysyms1, which Qt's xcb
+# platform plugin (libqxcb.so, libQt6XcbQpa) links but PyInstaller could not bundle because the
+# build machine lacks them. The rest of Qt's X11 requirements are listed too (most are bundled
+# today, but a build machine that lacks one bundles it not), with fontconfig/FreeType, D-Bus and
+# GLib that Qt loads, and a font. tests/packaging/test_bundle.py checks this list against
+# `readelf -d` of every library in the real bundle.
+XCB_DEPENDS="libxcb1, libx11-6, libx11-xcb1, libxcb-cursor0, libxcb-glx0, libxcb-icccm4, \
+libxcb-image0, libxcb-keysyms1, libxcb-randr0, libxcb-render0, libxcb-render-util0, \
+libxcb-shape0, libxcb-shm0, libxcb-sync1, libxcb-util1, libxcb-xfixes0, libxcb-xkb1, \
+libxkbcommon0, libxkbcommon-x11-0"
+DEPENDS="adduser, libc6, libegl1, libgl1, $XCB_DEPENDS, libfontconfig1, libfreetype6, \
+libdbus-1-3, libglib2.0-0, fonts-dejavu-core"
+
 cat > "$pkg/DEBIAN/control" <<CONTROL
 Package: tilldesk
 Version: $version
 Architecture: $arch
 Maintainer: Tilldesk <support@tilldesk.com>
 Installed-Size: $(du -sk --exclude=DEBIAN "$pkg" | cut -f1)
-Depends: adduser, libc6, libegl1, libgl1, libxkbcommon0, libfontconfig1, libdbus-1-3, libglib2.0-0, fonts-dejavu-core
-Recommends: libxkbcommon-x11-0, libxcb-cursor0, systemd
+Depends: $DEPENDS
+Recommends: systemd
 Section: misc
 Priority: optional
 Homepage: https://tilldesk.com/

@@ -58,6 +58,23 @@ def test_control_fields_version_and_conffiles(stub_deb):
         shutil.rmtree(control)
 
 
+# What Qt's xcb platform plugin links that the bundle does not carry (libxcb-icccm4 and
+# libxcb-keysyms1 are missing on the build machine), and OpenGL/EGL, which is never bundled.
+XCB_PLATFORM_PACKAGES = {
+    "libc6", "libxcb1", "libxcb-icccm4", "libxcb-keysyms1", "libxcb-cursor0", "libxcb-xkb1",
+    "libxkbcommon-x11-0", "libxkbcommon0", "libx11-xcb1", "libegl1", "libgl1", "libfontconfig1",
+}  # fmt: skip
+
+
+def test_depends_lists_what_the_xcb_platform_needs_from_the_system(stub_deb):
+    """Without libxcb-icccm4/libxcb-keysyms1 the client dies at start on a desktop with
+    "Could not load the Qt platform plugin xcb" (the real bundle is checked in test_bundle.py)."""
+    depends = _run("dpkg-deb", "-f", str(stub_deb), "Depends")
+    listed = {part.strip().split()[0] for part in depends.split(",")}
+    missing = XCB_PLATFORM_PACKAGES - listed
+    assert not missing, f"not in Depends: {sorted(missing)}"
+
+
 def test_desktop_entry_and_metainfo_validate(stub_deb, tmp_path):
     _run("dpkg-deb", "-x", str(stub_deb), str(tmp_path))
     if shutil.which("desktop-file-validate"):
