@@ -25,7 +25,7 @@ def local_recovery(uow: UnitOfWork) -> str | None:
     Opened (and migrated) only after the counter committed: no lock held on its file."""
     if uow.sync_state.server_url():
         return None
-    counter_db = uow.session.get_bind().url.database
+    counter_db = uow.sync_state.database_file()
     if not counter_db:
         return None  # an in-memory counter (tests of pure rules): no file beside it
     url = recovery_db_url(None, counter_db=Path(counter_db))

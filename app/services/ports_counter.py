@@ -135,6 +135,9 @@ class SyncStateRepository(Protocol):
 
     def server_url(self) -> str | None: ...
 
+    def database_file(self) -> str | None:
+        """The counter's database file (None: an in-memory database)."""
+
 
 class TerminalRepository(Protocol):
     def code_of(self, terminal_id: uuid.UUID) -> str:

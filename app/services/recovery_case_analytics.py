@@ -122,9 +122,10 @@ def _group(name: str, members: list[CaseFacts], cases: dict) -> RecoveryGroup:
         row = cases.get(fact.case_id)
         if row is not None and row.recovered_minor:
             amounts[row.currency] += row.recovered_minor
-        # The counter's synced copy does not carry write-offs: it reads as none.
-        if row is not None and getattr(row, "written_off_minor", 0):
-            forgiven[row.currency] += row.written_off_minor
+        # Rows without the column (the counter's analytics facts) read as nothing written off.
+        written_off = getattr(row, "written_off_minor", None) or 0
+        if row is not None and written_off:
+            forgiven[row.currency] += written_off
     timed = [
         (f.recovered_at - f.failed_at).total_seconds() / 86400
         for f in recovered

@@ -22,11 +22,12 @@ def link_plan_cases(engine: Engine, now: datetime) -> list[str]:
     the cases linked. Safe to run any number of times."""
     linked = []
     with engine.begin() as connection:
-        planned = dict(
-            connection.execute(
+        planned: dict[str, str] = {
+            str(number): str(offer_id)
+            for number, offer_id in connection.execute(
                 select(offers.c.plan_number, offers.c.id).where(offers.c.plan_number.is_not(None))
-            ).all()
-        )
+            )
+        }
         fresh = connection.execute(
             select(cases.c.id, cases.c.external_id, cases.c.amount_minor).where(
                 cases.c.source == PLAN_SOURCE, cases.c.id.not_in(select(links.c.case_id))

@@ -91,7 +91,7 @@ def run_decline(args: Namespace) -> int:
     try:
         if args.case_id.strip().upper().startswith("RP-"):
             from app.services.recovery_plans import decline_plan
-            from cli.commands.recovery_plans import emit_plan
+            from cli.commands.recovery_plan_output import emit_plan
 
             plan = decline_plan(engine, args.case_id, reason=args.reason, user=_user(args),
                                 now=_now())  # fmt: skip
@@ -127,7 +127,7 @@ def run_offers(args: Namespace) -> int:
 
 def _legacy_accept(args: Namespace) -> int:
     from app.services.recovery_plans import accept_plan
-    from cli.commands.recovery_plans import emit_plan
+    from cli.commands.recovery_plan_output import emit_plan
 
     evidence = f"{args.evidence} (accepted by {args.accepted_by})"
     engine = open_recovery_db(args)

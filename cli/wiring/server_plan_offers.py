@@ -62,7 +62,7 @@ def plan_offer_action(
 def routers(options: ServerOptions) -> list[APIRouter]:
     if not options.recovery_db:
         return []
-    from cli.wiring.server_recovery_feed import case_source, recovery_engine_for
+    from cli.wiring.server_recovery_sources import case_source, recovery_engine_for
     from sync.server.recovery_feed import publish_recovery_cases
 
     recovery = recovery_engine_for(options)

@@ -17,7 +17,8 @@ from starlette.concurrency import run_in_threadpool
 
 from app.domain.errors import UserFacingError
 from cli.wiring.server_options import ServerOptions
-from sync.server.recovery_feed import Callables, publish_recovery_cases
+from cli.wiring.server_recovery_sources import case_source, recovery_engine_for
+from sync.server.recovery_feed import publish_recovery_cases
 from sync.server.recovery_feed_payments import CounterPayment, settle_counter_payments
 from sync.server.recovery_feed_routes import recovery_case_router
 
@@ -25,20 +26,6 @@ log = logging.getLogger(__name__)
 INTERVAL_VARIABLE = "TILLDESK_RECOVERY_FEED_SECONDS"
 PART_PAYMENT_VARIABLE = "TILLDESK_RECOVERY_PART_PAYMENT"  # resume (the default) or pause
 DEFAULT_INTERVAL_S = 30.0
-
-
-def recovery_engine_for(options: ServerOptions) -> Engine:
-    from app.services.recovery_database import recovery_db_url, shared_recovery_database
-
-    assert options.recovery_db
-    return shared_recovery_database(recovery_db_url(options.recovery_db))
-
-
-def case_source(recovery: Engine) -> Callables:
-    from app.services.recovery_feed import case_signatures, case_snapshots
-
-    return Callables(lambda: case_signatures(recovery),
-                     lambda ids, now: case_snapshots(recovery, ids, now))  # fmt: skip
 
 
 def feed_round(server: Engine, recovery: Engine, now: datetime) -> int:

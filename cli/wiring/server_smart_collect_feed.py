@@ -80,7 +80,7 @@ def step_closer(recovery: Engine) -> Callable[[str, int, str, str, datetime], No
 
 def routers(options: ServerOptions, recovery: Engine) -> list[APIRouter]:
     """The counters' Smart Collect actions (cases and views go out again at once)."""
-    from cli.wiring.server_recovery_feed import case_source
+    from cli.wiring.server_recovery_sources import case_source
     from sync.server.recovery_feed import publish_recovery_cases
 
     def published(server: Engine, case_id: str) -> None:

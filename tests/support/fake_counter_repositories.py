@@ -201,6 +201,9 @@ class FakeSyncStateRepository:
             return self.store.sync_state.server_url
         return self.store.server_url
 
+    def database_file(self) -> str | None:
+        return None  # the fake is in memory
+
 
 class FakeTerminalRepository:
     def __init__(self, store: Store) -> None:

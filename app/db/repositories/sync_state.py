@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.db.tables import OutboxRecord, SyncState
@@ -40,3 +40,8 @@ class SyncStateRepository:
         return self.session.scalar(
             select(SyncState.server_url).where(SyncState.id == SYNC_STATE_ID)
         )
+
+    def database_file(self) -> str | None:
+        bind = self.session.get_bind()
+        engine = bind if isinstance(bind, Engine) else bind.engine
+        return engine.url.database or None
