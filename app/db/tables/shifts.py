@@ -39,8 +39,9 @@ class Shift(Base):
             "ix_shifts_one_open_per_terminal",
             "terminal_id",
             unique=True,
+            # SQLite only: the counter's file. (A postgresql_where here made SQLAlchemy import
+            # its whole PostgreSQL dialect, asyncpg included, at every client start.)
             sqlite_where=text("status = 'open'"),
-            postgresql_where=text("status = 'open'"),
         ),
         Index(None, "terminal_id", "opened_at"),
     )
