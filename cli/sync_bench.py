@@ -59,7 +59,7 @@ CHANGES_PER_CONSUMER = 2.45  # a demo consumer brings ~1.4 bills and now and the
 FOREGROUND_BILLS = 4_000  # more than a sync of this size leaves time to record
 
 
-class _Tokens:
+class BenchTokens:
     """The terminal's token for this run only, in memory (the benchmark's own registration)."""
 
     def __init__(self) -> None:
@@ -92,13 +92,13 @@ def run_sync_benchmark(
 ) -> dict[str, Any]:
     """The file at `path` is a built benchmark file (run_benchmark made it); the sync runs on
     a copy, so the file stays as built (a pull fills it with the server's consumers)."""
-    with _copy_of(path) as copy, _database(server_db) as db_url:
+    with _copy_of(path) as copy, server_database(server_db) as db_url:
         migrate_database(db_url)
         engine = make_engine(db_url, pool_size=2)
         try:
             admin, password = f"bench-{secrets.token_hex(4)}", secrets.token_urlsafe(18)
             add_admin(engine, admin, password, datetime.now(UTC), actor="bench")
-            with _server(db_url, server_url) as url:
+            with running_server(db_url, server_url) as url:
                 return _measure(copy, engine, url, admin, password, changes, offline, progress)
         finally:
             engine.dispose()
@@ -117,7 +117,7 @@ def _measure(
     window = open_database(path)
     try:
         forget_earlier_runs(window)
-        tokens = _Tokens()
+        tokens = BenchTokens()
         code = _terminal_code(window)
         register_terminal(
             window, server_url=url, code=code, username=admin, password=password, tokens=tokens
@@ -156,7 +156,7 @@ class _Background:
     """The desktop client's background sync: its own Database on the same file, push then
     pull (sync_once's order), timed apart."""
 
-    def __init__(self, path: Path, tokens: _Tokens) -> None:
+    def __init__(self, path: Path, tokens: BenchTokens) -> None:
         self.path, self.tokens = path, tokens
         self.thread = threading.Thread(target=self._run, name="bench-sync", daemon=True)
         self.push: dict[str, Any] = {}
@@ -246,7 +246,7 @@ def _copy_of(path: Path) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def _database(server_db: str | None) -> Iterator[str]:
+def server_database(server_db: str | None) -> Iterator[str]:
     if server_db:
         yield server_db
         return
@@ -255,7 +255,7 @@ def _database(server_db: str | None) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def _server(db_url: str, server_url: str | None) -> Iterator[str]:
+def running_server(db_url: str, server_url: str | None) -> Iterator[str]:
     """The server already running at `server_url`, or `tilldesk server run` started here."""
     if server_url:
         yield server_url.rstrip("/")

@@ -1,6 +1,7 @@
 """Whether a number (receipt, payment, credit note ...) is one a terminal's series issues:
 the number format rendered for that terminal's code, any year, any sequence."""
 
+import functools
 import re
 
 from app.domain.numbering import NumberFormat
@@ -28,6 +29,11 @@ def period_and_sequence(number: str, pattern: str) -> tuple[str, int] | None:
 
 
 def _match(number: str, pattern: str, terminal_code: str) -> re.Match[str] | None:
+    return _series_regex(pattern, terminal_code).fullmatch(number)
+
+
+@functools.lru_cache(maxsize=256)  # a push checks 300,000 numbers against a handful of formats
+def _series_regex(pattern: str, terminal_code: str) -> re.Pattern[str]:
     NumberFormat(pattern)  # refuses a broken format rather than matching nonsense
     parts, last, named = [], 0, set()
     for token in _TOKEN.finditer(pattern):
@@ -42,7 +48,7 @@ def _match(number: str, pattern: str, terminal_code: str) -> re.Match[str] | Non
         parts.append(body)
         last = token.end()
     parts.append(re.escape(pattern[last:]))
-    return re.fullmatch("".join(parts), number)
+    return re.compile("".join(parts))
 
 
 def check_in_series(what: str, number: str, pattern: str, terminal_code: str) -> None:

@@ -40,6 +40,14 @@ def register(sub: _SubParsersAction, common: list) -> None:
     bench.add_argument("--server", help="a server already running on --server-db")
     bench.add_argument("--sync-changes", type=int, default=100_000, help="changes to pull")
     bench.add_argument("--offline-payments", type=int, default=100_000, help="payments to push")
+    bench.add_argument(
+        "--first-load",
+        type=int,
+        metavar="N",
+        help="only time a new counter's first load of about N consumers with their bills "
+        "(real server; --server-db as for --sync)",
+    )
+    bench.add_argument("--first-load-runs", type=int, default=3, help="new counters to time")
     bench.set_defaults(run=run_bench)
 
 
@@ -136,6 +144,19 @@ def run_bench(args: Namespace) -> int:
 
     if args.server and not args.server_db:
         raise SystemExit("--server needs --server-db: the benchmark loads the server's data")
+    if args.first_load:
+        from cli.first_load_bench import run_first_load_benchmark
+
+        with progress_for(quiet=False) as progress:  # closed before the JSON goes out
+            figures = run_first_load_benchmark(
+                args.first_load,
+                runs=max(1, args.first_load_runs),
+                server_db=args.server_db,
+                server_url=args.server,
+                progress=progress,
+            )
+        emit_json(figures)
+        return 0
 
     if args.file:
         path = Path(args.file)

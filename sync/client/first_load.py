@@ -64,7 +64,7 @@ def start(db: Database, cursor: int) -> bool:
         resumed = uow.sync_link.local_value(STATE_KEY) is not None
         if not resumed and (cursor != 0 or not _all_empty(uow.session)):
             return False
-    _tune(db, synchronous="NORMAL", cache_kib=LOAD_CACHE_KIB)
+    tune(db, synchronous="NORMAL", cache_kib=LOAD_CACHE_KIB)
     with db.unit_of_work() as uow:
         if resumed or uow.sync_link.local_value(STATE_KEY) is not None:
             return True
@@ -90,7 +90,7 @@ def finish(db: Database) -> bool:
                 connection.exec_driver_sql(_if_not_exists(index, "INDEX"))
             uow.sync_link.set_local_value(STATE_KEY, None)
             uow.commit()
-    _tune(db, synchronous="FULL", cache_kib=DEFAULT_CACHE_KIB)
+    tune(db, synchronous="FULL", cache_kib=DEFAULT_CACHE_KIB)
     return held is not None
 
 
@@ -101,7 +101,7 @@ def _all_empty(session: Session) -> bool:
     )
 
 
-def _tune(db: Database, *, synchronous: str, cache_kib: int) -> None:
+def tune(db: Database, *, synchronous: str, cache_kib: int) -> None:
     """Set on the writer's connection outside any transaction (SQLite refuses synchronous
     inside one). Pages are re-pullable (the cursor commits with them): durability can wait for
     the load's end. The unique indexes on random ids outgrow SQLite's 2 MB page cache at a few
@@ -157,13 +157,7 @@ def _if_not_exists(sql: str, kind: str) -> str:
 def store(session: Session, changes: Sequence[Change]) -> tuple[list[Change], list[Change]]:
     """Insert the page's reference upserts directly; returns (stored, left for the normal
     apply: users, settings, money records, deletions, and any batch the database refused)."""
-    by_entity: dict[str, list[Change]] = {}
-    rest: list[Change] = []
-    for change in changes:
-        if change.entity in TABLES and change.op == "upsert" and change.data is not None:
-            by_entity.setdefault(change.entity, []).append(change)
-        else:
-            rest.append(change)
+    by_entity, rest = split(changes)
     stored: list[Change] = []
     for entity, table in TABLES.items():
         batch = by_entity.get(entity)
@@ -181,6 +175,20 @@ def store(session: Session, changes: Sequence[Change]) -> tuple[list[Change], li
             )
             rest += batch
     return stored, rest
+
+
+def split(changes: Sequence[Change]) -> tuple[dict[str, list[Change]], list[Change]]:
+    """(reference upserts by entity, everything else) - the latest change of each record only,
+    as the normal apply keeps it."""
+    latest = {(change.entity, change.key): change for change in changes}
+    by_entity: dict[str, list[Change]] = {}
+    rest: list[Change] = []
+    for change in latest.values():
+        if change.entity in TABLES and change.op == "upsert" and change.data is not None:
+            by_entity.setdefault(change.entity, []).append(change)
+        else:
+            rest.append(change)
+    return by_entity, rest
 
 
 def _insert(connection: Connection, table: Table, batch: Sequence[Change]) -> None:

@@ -117,9 +117,7 @@ class ServerClient:
         return self.parse_pull(self.pull_body(cursor, limit, totals=totals))
 
     def pull_body(self, cursor: int, limit: int, *, totals: bool = False) -> bytes:
-        """A page as it came, for a caller fetching on another thread: parsing a page holds
-        the GIL throughout, and would stall the thread storing the previous page at every
-        SQLite row (it releases the GIL for each) - so the storing thread parses it."""
+        """A page as it came, not yet parsed (parse_pull)."""
         params = {"cursor": cursor, "limit": limit} | ({"totals": 1} if totals else {})
         return self._send("GET", "/v1/pull", params=params).content
 

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, insert, text, update
 
+from sync.server.bulk_sql import COPY_FROM, copy_rows
 from sync.server.tables import changes, feed_head
 
 
@@ -50,7 +51,10 @@ def publish(connection: Connection, new: Sequence[NewChange], at: datetime) -> i
         }
         for offset, change in enumerate(new)
     ]
-    connection.execute(insert(changes), rows)
+    if len(rows) >= COPY_FROM:  # a push of thousands of payments: one COPY, not an INSERT each
+        copy_rows(connection, changes, rows)
+    else:
+        connection.execute(insert(changes), rows)
     return last
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from app.domain.payments import PaymentStatus
 from app.domain.record_rules import TARGETS, check_payment
+from sync.server.bulk_sql import among
 from sync.server.feed import NewChange
 from sync.server.flags import raise_flag
 from sync.server.incoming import Incoming, Projected, insert_unique, obey, same_subject
@@ -153,7 +154,7 @@ def lock_bills(conn: Connection, bill_ids: list[uuid.UUID]) -> None:
     if bill_ids:
         conn.execute(
             select(bills.c.id)
-            .where(bills.c.id.in_(bill_ids))
+            .where(among(bills.c.id, bill_ids))
             .order_by(bills.c.id)
             .with_for_update(key_share=True)
         ).all()

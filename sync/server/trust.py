@@ -1,6 +1,7 @@
 """What a terminal may write: numbers from its own series, and changes to what another terminal
 owns only with a supervisor's signed approval (see app.domain.approvals for the threat model)."""
 
+import functools
 import uuid
 from typing import Any
 
@@ -8,6 +9,7 @@ from sqlalchemy import select
 
 from app.domain.approvals import read_approval, verify_approval
 from app.domain.number_series import check_in_series
+from app.domain.numbering import NumberFormat
 from app.domain.record_rules import RecordInvalid
 from app.domain.roles import PERMISSIONS, Role
 from sync.server.events import record_event
@@ -33,7 +35,7 @@ def require_own_series(incoming: Incoming, numbers: dict[str, str]) -> None:
     settings = incoming.settings()
     for series, number in numbers.items():
         pattern = settings.number_formats[series]
-        if settings.number_format(series).uses_blocks:
+        if _uses_blocks(pattern):
             require_in_blocks(incoming.connection, incoming.terminal, series, number, pattern)
             continue
         what = series.replace("_", " ") + " number"
@@ -41,6 +43,11 @@ def require_own_series(incoming: Incoming, numbers: dict[str, str]) -> None:
             check_in_series(what, number, pattern, incoming.terminal.code)
         except RecordInvalid as invalid:
             raise Rejected(invalid.reason) from None
+
+
+@functools.lru_cache(maxsize=64)  # parsing a format costs more than checking a number with it
+def _uses_blocks(pattern: str) -> bool:
+    return NumberFormat(pattern).uses_blocks
 
 
 def require_approval(

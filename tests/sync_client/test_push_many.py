@@ -1,12 +1,17 @@
 """A counter back online pushes a large outbox: every payment reaches the server, stored once,
 and records the server must refuse are still refused one by one among the accepted ones."""
 
-from sqlalchemy import func, select, update
+import json
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import func, insert, select, update
 
 from app.db.tables import OutboxRecord
 from app.demo.bench_offline import OfflineBatch, add_offline_payments
 from cli.sync_bench import give_server
 from sync.server.db import make_engine
+from sync.server.tables import payments
 from tests.sync_client.support import sync
 
 
@@ -80,3 +85,57 @@ def test_pushing_the_same_payments_again_stores_nothing_twice(counters, server):
 def _terminal_id(db) -> str:
     with db.read() as uow:
         return str(uow.terminal().id)
+
+
+def test_a_number_clash_inside_a_large_batch_parks_that_payment_alone(counters, server):
+    t01 = counters("T01")
+    batch = add_offline_payments(t01, 60, sample_too=True)
+    _give(server, batch)
+    with t01.read() as uow:
+        payloads = [
+            json.loads(p)
+            for p in uow.session.scalars(
+                select(OutboxRecord.payload_json)
+                .where(OutboxRecord.entity == "payment", OutboxRecord.state == "pending")
+                .order_by(OutboxRecord.seq)
+            )
+        ]
+    taken = payloads[25]
+    engine = make_engine(server.db_url, pool_size=1)
+    try:  # the server already holds another payment under that receipt number
+        with engine.begin() as conn:
+            now = datetime.now(UTC)
+            conn.execute(
+                insert(payments).values(
+                    id=uuid.uuid4(),
+                    terminal_id=uuid.UUID(taken["terminal_id"]),
+                    receipt_number=taken["receipt_number"],
+                    consumer_id=uuid.UUID(taken["consumer_id"]),
+                    amount_minor=1,
+                    currency=taken["currency"],
+                    status="Posted",
+                    verification="Verified",
+                    settlement_status="N/A",
+                    source="counter",
+                    data={},
+                    received_at=now,
+                    updated_at=now,
+                )
+            )
+    finally:
+        engine.dispose()
+
+    result = sync(t01)
+
+    assert (result.push.sent, result.push.parked) == (59, 1)
+    with t01.read() as uow:
+        reason = uow.session.scalar(
+            select(OutboxRecord.reason).where(OutboxRecord.state == "parked")
+        )
+    assert reason is not None and taken["receipt_number"] in reason
+    [(stored,)] = server.query(
+        "SELECT count(*) FROM payments WHERE terminal_id::text = :t AND amount_minor > 1",
+        t=_terminal_id(t01),
+    )
+    [(on_feed,)] = server.query("SELECT count(*) FROM changes WHERE entity = 'payment'")
+    assert stored == on_feed == 59

@@ -16,7 +16,7 @@ from sync.client.state import Connection
 class PullBreaks(ServerClient):
     """The real client, whose pull meets a bug in this build."""
 
-    def pull(self, cursor: int, limit: int, *, totals: bool = False):  # type: ignore[no-untyped-def]
+    def parse_pull(self, body: bytes):  # type: ignore[no-untyped-def]
         raise RuntimeError("page decoder fell over")
 
 
