@@ -142,8 +142,12 @@ def test_the_case_screen_shows_the_synced_steps_and_marks_one_done_through_the_s
     screen.show()
     screen.show_case(CASE)
     qtbot.waitUntil(lambda: screen.page is not None, timeout=20_000)
-    assert "vip_second_failure: call the consumer, owner Ann Lee" in screen.escalations.text()
+    # Words, not the engine's codes: the step's rule and the category the copy has as its code.
+    assert "Vip second failure: call the consumer, owner Ann Lee" in screen.escalations.text()
     assert "open" in screen.escalations.text()
+    assert "_" not in screen.facts.text() and "Insufficient funds" in screen.facts.text()
+    opened = screen.model.index(0, 2).data()
+    assert "(Insufficient funds)" not in opened and not opened.endswith("from -")
     assert screen.reschedule_button.isEnabled() and screen.consumer_button.isEnabled()
     qtbot.wait(50)
     shot(screen, "case-synced-steps")

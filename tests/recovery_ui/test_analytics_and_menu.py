@@ -3,6 +3,7 @@ none, drill-down to the queue, CSV export) and the Recovery menu: F8, Enter open
 a 1024x768 window, the entries offered by role."""
 
 import csv
+import re
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QApplication
@@ -33,6 +34,13 @@ def test_analytics_by_segment_channel_and_category_with_the_heatmap(qtbot, recov
     paid = [c for c in every if c["status"] == "paid"]
     assert cells(screen.model, GroupColumn.RECOVERED)[-1] == str(len(paid))
     assert {"standard", "high value"} <= set(keys)
+    # Money and dates as the branch writes them; figures right-aligned under their headings.
+    assert cells(screen.model, GroupColumn.AMOUNT)[-1].startswith("$")
+    assert re.search(r"Cases failed [A-Z][a-z]{2} \d+, \d{4} to ", screen.notice.text())
+    right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    assert (
+        screen.model.index(0, GroupColumn.AMOUNT).data(Qt.ItemDataRole.TextAlignmentRole) == right
+    )
     assert screen.heatmap.cells_with_charges() > 0  # the run's charges, by hour and day
     # One cell per hour and day, whatever was drawn before (setRect once scaled it 24-fold).
     image = screen.heatmap.image
@@ -43,6 +51,14 @@ def test_analytics_by_segment_channel_and_category_with_the_heatmap(qtbot, recov
     assert screen.model.headerData(0, Qt.Orientation.Horizontal) == "Decline category"
     screen.dimension.setCurrentIndex(screen.dimension.findData("channel"))
     assert cells(screen.model, GroupColumn.KEY)[0] == "no reminder"  # none sent in the demo
+
+
+def test_escape_on_analytics_goes_back(qtbot, empty_recovery, manager):
+    screen = analytics_of(qtbot, manager)
+    screen.activateWindow()  # shortcuts need the active window; offscreen none is given
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is screen)
+    with qtbot.waitSignal(screen.back_requested, timeout=2_000):
+        qtbot.keyClick(screen.table, Qt.Key.Key_Escape)
 
 
 def test_analytics_export_writes_every_dimension(qtbot, recovery, manager, tmp_path):

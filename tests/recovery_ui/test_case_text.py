@@ -7,12 +7,13 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import Qt
 
 from app.db.recovery_tables import recovery_decisions
+from app.domain.money import format_money
 from app.services.recovery_database import shared_recovery_database
 from app.services.recovery_intake import Failure, intake, save_consumers
 from app.services.recovery_portfolio import CaseRow, Consumer
 from ui.recovery.case_action_dialogs import NoteDialog
 from ui.recovery.case_screen import CaseScreen, TimelineColumn
-from ui.recovery.case_text import timeline_text
+from ui.recovery.case_text import amounts_as_money, timeline_text
 
 RETRY_AT = datetime(2026, 12, 8, 15, 0, tzinfo=UTC)  # 10:00 in New York, the branch's zone
 
@@ -85,3 +86,23 @@ def test_timeline_lines_lose_their_codes() -> None:
     assert timeline_text("note", "note by rpatel: retry_at tomorrow", when) == (
         "note by rpatel: retry_at tomorrow"  # what a person typed is left as typed
     )
+
+
+def test_the_server_copys_intake_line_says_the_category_once_and_no_empty_source() -> None:
+    # The published copy has the category where the decline code was, and "-" for no source.
+    line = "1300.00 USD failed at stripe, code insufficient_funds (insufficient_funds), from -"
+    assert timeline_text("intake", line, str) == (
+        "1300.00 USD failed at stripe, code Insufficient funds"
+    )
+    assert timeline_text("intake", "9.00 USD failed at nmi, code 202 (hard), from test", str) == (
+        "9.00 USD failed at nmi, code 202 (Hard decline), from test"
+    )
+
+
+def test_the_engines_amounts_read_as_money_and_other_codes_stay() -> None:
+    def money(minor: int, currency: str) -> str:
+        return format_money(minor, currency, "en_US")
+
+    assert amounts_as_money("1300.00 USD failed at stripe", money) == "$1,300.00 failed at stripe"
+    assert amounts_as_money("paid 500 JPY", money) == "paid ¥500"
+    assert amounts_as_money("sent 2 SMS, code 202 ABC", money) == "sent 2 SMS, code 202 ABC"

@@ -11,6 +11,7 @@ from app.services.recovery_database import shared_recovery_database
 from app.services.recovery_demo import rich_demo
 from app.services.smart_collect_escalations import evaluate_escalations, list_escalations
 from tests.support.recovery_ui import SOFT, queue_of, shot
+from ui.recovery.case_text import words
 from ui.recovery.queue_model import QueueColumn, QueueFilters, QueueRow
 from ui.recovery.queue_screen import NO_CASES
 
@@ -132,7 +133,8 @@ def test_an_escalation_step_is_marked_done_from_the_case(qtbot, empty_recovery, 
     screen.open_case(steps[0].case_id)
     case = screen.case_screen
     qtbot.waitUntil(lambda: case.step_button.isEnabled(), timeout=20_000)
-    assert f"{steps[0].rule}: {steps[0].action}" in case.escalations.text()
+    assert f"{words(steps[0].rule)}: {steps[0].action}" in case.escalations.text()
+    assert "_" not in case.escalations.text().split(":")[0]
     qtbot.keyClicks(case.reason, "called the consumer")
     qtbot.mouseClick(case.step_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "- done" in case.escalations.text(), timeout=20_000)

@@ -137,3 +137,21 @@ def test_new_settings_reach_every_tab(qtbot, empty_recovery, manager, executive)
     assert all(m.context is executive for m in models)
     assert screen.dashboard.context is executive and screen.insights.context is executive
     assert screen.upcoming.attempt_button.isHidden()  # a recovery executive: no Attempt now
+
+
+def test_the_dashboard_and_tabs_show_money_percent_and_words(qtbot, recovery, manager):
+    consumer, _case = scheduled_consumer(recovery)
+    screen = open_consumer(qtbot, manager, consumer)
+    kpis = screen.dashboard.kpis
+    rows = {kpis.index(r, 0).data(): [kpis.index(r, c).data() for c in range(4)]
+            for r in range(kpis.rowCount())}  # fmt: skip
+    cost = rows["Cost per collection"]  # not "(minor units)": a person reads money
+    assert cost[1] == "< $100.00" and cost[2].startswith("$")
+    assert rows["Collection success rate"][2].endswith(" %")
+    assert kpis.headerData(3, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+    right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    upcoming = screen.upcoming.model
+    assert upcoming.index(0, 2).data(Qt.ItemDataRole.TextAlignmentRole) == right  # the amount
+    types = [screen.recommendations.recommendations.index(r, 1).data()
+             for r in range(screen.recommendations.recommendations.rowCount())]  # fmt: skip
+    assert types and all(t == t.capitalize() and "_" not in t for t in types)

@@ -20,7 +20,13 @@ from ui.models.rows_model import RowsModel
 from ui.ops import ServiceOp
 from ui.recovery.case_action_dialogs import EscalateDialog, NoteDialog
 from ui.recovery.case_server import case_server
-from ui.recovery.case_text import category_name, planned_moment, timeline_text
+from ui.recovery.case_text import (
+    amounts_as_money,
+    category_name,
+    planned_moment,
+    timeline_text,
+    words,
+)
 from ui.recovery.plan_offer_dialog import PlanOfferDialog, open_plan_offer
 from ui.recovery.smart_collect_common import (
     action_text,
@@ -49,6 +55,13 @@ def _step_state(step: EscalationRow) -> str:
     return step.state
 
 
+def _code_text(case: dict[str, Any]) -> str:
+    """The gateway's decline code in brackets; none when there is none, or when the server's
+    copy has the category in its place (said in words just before)."""
+    code = case["code"] or ""
+    return f" ({code})" if code and code != case["category"] else ""
+
+
 class TimelineColumn(IntEnum):
     AT = 0
     KIND = 1
@@ -68,11 +81,17 @@ class TimelineModel(RowsModel[TimelineEntry]):
             return self.context.moment(row.at)
         if column is TimelineColumn.KIND:
             return KIND_TEXT.get(row.kind, row.kind)
-        return timeline_text(row.kind, row.text, planned_moment(self.context))
+        return self._details(row)
+
+    def _details(self, row: TimelineEntry) -> str:
+        text = timeline_text(row.kind, row.text, planned_moment(self.context))
+        if row.kind == "note":
+            return text  # what a person typed is left as typed
+        return amounts_as_money(text, lambda minor, cur: money(self.context, minor, cur))
 
     def look(self, row: TimelineEntry, role: int) -> object:
         if role == Qt.ItemDataRole.ToolTipRole:
-            return timeline_text(row.kind, row.text, planned_moment(self.context))
+            return self._details(row)
         return None
 
 
@@ -213,8 +232,8 @@ class CaseScreen(QWidget):
             f"Consumer {case['consumer_id']} · {case['status'].replace('_', ' ')}"
             f"{chance} · owes {money(self._context, owed, case['currency'])} of "
             f"{money(self._context, case['amount_minor'], case['currency'])} · "
-            f"{case['method']} at {case['gateway']}, {category_name(case['category'])} "
-            f"({case['code'] or '-'})"
+            f"{case['method']} at {case['gateway']}, {category_name(case['category'])}"
+            f"{_code_text(case)}"
             f" · next visit {due}"
             + (f" · {SYNCED_AS_OF} {self._context.moment(page.published_at)}"
                if page.synced and page.published_at else "")
@@ -224,8 +243,8 @@ class CaseScreen(QWidget):
         self.model.set_rows(page.timeline)
         self.escalations.setText(
             "\n".join(
-                f"{e.rule}: {e.action}, owner {e.owner}, due {self._context.moment(e.due_at)}"
-                f" - {_step_state(e)}" for e in page.escalations
+                f"{words(e.rule)}: {e.action}, owner {e.owner}, "
+                f"due {self._context.moment(e.due_at)} - {_step_state(e)}" for e in page.escalations
             ) or "None."
         )  # fmt: skip
         status = case["status"]
@@ -327,9 +346,9 @@ class CaseScreen(QWidget):
             close_escalation(engine(), step.id, who, note, datetime.now(UTC))
 
         op = ServiceOp(self, run)
-        op.success(lambda _none: self._done(f"Escalation step {step.rule} is done.")).failure(
-            lambda e: self._say(e.message, "bad")
-        ).run()
+        op.success(
+            lambda _none: self._done(f"Escalation step {words(step.rule)} is done.")
+        ).failure(lambda e: self._say(e.message, "bad")).run()
 
     def on_note_button_clicked(self) -> None:
         dialog = self.dialog = NoteDialog(self.case_id, self)

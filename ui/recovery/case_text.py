@@ -8,9 +8,12 @@ the known codes in it are replaced here, in one place, instead of in every scree
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from babel.dates import format_datetime
+from babel.numbers import list_currencies
 
+from app.domain.money import minor_digits
 from app.recovery.codes import Category
 from app.recovery.decisions import DecisionKind
 from ui.context import ClientContext
@@ -50,6 +53,16 @@ _DECISION = re.compile(r"^(?P<kind>[a-z_]+) at (?P<at>\d{4}-\d\d-\d\d \d\d:\d\d)
 _LAST_ACTION = re.compile(r"^(?P<kind>[a-z_]+): ")
 _CATEGORY = re.compile(r"\b(" + "|".join(CATEGORY_NAMES) + r")\b")
 _CODE_WORD = re.compile(r"^[a-z]+(?:_[a-z]+)+\b")
+# The server's copy has the category where the decline code was: "X (X)" says it once.
+_SAID_TWICE = re.compile(r"\b(?P<name>[A-Z][A-Za-z ]+) \((?P=name)\)")
+_NO_SOURCE = re.compile(r", from -$")
+_CURRENCIES = frozenset(list_currencies())
+_AMOUNT = re.compile(r"\b(?P<amount>\d+(?:\.\d+)?) (?P<currency>[A-Z]{3})\b")
+
+
+def words(code: str) -> str:
+    """A rule or step code as words: 'vip_second_failure' -> 'Vip second failure'."""
+    return code.replace("_", " ").strip().capitalize()
 
 
 def category_name(code: str) -> str:
@@ -58,6 +71,19 @@ def category_name(code: str) -> str:
         return CATEGORY_NAMES[Category(code)]
     except ValueError:
         return code.replace("_", " ").capitalize()
+
+
+def amounts_as_money(text: str, money: Callable[[int, str], str]) -> str:
+    """'1300.00 USD failed' -> '$1,300.00 failed': the engine's plain amounts as the branch
+    writes money (`money(minor, currency)`)."""
+
+    def spelled(found: re.Match[str]) -> str:
+        currency = found["currency"]
+        if currency not in _CURRENCIES:  # "2 SMS" and the like: not money
+            return found.group(0)
+        return money(int(Decimal(found["amount"]) * 10 ** minor_digits(currency)), currency)
+
+    return _AMOUNT.sub(spelled, text)
 
 
 def planned_moment(context: ClientContext) -> Callable[[datetime], str]:
@@ -76,7 +102,8 @@ def timeline_text(kind: str, text: str, when: Callable[[datetime], str]) -> str:
         text = _decision(text, when)
     elif kind == "event":
         text = _event(text)
-    return _CATEGORY.sub(lambda m: category_name(m.group(1)), text)
+    text = _CATEGORY.sub(lambda m: category_name(m.group(1)), text)
+    return _NO_SOURCE.sub("", _SAID_TWICE.sub(r"\g<name>", text))
 
 
 def _decision(text: str, when: Callable[[datetime], str]) -> str:

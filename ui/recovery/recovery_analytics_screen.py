@@ -6,10 +6,12 @@ database the figures come from the server's copy of the cases as of the last syn
 
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.domain.errors import UserFacingError
@@ -19,14 +21,13 @@ from app.services.recovery_case_analytics import (
     DIMENSIONS,
     CaseAnalytics,
     RecoveryGroup,
-    amounts_text,
     case_analytics_table,
 )
 from app.services.recovery_case_analytics_synced import load_case_analytics
 from ui.context import ClientContext
 from ui.models.rows_model import RowsModel
 from ui.ops import ServiceOp
-from ui.recovery.smart_collect_common import read_only_table
+from ui.recovery.smart_collect_common import money, read_only_table
 from ui.widgets.charts import AXIS, CategoryAxis, colour
 from ui.widgets.charts import _Chart as Chart
 from ui.widgets.choices import choices_combo
@@ -51,6 +52,21 @@ class GroupModel(RowsModel[RecoveryGroup]):
     headers = ("Segment", "Cases", "Recovered", "Recovery rate", "Recovered amount",
                "Days to recover", "Attempts per recovery")  # fmt: skip
 
+    def __init__(self, context: ClientContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+
+    def _amounts(self, pairs: tuple[tuple[str, int], ...]) -> str:
+        """Money as the branch writes it, one amount per currency."""
+        return ", ".join(money(self.context, minor, cur) for cur, minor in pairs) or money(
+            self.context, 0, ""
+        )
+
+    def data(self, index: QModelIndex, role: int = 0) -> Any:  # type: ignore[override]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() != GroupColumn.KEY:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return super().data(index, role)
+
     def text(self, row: RecoveryGroup, column: GroupColumn) -> str:
         if column is GroupColumn.KEY:
             return "All" if row.key == "all" else row.key.replace("_", " ")
@@ -61,9 +77,9 @@ class GroupModel(RowsModel[RecoveryGroup]):
         if column is GroupColumn.RATE:
             return "" if row.recovery_rate is None else f"{100 * row.recovery_rate:.1f} %"
         if column is GroupColumn.AMOUNT:
-            text = amounts_text(row.recovered_minor)
+            text = self._amounts(row.recovered_minor)
             if row.written_off_minor:  # discounts forgiven: recovered + written off = owed
-                text += f" ({amounts_text(row.written_off_minor)} written off)"
+                text += f" ({self._amounts(row.written_off_minor)} written off)"
             return text
         if column is GroupColumn.DAYS:
             return "" if row.avg_days_to_recover is None else f"{row.avg_days_to_recover:.1f}"
@@ -115,6 +131,8 @@ class SuccessHeatmap(Chart):
 
 
 class RecoveryAnalyticsScreen(QWidget):
+    back_requested = Signal()  # Esc: the main window goes back to where F8 was pressed
+
     def __init__(self, context: ClientContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("recoveryCaseAnalyticsScreen")
@@ -132,9 +150,11 @@ class RecoveryAnalyticsScreen(QWidget):
         self.notice.setObjectName("rcaNotice")
         self.notice.setProperty("role", "muted")
         self.notice.setWordWrap(True)
-        self.model = GroupModel(self)
+        self.model = GroupModel(context, self)
         self.table = read_only_table("rcaTable", "Recovery by group", self.model)
         self.table.activated.connect(self._on_table_activated)
+        QShortcut(QKeySequence("Escape"), self, self.back_requested.emit,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)  # fmt: skip
         self.heatmap = SuccessHeatmap()
         self.heatmap.setObjectName("rcaHeatmap")
         self.heatmap.setAccessibleName("Approval rate by hour of day and day of month")
@@ -159,7 +179,7 @@ class RecoveryAnalyticsScreen(QWidget):
         self.dimension.currentIndexChanged.connect(self._show_groups)
 
     def set_context(self, context: ClientContext) -> None:
-        self._context = context
+        self._context = self.model.context = context
 
     def refresh(self) -> None:
         counter, days = self._context.counter, self.period.currentData()
@@ -174,7 +194,8 @@ class RecoveryAnalyticsScreen(QWidget):
         self.report = report
         self._show_groups()
         self.heatmap.set_counts(report.attempts, report.approved)
-        period = f"Cases failed {report.date_from} to {report.date_to}."
+        day = self._context.day
+        period = f"Cases failed {day(report.date_from)} to {day(report.date_to)}."
         if report.synced:  # no recovery database here: computed from the cases synced
             when = self._context.moment(report.as_of) if report.as_of else "no sync yet"
             period += f" Computed from the server's copy as of {when}."

@@ -59,8 +59,15 @@ class ViewModel(RowsModel[Any]):
         self.context, self.headers, self.currency = context, headers, "USD"
         self.columns = IntEnum("Columns", [(f"C{i}", i) for i in range(len(headers))])
 
+    right_aligned: tuple[int, ...] = ()  # columns of amounts and counts
+
     def text(self, row: Any, column: IntEnum) -> str:
         return self.cells(row)[int(column)]
+
+    def data(self, index: Any, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.right_aligned:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return super().data(index, role)
 
     def cells(self, row: Any) -> list[str]:
         raise NotImplementedError
@@ -71,9 +78,23 @@ class ViewModel(RowsModel[Any]):
         return None
 
 
+MINOR_UNITS = " (minor units)"  # the engine's cost KPI: shown here as money
+
+
 class KpiModel(ViewModel):
+    right_aligned = (2,)
+
     def cells(self, row: Kpi) -> list[str]:
-        return [row.name, row.target, f"{row.actual:g}", "met" if row.met else "not met"]
+        state = "met" if row.met else "not met"
+        if row.name.endswith(MINOR_UNITS):
+            sign, _, target = row.target.partition(" ")
+            return [row.name.removesuffix(MINOR_UNITS), f"{sign} {self._money(target)}",
+                    self._money(row.actual), state]  # fmt: skip
+        unit = " %" if row.target.endswith("%") else ""
+        return [row.name, row.target, f"{row.actual:g}{unit}", state]
+
+    def _money(self, minor: object) -> str:
+        return money(self.context, round(float(str(minor))), self.currency)
 
     def look(self, row: Kpi, role: int) -> object:
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -82,6 +103,8 @@ class KpiModel(ViewModel):
 
 
 class UpcomingModel(ViewModel):
+    right_aligned = (2, 6)
+
     def cells(self, row: UpcomingCollection) -> list[str]:
         window = (
             f"{self.context.day(row.window.start)} - {self.context.day(row.window.end)}"
@@ -102,15 +125,20 @@ class UpcomingModel(ViewModel):
         return None
 
 
+def _words(code: str) -> str:
+    """'EARLY_REMINDER' -> 'Early reminder'."""
+    return code.replace("_", " ").capitalize()
+
+
 class RecommendationModel(ViewModel):
     def cells(self, row: Recommendation) -> list[str]:
-        return [row.priority.capitalize(), row.recommendation_type.replace("_", " "), row.reason,
+        return [row.priority.capitalize(), _words(row.recommendation_type), row.reason,
                 row.expected_impact, row.action_required]  # fmt: skip
 
 
 class SignalModel(ViewModel):
     def cells(self, row: RiskSignal) -> list[str]:
-        return [str(row.severity).capitalize(), row.signal_type.replace("_", " "),
+        return [str(row.severity).capitalize(), _words(row.signal_type),
                 row.description, self.context.day(row.detected_date)]  # fmt: skip
 
     def look(self, row: RiskSignal, role: int) -> object:
@@ -120,6 +148,8 @@ class SignalModel(ViewModel):
 
 
 class HistoryModel(ViewModel):
+    right_aligned = (2, 3)
+
     def cells(self, row: HistoryEntry) -> list[str]:
         return [
             self.context.moment(row.attempted_at), row.collection_id, str(row.attempt_number),
@@ -146,7 +176,7 @@ class DashboardTab(QWidget):
             frame, self.values[name] = _card(name, title)
             cards.addWidget(frame)
         self.pie = StatusPie()
-        self.kpis = KpiModel(context, ("KPI", "Target", "Actual", ""), self)
+        self.kpis = KpiModel(context, ("KPI", "Target", "Actual", "Target met"), self)
         self.kpi_table = read_only_table("scKpis", "KPI targets against actuals", self.kpis)
         self.notes = QLabel("")
         self.notes.setObjectName("scDashboardNotes")
@@ -170,6 +200,7 @@ class DashboardTab(QWidget):
         self.values["scCostSaved"].setText(money(self.context, s.cost_saved_minor, view.currency))
         self.pie.set_counts(s.successful_collections, s.failed_collections,
                             s.pending_collections)  # fmt: skip
+        self.kpis.currency = view.currency
         self.kpis.set_rows(view.kpis)
         pending = money(self.context, s.total_amount_pending_minor, view.currency)
         per_retry = money(self.context, s.cost_per_retry_minor, view.currency)

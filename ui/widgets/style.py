@@ -3,6 +3,7 @@
 
 from functools import cache
 
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
@@ -13,6 +14,9 @@ def restyle(widget: QWidget, **properties: object) -> None:
         widget.setProperty(name, value)
     widget.style().unpolish(widget)
     widget.style().polish(widget)
+    # Polishing alone leaves a label's (QFrame's) padding and border width as they were: a
+    # label turned from role "error" into "notice" drew its box tight around the text.
+    QApplication.sendEvent(widget, QEvent(QEvent.Type.StyleChange))
     widget.update()
 
 
