@@ -135,6 +135,8 @@ def test_a_risky_collection_is_recommended_a_reschedule_to_the_window():
     [item] = upcoming
     assert item.status in (Band.RISKY, Band.CRITICAL) and not item.in_window
     assert item.suggested_date == date(2027, 3, 17)
+    # The window shown is the suggested one, not its cycle's (17-22 Feb, long over).
+    assert item.window is not None and item.window.start == date(2027, 3, 17)
     [first, *_] = recommendations(upcoming, [], MONTHLY_15)
     assert first.recommendation_type == "RESCHEDULE"
     assert "2027-03-17" in first.action_required

@@ -30,7 +30,7 @@ class UpcomingCollection:
     amount_minor: int
     currency: str
     scheduled_date: date
-    window: CollectionWindow | None  # the window of the cycle it falls in
+    window: CollectionWindow | None  # its cycle's window if it falls in it, else the suggested one
     in_window: bool
     suggested_date: date | None  # the next window's start when it is not in one
     current_balance_minor: int | None
@@ -74,7 +74,9 @@ def place_upcoming(
                 amount_minor=item.amount_minor,
                 currency=item.currency,
                 scheduled_date=day,
-                window=window,
+                # Outside its cycle's window (often already over) the window shown is the one
+                # suggested: the screen's "Optimal window" and "Suggested" must agree.
+                window=window if inside or upcoming is None else upcoming,
                 in_window=inside,
                 suggested_date=None if inside or upcoming is None else upcoming.start,
                 current_balance_minor=current,
