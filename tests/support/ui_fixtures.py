@@ -1,5 +1,6 @@
 """Qt fixtures shared by the screen tests of several packages (a pytest plugin, registered in
-tests/conftest.py): the client's style sheet, a signed-in context, and Qt clean-up."""
+tests/conftest.py): the client's style sheet, a signed-in context, the main window, and Qt
+clean-up."""
 
 import os
 
@@ -7,6 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports
 
 import gc
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QEvent
@@ -18,6 +20,9 @@ from app.services.settings import current_settings
 from ui import ops
 from ui.app import apply_style
 from ui.context import ClientContext
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 
 @pytest.fixture
@@ -40,6 +45,23 @@ def context(db: Database) -> Iterator[ClientContext]:
         terminal_code="T01",
     )
     ops.wait_for_all()  # no service call may outlive the database it runs on
+
+
+@pytest.fixture
+def main_window(qtbot, db: Database) -> Iterator["MainWindow"]:
+    """The client's main window on terminal T01, signed out, at 1366x768."""
+    from ui.main_window import MainWindow
+
+    counter = counter_for(db)
+    context = ClientContext(
+        counter=counter, settings=current_settings(counter.read()), terminal_code="T01"
+    )
+    main = MainWindow(context, idle_lock_ms=60_000)
+    qtbot.addWidget(main)
+    main.resize(1366, 768)
+    main.show()
+    yield main
+    ops.wait_for_all()
 
 
 @pytest.fixture

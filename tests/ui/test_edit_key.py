@@ -9,27 +9,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 
-from app.db.database import Database
-from app.services.runtime import counter_for
-from app.services.settings import current_settings
 from tests.support.ui import go_to_section, open_settings, sign_in
-from ui.context import ClientContext
 from ui.main_window import MainWindow
-from ui.ops import wait_for_all
 
 
 @pytest.fixture
-def window(qtbot, db: Database) -> MainWindow:
-    counter = counter_for(db)
-    context = ClientContext(
-        counter=counter, settings=current_settings(counter.read()), terminal_code="T01"
-    )
-    main = MainWindow(context, idle_lock_ms=60_000)
-    qtbot.addWidget(main)
-    main.resize(1366, 768)
-    main.show()
-    yield main
-    wait_for_all()
+def window(main_window: MainWindow) -> MainWindow:
+    return main_window
 
 
 def test_f2_renames_a_payment_method_in_settings_and_opens_record_payment_elsewhere(

@@ -16,26 +16,15 @@ from app.db.database import Database
 from app.db.tables import AuditEvent
 from app.domain.errors import PermissionDenied
 from app.services.record_payment import PaymentRequest, record_payment
-from app.services.runtime import counter_for
 from app.services.settings import current_settings, update_settings
 from tests.support.ui import go_to_section, open_settings, retype, sign_in
-from ui.context import ClientContext
 from ui.main_window import MainWindow
 from ui.ops import wait_for_all
 
 
 @pytest.fixture
-def window(qtbot, db: Database) -> MainWindow:
-    counter = counter_for(db)
-    context = ClientContext(
-        counter=counter, settings=current_settings(counter.read()), terminal_code="T01"
-    )
-    main = MainWindow(context, idle_lock_ms=60_000)
-    qtbot.addWidget(main)
-    main.resize(1366, 768)
-    main.show()
-    yield main
-    wait_for_all()
+def window(main_window: MainWindow) -> MainWindow:
+    return main_window
 
 
 def audit_count(db: Database, action: str) -> int:
