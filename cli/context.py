@@ -1,18 +1,23 @@
 """What every command needs: the database file chosen by --db, TILLDESK_DB or the default, and
 the PIN of the user a command acts as."""
 
+from __future__ import annotations
+
 import getpass
 import os
 import sys
 from argparse import ArgumentParser, Namespace
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_data_dir
 
-from app.db.database import Database, open_database
 from app.db.private_files import private_dir
 from app.domain.errors import UserFacingError
+
+if TYPE_CHECKING:  # SQLAlchemy: not loaded before the client's first frame (ui/app.py)
+    from app.db.database import Database
 
 PIN_VARIABLE = "TILLDESK_PIN"  # for scripts: the PIN of the --user (or admin) a command acts as
 
@@ -29,6 +34,8 @@ def default_database_path() -> Path:
 
 
 def open_db(args: Namespace) -> Database:
+    from app.db.database import open_database
+
     path = database_path(args)
     if path == default_database_path():  # Tilldesk's own folder: tightened if found looser
         private_dir(path.parent, tighten=True)

@@ -1,16 +1,20 @@
-"""Start the desktop client: open (and migrate) the counter's database, show the window."""
+"""Start the desktop client: show the sign-in window, then open (and migrate) the counter's
+database right after its first frame - the frame waits neither for the database nor for
+SQLAlchemy: the services are imported by that step, not at the top of the window's modules."""
 
+from __future__ import annotations
+
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.services.first_run import RegistrarFactory, needs_first_run
-from app.services.runtime import open_counter
-from app.services.settings import current_settings
-from app.services.status import counter_status
+from app.domain.settings import Settings
 from ui.context import ClientContext
 from ui.errors import install_excepthook, setup_logging
 from ui.main_window import MainWindow
@@ -18,15 +22,57 @@ from ui.ops import wait_for_all
 from ui.process_age import process_age_ms
 from ui.warm_up import LIBRARIES, QT_MODULES, WarmUp, import_steps
 
+if TYPE_CHECKING:
+    from app.services.first_run import RegistrarFactory
+    from app.services.runtime import Counter
+
 STYLE = Path(__file__).resolve().parents[1] / "resources" / "styles" / "tilldesk.qss"
 
 
-def build_window(db_path: Path) -> MainWindow:
+def needs_first_run(path: Path) -> bool:
+    """app.services.first_run.needs_first_run without importing the services (SQLAlchemy):
+    no file, or a file without a terminal (an aborted first start). Tested to agree."""
+    if not path.exists():
+        return True
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as connection:
+            row = connection.execute(
+                "SELECT 1 FROM local_state WHERE key = 'terminal_id'"
+            ).fetchone()
+    except sqlite3.OperationalError:  # no such table: created but never set up
+        return True
+    return row is None
+
+
+def open_counter(path: Path) -> Counter:
+    from app.services.runtime import open_counter as open_migrated
+
+    return open_migrated(path)
+
+
+def open_context(db_path: Path) -> ClientContext:
+    """Open (migrating, after a backup, when the schema is behind) and read what the window
+    shows: the settings and this terminal's code."""
+    from app.services.settings import current_settings
+    from app.services.status import counter_status
+
     counter = open_counter(db_path)
     settings = current_settings(counter.read())
     terminal = counter_status(counter.read()).terminal_code
-    context = ClientContext(counter=counter, settings=settings, terminal_code=terminal)
-    return MainWindow(context, idle_lock_ms=settings.idle_lock_minutes * 60_000)
+    return ClientContext(counter=counter, settings=settings, terminal_code=terminal)
+
+
+def build_window(db_path: Path) -> MainWindow:
+    """The window with its counter already open (tests, tools)."""
+    context = open_context(db_path)
+    return MainWindow(context, idle_lock_ms=context.settings.idle_lock_minutes * 60_000)
+
+
+def window_before_counter() -> MainWindow:
+    """The window as first shown: the sign-in screen, no counter yet (CounterAfterFirstFrame)."""
+    # No counter: nothing reads one before a sign-in, and a sign-in waits for it.
+    context = ClientContext(counter=None, settings=Settings())  # type: ignore[arg-type]
+    return MainWindow(context)
 
 
 def apply_style(app: QApplication) -> None:
@@ -40,32 +86,104 @@ def run_client(
     exit_after_startup: bool = False,
     warm_ups: Sequence[Callable[[], object]] = (),
     first_run_registrar: RegistrarFactory | None = None,
+    before_counter: Sequence[Callable[[], object]] = (),
 ) -> int:
     """`warm_ups`: the composition root's own imports (printing), without Qt: they run on the
     warm-up thread after the first frame (ui/warm_up.py). `first_run_registrar`: how the
-    first-run wizard registers a new counter with a server (cli/wiring/first_run.py)."""
+    first-run wizard registers a new counter with a server (cli/wiring/first_run.py).
+    `before_counter`: the composition root's installs that load the services (SQLAlchemy),
+    run on the GUI thread after the first frame, before the counter opens and so before any
+    sign-in."""
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Tilldesk")
-    setup_logging()
     apply_style(app)  # type: ignore[arg-type]
+    # The log file's folder is made by the services (SQLAlchemy): after the first frame,
+    # unless the wizard comes first. Until then warnings reach the console, as they would.
+    log_after_first_frame: tuple[Callable[[], object], ...] = (setup_logging,)
     if not exit_after_startup and needs_first_run(db_path):
         from ui.first_run import FirstRunWizard  # only on a machine's very first start
 
+        setup_logging()
+        log_after_first_frame = ()
         wizard = FirstRunWizard(db_path, registrar=first_run_registrar)
         if wizard.exec() != FirstRunWizard.DialogCode.Accepted:
             return 1  # nothing set up: the next start asks again
-    window = build_window(db_path)
+    opener = start_client(
+        db_path,
+        exit_after_startup=exit_after_startup,
+        warm_ups=warm_ups,
+        before_counter=(*log_after_first_frame, *before_counter),
+    )
+    window = opener.window
+    code = app.exec()
+    wait_for_all()
+    if opener.failure is not None:
+        raise opener.failure
+    if window.context.counter is not None:  # None: closed (or measured) before it opened
+        window.context.counter.close()
+    return code
+
+
+def start_client(
+    db_path: Path,
+    *,
+    exit_after_startup: bool = False,
+    warm_ups: Sequence[Callable[[], object]] = (),
+    before_counter: Sequence[Callable[[], object]] = (),
+) -> CounterAfterFirstFrame:
+    """Show the window with its sign-in screen; the counter opens right after the first frame
+    (the returned opener holds the window, and the failure to open, if any)."""
+    app = QApplication.instance()
+    window = window_before_counter()
     install_excepthook(lambda: window)
     window.resize(1280, 800)
-    if exit_after_startup:
-        FirstFrame(window, app)
+    opener = CounterAfterFirstFrame(window, db_path, before_counter)
+    if exit_after_startup:  # installed last, its filter sees the paint first: reports first
+        FirstFrame(window, app)  # type: ignore[arg-type]
     background = [*warm_ups, *import_steps(LIBRARIES)]
     WarmUp(window, background=background, steps=import_steps(QT_MODULES))
     window.show()
-    code = app.exec()
-    wait_for_all()
-    window.context.counter.close()
-    return code
+    window.sign_in.username.setFocus()  # the cashier may type before the counter is open
+    return opener
+
+
+class CounterAfterFirstFrame(QObject):
+    """On the window's first paint, open the counter on the next turn of the event loop (on
+    the GUI thread: keys typed meanwhile wait in the queue and reach the sign-in screen).
+    A failure to open ends the client, raised from run_client as when the counter was opened
+    before the window: nothing can be done without a counter."""
+
+    def __init__(
+        self, window: MainWindow, db_path: Path, before: Sequence[Callable[[], object]] = ()
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.db_path = db_path
+        self.before = list(before)
+        self.failure: Exception | None = None
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self.open)
+        return False
+
+    def open(self) -> None:
+        # Busy while the services load and the file opens (longer when a backup and a
+        # migration run first): the window is up, but does not answer until then.
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            for step in self.before:
+                step()
+            context = open_context(self.db_path)
+        except Exception as error:  # raised again by run_client, as before the window
+            self.failure = error
+            QApplication.exit(1)
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.window.attach_counter(context)
 
 
 class FirstFrame(QObject):

@@ -1,15 +1,20 @@
 """What every screen is given: the open counter, the signed-in user, the settings."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from babel.dates import format_date, format_datetime
 
 from app.domain.money import format_money
 from app.domain.roles import Role
 from app.domain.settings import Settings
-from app.services.actors import Actor
-from app.services.runtime import Counter
+
+if TYPE_CHECKING:  # the sign-in screen is shown before SQLAlchemy loads (ui/app.py)
+    from app.services.actors import Actor
+    from app.services.runtime import Counter
 
 SUPERVISORS = frozenset({Role.BILLING_MANAGER, Role.ADMIN})
 
@@ -21,7 +26,7 @@ class ClientContext:
     actor: Actor | None = None
     terminal_code: str = ""
 
-    def signed_in(self, actor: Actor | None) -> "ClientContext":
+    def signed_in(self, actor: Actor | None) -> ClientContext:
         return replace(self, actor=actor)
 
     @property

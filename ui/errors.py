@@ -10,13 +10,15 @@ from types import TracebackType
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.domain.errors import UserFacingError
-from app.services.private_files import private_dir, private_file
 
 log = logging.getLogger("tilldesk.ui")
 
 
 def log_file() -> Path:
     from platformdirs import user_log_dir
+
+    # Here, not at the top: app.services loads SQLAlchemy, which the first frame does not wait for.
+    from app.services.private_files import private_dir, private_file
 
     path = Path(user_log_dir("tilldesk", appauthor=False)) / "client.log"
     private_dir(path.parent, tighten=True)  # the log names users and consumers: 0700/0600

@@ -1,4 +1,9 @@
-"""The one window: a stack of screens, the navigation bar, the status bar, the idle lock."""
+"""The one window: a stack of screens, the navigation bar, the status bar, the idle lock.
+
+Built and shown before the counter's database is open (ui/app.py): the services (and so
+SQLAlchemy) are imported where they are first called, not at the top of this module."""
+
+from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
@@ -22,16 +27,9 @@ from app.domain.changes import Area
 from app.domain.errors import UserFacingError
 from app.domain.roles import PERMISSIONS
 from app.domain.settings import Settings
-from app.services.actors import Actor
-from app.services.payments_list import PaymentQuery
-from app.services.print_queue import QueueStatus, queue_status
-from app.services.sign_in_guard import SignInAlert, recent_alerts
-from app.services.status import CounterStatus, counter_status
-from app.services.sync_status import SyncStatus, status_line, sync_status
 from ui.context import ClientContext
 from ui.errors import show_crash_dialog, show_refusal
 from ui.ops import ServiceOp, hub
-from ui.printing_port import printing
 from ui.recovery.alerts_status import AlertsStatusButton
 from ui.recovery.entries import RecoveryEntry
 from ui.recovery.menu import build_menu, recovery_entries
@@ -44,6 +42,12 @@ from ui.widgets.edit_key import EditKeyToTables
 from ui.widgets.elided_label import ElidedLabel
 
 if TYPE_CHECKING:
+    from app.services.actors import Actor
+    from app.services.payments_list import PaymentQuery
+    from app.services.print_queue import QueueStatus
+    from app.services.sign_in_guard import SignInAlert
+    from app.services.status import CounterStatus
+    from app.services.sync_status import SyncStatus
     from ui.screens.landing import LandingScreen
     from ui.screens.settings import SettingsScreen
     from ui.screens.sync import SyncScreen
@@ -72,7 +76,8 @@ class MainWindow(QMainWindow):
     def __init__(self, context: ClientContext, *, idle_lock_ms: int = IDLE_LOCK_MS) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
-        self.setWindowTitle(f"Tilldesk — Terminal {context.terminal_code}")
+        terminal = f" — Terminal {context.terminal_code}" if context.terminal_code else ""
+        self.setWindowTitle(f"Tilldesk{terminal}")  # the code is known once the counter is open
         self.context = context
         self.stack = QStackedWidget()
         self.stack.setObjectName("screens")
@@ -176,7 +181,8 @@ class MainWindow(QMainWindow):
         row.addWidget(self.nav_sign_out)
 
     def _build_status_bar(self) -> None:
-        self.status_terminal = QLabel(f"Terminal {self.context.terminal_code}")
+        code = self.context.terminal_code  # "" until the counter is open (attach_counter)
+        self.status_terminal = QLabel(f"Terminal {code}" if code else "")
         # Long names and printer messages elide (full text in the tooltip): at 1024 px the
         # status bar must never force the window wider than the screen.
         self.status_user = ElidedLabel("Not signed in")
@@ -275,7 +281,7 @@ class MainWindow(QMainWindow):
         return self._signed_in
 
     @property
-    def landing(self) -> "LandingScreen":
+    def landing(self) -> LandingScreen:
         return self.signed_in_screens.landing
 
     def add_screen(self, name: str, screen: QWidget) -> None:
@@ -401,6 +407,16 @@ class MainWindow(QMainWindow):
         if self._open("settings") is not None:
             settings.refresh()
 
+    def attach_counter(self, context: ClientContext) -> None:
+        """The counter, opened after the first frame (ui/app.py): the window was built and
+        shown with the sign-in screen only; a sign-in submitted meanwhile goes on now."""
+        self.context = replace(context, actor=self.context.actor)
+        self.setWindowTitle(f"Tilldesk — Terminal {context.terminal_code}")
+        self.status_terminal.setText(f"Terminal {context.terminal_code}")
+        self.idle.setInterval(context.settings.idle_lock_minutes * 60_000)
+        self.finder.set_context(self.context)
+        self.sign_in.counter_ready(self.context)
+
     def apply_settings(self, settings: Settings) -> None:
         """Saved settings reach every screen, and the idle lock, without signing in again."""
         self.context = replace(self.context, settings=settings)
@@ -432,6 +448,8 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def run_print_queue(self) -> None:
+        from ui.printing_port import printing
+
         counter = self.context.counter
         ServiceOp(self, lambda: printing().run_print_queue(counter), lane="print").success(
             lambda _run: self.refresh_status()
@@ -475,12 +493,16 @@ class MainWindow(QMainWindow):
     def refresh_sync_status(self) -> None:
         if self.context.actor is None:
             return
+        from app.services.sync_status import sync_status
+
         counter = self.context.counter
         ServiceOp(self, lambda: sync_status(counter.read()), read=True).success(
             self._show_sync_status
         ).run()
 
     def _show_sync_status(self, status: SyncStatus) -> None:
+        from app.services.sync_status import status_line
+
         # While the first load runs, its progress says more than "Online · 0 pending".
         self.status_sync.setText(loading_text() or status_line(status, self.context.settings.zone))
         trouble = status.clock_blocked or (status.registered and not status.online)
@@ -497,6 +519,10 @@ class MainWindow(QMainWindow):
             self.refresh_sync_status()
 
     def refresh_status(self) -> None:
+        from app.services.print_queue import queue_status
+        from app.services.sign_in_guard import recent_alerts
+        from app.services.status import counter_status
+
         self.refresh_sync_status()
         self.shift_guard.refresh()
         counter = self.context.counter

@@ -9,19 +9,23 @@ on the GUI thread, through Qt signals. A result carrying `changes` (a set of
 areas refreshes; a `UserFacingError` with no failure handler is announced on `hub.refused`.
 """
 
+from __future__ import annotations
+
 import gc
 import itertools
 import logging
 from collections.abc import Callable
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from app.domain.changes import Area
 from app.domain.errors import UserCancelled, UserFacingError
-from app.services.unit_of_work import UnitOfWork
 from ui.context import ClientContext
+
+if TYPE_CHECKING:  # the sign-in screen is shown before SQLAlchemy loads (ui/app.py)
+    from app.services.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 

@@ -69,24 +69,37 @@ class SyncAfterFirstFrame:
             self._running.close()
 
 
-def run_client_command(args: Namespace) -> int:
-    from ui.app import run_client  # Qt is loaded only when the window is wanted
+def install_ports() -> None:
+    """The screens' printing and case actions via the server, each imported on first use.
+    The ports' modules load the services (SQLAlchemy): installed after the first frame, before
+    the counter opens (so before any sign-in), by ui/app.py."""
     from ui.printing_port import install
-
-    install(PrintingOnFirstUse())  # the screens' printing
     from ui.recovery.case_server import install as install_case_server
 
-    install_case_server(RecoveryActionsOnFirstUse())  # case actions via the server, on first use
+    install(PrintingOnFirstUse())
+    install_case_server(RecoveryActionsOnFirstUse())
+
+
+def run_client_command(args: Namespace) -> int:
+    from ui.app import run_client  # Qt is loaded only when the window is wanted
 
     path = database_path(args)
     if getattr(args, "exit_after_startup", False):  # a measurement: no background sync
-        return run_client(path, exit_after_startup=True, warm_ups=(warm_printing,))
+        return run_client(
+            path,
+            exit_after_startup=True,
+            warm_ups=(warm_printing,),
+            before_counter=(install_ports,),
+        )
     from cli.wiring.first_run import first_run_registrar
 
     sync = SyncAfterFirstFrame(path)
     try:
         return run_client(
-            path, warm_ups=(sync.start, warm_printing), first_run_registrar=first_run_registrar
+            path,
+            warm_ups=(sync.start, warm_printing),
+            first_run_registrar=first_run_registrar,
+            before_counter=(install_ports,),
         )
     finally:
         sync.stop()

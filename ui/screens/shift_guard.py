@@ -1,16 +1,21 @@
 """The window's view of the drawer: the status-bar shift label, and the offer to open a shift
 (after a cashier signs in, and before a payment when none is open)."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.domain.roles import Role
-from app.services.shifts import ShiftView, current_shift
 from ui.context import ClientContext
-from ui.dialogs.shift_open import OpenShiftDialog
 from ui.ops import ReadOp
+
+if TYPE_CHECKING:  # built with the window, before SQLAlchemy loads (ui/app.py)
+    from app.services.shifts import ShiftView
+    from ui.dialogs.shift_open import OpenShiftDialog
 
 SHIFT_ROLES = frozenset({Role.CASHIER, Role.BILLING_MANAGER, Role.ADMIN})  # see the nav entry
 NO_SHIFT_FOR_PAYMENT = "No shift is open on this terminal. Open a shift before recording payments."
@@ -30,6 +35,8 @@ class ShiftGuard(QObject):
         self.dialog: OpenShiftDialog | None = None  # the last offer, for tests and screenshots
 
     def refresh(self, then: Callable[[ShiftView | None], None] | None = None) -> None:
+        from app.services.shifts import current_shift
+
         op = ReadOp(self, self._context(), current_shift)
 
         def arrived(shift: ShiftView | None) -> None:
@@ -62,6 +69,8 @@ class ShiftGuard(QObject):
             proceed()
 
     def offer(self, reason: str, then: Callable[[], None] | None = None) -> OpenShiftDialog:
+        from ui.dialogs.shift_open import OpenShiftDialog
+
         dialog = OpenShiftDialog(self._context(), self._window, reason=reason)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.shift_opened.connect(self.show)

@@ -1,4 +1,11 @@
-"""Sign-in and unlock: user name and PIN or password; the role decides what is shown."""
+"""Sign-in and unlock: user name and PIN or password; the role decides what is shown.
+
+The screen is shown before the counter's database is open (ui/app.py opens it after the first
+frame): a sign-in submitted before then waits for it, busy, and goes on once it is open."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -11,9 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.actors import Actor, sign_in
 from ui.context import ClientContext
 from ui.ops import WriteOp
+
+if TYPE_CHECKING:  # the services load SQLAlchemy, which the first frame does not wait for
+    from app.services.actors import Actor
 
 
 class SignInScreen(QWidget):
@@ -62,6 +71,7 @@ class SignInScreen(QWidget):
         outer.addStretch(1)
         outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
+        self._waiting = False  # submitted before the counter was open: signs in when it is
         self.username.returnPressed.connect(self.secret.setFocus)
         self.secret.returnPressed.connect(self.on_button_clicked)
         self.button.clicked.connect(self.on_button_clicked)
@@ -77,16 +87,43 @@ class SignInScreen(QWidget):
             self.secret.setFocus()
         else:
             self.heading.setText("Sign in to Tilldesk")
-            self.subtitle.setText(f"Terminal {self._context.terminal_code}")
+            self.subtitle.setText(self._terminal_line())
             self.username.clear()
             self.username.setFocus()
+
+    def _terminal_line(self) -> str:
+        code = self._context.terminal_code
+        return f"Terminal {code}" if code else ""  # known once the counter is open
+
+    @property
+    def waiting_for_counter(self) -> bool:
+        return self._waiting
+
+    def counter_ready(self, context: ClientContext) -> None:
+        """The counter is open: the terminal's code shows, a waiting sign-in goes on."""
+        self._context = context
+        if self.heading.text() == "Sign in to Tilldesk":  # not the lock screen's own line
+            self.subtitle.setText(self._terminal_line())
+        if self._waiting:
+            self._waiting = False
+            self.unsetCursor()
+            self.button.setEnabled(True)
+            self.on_button_clicked()
 
     def on_button_clicked(self) -> None:
         username, secret = self.username.text().strip(), self.secret.text()
         if not username or not secret:
             self.error.setText("Enter your user name and PIN.")
             return
+        from app.services.actors import sign_in
+
         self.button.setEnabled(False)
+        if self._context.counter is None:  # the first frame came before the database
+            self._waiting = True
+            self.setCursor(Qt.CursorShape.BusyCursor)
+            self.error.clear()
+            self.subtitle.setText("Opening the counter...")  # a wait, not an error
+            return
         WriteOp(self, self._context, lambda uow: sign_in(uow, username, secret)).success(
             self._accepted
         ).failure(self._refused).run()

@@ -1,11 +1,17 @@
 """Find a consumer from anywhere: type a name, account or phone; pick from the popup."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
-from app.services.consumers import ConsumerHit, search_consumers
 from ui.context import ClientContext
 from ui.ops import ServiceOp
+
+if TYPE_CHECKING:  # built with the window, before SQLAlchemy loads (ui/app.py)
+    from app.services.consumers import ConsumerHit
 
 
 class ConsumerFinder(QLineEdit):
@@ -36,6 +42,8 @@ class ConsumerFinder(QLineEdit):
         self._context = context
 
     def _search(self) -> None:
+        from app.services.consumers import search_consumers
+
         text = self.text().strip()
         if len(text) < 2:
             return
