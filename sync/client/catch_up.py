@@ -22,7 +22,6 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.db.database import Database
@@ -57,24 +56,7 @@ def finish(db: Database) -> None:
 
 def store(session: Session, changes: Sequence[Change]) -> tuple[list[Change], list[Change]]:
     """Merge the page's reference upserts; returns (stored, left for the normal apply)."""
-    by_entity, rest = first_load.split(changes)
-    stored: list[Change] = []
-    for entity in first_load.TABLES:
-        batch = by_entity.get(entity)
-        if not batch:
-            continue
-        try:
-            with session.begin_nested():
-                _merge(session.connection(), entity, batch)
-            stored += batch
-        except OperationalError:  # a lock or a full disk: the sync fails, nothing is refused
-            raise
-        except Exception as error:  # the normal apply sorts out which change is at fault
-            log.info(
-                "catch-up: %s %s batch left to the normal apply (%s)", len(batch), entity, error
-            )
-            rest += batch
-    return stored, rest
+    return first_load.store_batches(session, changes, _merge, "catch-up")
 
 
 def _merge(connection: Connection, entity: str, batch: Sequence[Change]) -> None:

@@ -20,7 +20,7 @@ finishes (or restores) it at the next sync; an error restores it at once.
 import json
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Table, func, select
@@ -157,22 +157,35 @@ def _if_not_exists(sql: str, kind: str) -> str:
 def store(session: Session, changes: Sequence[Change]) -> tuple[list[Change], list[Change]]:
     """Insert the page's reference upserts directly; returns (stored, left for the normal
     apply: users, settings, money records, deletions, and any batch the database refused)."""
+    return store_batches(
+        session, changes, lambda c, entity, b: _insert(c, TABLES[entity], b), "first load"
+    )
+
+
+BatchWriter = Callable[[Connection, str, Sequence[Change]], None]
+
+
+def store_batches(
+    session: Session, changes: Sequence[Change], write: BatchWriter, label: str
+) -> tuple[list[Change], list[Change]]:
+    """Write each entity's reference upserts of the page with `write`, one savepoint per
+    entity; returns (stored, left for the normal apply). Shared by the first load and the
+    catch-up (sync/client/catch_up.py), which differ only in how a batch is written."""
     by_entity, rest = split(changes)
     stored: list[Change] = []
-    for entity, table in TABLES.items():
+    for entity in TABLES:
         batch = by_entity.get(entity)
         if not batch:
             continue
         try:
             with session.begin_nested():
-                _insert(session.connection(), table, batch)
+                write(session.connection(), entity, batch)
             stored += batch
         except OperationalError:  # a lock or a full disk: the sync fails, nothing is refused
             raise
         except Exception as error:  # the normal apply sorts out which change is at fault
-            log.info(
-                "first load: %s %s batch left to the normal apply (%s)", len(batch), entity, error
-            )
+            log.info("%s: %s %s batch left to the normal apply (%s)", label, len(batch),
+                     entity, error)  # fmt: skip
             rest += batch
     return stored, rest
 
