@@ -1,6 +1,7 @@
 """The five tabs of a consumer's Smart Collect view, as the seed lays them out: Dashboard,
 Upcoming collections, Recommendations (with the risk signals), Behavioural insights, History."""
 
+from decimal import Decimal
 from enum import IntEnum
 from typing import Any
 
@@ -94,7 +95,8 @@ class KpiModel(ViewModel):
         return [row.name, row.target, f"{row.actual:g}{unit}", state]
 
     def _money(self, minor: object) -> str:
-        return money(self.context, round(float(str(minor))), self.currency)
+        # Whole minor units (the KPI rounds them; the target is text): no float on the way.
+        return money(self.context, int(Decimal(str(minor))), self.currency)
 
     def look(self, row: Kpi, role: int) -> object:
         if role == Qt.ItemDataRole.ForegroundRole:
