@@ -76,3 +76,9 @@ def test_every_screen_of_every_role_fits_1024_by_768(qtbot, window, db, username
     wait_for_all()
     shot(window, f"fit_{username}")
     assert window.nav.minimumSizeHint().width() <= SCREEN_WIDTH
+    # The bar names who is signed in, whole ("Administrator" was cut to "Administr..."), and
+    # the finder's hint reads whole too.
+    user = window.context.actor
+    assert window.nav_user.shown_text() == user.full_name
+    finder = window.finder
+    assert finder.fontMetrics().horizontalAdvance(finder.placeholderText()) < finder.width() - 24

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from ui.context import ClientContext
@@ -21,7 +21,11 @@ class ConsumerFinder(QLineEdit):
         super().__init__(parent)
         self.setObjectName("consumerFinder")
         self.setAccessibleName("Find consumer")
-        self.setPlaceholderText("Find consumer…  (Ctrl+K)")
+        # Short enough to show whole in the bar at 1024 px (Qt elides a placeholder that
+        # does not fit, and "Find consumer…" then read "Find consumer……"); the key is in
+        # the tooltip.
+        self.setPlaceholderText("Find consumer")
+        self.setToolTip("Find a consumer by name, account number or phone (Ctrl+K)")
         self.setClearButtonEnabled(True)
         self._context = context
         self._hits: dict[str, ConsumerHit] = {}
@@ -37,6 +41,12 @@ class ConsumerFinder(QLineEdit):
         self.textEdited.connect(self._debounce.start)
         self.returnPressed.connect(self.on_finder_return_pressed)
         self._generation = 0
+
+    def sizeHint(self) -> QSize:
+        # Asks for no more than its minimum: on a narrow screen the bar's other items (the
+        # user's name) keep their room; on a wide one the finder grows (Expanding).
+        hint = super().sizeHint()
+        return QSize(self.minimumWidth() or hint.width(), hint.height())
 
     def set_context(self, context: ClientContext) -> None:
         self._context = context
