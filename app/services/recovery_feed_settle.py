@@ -11,7 +11,9 @@ committed. Idempotent by payment id.
 
 A void of that payment, heard later, undoes it: a case it settled reopens (its recovered amount
 goes back down, its status back to what it was) and a case it paused resumes, unless someone or
-something paused it again since; each gets a `counter_payment_voided` event on its timeline.
+something paused it again since; a case it paid in part that was paid up since (a later payment,
+the engine's charge) opens again for the voided part; each gets a `counter_payment_voided` event
+on its timeline.
 """
 
 from collections.abc import Sequence
@@ -28,6 +30,7 @@ SETTLED = "at_counter"
 EVENT = "counter_payment"
 VOIDED_EVENT = "counter_payment_voided"
 SETTLEABLE = ("open", "paused")
+PAID_UP = (SETTLED, "paid")  # closed because the money came in
 # What a case paid only in part does ($TILLDESK_RECOVERY_PART_PAYMENT on the central server).
 RESUME, PAUSE = "resume", "pause"
 
@@ -167,6 +170,15 @@ def _undone(
         }
     # A part of the case paid by it is owed again, whatever became of the case since.
     owed_again = {"recovered_minor": max(0, case["recovered_minor"] - amount)} if amount else {}
+    if case["status"] in PAID_UP and owed_again:
+        # Settled since (a later payment, the engine's charge) with this money counted: the
+        # voided part is owed again, so the case is open and chased for it, not left "paid".
+        still = case["amount_minor"] - case["written_off_minor"] - owed_again["recovered_minor"]
+        if still > 0:
+            return owed_again | {
+                "status": "open", "next_at": now, "claimed_by": None, "claimed_until": None,
+                "status_reason": f"{voided}: {_money(still, case['currency'])} owed again",
+            }  # fmt: skip
     if case["status"] == "open" and owed_again:
         return owed_again | {"next_at": now, "status_reason": f"{voided}: owed again"}
     if case["status"] != "paused" or case["status_reason"] != heard.get("reason"):

@@ -67,3 +67,47 @@ def test_a_voided_part_payment_is_owed_again_and_chased_in_full(feed_server, rec
     gateway = CountingGateway()
     worker(recovery, gateway).run(threading.Event(), once=True)
     assert [c.amount_minor for c in gateway.charges] == [14_550]
+
+
+def test_a_part_payment_voided_after_a_later_payment_settled_the_case_reopens_it(
+    feed_server, recovery, counter
+):
+    open_case(recovery, "K-4004", 14_550)
+    first = pay(counter, "INV-2025-001234", "50.00")
+    sync(counter)
+    pay(counter, "INV-2025-001234", "95.50")  # the rest: the case is settled at the counter
+    sync(counter)
+    assert cases(recovery) == {"K-4004": ("at_counter", 14_550)}
+
+    void_payment(
+        counter.unit_of_work(), receipt=first.receipt_number, reason="Cheque bounced",
+        username="mbrown",
+    )  # fmt: skip
+    sync(counter)
+
+    # It was settled with money that is gone: open again for the voided part, and chased.
+    assert cases(recovery) == {"K-4004": ("open", 9_550)}
+    sync(counter)
+    [row] = load_queue(counter_for(counter), datetime.now(UTC), True)
+    assert (row.status, row.owed_minor) == ("open", 5_000)
+    gateway = CountingGateway()
+    worker(recovery, gateway).run(threading.Event(), once=True)
+    assert [c.amount_minor for c in gateway.charges] == [5_000]
+
+
+def test_a_part_payment_voided_after_the_engine_charged_the_rest_reopens_the_case(
+    feed_server, recovery, counter
+):
+    open_case(recovery, "K-4005", 14_550)
+    first = pay(counter, "INV-2025-001234", "50.00")
+    sync(counter)
+    worker(recovery, CountingGateway()).run(threading.Event(), once=True)
+    assert cases(recovery) == {"K-4005": ("paid", 14_550)}
+
+    void_payment(
+        counter.unit_of_work(), receipt=first.receipt_number, reason="Cheque bounced",
+        username="mbrown",
+    )  # fmt: skip
+    sync(counter)
+
+    assert cases(recovery) == {"K-4005": ("open", 9_550)}  # the engine's 95.50 stays counted
