@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -30,13 +29,12 @@ from app.domain.settings import Settings
 from ui.context import ClientContext
 from ui.errors import show_crash_dialog, show_refusal
 from ui.ops import ServiceOp, hub
-from ui.recovery.alerts_status import AlertsStatusButton
 from ui.recovery.entries import RecoveryEntry
 from ui.recovery.menu import build_menu, recovery_entries
 from ui.screen_wiring import Screens, wire_screens, wire_settings
 from ui.screens.shift_guard import SHIFT_ROLES, ShiftGuard
 from ui.screens.sign_in import SignInScreen
-from ui.sync_progress import loading_text, sync_load
+from ui.status_bar import StatusBarItems
 from ui.widgets.consumer_finder import ConsumerFinder
 from ui.widgets.edit_key import EditKeyToTables
 from ui.widgets.elided_label import ElidedLabel
@@ -44,10 +42,6 @@ from ui.widgets.elided_label import ElidedLabel
 if TYPE_CHECKING:
     from app.services.actors import Actor
     from app.services.payments_list import PaymentQuery
-    from app.services.print_queue import QueueStatus
-    from app.services.sign_in_guard import SignInAlert
-    from app.services.status import CounterStatus
-    from app.services.sync_status import SyncStatus
     from ui.screens.landing import LandingScreen
     from ui.screens.settings import SettingsScreen
     from ui.screens.sync import SyncScreen
@@ -181,40 +175,17 @@ class MainWindow(QMainWindow):
         row.addWidget(self.nav_sign_out)
 
     def _build_status_bar(self) -> None:
-        code = self.context.terminal_code  # "" until the counter is open (attach_counter)
-        self.status_terminal = QLabel(f"Terminal {code}" if code else "")
-        # Long names and printer messages elide (full text in the tooltip): at 1024 px the
-        # status bar must never force the window wider than the screen.
-        self.status_user = ElidedLabel("Not signed in")
-        self.status_shift = ElidedLabel("Shift: not open")
-        self.status_pending = QLabel("")
-        self.status_printer = ElidedLabel("")
-        self.status_alert = QLabel("")  # supervisors: bursts of wrong PINs (sign_in_guard)
-        self.status_alert.setProperty("role", "error")
-        self.status_alert.hide()
-        self.status_recovery_alerts = AlertsStatusButton(self)  # supervisors: payment alerts
-        # Where sync stands; a supervisor clicks it (or presses F7) for the Sync screen.
-        self.status_sync = QPushButton("")
-        self.status_sync.setObjectName("statusSync")
-        self.status_sync.setAccessibleName("Sync status")
-        self.status_sync.setFlat(True)
-        self.status_sync.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.status_sync.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.status_sync.clicked.connect(self.show_sync)
-        sync_load.progressed.connect(self.on_sync_load_progressed)
-        self.statusBar().addPermanentWidget(self.status_sync)
-        self.status_pending.hide()  # the sync entry says it, with the age and the last sync
-        self.status_printer.setProperty("role", "error")
-        for name, label in (
-            ("statusTerminal", self.status_terminal),
-            ("statusUser", self.status_user),
-            ("statusShift", self.status_shift),
-            ("statusPending", self.status_pending),
-            ("statusPrinter", self.status_printer),
-            ("statusAlert", self.status_alert),
-        ):
-            label.setObjectName(name)
-            self.statusBar().addPermanentWidget(label)
+        self.status_items = bar = StatusBarItems(self, lambda: self.context, self.show_sync)
+        # The window's names for them (screens and tests read them there).
+        self.status_terminal, self.status_user, self.status_shift = (
+            bar.terminal,
+            bar.user,
+            bar.shift,
+        )
+        self.status_pending, self.status_printer, self.status_alert = (
+            bar.pending, bar.printer, bar.alert,
+        )  # fmt: skip
+        self.status_recovery_alerts, self.status_sync = bar.recovery_alerts, bar.sync
 
     def _shortcuts(self) -> None:
         QShortcut(QKeySequence("F1"), self, activated=self.show_dashboard)
@@ -297,9 +268,7 @@ class MainWindow(QMainWindow):
         self.context = self.context.signed_in(None)
         self.idle.stop()
         self._status_timer.stop()
-        self.status_user.setText("Not signed in")
-        self.status_alert.hide()  # a supervisor's alert is not for whoever stands here next
-        self.status_recovery_alerts.hide()
+        self.status_items.signed_out()
         self.show_sign_in()
 
     def _on_activity(self) -> None:
@@ -491,72 +460,8 @@ class MainWindow(QMainWindow):
             self._sync.refresh()
 
     def refresh_sync_status(self) -> None:
-        if self.context.actor is None:
-            return
-        from app.services.sync_status import sync_status
-
-        counter = self.context.counter
-        ServiceOp(self, lambda: sync_status(counter.read()), read=True).success(
-            self._show_sync_status
-        ).run()
-
-    def _show_sync_status(self, status: SyncStatus) -> None:
-        from app.services.sync_status import status_line
-
-        # While the first load runs, its progress says more than "Online · 0 pending".
-        self.status_sync.setText(loading_text() or status_line(status, self.context.settings.zone))
-        trouble = status.clock_blocked or (status.registered and not status.online)
-        trouble = trouble or status.quarantined_count > 0
-        self.status_sync.setProperty("trouble", trouble)
-        self.status_sync.style().polish(self.status_sync)
-        self.status_sync.setToolTip(status.last_error or "")
-
-    def on_sync_load_progressed(self, status: object) -> None:
-        """The first load moved on (or ended: the usual sync line comes back)."""
-        if status is not None:
-            self.status_sync.setText(loading_text() or "")
-        else:
-            self.refresh_sync_status()
+        self.status_items.refresh_sync()
 
     def refresh_status(self) -> None:
-        from app.services.print_queue import queue_status
-        from app.services.sign_in_guard import recent_alerts
-        from app.services.status import counter_status
-
-        self.refresh_sync_status()
+        self.status_items.refresh()
         self.shift_guard.refresh()
-        counter = self.context.counter
-        ServiceOp(self, lambda: counter_status(counter.read()), read=True).success(
-            self._show_status
-        ).run()
-        ServiceOp(self, lambda: queue_status(counter.read()), read=True).success(
-            self._show_printer
-        ).run()
-        if self.context.is_supervisor:
-            ServiceOp(self, lambda: recent_alerts(counter.read()), read=True).success(
-                self._show_alerts
-            ).run()
-        else:
-            self.status_alert.hide()
-        self.status_recovery_alerts.refresh(self.context)
-
-    def _show_alerts(self, alerts: list[SignInAlert]) -> None:
-        if alerts:
-            newest = alerts[0]
-            at = newest.at.astimezone(self.context.settings.zone).strftime("%H:%M")
-            more = f" (+{len(alerts) - 1} more today)" if len(alerts) > 1 else ""
-            self.status_alert.setText(f"⚠ {newest.message} {at}{more}")
-            self.status_alert.setToolTip("\n".join(a.message for a in alerts))
-        self.status_alert.setVisible(bool(alerts))
-
-    def _show_printer(self, status: QueueStatus) -> None:
-        message = status.message
-        self.status_printer.setText(message or "")
-        self.status_printer.setVisible(bool(message))
-
-    def _show_status(self, status: CounterStatus) -> None:
-        text = f"{status.pending_count} waiting to send"
-        if status.oldest_pending_at is not None:
-            minutes = int((datetime.now(UTC) - status.oldest_pending_at).total_seconds() // 60)
-            text += f" (oldest {minutes} min)"
-        self.status_pending.setText(text)
