@@ -1,65 +1,22 @@
 """A supervisor verifies an online payment: once, audited and queued, refused otherwise."""
 
 import json
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from app.db.database import Database
-from app.db.tables import AuditEvent, Bill, Consumer, OutboxRecord, Payment, PaymentAllocation
+from app.db.tables import AuditEvent, OutboxRecord
 from app.domain.errors import NotFound, PermissionDenied, UserFacingError
-from app.domain.ids import new_id
 from app.services.payment_details import payment_details
 from app.services.record_payment import PaymentRequest, record_payment
 from app.services.verify_payment import verify_payment
+from tests.support.payments import add_online_payment
 
 
 def online_payment(db: Database, *, status: str = "Posted", verification: str = "Pending") -> str:
     """A gateway payment as sync will bring it: no cashier, settlement still in progress."""
-    with db.unit_of_work() as uow:
-        consumer = uow.session.scalar(select(Consumer).where(Consumer.account_number == "WU-10001"))
-        bill = uow.session.scalar(select(Bill).where(Bill.invoice_number == "INV-2025-001234"))
-        assert consumer is not None and bill is not None
-        recorded_at = uow.now() - timedelta(days=1)
-        paid_on = recorded_at.astimezone(uow.settings().zone).date()
-        payment = Payment(
-            id=new_id(),
-            terminal_id=uow.terminal().id,
-            payment_number=uow.next_number("payment", paid_on),
-            transaction_number=uow.next_number("transaction", paid_on),
-            receipt_number=uow.next_number("receipt", paid_on),
-            consumer_id=consumer.id,
-            payment_type="Bill",
-            channel="Online",
-            method="Credit Card",
-            method_kind="card",
-            currency="USD",
-            amount_minor=14550,
-            tendered_minor=14550,
-            change_minor=0,
-            overpaid_minor=0,
-            outstanding_minor=14550,
-            payment_date=paid_on,
-            recorded_at=recorded_at,
-            recorded_by=None,
-            status=status,
-            verification=verification,
-            source="online",
-            settlement_status="In Progress",
-        )
-        uow.session.add(payment)
-        uow.session.add(
-            PaymentAllocation(
-                id=new_id(),
-                payment_id=payment.id,
-                bill_id=bill.id,
-                amount_minor=14550,
-                collection_days=20,
-            )
-        )
-        uow.commit()
-        return payment.receipt_number
+    return add_online_payment(db, amount=14_550, status=status, verification=verification)
 
 
 def count(db: Database, model: type, *where: object) -> int:

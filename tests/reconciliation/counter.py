@@ -4,10 +4,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.db.database import Database
-from app.db.tables import Consumer, Payment
-from app.domain.ids import new_id
 from app.services.record_payment import PaymentRequest, record_payment
 from app.services.shifts import cash_out
+from tests.support.payments import add_online_payment as add_online
 
 MANAGER = "mbrown"
 
@@ -58,43 +57,11 @@ def add_online_payment(
     db: Database, *, status: str, hours_ago: float, settled_after_hours: float | None = None
 ) -> str:
     """An online (gateway) payment as the sync feed stores it."""
-    with db.unit_of_work() as uow:
-        consumer = uow.session.query(Consumer).filter_by(account_number="WU-10001").one()
-        number = f"ONL-pi_{status}_{int(hours_ago)}"
-        recorded = uow.now() - timedelta(hours=hours_ago)
-        uow.session.add(
-            Payment(
-                id=new_id(),
-                terminal_id=uow.terminal().id,
-                payment_number=number,
-                transaction_number=number,
-                receipt_number=number,
-                consumer_id=consumer.id,
-                payment_type="Bill",
-                channel="Online",
-                method="Online",
-                method_kind="card",
-                currency="USD",
-                amount_minor=4200,
-                tendered_minor=4200,
-                change_minor=0,
-                overpaid_minor=0,
-                outstanding_minor=4200,
-                payment_date=recorded.date(),
-                recorded_at=recorded,
-                status=status,
-                verification="Pending",
-                source="online",
-                settlement_status="In Progress" if settled_after_hours is None else "Settled",
-                settled_at=(
-                    None
-                    if settled_after_hours is None
-                    else recorded + timedelta(hours=settled_after_hours)
-                ),
-            )
-        )
-        uow.commit()
-    return number
+    settled = None if settled_after_hours is None else timedelta(hours=settled_after_hours)
+    return add_online(
+        db, invoice=None, amount=4200, ago=timedelta(hours=hours_ago), status=status,
+        method="Online", number=f"ONL-pi_{status}_{int(hours_ago)}", settled_after=settled,
+    )  # fmt: skip
 
 
 def at(text: str) -> datetime:

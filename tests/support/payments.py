@@ -1,6 +1,6 @@
 """Money in through the services: a bill, a payment at the counter, an online payment."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -55,22 +55,59 @@ def pay(
     record_payment(db.unit_of_work(), request)
 
 
-def online_payment(db: Database, invoice: str, amount: int, on: date, status: str) -> None:
-    """As sync brings a gateway payment: nobody at the counter recorded it."""
+def online_payment(db: Database, invoice: str, amount: int, on: date, status: str) -> str:
+    """As sync brings a gateway payment on `on` at 15:00: nobody at the counter recorded it."""
+    recorded_at = datetime(on.year, on.month, on.day, 15, tzinfo=UTC)
+    return add_online_payment(
+        db, invoice=invoice, amount=amount, recorded_at=recorded_at, status=status,
+        collection_days=None,
+    )  # fmt: skip
+
+
+def add_online_payment(
+    db: Database,
+    *,
+    invoice: str | None = "INV-2025-001234",
+    amount: int | None = None,
+    recorded_at: datetime | None = None,
+    ago: timedelta = timedelta(days=1),
+    status: str = "Posted",
+    verification: str = "Pending",
+    method: str = "Credit Card",
+    number: str | None = None,
+    settled_after: timedelta | None = None,
+    collection_days: int | None = 20,
+) -> str:
+    """A gateway payment as the sync feed stores it (no cashier; settlement in progress unless
+    `settled_after` it was recorded), allocated to `invoice` (none when None); returns its
+    receipt number.
+
+    Defaults: the bill's amount, recorded `ago` (a day) before the counter's clock unless
+    `recorded_at`, numbered by the counter's series (or all three numbers `number`);
+    `collection_days` None counts them from the bill's issue date."""
     with db.unit_of_work() as uow:
         consumer = uow.session.scalar(select(Consumer).where(Consumer.account_number == "WU-10001"))
-        bill = uow.session.scalar(select(Bill).where(Bill.invoice_number == invoice))
-        assert consumer is not None and bill is not None
+        bill = (
+            uow.session.scalar(select(Bill).where(Bill.invoice_number == invoice))
+            if invoice
+            else None
+        )
+        assert consumer is not None and (bill is not None or invoice is None)
+        recorded_at = recorded_at or uow.now() - ago
+        paid_on = recorded_at.astimezone(uow.settings().zone).date()
+        if amount is None:
+            assert bill is not None, "an amount, or a bill to take it from"
+            amount = bill.amount_minor
         payment = Payment(
             id=new_id(),
             terminal_id=uow.terminal().id,
-            payment_number=uow.next_number("payment", on),
-            transaction_number=uow.next_number("transaction", on),
-            receipt_number=uow.next_number("receipt", on),
+            payment_number=number or uow.next_number("payment", paid_on),
+            transaction_number=number or uow.next_number("transaction", paid_on),
+            receipt_number=number or uow.next_number("receipt", paid_on),
             consumer_id=consumer.id,
             payment_type="Bill",
             channel="Online",
-            method="Credit Card",
+            method=method,
             method_kind="card",
             currency="USD",
             amount_minor=amount,
@@ -78,23 +115,28 @@ def online_payment(db: Database, invoice: str, amount: int, on: date, status: st
             change_minor=0,
             overpaid_minor=0,
             outstanding_minor=amount,
-            payment_date=on,
-            recorded_at=datetime(on.year, on.month, on.day, 15, tzinfo=UTC),
+            payment_date=paid_on,
+            recorded_at=recorded_at,
             recorded_by=None,
             status=status,
-            verification="Pending",
+            verification=verification,
             source="online",
-            settlement_status="In Progress",
+            settlement_status="In Progress" if settled_after is None else "Settled",
+            settled_at=None if settled_after is None else recorded_at + settled_after,
         )
         uow.session.add(payment)
         uow.session.flush()
-        uow.session.add(
-            PaymentAllocation(
-                id=new_id(),
-                payment_id=payment.id,
-                bill_id=bill.id,
-                amount_minor=amount,
-                collection_days=(on - bill.issued_on).days,
+        if bill is not None:
+            days = (paid_on - bill.issued_on).days if collection_days is None else collection_days
+            uow.session.add(
+                PaymentAllocation(
+                    id=new_id(),
+                    payment_id=payment.id,
+                    bill_id=bill.id,
+                    amount_minor=amount,
+                    collection_days=days,
+                )
             )
-        )
+        receipt = payment.receipt_number
         uow.commit()
+    return receipt

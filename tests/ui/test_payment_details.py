@@ -4,18 +4,14 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from datetime import timedelta
-
 import pytest
 from PySide6.QtCore import Qt
-from sqlalchemy import select
 
 from app.db.database import Database
-from app.db.tables import Bill, Consumer, Payment, PaymentAllocation
-from app.domain.ids import new_id
 from app.services.actors import sign_in
 from app.services.record_payment import PaymentRequest, record_payment
 from app.services.void_payment import void_payment
+from tests.support.payments import add_online_payment
 from ui.context import ClientContext
 from ui.screens.consumer_profile import ConsumerProfileScreen
 from ui.screens.payment_details import PaymentDetailsScreen
@@ -39,49 +35,7 @@ def pay(db: Database, item: str, amount: str, method: str = "Cash", **extra: obj
 
 def online_payment(db: Database, invoice: str = "INV-2025-001234") -> str:
     """A card payment from the online gateway, waiting for a supervisor to verify it."""
-    with db.unit_of_work() as uow:
-        consumer = uow.session.scalar(select(Consumer).where(Consumer.account_number == "WU-10001"))
-        bill = uow.session.scalar(select(Bill).where(Bill.invoice_number == invoice))
-        assert consumer is not None and bill is not None
-        recorded_at = uow.now() - timedelta(days=1)
-        paid_on = recorded_at.astimezone(uow.settings().zone).date()
-        payment = Payment(
-            id=new_id(),
-            terminal_id=uow.terminal().id,
-            payment_number=uow.next_number("payment", paid_on),
-            transaction_number=uow.next_number("transaction", paid_on),
-            receipt_number=uow.next_number("receipt", paid_on),
-            consumer_id=consumer.id,
-            payment_type="Bill",
-            channel="Online",
-            method="Credit Card",
-            method_kind="card",
-            currency="USD",
-            amount_minor=bill.amount_minor,
-            tendered_minor=bill.amount_minor,
-            change_minor=0,
-            overpaid_minor=0,
-            outstanding_minor=bill.amount_minor,
-            payment_date=paid_on,
-            recorded_at=recorded_at,
-            recorded_by=None,
-            status="Posted",
-            verification="Pending",
-            source="online",
-            settlement_status="In Progress",
-        )
-        uow.session.add(payment)
-        uow.session.add(
-            PaymentAllocation(
-                id=new_id(),
-                payment_id=payment.id,
-                bill_id=bill.id,
-                amount_minor=bill.amount_minor,
-                collection_days=20,
-            )
-        )
-        uow.commit()
-        return payment.receipt_number
+    return add_online_payment(db, invoice=invoice)
 
 
 @pytest.fixture
