@@ -17,6 +17,7 @@ from app.db.recovery_tables import (
     recovery_messages,
 )
 from app.db.recovery_tables_case_actions import recovery_case_actions
+from app.recovery.smart_collect.segments import described
 from app.services.recovery_cases import case_timeline
 from app.services.smart_collect_data import read_consumers
 from app.services.smart_collect_queue import QUEUE_STATUSES, assess, last_actions
@@ -116,5 +117,5 @@ def _assessment(
         "vip": assessed.segment("vip") == "vip",
         "probability": assessed.forecast.probability,
         "band": assessed.forecast.band.value,
-        "segments_text": "; ".join(f"{s.dimension} {s.value} ({s.why})" for s in assessed.segments),
+        "segments_text": described(assessed.segments),
     }

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from app.domain.errors import UserFacingError
-from app.recovery.smart_collect.segments import Segment
+from app.recovery.smart_collect.segments import Segment, described
 from app.services.recovery_cases import TimelineEntry
 from app.services.recovery_database import shared_recovery_database
 from app.services.recovery_feed_queue import QUEUED, recovery_source
@@ -50,7 +50,7 @@ def database_case(engine: Any, case_id: str, now: datetime) -> CasePage:
         band=assessed.forecast.band.value if case["status"] in QUEUED else "",
         probability=assessed.forecast.probability,
         escalations=[e for e in list_escalations(engine) if e.case_id == case_id],
-        segments_text="; ".join(f"{s.dimension} {s.value} ({s.why})" for s in assessed.segments),
+        segments_text=described(assessed.segments),
     )
 
 

@@ -66,7 +66,7 @@ def test_a_synced_case_shows_its_timeline_and_pauses_through_the_server(qtbot, b
     assert cells(case.model, 1) == ["Attempt", "Decision", "Opened"]  # newest first
     assert "score 0.71" in case.model.rows[1].text
     assert "the server's copy as of" in case.facts.text()
-    assert case.segments.text() == "Segments: value high (amount)"
+    assert case.segments.text() == "Segments: value high (amount)"  # as the server wrote it
     assert case.reschedule_button.isEnabled()  # through the server (test_smart_collect_offline)
     assert case.pause_button.isEnabled()
     qtbot.keyClicks(case.reason, "consumer pays at the branch on Friday")

@@ -9,7 +9,13 @@ from app.domain.errors import UserFacingError
 from app.recovery.quiet_hours import HolidayCalendar
 from app.recovery.smart_collect.escalation import BusinessHours, CaseFacts, escalations
 from app.recovery.smart_collect.priority import priority
-from app.recovery.smart_collect.segments import SegmentFacts, classify, validated, value_band
+from app.recovery.smart_collect.segments import (
+    SegmentFacts,
+    classify,
+    label,
+    validated,
+    value_band,
+)
 
 NEW_YORK = ZoneInfo("America/New_York")
 CALENDAR = HolidayCalendar()
@@ -100,6 +106,9 @@ def test_at_risk_and_vip_by_rule():
     found = {s.dimension: s.value for s in classify(segment_facts(
         amount_minor=500, high_signals=("REPEATED_COLLECTION_FAILURES",)))}  # fmt: skip
     assert found["risk"] == "at_risk" and found["config"] == "at_risk"
+    facts = segment_facts(amount_minor=500, high_signals=("REPEATED_COLLECTION_FAILURES",))
+    [risk] = [s for s in classify(facts) if s.dimension == "risk"]
+    assert (label(risk), risk.why) == ("At risk", "repeated collection failures")
     vip = {s.dimension: s for s in classify(segment_facts(amount_minor=500, high_value_paid=3))}
     assert vip["vip"].value == "vip" and "by rule" in vip["vip"].why
 

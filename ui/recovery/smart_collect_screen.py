@@ -9,6 +9,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTabWidget, QVBoxLayout, QWidget
 
 from app.domain.errors import UserFacingError
+from app.recovery.smart_collect.segments import label
 from app.services.smart_collect import SmartCollectView
 from app.services.smart_collect_actions import ActionResult, attempt_now, reschedule_to_window
 from app.services.smart_collect_synced import SmartCollectPage, load_smart_collect
@@ -124,7 +125,7 @@ class SmartCollectScreen(QWidget):
         self.view, self.page = view, page
         name = f" - {view.name}" if view.name else ""
         self.heading.setText(f"Smart Collect: {view.consumer_id}{name}")
-        segments = ", ".join(f"{s.dimension} {s.value}" for s in view.segments)
+        segments = ", ".join(label(s) for s in view.segments)
         notice, self._notice = self._notice, ""
         copy = ""
         if page.synced and page.published_at:

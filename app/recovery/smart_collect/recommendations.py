@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from app.recovery.smart_collect.income import IncomePattern
 from app.recovery.smart_collect.probability import Band
@@ -39,7 +40,7 @@ def recommendations(
                 f"{len(movable)} upcoming collection(s) have "
                 f"{'critical' if critical else 'risky'} low balance risk",
                 "Could improve success rate by 30-40%",
-                f"Reschedule to {target} (day {target.day}), after the salary credit",
+                f"Reschedule to {_day(target)}, after the salary credit",
             )
         )
     skip = [u for u in weak if u.status is Band.CRITICAL and u.suggested_date is None]
@@ -51,7 +52,7 @@ def recommendations(
                 f"{len(skip)} collection(s) are very unlikely to succeed and no better window "
                 "is known",
                 "Saves the cost of failed attempts and the consumer's bank fees",
-                f"Skip the attempt on {skip[0].scheduled_date}; wait for the next credit",
+                f"Skip the attempt on {_day(skip[0].scheduled_date)}; wait for the next credit",
             )
         )
     strained = [
@@ -94,3 +95,8 @@ def recommendations(
             )
         )
     return sorted(found, key=lambda r: PRIORITY_ORDER[r.priority])
+
+
+def _day(day: date) -> str:
+    """'Sat 19 Dec 2026': read the same in every branch (no 12/19 vs 19/12 doubt)."""
+    return f"{day:%a} {day.day} {day:%b %Y}"

@@ -1,6 +1,6 @@
 """Segments of a consumer and a case, each with why, and the configuration each segment gets."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,7 +104,8 @@ def classify(facts: SegmentFacts) -> list[Segment]:
     else:
         history = Segment("history", "first_time", "no earlier recovery case")
     at_risk = bool(facts.high_signals) or len(facts.medium_signals) >= 2
-    risk_why = ", ".join(facts.high_signals + facts.medium_signals) or "no risk signal"
+    signals = facts.high_signals + facts.medium_signals  # codes: POOR_CASH_MANAGEMENT
+    risk_why = ", ".join(code.replace("_", " ").lower() for code in signals) or "no risk signal"
     vip, vip_why = _vip(facts)
     config = "high_value" if vip or band == "high" else "at_risk" if at_risk else "standard"
     return [
@@ -116,6 +117,27 @@ def classify(facts: SegmentFacts) -> list[Segment]:
         Segment("vip", "vip" if vip else "regular", vip_why),
         Segment("config", config, _config_why(config, vip, band, at_risk)),
     ]
+
+
+_LABELS = {
+    "value": {"low": "Low value", "medium": "Medium value", "high": "High value"},
+    "history": {"first_time": "First case", "repeat": "Repeat case"},
+    "risk": {"at_risk": "At risk", "normal": "Normal risk"},
+    "vip": {"vip": "VIP", "regular": "Regular"},
+    "config": {"high_value": "High-value handling", "at_risk": "At-risk handling",
+               "standard": "Standard handling"},
+}  # fmt: skip
+
+
+def label(segment: Segment) -> str:
+    """How a person reads a segment: 'High value', 'Repeat case', 'Card', 'At-risk handling'."""
+    known = _LABELS.get(segment.dimension, {}).get(segment.value)
+    return known or segment.value.replace("_", " ").capitalize()
+
+
+def described(segments: Sequence[Segment]) -> str:
+    """Every segment with why: 'High value (amount at or above ...); Repeat case (...)'."""
+    return "; ".join(f"{label(s)} ({s.why})" for s in segments)
 
 
 def _vip(facts: SegmentFacts) -> tuple[bool, str]:
