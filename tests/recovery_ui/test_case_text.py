@@ -57,7 +57,9 @@ def test_the_case_screen_shows_planned_retries_and_categories_in_words(
     qtbot.waitUntil(lambda: screen.note_button.isEnabled(), timeout=20_000)
 
     shown = _shown(screen)
-    assert any(line.startswith("Retry planned for Tue 8 Dec 10:00") for line in shown), shown
+    # The branch's clock (en_US: 12-hour), as on the timeline's other times.
+    planned = "Retry planned for Tue 8 Dec 10:00\u202fAM"
+    assert any(line.startswith(planned) for line in shown), shown
     assert "Insufficient funds" in screen.facts.text()
     everything = " ".join([screen.facts.text(), *shown])
     assert "retry_at" not in everything and "insufficient_funds" not in everything

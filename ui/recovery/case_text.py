@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_time
 from babel.numbers import list_currencies
 
 from app.domain.money import minor_digits
@@ -47,7 +47,7 @@ EVENT_NAMES = {
     "paused": "Paused:",
     "stopped": "Stopped:",
 }
-PLANNED_FORMAT = "EEE d MMM HH:mm"  # Tue 8 Dec 10:00
+PLANNED_DAY = "EEE d MMM"  # Tue 8 Dec, then the time as the branch writes it (10:00 AM)
 
 _DECISION = re.compile(r"^(?P<kind>[a-z_]+) at (?P<at>\d{4}-\d\d-\d\d \d\d:\d\d)Z?(?P<rest>.*)$")
 _LAST_ACTION = re.compile(r"^(?P<kind>[a-z_]+): ")
@@ -90,8 +90,9 @@ def planned_moment(context: ClientContext) -> Callable[[datetime], str]:
     """A planned time as a person reads it, in the branch's zone and language."""
 
     def when(at: datetime) -> str:
-        local = at.astimezone(context.settings.zone)
-        return format_datetime(local, format=PLANNED_FORMAT, locale=context.settings.locale)
+        local, locale = at.astimezone(context.settings.zone), context.settings.locale
+        day = format_date(local, format=PLANNED_DAY, locale=locale)
+        return f"{day} {format_time(local, format='short', locale=locale)}"
 
     return when
 
