@@ -36,20 +36,25 @@ install -m 755 "$HERE"/debian/postinst "$HERE"/debian/prerm "$HERE"/debian/postr
 (cd "$pkg" && find etc -type f | sed 's|^|/|' | sort) > "$pkg/DEBIAN/conffiles"
 chmod -R u+rwX,go+rX,go-w "$pkg"
 
-# What the bundle cannot carry, the system must provide. The bundle's ELF files, closed over
-# what is inside it, still need: the C library; OpenGL/EGL (libEGL, libGL: never bundled, they
-# come with the GPU driver); libxcb; and libxcb-icccm4 and libxcb-keysyms1, which Qt's xcb
-# platform plugin (libqxcb.so, libQt6XcbQpa) links but PyInstaller could not bundle because the
-# build machine lacks them. The rest of Qt's X11 requirements are listed too (most are bundled
-# today, but a build machine that lacks one bundles it not), with fontconfig/FreeType, D-Bus and
-# GLib that Qt loads, and a font. tests/packaging/test_bundle.py checks this list against
-# `readelf -d` of every library in the real bundle.
+# What the bundle does not carry, the system provides. The bundle holds the libraries of the
+# wheels (Qt, NumPy, pyarrow...) and Python; the operating system's own libraries are left out
+# by tilldesk.spec and come from these packages: the C library; OpenGL/EGL (libEGL, libGL: they
+# come with the GPU driver); X11/xcb and xkbcommon, which Qt's xcb platform plugin
+# (libqxcb.so, libQt6XcbQpa) links; fontconfig/FreeType, D-Bus and GLib, which Qt links;
+# OpenSSL, SQLite, libffi, bz2/lzma/zlib/zstd, readline and uuid, which Python's own modules
+# link; the C++ runtime; libudev (the bundled libusb links it); the time zone database
+# (Python's zoneinfo reads /usr/share/zoneinfo: the tzdata wheel is not bundled on Linux); a font.
+# tests/packaging/test_bundle.py checks this list against `readelf -d` of every ELF file in the
+# real bundle.
 XCB_DEPENDS="libxcb1, libx11-6, libx11-xcb1, libxcb-cursor0, libxcb-glx0, libxcb-icccm4, \
 libxcb-image0, libxcb-keysyms1, libxcb-randr0, libxcb-render0, libxcb-render-util0, \
 libxcb-shape0, libxcb-shm0, libxcb-sync1, libxcb-util1, libxcb-xfixes0, libxcb-xkb1, \
 libxkbcommon0, libxkbcommon-x11-0"
+PYTHON_DEPENDS="libssl3, libsqlite3-0, libffi8, libbz2-1.0, liblzma5, zlib1g, libzstd1, \
+libreadline8, libuuid1"
 DEPENDS="adduser, libc6, libegl1, libgl1, $XCB_DEPENDS, libfontconfig1, libfreetype6, \
-libdbus-1-3, libglib2.0-0, fonts-dejavu-core"
+libdbus-1-3, libglib2.0-0, $PYTHON_DEPENDS, libstdc++6, libgcc-s1, libudev1, tzdata, \
+fonts-dejavu-core"
 
 cat > "$pkg/DEBIAN/control" <<CONTROL
 Package: tilldesk

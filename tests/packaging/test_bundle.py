@@ -67,7 +67,14 @@ def bundle() -> Path:
 def deb(bundle, tmp_path_factory) -> Path:
     """The package around the real bundle (gzip: the xz of a shipped package takes minutes)."""
     built = build_deb(bundle, tmp_path_factory.mktemp("deb"), compression="gzip")
-    print(f"\n.deb (gzip): {built.name}, {built.stat().st_size / 1e6:.0f} MB")
+    installed_kib = subprocess.run(
+        ["dpkg-deb", "-f", str(built), "Installed-Size"], capture_output=True, text=True
+    ).stdout
+    print(
+        f"\n.deb (gzip -1): {built.name}, {built.stat().st_size / 2**20:.0f} MB compressed, "
+        f"{int(installed_kib) / 1024:.0f} MB installed (xz, what build_deb.sh ships by "
+        "default, is smaller still)"
+    )
     return built
 
 
@@ -263,11 +270,12 @@ def _debian_package(soname: str) -> str:
     found = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True).stdout
     for line in found.splitlines():
         if line.strip().startswith(soname + " ") and "x86-64" in line:
-            owner = subprocess.run(
-                ["dpkg", "-S", line.split("=>")[1].strip()], capture_output=True, text=True
-            )
-            if owner.returncode == 0:
-                return owner.stdout.split(":")[0]
+            path = Path(line.split("=>")[1].strip())
+            # dpkg knows a file by the path its package installed (/usr/lib/... or /lib/...).
+            for known in dict.fromkeys((path, path.resolve(), Path("/usr", *path.parts[1:]))):
+                owner = subprocess.run(["dpkg", "-S", str(known)], capture_output=True, text=True)
+                if owner.returncode == 0:
+                    return owner.stdout.split(":")[0]
     stem, version = soname.split(".so.")
     name, major = stem.lower().replace("_", "-"), version.split(".")[0]
     return f"{name}-{major}" if name[-1].isdigit() else f"{name}{major}"
@@ -307,14 +315,53 @@ def test_qt_is_trimmed_to_what_the_client_uses(bundle):
     assert not list(bundle.rglob("libgtk-3*")) and not list(bundle.rglob("libpango*"))
 
 
+def test_the_bundled_icu_data_serves_qt_as_the_full_data_does(bundle):
+    """libicudata as trimmed by packaging/icu_data.py (and stripped): Qt's collation, case
+    mapping and time zone names are those of PySide6's own 32 MB library."""
+    from tests.packaging.test_icu_data import FULL, probe
+
+    trimmed = next((bundle / "_internal" / "PySide6" / "Qt" / "lib").glob("libicudata.so.*"))
+    assert trimmed.stat().st_size < 8_000_000
+    full, cut = probe(FULL), probe(trimmed)
+    assert (cut["collation"], cut["case"], cut["zones"]) == (
+        full["collation"], full["case"], full["zones"])  # fmt: skip
+
+
+def test_time_zones_are_read_from_the_system_s_database(run, bundle):
+    """The tzdata wheel is not bundled on Linux: zoneinfo reads /usr/share/zoneinfo (the .deb
+    depends on tzdata), so a zone is known and a made-up one still refused."""
+    assert not (bundle / "_internal" / "tzdata").exists()
+    run("init", "--admin-pin", "0000")
+    run("settings", "set", "timezone=Asia/Kolkata", pin="0000")
+    refused = run("settings", "set", "timezone=Mars/Olympus", pin="0000", check=False)
+    assert refused.returncode != 0 and "Unknown time zone 'Mars/Olympus'" in refused.stderr
+
+
+def test_the_operating_system_s_libraries_are_not_bundled(bundle):
+    """They come from the .deb's Depends (checked above); pyusb's libusb, loaded with ctypes,
+    stays."""
+    internal = bundle / "_internal"
+    for name in ("libcrypto.so.3", "libstdc++.so.6", "libglib-2.0.so.0", "libX11.so.6",
+                 "libsqlite3.so.0", "libgcrypt.so.20"):  # fmt: skip
+        assert not (internal / name).exists(), name
+    assert list(internal.glob("libusb-1.0.so*"))
+
+
 def test_no_test_suites_sources_or_unused_pyarrow_parts_are_bundled(bundle):
     internal = bundle / "_internal"
     assert not [p for p in internal.rglob("tests") if p.is_dir()]
     assert not list(internal.rglob("*.pyx")) and not (internal / "pyarrow" / "include").exists()
     assert not list(internal.rglob("libarrow_flight*")) and not list(internal.rglob("libarrow_s3*"))
-    for left_out in ("libarrow_dataset*", "libarrow_acero*", "libarrow_substrait*", "QtOpenGL.*"):
+    left_outs = ("libarrow_dataset*", "libarrow_acero*", "libarrow_substrait*", "QtOpenGL.*")
+    for left_out in left_outs:
         assert not list(internal.rglob(left_out)), left_out
+    for left_out in ("_csv.*", "_json.*", "_feather.*", "*parquet_encryption*"):
+        assert not list((internal / "pyarrow").glob(left_out)), left_out
     assert not (internal / "mypy").exists()
+    # Holiday names in other languages, pyqtgraph's logo and colour maps, reportlab's demo fonts.
+    for folder in ("holidays/locale", "pyqtgraph/icons/peegee", "pyqtgraph/colors/maps"):
+        assert not (internal / folder).exists(), folder
+    assert not list((internal / "reportlab" / "fonts").glob("DarkGarden*"))
 
 
 def test_the_bundle_holds_its_data_and_both_migration_histories(bundle):
