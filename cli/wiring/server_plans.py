@@ -44,7 +44,7 @@ def plans_round(server: Engine, recovery: Engine | None, now: datetime) -> PlanR
     from app.services.counter_plans_intake import intake_missed_installments
 
     opened = intake_missed_installments(recovery, scan.missed, now).added if scan.missed else []
-    follow_offered_plans(server, recovery, now)
+    follow_offered_plans(recovery, now, scan.states)
     return PlanRound(scan, opened, hand_over_notices(server, recovery, now, currency))
 
 
@@ -92,12 +92,11 @@ def _rounds(stop: threading.Event, interval: float, round_once: Callable[[], Non
         round_once()
 
 
-def follow_offered_plans(server: Engine, recovery: Engine, now: datetime) -> None:
+def follow_offered_plans(recovery: Engine, now: datetime, states: list[tuple[str, str]]) -> None:
     """Plans offered on recovery cases: their missed installments' cases point back to the
-    case, and one paid off settles it."""
+    case, and one paid off settles it. `states`: (plan number, standing) of every plan, as the
+    round's scan found them (not read a second time)."""
     from app.services.recovery_plan_offer_links import link_plan_cases, settle_paid_plans
-    from sync.server.plans_scan import plan_standings
 
     link_plan_cases(recovery, now)
-    standings = plan_standings(server, now.date())
-    settle_paid_plans(recovery, [(number, s.state) for number, _, s in standings], now)
+    settle_paid_plans(recovery, states, now)

@@ -42,6 +42,9 @@ class ScanReport:
     missed: list[MissedInstallment] = field(default_factory=list)  # every missed one, each round
     notices: list[str] = field(default_factory=list)  # recorded in this round: "PP-.. half_paid"
     reviews: list[str] = field(default_factory=list)  # plan numbers given a review this round
+    # (plan number, standing) of every plan, as this round found them: what follows plans
+    # (recovery cases offered a plan) reads them here instead of scanning every plan again.
+    states: list[tuple[str, str]] = field(default_factory=list)
 
 
 def scan_plans(engine: Engine, now: datetime, currency: str) -> ScanReport:
@@ -51,6 +54,7 @@ def scan_plans(engine: Engine, now: datetime, currency: str) -> ScanReport:
         changes: list[NewChange] = []
         for plan, consumer, compliance in _standings(conn, now.date()):
             changes += _notice_and_review(conn, plan, consumer, compliance, now, report)
+            report.states.append((plan.plan_number, compliance.state))
             for row in compliance.missed:
                 report.missed.append(
                     MissedInstallment(
@@ -65,12 +69,6 @@ def scan_plans(engine: Engine, now: datetime, currency: str) -> ScanReport:
                 )
         publish(conn, changes, now)
     return report
-
-
-def plan_standings(engine: Engine, today: date) -> list[tuple[str, str, PlanCompliance]]:
-    """(plan number, account number, compliance) of every plan the server holds."""
-    with engine.connect() as conn:
-        return [(p.plan_number, c["account_number"], s) for p, c, s in _standings(conn, today)]
 
 
 def _standings(conn: Connection, today: date) -> list[tuple[Any, dict[str, Any], PlanCompliance]]:
