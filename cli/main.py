@@ -5,10 +5,11 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 from app.domain.errors import UserCancelled, UserFacingError
-from cli.commands import client
 from cli.context import acts_as_user, sign_in_acting_user
 
 EXIT_RULE = 3  # a rule said no: message on stderr, nothing written
@@ -29,9 +30,53 @@ def _version() -> str:
         return "unknown"
 
 
-def build_parser(*, client_only: bool = False) -> argparse.ArgumentParser:
-    """Every command's parser; `client_only`: the client's alone, for the window's start-up
-    (the other commands' modules take most of a second to import)."""
+class _VersionAction(argparse._VersionAction):
+    """--version, with the version looked up when asked for (the package metadata takes a
+    while to read, and every other command line would pay for it)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        self.version = f"tilldesk {_version()}"
+        super().__call__(parser, *args, **kwargs)
+
+
+# Each command word and the module (cli/commands/<module>.py) that registers it, in the order
+# `tilldesk --help` lists them. `tilldesk WORD ...` imports WORD's module alone: importing them
+# all (and the services they use) took more than a second of every call.
+# tests/unit/test_command_table.py checks this table against what the modules register.
+COMMAND_MODULES: dict[str, str] = {
+    "client": "client",
+    "init": "setup",
+    "demo": "setup",
+    "consumers": "consumers",
+    "pay": "payments",
+    "payments": "payments",
+    "credit-notes": "credit_notes",
+    "kpis": "reports",
+    "audit": "reports",
+    "bench": "reports",
+    "receipt": "printing",
+    "print-test": "printing",
+    "printers": "printing",
+    "print-queue": "printing",
+    "doctor": "doctor",
+    "shift": "shift",
+    "users": "admin",
+    "settings": "admin",
+    "server": "server",
+    "terminal": "terminal",
+    "sync": "sync",
+    "recovery": "recovery",
+    "experiments": "experiments",
+    "reconcile": "reconcile",
+    "disputes": "disputes",
+    "circumstances": "disputes",
+    "plans": "plans",
+}
+ALL_MODULES = tuple(dict.fromkeys(COMMAND_MODULES.values()))
+
+
+def build_parser(*, modules: Sequence[str] = ALL_MODULES) -> argparse.ArgumentParser:
+    """The parser of the commands the `modules` register (default: every command)."""
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS: a subcommand that is not given --db must not reset the value given before it
     # (`tilldesk --db X init` acts on X, never on the default database).
@@ -47,53 +92,32 @@ def build_parser(*, client_only: bool = False) -> argparse.ArgumentParser:
         description="Tilldesk: the counter and payment-recovery system of a utility service "
         "center.",
     )
-    parser.add_argument("--version", action="version", version=f"tilldesk {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     parser.add_argument("--db", help=argparse.SUPPRESS)
-    client.register(sub, [common])
-    if not client_only:
-        _register_commands(sub, common)
+    for name in modules:
+        # The modules are cli.commands' own (the bundle's spec collects every one of them).
+        import_module(f"cli.commands.{name}").register(sub, [common])
     return parser
 
 
-def _register_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    from cli.commands import admin as admin_commands
-    from cli.commands import consumers, credit_notes, doctor, payments, printing, reports, setup
-    from cli.commands import disputes as dispute_commands
-    from cli.commands import experiments as experiment_commands
-    from cli.commands import plans as plan_commands
-    from cli.commands import reconcile as reconcile_commands
-    from cli.commands import recovery as recovery_commands
-    from cli.commands import server as server_commands
-    from cli.commands import shift as shift_commands
-    from cli.commands import sync as sync_commands
-    from cli.commands import terminal as terminal_commands
-
-    for module in (setup, consumers, payments, credit_notes, reports, printing, doctor):
-        module.register(sub, [common])
-    shift_commands.register(sub, [common])
-    admin_commands.register(sub, [common])
-    server_commands.register(sub, [common])
-    terminal_commands.register(sub, [common])
-    sync_commands.register(sub, [common])
-    recovery_commands.register(sub, [common])
-    experiment_commands.register(sub, [common])
-    reconcile_commands.register(sub, [common])
-    dispute_commands.register(sub, [common])
-    plan_commands.register(sub, [common])
-
-
-def _runs_client(argv: Sequence[str]) -> bool:
-    """`tilldesk` alone (options at most) or `tilldesk client ...`; never a help or version."""
+def modules_for(argv: Sequence[str]) -> tuple[str, ...]:
+    """The command modules a command line needs: its command's alone, the client's for the
+    window or --version, every one for the list of commands (--help, a mistyped command)."""
     words = iter(argv)
     for word in words:
-        if word in ("-h", "--help", "--version"):
-            return False
         if word == "--db":
             next(words, None)  # its value, which may be any word
-        elif not word.startswith("-"):
-            return word == "client"
-    return True
+        elif word.startswith("--db="):
+            continue
+        elif word == "--version":
+            return ("client",)
+        elif word.startswith("-"):  # --help, or an abbreviation argparse may expand
+            return ALL_MODULES
+        else:
+            module = COMMAND_MODULES.get(word)
+            return ALL_MODULES if module is None else (module,)
+    return ("client",)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -101,11 +125,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     for handler in logging.getLogger().handlers:  # the console: warnings only, whatever the
         handler.setLevel(logging.WARNING)  # client's log file takes (it lowers the root level)
     words = sys.argv[1:] if argv is None else argv
-    parser = build_parser(client_only=_runs_client(words))
+    parser = build_parser(modules=modules_for(words))
     args = parser.parse_args(words)
     run = getattr(args, "run", None)
     if run is None:
-        run = client.run_client_command
+        from cli.commands.client import run_client_command
+
+        run = run_client_command
     try:
         if acts_as_user(args):
             sign_in_acting_user(args)

@@ -9,10 +9,10 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
-from app.domain.money import decimal_text
-
 
 def money(minor: int | None, currency: str) -> str | None:
+    from app.domain.money import decimal_text  # Babel: only for commands that show money
+
     return None if minor is None else decimal_text(minor, currency)
 
 

@@ -15,7 +15,6 @@ from app.db.recovery_tables import (
 )
 from app.domain.errors import UserFacingError
 from app.domain.money import decimal_text
-from app.services.recovery_case_actions import action_text, case_actions
 
 STATUSES = ("open", "paid", "paused", "stopped", "disputed", "at_counter", "plan")
 # verb: (the statuses it applies to, the new status)
@@ -48,6 +47,10 @@ def list_cases(engine: Engine, status: str | None = None) -> list[dict[str, Any]
 
 
 def case_timeline(engine: Engine, case_id: str) -> tuple[dict[str, Any], list[TimelineEntry]]:
+    # Here, not at the top: the case actions bring the quiet-hours calendars, phone numbers and
+    # numpy, and `tilldesk recovery`'s parser imports this module for STATUSES.
+    from app.services.recovery_case_actions import action_text, case_actions
+
     with engine.connect() as connection:
         row = connection.execute(select(recovery_cases).where(recovery_cases.c.id == case_id))
         found = row.first()

@@ -4,13 +4,17 @@
 the demo - `recovery.db` beside the counter's database. A plain path becomes a SQLite URL.
 """
 
+from __future__ import annotations
+
 import os
 from functools import cache
 from pathlib import Path
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from app.domain.errors import UserFacingError
+
+if TYPE_CHECKING:  # the URL rule alone (every `tilldesk recovery` parser) needs no SQLAlchemy
+    from sqlalchemy import Engine
 
 DB_VARIABLE = "TILLDESK_RECOVERY_DB"
 BESIDE_COUNTER = "recovery.db"

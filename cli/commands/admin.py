@@ -1,23 +1,18 @@
 """`tilldesk users ...` and `tilldesk settings ...`: the admin's Settings screen, headless."""
 
+from __future__ import annotations
+
 import json
 from argparse import Namespace, _SubParsersAction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.domain.errors import UserFacingError
-from app.services.receipt_logo import logo_from_file
-from app.services.settings import current_settings, update_settings
-from app.services.users import (
-    UserView,
-    change_role,
-    create_user,
-    list_users,
-    reset_pin,
-    set_user_active,
-)
 from cli.context import add_user_option, open_db
 from cli.output import emit_json, emit_pairs, emit_table
+
+if TYPE_CHECKING:
+    from app.services.users import UserView
 
 
 def register(sub: _SubParsersAction, common: list) -> None:
@@ -75,6 +70,8 @@ def _register_settings(sub: _SubParsersAction, common: list) -> None:
 
 # -- users ------------------------------------------------------------------------------------
 def run_users_list(args: Namespace) -> int:
+    from app.services.users import list_users
+
     users = list_users(open_db(args).unit_of_work(), username=args.user)
     if args.json:
         emit_json([_user_json(u) for u in users])
@@ -85,6 +82,8 @@ def run_users_list(args: Namespace) -> int:
 
 
 def run_users_add(args: Namespace) -> int:
+    from app.services.users import create_user
+
     user = create_user(
         open_db(args).unit_of_work(),
         new_username=args.username,
@@ -97,6 +96,8 @@ def run_users_add(args: Namespace) -> int:
 
 
 def run_users_active(args: Namespace) -> int:
+    from app.services.users import set_user_active
+
     user = set_user_active(
         open_db(args).unit_of_work(), args.username, args.active, username=args.user
     )
@@ -104,11 +105,15 @@ def run_users_active(args: Namespace) -> int:
 
 
 def run_users_role(args: Namespace) -> int:
+    from app.services.users import change_role
+
     user = change_role(open_db(args).unit_of_work(), args.username, args.role, username=args.user)
     return _show_user(args, user, f"is now a {user.role.label.lower()}")
 
 
 def run_users_reset_pin(args: Namespace) -> int:
+    from app.services.users import reset_pin
+
     user = reset_pin(open_db(args).unit_of_work(), args.username, args.pin, username=args.user)
     return _show_user(args, user, "has a new PIN")
 
@@ -133,6 +138,8 @@ def _user_json(user: UserView) -> dict[str, Any]:
 
 # -- settings -------------------------------------------------------------------------------------
 def run_settings_show(args: Namespace) -> int:
+    from app.services.settings import current_settings
+
     values = current_settings(open_db(args).unit_of_work()).to_mapping()
     if values["receipt_logo"]:
         values["receipt_logo"] = f"(PNG, {len(values['receipt_logo']) * 3 // 4} bytes)"
@@ -144,6 +151,8 @@ def run_settings_show(args: Namespace) -> int:
 
 
 def run_settings_set(args: Namespace) -> int:
+    from app.services.settings import current_settings, update_settings
+
     db = open_db(args)
     current = current_settings(db.unit_of_work()).to_mapping()
     changes = dict(_pair(text, current) for text in args.pairs)
@@ -158,6 +167,9 @@ def run_settings_set(args: Namespace) -> int:
 
 
 def run_settings_logo(args: Namespace) -> int:
+    from app.services.receipt_logo import logo_from_file
+    from app.services.settings import update_settings
+
     if args.remove == (args.file is not None):
         raise UserFacingError("Give an image file, or --remove to print no logo.")
     logo = "" if args.remove else logo_from_file(args.file)

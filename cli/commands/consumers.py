@@ -3,8 +3,6 @@
 from argparse import Namespace, _SubParsersAction
 
 from app.domain.money import format_money
-from app.services.consumers import consumer_account, search_consumers
-from app.services.settings import current_settings
 from cli.context import open_db
 from cli.output import emit_json, emit_pairs, emit_table, money
 
@@ -22,6 +20,8 @@ def register(sub: _SubParsersAction, common: list) -> None:
 
 
 def run_search(args: Namespace) -> int:
+    from app.services.consumers import search_consumers
+
     db = open_db(args)
     hits = search_consumers(db.read(), args.query, args.limit)
     if args.json:
@@ -38,6 +38,9 @@ def run_search(args: Namespace) -> int:
 
 
 def run_show(args: Namespace) -> int:
+    from app.services.consumers import consumer_account
+    from app.services.settings import current_settings
+
     db = open_db(args)
     account = consumer_account(db.read(), args.account)
     cur = account.currency

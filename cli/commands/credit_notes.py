@@ -1,15 +1,18 @@
 """`tilldesk credit-notes create|list|apply|show|print`."""
 
+from __future__ import annotations
+
 from argparse import Namespace, _SubParsersAction
+from typing import TYPE_CHECKING
 
 from app.domain.money import format_money
-from app.services.credit_notes import apply_credit_note, create_credit_note
-from app.services.credit_notes_list import CreditNoteRow, credit_note_details, list_credit_notes
-from app.services.settings import current_settings
 from cli.commands.exports import add_credit_notes_export
 from cli.commands.printing import add_output_options, deliver, runtime
 from cli.context import add_user_option, open_db
 from cli.output import emit_json, emit_pairs, emit_table, money
+
+if TYPE_CHECKING:
+    from app.services.credit_notes_list import CreditNoteRow
 
 
 def register(sub: _SubParsersAction, common: list) -> None:
@@ -44,6 +47,9 @@ def register(sub: _SubParsersAction, common: list) -> None:
 
 
 def run_create(args: Namespace) -> int:
+    from app.services.credit_notes import create_credit_note
+    from app.services.settings import current_settings
+
     db = open_db(args)
     note = create_credit_note(
         db.unit_of_work(),
@@ -95,6 +101,9 @@ def note_json(n: CreditNoteRow) -> dict:
 
 
 def run_list(args: Namespace) -> int:
+    from app.services.credit_notes_list import list_credit_notes
+    from app.services.settings import current_settings
+
     db = open_db(args)
     rows = list_credit_notes(db.read(), search=args.search, status=args.status, limit=args.limit)
     if args.json:
@@ -131,6 +140,9 @@ def run_list(args: Namespace) -> int:
 
 
 def run_show(args: Namespace) -> int:
+    from app.services.credit_notes_list import credit_note_details
+    from app.services.settings import current_settings
+
     db = open_db(args)
     details = credit_note_details(db.read(), args.number)
     n = details.note
@@ -180,6 +192,9 @@ def run_show(args: Namespace) -> int:
 
 
 def run_apply(args: Namespace) -> int:
+    from app.services.credit_notes import apply_credit_note
+    from app.services.settings import current_settings
+
     db = open_db(args)
     result = apply_credit_note(
         db.unit_of_work(), number=args.number, to=args.to, amount=args.amount, username=args.user

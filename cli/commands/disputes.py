@@ -1,18 +1,18 @@
 """`tilldesk disputes open|update|list` and `tilldesk circumstances show|set`: a consumer's
 disputes on payments and bills, and their special circumstances and payment preferences."""
 
+from __future__ import annotations
+
 from argparse import Namespace, _SubParsersAction
+from typing import TYPE_CHECKING
 
 from app.domain.disputes import CIRCUMSTANCE_WORDS, Circumstance
-from app.services.circumstances import (
-    CircumstancesRequest,
-    CircumstancesView,
-    circumstances_of,
-    set_circumstances,
-)
-from app.services.disputes import DisputeView, disputes_of, open_dispute, update_dispute
 from cli.context import add_user_option, open_db
 from cli.output import emit_json, emit_pairs, emit_table
+
+if TYPE_CHECKING:
+    from app.services.circumstances import CircumstancesView
+    from app.services.disputes import DisputeView
 
 KINDS = ", ".join(c.value for c in Circumstance)
 
@@ -59,6 +59,8 @@ def register(sub: _SubParsersAction, common: list) -> None:
 
 
 def run_open(args: Namespace) -> int:
+    from app.services.disputes import open_dispute
+
     subject, number = ("payment", args.payment) if args.payment else ("bill", args.bill)
     dispute = open_dispute(
         open_db(args).unit_of_work(), account_number=args.account, subject=subject,
@@ -68,6 +70,8 @@ def run_open(args: Namespace) -> int:
 
 
 def run_update(args: Namespace) -> int:
+    from app.services.disputes import update_dispute
+
     dispute = update_dispute(
         open_db(args).unit_of_work(), dispute_ref=args.dispute, status=args.status,
         resolution=args.resolution, owner=args.owner, username=args.user,
@@ -76,6 +80,8 @@ def run_update(args: Namespace) -> int:
 
 
 def run_list(args: Namespace) -> int:
+    from app.services.disputes import disputes_of
+
     found = disputes_of(open_db(args).read(), args.account)
     if args.json:
         emit_json([_json(d) for d in found])
@@ -95,10 +101,14 @@ def run_list(args: Namespace) -> int:
 
 
 def run_show(args: Namespace) -> int:
+    from app.services.circumstances import circumstances_of
+
     return _circumstances(args, circumstances_of(open_db(args).read(), args.account))
 
 
 def run_set(args: Namespace) -> int:
+    from app.services.circumstances import CircumstancesRequest, set_circumstances
+
     start, _, end = args.time.partition("-")
     saved = set_circumstances(
         open_db(args).unit_of_work(),

@@ -10,13 +10,8 @@ from argparse import Namespace, _SubParsersAction
 
 from app.domain.health import Finding, Verdict, worst
 from app.domain.printing import PrinterConfig
-from app.services.doctor import check_database_file, check_printers
-from app.services.doctor_services import check_recovery_database, check_services
-from app.services.settings import current_settings
 from cli.context import database_path, open_db
 from cli.output import emit_json
-from sync.client.doctor import check_keyring, check_server, is_registered
-from sync.client.tokens import TokenStore
 
 MARKS = {Verdict.OK: "ok  ", Verdict.INFO: "info", Verdict.WARN: "WARN", Verdict.FAIL: "FAIL"}
 
@@ -47,6 +42,12 @@ def run_doctor(args: Namespace) -> int:
 
 
 def diagnose(args: Namespace) -> list[Finding]:
+    from app.services.doctor import check_database_file, check_printers
+    from app.services.doctor_services import check_recovery_database, check_services
+    from app.services.settings import current_settings
+    from sync.client.doctor import check_keyring, check_server, is_registered
+    from sync.client.tokens import TokenStore
+
     path = database_path(args)
     tokens = TokenStore()
     findings = check_database_file(path)

@@ -6,9 +6,7 @@ from pathlib import Path
 
 from app.domain.errors import UserFacingError
 from app.domain.table_report import FORMATS, TableReport
-from app.services.credit_notes_list import CreditNoteQuery
-from app.services.list_exports import credit_notes_report, payments_report
-from app.services.payments_list import SYSTEM_CASHIER, PaymentQuery
+from app.services.payments_list import SYSTEM_CASHIER
 from cli.context import open_db
 from cli.output import emit_json
 
@@ -48,6 +46,9 @@ def _file_arguments(parser: ArgumentParser) -> None:
 
 
 def run_payments_export(args: Namespace) -> int:
+    from app.services.list_exports import payments_report
+    from app.services.payments_list import PaymentQuery
+
     query = PaymentQuery(
         search=args.search,
         method=args.method,
@@ -63,6 +64,9 @@ def run_payments_export(args: Namespace) -> int:
 
 
 def run_credit_notes_export(args: Namespace) -> int:
+    from app.services.credit_notes_list import CreditNoteQuery
+    from app.services.list_exports import credit_notes_report
+
     created = "Custom" if args.date_from or args.date_to else None
     query = CreditNoteQuery(
         search=args.search,

@@ -1,18 +1,21 @@
 """`tilldesk pay` and `tilldesk payments list|show|void`."""
 
+from __future__ import annotations
+
 from argparse import Namespace, _SubParsersAction
 from datetime import date
+from typing import TYPE_CHECKING
 
 from app.domain.errors import UserFacingError
 from app.domain.money import format_money
-from app.services.payment_details import PaymentDetails, payment_details
-from app.services.payments_list import SYSTEM_CASHIER, PaymentQuery, list_payments
-from app.services.record_payment import PaymentRequest, RecordedPayment, record_payment
-from app.services.settings import current_settings
-from app.services.void_payment import void_payment
+from app.services.payments_list import SYSTEM_CASHIER
 from cli.commands.exports import add_payments_export
 from cli.context import add_user_option, open_db
 from cli.output import emit_json, emit_pairs, emit_table, money
+
+if TYPE_CHECKING:
+    from app.services.payment_details import PaymentDetails
+    from app.services.record_payment import RecordedPayment
 
 
 def register(sub: _SubParsersAction, common: list) -> None:
@@ -70,6 +73,9 @@ def _date(text: str) -> date:
 
 
 def run_pay(args: Namespace) -> int:
+    from app.services.record_payment import PaymentRequest, record_payment
+    from app.services.settings import current_settings
+
     db = open_db(args)
     result = record_payment(
         db.unit_of_work(),
@@ -141,6 +147,9 @@ def pay_json(r: RecordedPayment) -> dict:
 
 
 def run_list(args: Namespace) -> int:
+    from app.services.payments_list import PaymentQuery, list_payments
+    from app.services.settings import current_settings
+
     db = open_db(args)
     page = list_payments(
         db.read(),
@@ -197,6 +206,9 @@ def run_list(args: Namespace) -> int:
 
 
 def run_show(args: Namespace) -> int:
+    from app.services.payment_details import payment_details
+    from app.services.settings import current_settings
+
     db = open_db(args)
     details = payment_details(db.read(), args.number)
     if args.json:
@@ -326,6 +338,8 @@ def details_json(d: PaymentDetails) -> dict:
 
 
 def run_void(args: Namespace) -> int:
+    from app.services.void_payment import void_payment
+
     db = open_db(args)
     result = void_payment(
         db.unit_of_work(), receipt=args.receipt, reason=args.reason, username=args.user

@@ -1,26 +1,21 @@
 """`tilldesk plans list|show|create|modify|cancel`: payment plans at the counter, as a billing
 manager makes, follows and ends them (the server numbers and publishes them at the next sync)."""
 
+from __future__ import annotations
+
 from argparse import Namespace, _SubParsersAction
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.domain.counter_plans import ScheduledInstallment
 from app.domain.errors import UserFacingError
 from app.domain.money import decimal_text, format_money
 from app.domain.plan_compliance import PlanState
-from app.services.counter_plans import PlanRequest, create_plan, modify_plan, preview_plan
-from app.services.counter_plans_cancel import cancel_plan
-from app.services.counter_plans_views import (
-    PlanDetail,
-    PlanSummary,
-    consumer_plan_summaries,
-    plan_detail,
-    plans_overview,
-)
-from app.services.settings import current_settings
 from cli.context import add_user_option, open_db
 from cli.output import emit_json, emit_pairs, emit_table, money
+
+if TYPE_CHECKING:
+    from app.services.counter_plans_views import PlanDetail, PlanSummary
 
 FREQUENCIES = ("weekly", "fortnightly", "monthly")
 STATES = ", ".join(s.value for s in PlanState)
@@ -64,6 +59,8 @@ def _add_terms(parser: Any, *, required: bool) -> None:
 
 
 def run_list(args: Namespace) -> int:
+    from app.services.counter_plans_views import consumer_plan_summaries, plans_overview
+
     db = open_db(args)
     states = _states(args.status)
     if args.consumer:
@@ -91,6 +88,8 @@ def run_list(args: Namespace) -> int:
 
 
 def run_show(args: Namespace) -> int:
+    from app.services.counter_plans_views import plan_detail
+
     db = open_db(args)
     detail = plan_detail(db.read(), args.number)
     if args.json:
@@ -127,6 +126,8 @@ def run_show(args: Namespace) -> int:
 
 
 def run_create(args: Namespace) -> int:
+    from app.services.counter_plans import PlanRequest, create_plan, preview_plan
+
     db = open_db(args)
     request = PlanRequest(
         args.total, args.down_payment, args.installments, args.frequency, args.first_due,
@@ -141,6 +142,9 @@ def run_create(args: Namespace) -> int:
 
 
 def run_modify(args: Namespace) -> int:
+    from app.services.counter_plans import PlanRequest, modify_plan, preview_plan
+    from app.services.counter_plans_views import plan_detail
+
     db = open_db(args)
     current = plan_detail(db.read(), args.number)
     currency = _currency(db)
@@ -161,6 +165,8 @@ def run_modify(args: Namespace) -> int:
 
 
 def run_cancel(args: Namespace) -> int:
+    from app.services.counter_plans_cancel import cancel_plan
+
     db = open_db(args)
     cancelled = cancel_plan(db.unit_of_work(), args.number, args.reason, username=args.user)
     if args.json:
@@ -221,10 +227,14 @@ def _states(text: str | None) -> set[PlanState] | None:
 
 
 def _currency(db: Any) -> str:
+    from app.services.settings import current_settings
+
     return current_settings(db.read()).currency
 
 
 def _formatter(db: Any) -> Any:
+    from app.services.settings import current_settings
+
     settings = current_settings(db.read())
     return lambda minor: format_money(minor, settings.currency, settings.locale)
 

@@ -1,5 +1,7 @@
 """`tilldesk receipt`, `print-test`, `printers list|add|change|remove`, `print-queue ...`."""
 
+from __future__ import annotations
+
 import time
 from argparse import ArgumentParser, Namespace, _SubParsersAction
 from collections.abc import Callable
@@ -8,15 +10,15 @@ from typing import TYPE_CHECKING, Any
 
 from app.domain.errors import UserFacingError
 from app.domain.printing import JobState, PrinterConfig, auto_print_text
-from app.services.print_queue import PrintJobView, cancel_job, queue_status, retry_job
-from app.services.print_worker import QueueRun
-from app.services.printers import add_printer, list_printers, remove_printer, update_printer
-from app.services.runtime import Counter, counter_for
 from cli.context import add_user_option, open_db
 from cli.output import emit_json, emit_pairs, emit_table
 
 if TYPE_CHECKING:
     from types import ModuleType
+
+    from app.services.print_queue import PrintJobView
+    from app.services.print_worker import QueueRun
+    from app.services.runtime import Counter
 
 NOT_PRINTED = 1  # the job is safely queued but did not print yet
 IDLE_SECONDS = 5.0
@@ -53,7 +55,7 @@ def add_output_options(parser: ArgumentParser) -> None:
     add_user_option(parser)
 
 
-def runtime() -> "ModuleType":
+def runtime() -> ModuleType:
     """The printing runtime, imported when a command prints: renderers load slowly."""
     from cli.wiring import printing as printing_runtime
 
@@ -80,6 +82,8 @@ def deliver(
     send: Callable[..., PrintJobView],
 ) -> int:
     """Do what the options ask, in order: PDF, ESC/POS file, print."""
+    from app.services.runtime import counter_for
+
     if not (args.pdf or args.escpos or args.send):
         raise UserFacingError("Say what to do: --pdf FILE, --escpos FILE or --print.")
     counter = counter_for(open_db(args))
@@ -106,6 +110,8 @@ def deliver(
 
 
 def run_print_test(args: Namespace) -> int:
+    from app.services.runtime import counter_for
+
     counter = counter_for(open_db(args))
     job = runtime().print_test_page_now(counter, printer=args.printer, username=args.user)
     if args.json:
@@ -210,6 +216,8 @@ def _describe(p: PrinterConfig) -> str:
 
 
 def run_printers_list(args: Namespace) -> int:
+    from app.services.printers import list_printers
+
     printers = list_printers(open_db(args).read())
     if args.json:
         emit_json([printer_json(p) for p in printers])
@@ -234,6 +242,8 @@ def run_printers_list(args: Namespace) -> int:
 
 
 def run_printers_add(args: Namespace) -> int:
+    from app.services.printers import add_printer
+
     printer = add_printer(
         open_db(args).unit_of_work(),
         name=args.name,
@@ -250,6 +260,8 @@ def run_printers_add(args: Namespace) -> int:
 
 
 def run_printers_change(args: Namespace) -> int:
+    from app.services.printers import update_printer
+
     printer = update_printer(
         open_db(args).unit_of_work(),
         args.name,
@@ -266,6 +278,8 @@ def run_printers_change(args: Namespace) -> int:
 
 
 def run_printers_remove(args: Namespace) -> int:
+    from app.services.printers import remove_printer
+
     remove_printer(open_db(args).unit_of_work(), args.name, username=args.user)
     if args.json:
         emit_json({"removed": args.name})
@@ -294,6 +308,8 @@ def _register_queue(sub: _SubParsersAction, common: list) -> None:
 
 
 def run_queue_status(args: Namespace) -> int:
+    from app.services.print_queue import queue_status
+
     status = queue_status(open_db(args).read())
     if args.json:
         emit_json(
@@ -322,6 +338,8 @@ def run_queue_status(args: Namespace) -> int:
 
 
 def run_queue_run(args: Namespace) -> int:
+    from app.services.runtime import counter_for
+
     counter = counter_for(open_db(args))
     while True:
         run = runtime().run_print_queue(counter)
@@ -342,6 +360,8 @@ def _report_run(args: Namespace, run: QueueRun) -> None:
 
 
 def _sleep_until_due(counter: Counter) -> None:
+    from app.services.print_queue import queue_status
+
     status = queue_status(counter.read())
     wait = IDLE_SECONDS
     if status.next_attempt_at is not None:
@@ -359,10 +379,14 @@ def _emit_job(args: Namespace, job: PrintJobView, verb: str) -> int:
 
 
 def run_queue_cancel(args: Namespace) -> int:
+    from app.services.print_queue import cancel_job
+
     job = cancel_job(open_db(args).unit_of_work(), args.job, username=args.user)
     return _emit_job(args, job, "cancelled")
 
 
 def run_queue_retry(args: Namespace) -> int:
+    from app.services.print_queue import retry_job
+
     job = retry_job(open_db(args).unit_of_work(), args.job, username=args.user)
     return _emit_job(args, job, "queued again")

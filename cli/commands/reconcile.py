@@ -1,16 +1,20 @@
 """`tilldesk reconcile import|run|list|confirm|reject|undo`: the bank against the counter."""
 
+from __future__ import annotations
+
 from argparse import Namespace, _SubParsersAction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.domain.errors import UserFacingError
 from app.domain.money import format_money
-from app.services.bank_formats import FORMATS, guess_format
-from app.services.reconciliation import Decision, decide_match, run_reconciliation
-from app.services.reconciliation_views import ReconciliationView, reconciliation_view
-from app.services.statement_import import import_statement
+from app.services.bank_formats import FORMATS
+from app.services.reconciliation import Decision
 from cli.context import add_user_option, open_db
 from cli.output import emit_json, emit_table, money, plain
+
+if TYPE_CHECKING:
+    from app.services.reconciliation_views import ReconciliationView
 
 
 def register(sub: _SubParsersAction, common: list) -> None:
@@ -55,6 +59,9 @@ def _columns(pairs: list[str]) -> dict[str, str]:
 
 
 def run_import(args: Namespace) -> int:
+    from app.services.bank_formats import guess_format
+    from app.services.statement_import import import_statement
+
     try:
         content = args.file.read_bytes()
     except OSError as error:
@@ -77,6 +84,8 @@ def run_import(args: Namespace) -> int:
 
 
 def run_run(args: Namespace) -> int:
+    from app.services.reconciliation import run_reconciliation
+
     result = run_reconciliation(
         open_db(args).unit_of_work(), username=args.user, window_days=args.window_days
     )
@@ -92,6 +101,8 @@ def run_run(args: Namespace) -> int:
 
 
 def run_list(args: Namespace) -> int:
+    from app.services.reconciliation_views import reconciliation_view
+
     view = reconciliation_view(open_db(args).read(), username=args.user)
     if args.json:
         emit_json(_json(view, args.unmatched))
@@ -177,6 +188,8 @@ def _plain(value: object) -> dict:
 
 
 def run_decide(args: Namespace) -> int:
+    from app.services.reconciliation import decide_match
+
     decided = decide_match(
         open_db(args).unit_of_work(), args.match, args.decision, username=args.user
     )

@@ -5,29 +5,23 @@ every few minutes): each run raises, escalates or clears with hysteresis, so run
 safe.
 """
 
+from __future__ import annotations
+
 import getpass
 from argparse import Namespace, _SubParsersAction
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.domain.errors import UserFacingError
 from app.recovery.analytics.categories import METHODS
-from app.recovery.analytics.metrics import DIMENSIONS, GroupMetrics
-from app.services.recovery_alerts import (
-    AlertView,
-    acknowledge,
-    evaluate,
-    open_alerts,
-)
-from app.services.recovery_analytics import (
-    COST_KINDS,
-    analytics,
-    default_period,
-    record_charge_volume,
-    set_cost_rate,
-)
+from app.recovery.analytics.metrics import DIMENSIONS
+from app.services.recovery_analytics import COST_KINDS
 from cli.commands.recovery_service import open_recovery_db
 from cli.output import emit_json, emit_table, plain
+
+if TYPE_CHECKING:
+    from app.recovery.analytics.metrics import GroupMetrics
+    from app.services.recovery_alerts import AlertView
 
 
 def register(verbs: _SubParsersAction, common: list) -> None:
@@ -87,6 +81,8 @@ def _percent(value: float | None) -> str:
 
 
 def run_analytics(args: Namespace) -> int:
+    from app.services.recovery_analytics import analytics, default_period
+
     first, last = default_period(datetime.now(UTC).date())
     date_from, date_to = args.date_from or first, args.date_to or last
     if args.date_from and not args.date_to:
@@ -129,6 +125,8 @@ def _row(row: GroupMetrics) -> list[str]:
 
 
 def run_volume(args: Namespace) -> int:
+    from app.services.recovery_analytics import record_charge_volume
+
     record_charge_volume(open_recovery_db(args), args.day, args.method, args.gateway, args.charges)
     if args.json:
         emit_json({"day": args.day, "method": args.method, "gateway": args.gateway,
@@ -139,6 +137,8 @@ def run_volume(args: Namespace) -> int:
 
 
 def run_cost(args: Namespace) -> int:
+    from app.services.recovery_analytics import set_cost_rate
+
     set_cost_rate(open_recovery_db(args), args.kind, args.key, args.cost_minor)
     if args.json:
         emit_json({"kind": args.kind, "key": args.key, "cost_minor": args.cost_minor})
@@ -149,6 +149,8 @@ def run_cost(args: Namespace) -> int:
 
 
 def run_alerts(args: Namespace) -> int:
+    from app.services.recovery_alerts import acknowledge, evaluate, open_alerts
+
     engine = open_recovery_db(args)
     if args.action == "ack":
         if not args.alert_id:

@@ -7,7 +7,7 @@ import os
 from argparse import Namespace, _SubParsersAction
 
 from app.domain.errors import UserFacingError
-from sync.messaging.credentials import NAMES, SERVICE, store_credential
+from sync.messaging.credentials import NAMES
 
 
 def register(verbs: _SubParsersAction, common: list) -> None:
@@ -19,6 +19,8 @@ def register(verbs: _SubParsersAction, common: list) -> None:
 
 
 def run_set_credential(args: Namespace) -> int:
+    from sync.messaging.credentials import SERVICE, store_credential
+
     value = os.environ.get("TILLDESK_SECRET") or getpass.getpass(f"{args.name}: ")
     if not value:
         raise UserFacingError("An empty credential was not stored.")

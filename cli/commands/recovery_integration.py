@@ -1,24 +1,22 @@
 """`tilldesk recovery export|webhooks ...`: exports and outgoing webhooks."""
 
+from __future__ import annotations
+
 import sys
 import threading
 from argparse import Namespace, _SubParsersAction
 from pathlib import Path
 from signal import SIGINT, SIGTERM, signal
+from typing import TYPE_CHECKING
 
 from app.domain.errors import UserFacingError
-from app.services.outgoing_webhooks import (
-    EVENT_KINDS,
-    Endpoint,
-    add_endpoint,
-    list_endpoints,
-    parse_kinds,
-)
-from app.services.recovery_export import FORMATS, QUERIES, export_records, parse_day
-from app.services.webhook_deliveries import delivery_log
+from app.services.outgoing_webhooks import EVENT_KINDS
+from app.services.recovery_export import FORMATS, QUERIES
 from cli.commands.recovery_service import open_recovery_db
 from cli.output import emit_json, emit_pairs, emit_table
-from sync.server.keys import NoSafeKeyring
+
+if TYPE_CHECKING:
+    from app.services.outgoing_webhooks import Endpoint
 
 
 def register(verbs: _SubParsersAction, common: list) -> None:
@@ -55,7 +53,9 @@ def register(verbs: _SubParsersAction, common: list) -> None:
 
 
 def run_add(args: Namespace) -> int:
+    from app.services.outgoing_webhooks import add_endpoint, parse_kinds
     from sync.outgoing.endpoint_secrets import new_secret, secret_ref, store_endpoint_secret
+    from sync.server.keys import NoSafeKeyring
 
     kinds = parse_kinds(args.events)
     given = sys.stdin.readline().strip() if args.secret_from_stdin else None
@@ -95,6 +95,8 @@ def _endpoint_json(endpoint: Endpoint) -> dict[str, object]:
 
 
 def run_list(args: Namespace) -> int:
+    from app.services.outgoing_webhooks import list_endpoints
+
     endpoints = list_endpoints(open_recovery_db(args))
     if args.json:
         emit_json([_endpoint_json(e) for e in endpoints])
@@ -131,6 +133,8 @@ def run_deliver(args: Namespace) -> int:
 
 
 def run_log(args: Namespace) -> int:
+    from app.services.webhook_deliveries import delivery_log
+
     entries = delivery_log(open_recovery_db(args), limit=args.limit, event_id=args.event)
     if args.json:
         emit_json(entries)
@@ -153,6 +157,8 @@ def run_log(args: Namespace) -> int:
 
 
 def run_export(args: Namespace) -> int:
+    from app.services.recovery_export import export_records, parse_day
+
     first, last = parse_day(args.first_day, "--from"), parse_day(args.last_day, "--to")
     engine = open_recovery_db(args)
     if args.what == "results":

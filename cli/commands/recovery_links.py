@@ -6,11 +6,9 @@ from argparse import Namespace, _SubParsersAction
 from datetime import UTC, datetime
 
 from app.domain.errors import UserFacingError
-from app.services.payment_links import PaymentLinks
 from cli.commands.recovery_service import open_recovery_db
 from cli.output import emit_json, emit_pairs, money
 from cli.wiring.server_options import PUBLIC_URL_VARIABLE
-from cli.wiring.server_payment_links import keyring_link_secret
 
 
 def register(verbs: _SubParsersAction, common: list) -> None:
@@ -27,6 +25,8 @@ def register(verbs: _SubParsersAction, common: list) -> None:
 
 
 def run_link(args: Namespace) -> int:
+    from app.services.payment_links import PaymentLinks
+
     if not args.public_url.startswith(("https://", "http://")):
         raise UserFacingError(
             "Give the server's public address: --public-url https://... "
@@ -61,6 +61,8 @@ def run_link(args: Namespace) -> int:
 
 
 def _secret() -> bytes:
+    from cli.wiring.server_payment_links import keyring_link_secret
+
     try:
         return keyring_link_secret()
     except RuntimeError as error:

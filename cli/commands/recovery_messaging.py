@@ -6,15 +6,6 @@ from typing import Any
 
 from app.domain.errors import UserFacingError
 from app.recovery.messaging_rules import CHANNELS
-from app.services.message_consents import (
-    add_contact,
-    list_contact_points,
-    list_opt_outs,
-    opt_out,
-)
-from app.services.message_history import SENDING
-from app.services.message_records import list_messages, message_counts, totals_by
-from app.services.messaging_settings import load_rules, save_rules
 from cli.commands.recovery_service import open_recovery_db
 from cli.output import emit_json, emit_pairs, emit_table
 
@@ -68,6 +59,8 @@ def register(verbs: _SubParsersAction, common: list) -> None:
 
 
 def run_messages(args: Namespace) -> int:
+    from app.services.message_records import list_messages
+
     engine = open_recovery_db(args)
     if args.counts:
         return _counts(engine, args.json)
@@ -95,6 +88,8 @@ def run_messages(args: Namespace) -> int:
 
 
 def _counts(engine: Any, as_json: bool) -> int:
+    from app.services.message_records import message_counts, totals_by
+
     counts = message_counts(engine)
     totals = {f"by_{d}": totals_by(counts, d) for d in DIMENSIONS}
     if as_json:
@@ -120,6 +115,8 @@ def _counts(engine: Any, as_json: bool) -> int:
 
 
 def run_optout(args: Namespace) -> int:
+    from app.services.message_consents import list_opt_outs, opt_out
+
     engine = open_recovery_db(args)
     if args.list:
         consents = list_opt_outs(engine)
@@ -156,6 +153,8 @@ def run_optout(args: Namespace) -> int:
 
 
 def run_contact(args: Namespace) -> int:
+    from app.services.message_consents import add_contact, list_contact_points
+
     engine = open_recovery_db(args)
     if args.list:
         points = list_contact_points(engine, args.consumer_id)
@@ -184,6 +183,8 @@ def run_contact(args: Namespace) -> int:
 
 
 def run_rules(args: Namespace) -> int:
+    from app.services.messaging_settings import load_rules, save_rules
+
     engine = open_recovery_db(args)
     changes: dict[str, Any] = {}
     for item in args.set:
@@ -210,6 +211,8 @@ def run_rules(args: Namespace) -> int:
 
 
 def _status(accepted: bool, error: str | None) -> str:
+    from app.services.message_history import SENDING
+
     if accepted:
         return "sent"
     if error == SENDING:

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from app.services.recovery_database import open_recovery_database, recovery_db_url
 from cli.output import emit_json, emit_pairs, emit_table
 
 log = logging.getLogger(__name__)
@@ -69,6 +68,7 @@ def register(verbs: _SubParsersAction, common: list) -> None:
 
 
 def models_dir(args: Namespace) -> Path:
+    from app.services.recovery_database import recovery_db_url
     from app.services.recovery_models import default_models_dir
 
     if args.models is not None:
@@ -78,6 +78,7 @@ def models_dir(args: Namespace) -> Path:
 
 def run_train(args: Namespace) -> int:
     # scikit-learn loads only when a model is asked for.
+    from app.services.recovery_database import open_recovery_database, recovery_db_url
     from app.services.recovery_model_training import train_models
     from app.services.recovery_portfolio import read_portfolio
 
@@ -218,6 +219,7 @@ def start_weekly_retraining(
 def run_warn(args: Namespace) -> int:
     """Each due charge at or above the threshold, riskiest first, with its risk."""
     from app.services.failure_warnings import read_due_charges, warn
+    from app.services.recovery_database import open_recovery_database, recovery_db_url
     from app.services.recovery_model_data import RecoveryRecords, charges_from_history
     from app.services.recovery_portfolio import read_portfolio
 

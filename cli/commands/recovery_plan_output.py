@@ -1,11 +1,15 @@
 """How a recovery (RP-) plan is shown by `tilldesk recovery plans`: a table or its JSON shape.
 Shared by the plan verbs and the offer verbs (cli/commands/recovery_plan_offers.py)."""
 
-from argparse import Namespace
-from typing import Any
+from __future__ import annotations
 
-from app.services.recovery_plans import PlanView
+from argparse import Namespace
+from typing import TYPE_CHECKING, Any
+
 from cli.output import emit_json, emit_pairs, emit_table, money
+
+if TYPE_CHECKING:
+    from app.services.recovery_plans import PlanView
 
 
 def plan_dict(view: PlanView) -> dict[str, Any]:

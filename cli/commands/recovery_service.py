@@ -1,5 +1,7 @@
 """`tilldesk recovery run|cases|case|pause|resume|stop|import|demo` over a recovery database."""
 
+from __future__ import annotations
+
 import logging
 import os
 import signal
@@ -11,24 +13,17 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from signal import SIGINT, SIGTERM
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from app.domain.errors import UserFacingError
-from app.recovery.code_tables import load_decline_codes
 from app.recovery.policy_names import POLICIES
-from app.services.recovery_cases import STATUSES, case_timeline, change_status, list_cases
+from app.services.recovery_cases import STATUSES
 from app.services.recovery_database import DB_VARIABLE as RECOVERY_DB_VARIABLE
-from app.services.recovery_database import open_recovery_database, recovery_db_url
-from app.services.recovery_intake import (
-    demo_failures,
-    import_csv,
-    intake,
-    save_consumers,
-)
 from cli.commands import recovery_models
 from cli.output import emit_json, emit_pairs, emit_table, money
-from sync.gateways.errors import MissingKey
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 EXIT_ROWS_REFUSED = 3
 DB_VARIABLE = RECOVERY_DB_VARIABLE
@@ -99,11 +94,14 @@ def register_service(verbs: _SubParsersAction, common: list) -> None:
 
 def open_recovery_db(args: Namespace) -> Engine:
     """--db URL (sqlite:///FILE, postgresql://...) or a file path; migrated to head."""
+    from app.services.recovery_database import open_recovery_database, recovery_db_url
+
     return open_recovery_database(recovery_db_url(getattr(args, "db", None)))
 
 
 def run_service(args: Namespace, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> int:
     # The engine, its models (scikit-learn) and the gateway adapters load only for `run`.
+    from app.recovery.code_tables import load_decline_codes
     from app.services.recovery_model_odds import promoted_odds
     from app.services.recovery_models import ModelRegistry
     from app.services.recovery_run import Worker
@@ -111,6 +109,7 @@ def run_service(args: Namespace, clock: Callable[[], datetime] = lambda: datetim
     from app.services.recovery_templates import template_library
     from cli.wiring.recovery_companions import run_after_once, start_companions
     from cli.wiring.recovery_messaging import build_messaging
+    from sync.gateways.errors import MissingKey
     from sync.recovery.gateway import AdapterGateway, DemoGateway, adapters_from
 
     template_library()  # a broken reminder template stops the service now, not at a send
@@ -194,6 +193,8 @@ def run_service(args: Namespace, clock: Callable[[], datetime] = lambda: datetim
 
 
 def run_cases(args: Namespace) -> int:
+    from app.services.recovery_cases import list_cases
+
     rows = list_cases(open_recovery_db(args), args.status)
     if args.json:
         emit_json(rows)
@@ -222,6 +223,8 @@ def run_cases(args: Namespace) -> int:
 
 
 def run_case(args: Namespace) -> int:
+    from app.services.recovery_cases import case_timeline
+
     case, entries = case_timeline(open_recovery_db(args), args.case_id)
     if args.json:
         emit_json({"case": case, "timeline": [e.__dict__ for e in entries]})
@@ -251,6 +254,8 @@ def run_case(args: Namespace) -> int:
 
 
 def run_change(args: Namespace) -> int:
+    from app.services.recovery_cases import change_status
+
     status = change_status(
         open_recovery_db(args), args.case_id, args.verb, args.reason, datetime.now(UTC)
     )
@@ -262,6 +267,8 @@ def run_change(args: Namespace) -> int:
 
 
 def run_import(args: Namespace) -> int:
+    from app.services.recovery_intake import import_csv
+
     report = import_csv(open_recovery_db(args), args.file, args.consumers)
     for refused in report.refused:
         print(f"tilldesk: refused {refused}", file=sys.stderr)
@@ -279,6 +286,8 @@ def run_import(args: Namespace) -> int:
 
 
 def run_demo(args: Namespace) -> int:
+    from app.services.recovery_intake import demo_failures, intake, save_consumers
+
     engine = open_recovery_db(args)
     consumers, failures = demo_failures(datetime.now(UTC))
     save_consumers(engine, consumers)

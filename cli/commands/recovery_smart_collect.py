@@ -5,13 +5,13 @@ the decision or the audit row, default: the signed-in OS user); no PIN is asked.
 open the recovery database is trusted as its operator, as for pause/resume/stop.
 """
 
+from __future__ import annotations
+
 import getpass
 from argparse import Namespace, _SubParsersAction
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from sqlalchemy import Engine
 
 from app.domain.errors import UserFacingError
 from app.domain.money import parse_amount
@@ -19,6 +19,8 @@ from cli.commands.recovery_service import open_recovery_db
 from cli.output import emit_json, emit_pairs, emit_table, money
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from app.services.smart_collect import SmartCollectView
 
 CREDITS_HELP = (
@@ -134,7 +136,7 @@ def _check_consumer(engine: Engine, consumer_id: str, case_id: str) -> None:
         raise UserFacingError(f"Consumer {consumer_id} has no case {case_id}.")
 
 
-def _print_view(view: "SmartCollectView") -> None:
+def _print_view(view: SmartCollectView) -> None:
     income, cur = view.income, view.currency
     window = view.next_window
     amount = f"{money(income.typical_amount_minor, cur)} {cur}" if income.credits >= 3 else "-"

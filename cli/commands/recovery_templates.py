@@ -5,14 +5,7 @@ from argparse import ArgumentParser, Namespace, _SubParsersAction
 
 from app.recovery.channels import ChannelName
 from app.recovery.templates.context import TONES
-from app.services.recovery_templates import (
-    PREVIEW_LINK,
-    TEMPLATES_VARIABLE,
-    check_templates,
-    preview_template,
-    template_library,
-    template_summaries,
-)
+from app.services.recovery_templates import PREVIEW_LINK, TEMPLATES_VARIABLE
 from cli.commands.recovery_service import open_recovery_db
 from cli.output import emit_json, emit_pairs, emit_table
 
@@ -52,6 +45,8 @@ def register(verbs: _SubParsersAction, common: list) -> None:
 
 
 def run_list(args: Namespace) -> int:
+    from app.services.recovery_templates import template_library, template_summaries
+
     summaries = template_summaries(template_library(args.templates))
     if args.json:
         emit_json(summaries)
@@ -73,6 +68,8 @@ def run_list(args: Namespace) -> int:
 
 
 def run_preview(args: Namespace) -> int:
+    from app.services.recovery_templates import preview_template, template_library
+
     shown = preview_template(
         open_recovery_db(args),
         args.name,
@@ -128,6 +125,12 @@ def run_preview(args: Namespace) -> int:
 
 
 def run_check(args: Namespace) -> int:
+    from app.services.recovery_templates import (
+        check_templates,
+        template_library,
+        template_summaries,
+    )
+
     problems = check_templates(args.templates)
     if args.json:
         emit_json({"ok": not problems, "problems": problems})

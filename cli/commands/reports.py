@@ -1,16 +1,19 @@
 """`tilldesk kpis`, `tilldesk audit verify` and `tilldesk bench`."""
 
+from __future__ import annotations
+
 import tempfile
 from argparse import Namespace, _SubParsersAction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.domain.money import format_money
-from app.services.audit_check import verify_audit_chain
-from app.services.kpis import Kpi, collection_kpis
-from app.services.settings import current_settings
 from cli.context import open_db
 from cli.output import emit_json, emit_pairs, money
 from cli.progress import progress_for
+
+if TYPE_CHECKING:
+    from app.services.kpis import Kpi
 
 
 def register(sub: _SubParsersAction, common: list) -> None:
@@ -57,6 +60,9 @@ def _change(kpi: Kpi) -> str:
 
 
 def run_kpis(args: Namespace) -> int:
+    from app.services.kpis import collection_kpis
+    from app.services.settings import current_settings
+
     db = open_db(args)
     k = collection_kpis(db.read(), args.month)
     cur = k.currency
@@ -121,6 +127,8 @@ def run_kpis(args: Namespace) -> int:
 
 
 def run_audit_verify(args: Namespace) -> int:
+    from app.services.audit_check import verify_audit_chain
+
     db = open_db(args)
     report = verify_audit_chain(db.read())
     if args.json:

@@ -3,7 +3,6 @@
 import secrets
 from argparse import Namespace, _SubParsersAction
 
-from app.services.setup import initialise
 from cli.context import database_path, open_db
 from cli.output import emit_json, emit_pairs, plain
 from cli.progress import progress_for
@@ -25,6 +24,8 @@ def register(sub: _SubParsersAction, common: list) -> None:
 
 
 def run_init(args: Namespace) -> int:
+    from app.services.setup import initialise
+
     pin = args.admin_pin or f"{secrets.randbelow(10**6):06d}"
     db = open_db(args)
     result = initialise(db, terminal_code=args.terminal, terminal_name=args.name, admin_secret=pin)
@@ -57,6 +58,7 @@ def run_init(args: Namespace) -> int:
 
 def run_demo(args: Namespace) -> int:
     from app.demo.demo_data import load_demo
+    from app.services.setup import initialise
 
     if args.consumers < 0:
         raise SystemExit("--consumers must be zero or more")

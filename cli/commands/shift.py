@@ -1,20 +1,21 @@
 """`tilldesk shift open|cash-in|cash-out|status|close|report`: the drawer from the command line."""
 
+from __future__ import annotations
+
 from argparse import Namespace, _SubParsersAction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.domain.documents import Formats, PrintDocument
 from app.domain.errors import UserFacingError
 from app.domain.money import format_money
 from app.domain.shifts import parse_count
-from app.services.runtime import counter_for
-from app.services.settings import current_settings
-from app.services.shift_close import CloseFigures, CloseRequest, close_shift
-from app.services.shift_report import shift_report_document
-from app.services.shifts import ShiftView, cash_in, cash_out, current_shift, open_shift
 from cli.context import add_user_option, open_db
 from cli.output import emit_json, emit_pairs, emit_table, money
+
+if TYPE_CHECKING:
+    from app.services.shift_close import CloseFigures
+    from app.services.shifts import ShiftView
 
 
 def register(sub: _SubParsersAction, common: list) -> None:
@@ -55,6 +56,8 @@ def register(sub: _SubParsersAction, common: list) -> None:
 
 
 def run_open(args: Namespace) -> int:
+    from app.services.shifts import open_shift
+
     view = open_shift(
         open_db(args).unit_of_work(), opening_float=args.opening_float, username=args.user
     )
@@ -62,18 +65,24 @@ def run_open(args: Namespace) -> int:
 
 
 def run_cash_in(args: Namespace) -> int:
+    from app.services.shifts import cash_in
+
     db = open_db(args)
     view = cash_in(db.unit_of_work(), amount=args.amount, reason=args.reason, username=args.user)
     return _show(args, view, f"Cash in recorded on shift {view.number}.")
 
 
 def run_cash_out(args: Namespace) -> int:
+    from app.services.shifts import cash_out
+
     db = open_db(args)
     view = cash_out(db.unit_of_work(), amount=args.amount, reason=args.reason, username=args.user)
     return _show(args, view, f"Cash out recorded on shift {view.number}.")
 
 
 def run_status(args: Namespace) -> int:
+    from app.services.shifts import current_shift
+
     view = current_shift(open_db(args).read())
     if view is None:
         if args.json:
@@ -85,6 +94,9 @@ def run_status(args: Namespace) -> int:
 
 
 def run_close(args: Namespace) -> int:
+    from app.services.settings import current_settings
+    from app.services.shift_close import CloseRequest, close_shift
+
     db = open_db(args)
     currency = current_settings(db.read()).currency
     closed = close_shift(
@@ -119,6 +131,9 @@ def run_close(args: Namespace) -> int:
 
 
 def run_report(args: Namespace) -> int:
+    from app.services.runtime import counter_for
+    from app.services.shift_report import shift_report_document
+
     db = open_db(args)
     if args.pdf:
         from cli.wiring.printing import save_file, shift_report_pdf  # renderers load slowly
@@ -218,6 +233,8 @@ def figures_json(figures: CloseFigures) -> dict[str, Any]:
 
 
 def _show(args: Namespace, view: ShiftView, message: str | None) -> int:
+    from app.services.settings import current_settings
+
     if args.json:
         emit_json(shift_json(view))
         return 0

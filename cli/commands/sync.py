@@ -1,6 +1,8 @@
 """`tilldesk sync`: push and pull with the central server (a foreground loop, or --once), and
 `tilldesk sync status` for people and scripts."""
 
+from __future__ import annotations
+
 import gc
 import logging
 import signal
@@ -12,14 +14,13 @@ from types import FrameType
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from app.db.database import Database
 from app.domain.progress import Progress, no_progress
-from app.services.sync_status import status_line, sync_status
 from cli.context import open_db
 from cli.output import emit_json, emit_pairs
 from cli.progress import progress_for
 
 if TYPE_CHECKING:
+    from app.db.database import Database
     from sync.client.runner import SyncResult
 
 EXIT_UNREACHABLE = 4  # the server could not be reached: nothing lost, try again later
@@ -52,7 +53,7 @@ def run_sync(args: Namespace) -> int:
             return _once(db, args.json)
         bars = _LoadBars(quiet=args.json)
 
-        def report(result: "SyncResult | Exception") -> None:
+        def report(result: SyncResult | Exception) -> None:
             bars.close()  # a pull that failed half way leaves no bar hanging over the lines
             _report(result)
 
@@ -119,7 +120,7 @@ def _once(db: Database, as_json: bool) -> int:
     return 0
 
 
-def _report(result: "SyncResult | Exception") -> None:
+def _report(result: SyncResult | Exception) -> None:
     if isinstance(result, Exception):
         print(f"sync: {result}", flush=True)
         return
@@ -152,6 +153,8 @@ def _server_label(server_url: str | None) -> str:
 
 
 def run_status(args: Namespace) -> int:
+    from app.services.sync_status import status_line, sync_status
+
     db = open_db(args)
     try:
         status = sync_status(db.read())

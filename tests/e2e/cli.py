@@ -1,6 +1,7 @@
 """Running the real `tilldesk` console script, with the PIN of the user a command acts as."""
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -63,3 +64,11 @@ def sample_counter(db: Path, terminal: str = "T07") -> Path:
     load_sample(database)
     database.close()
     return db
+
+
+def snapshot(db: Path, target: Path) -> Path:
+    """A consistent copy of `db` (its write-ahead log included) at `target`, to copy per test."""
+    with sqlite3.connect(db) as connection:
+        connection.execute("VACUUM INTO ?", (str(target),))
+    connection.close()
+    return target

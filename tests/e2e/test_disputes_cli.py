@@ -4,21 +4,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-import pytest
-
-from app.db.database import open_database
-from app.demo.sample_data import load_sample
-from tests.e2e.cli import ADMIN_PIN, run
-
-
-@pytest.fixture
-def counter(tmp_path: Path) -> Path:
-    db = tmp_path / "cli.sqlite"
-    run(db, "init", "--terminal", "T07", "--admin-pin", ADMIN_PIN)
-    database = open_database(db)
-    load_sample(database)
-    database.close()
-    return db
+from tests.e2e.cli import run
 
 
 def _outbox(db: Path, entity: str) -> int:

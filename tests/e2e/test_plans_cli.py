@@ -7,12 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.cli import run, sample_counter
-
-
-@pytest.fixture
-def counter(tmp_path: Path) -> Path:
-    return sample_counter(tmp_path / "cli.sqlite")
+from tests.e2e.cli import run
 
 
 def soon(days: int) -> str:

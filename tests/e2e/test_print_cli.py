@@ -2,14 +2,13 @@
 
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from app.db.database import open_database
-from app.demo.sample_data import load_sample
-from tests.e2e.cli import ADMIN_PIN, run
+from tests.e2e.cli import run, snapshot
 
 CUT = b"\x1dV"  # GS V
 RECEIPT = "R-T07-0001"
@@ -20,15 +19,19 @@ def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(path.read_bytes())).pages)
 
 
-@pytest.fixture
-def counter(tmp_path: Path) -> Path:
-    """A counter (T07) with the spec's sample, and John Doe's cash payment of $145.50."""
-    db = tmp_path / "print.sqlite"
-    run(db, "init", "--terminal", "T07", "--admin-pin", ADMIN_PIN)
-    database = open_database(db)
-    load_sample(database)
-    database.close()
+@pytest.fixture(scope="module")
+def paid_counter(cli_counter_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample counter (T07) after John Doe's cash payment of $145.50, made once."""
+    db = tmp_path_factory.mktemp("print") / "paid.sqlite"
+    shutil.copyfile(cli_counter_template, db)
     run(db, *PAY, "INV-2025-001234", "--method", "Cash", "--amount", "145.50", "--tendered", "150")
+    return snapshot(db, db.with_name("template.sqlite"))
+
+
+@pytest.fixture
+def counter(paid_counter: Path, tmp_path: Path) -> Path:
+    db = tmp_path / "print.sqlite"
+    shutil.copyfile(paid_counter, db)
     return db
 
 
