@@ -4,10 +4,8 @@ SQLAlchemy: the services are imported by that step, not at the top of the window
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from collections.abc import Callable, Sequence
-from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.domain.settings import Settings
 from ui.context import ClientContext
+from ui.counter_file import needs_first_run
 from ui.errors import install_excepthook, setup_logging
 from ui.main_window import MainWindow
 from ui.ops import wait_for_all
@@ -27,21 +26,6 @@ if TYPE_CHECKING:
     from app.services.runtime import Counter
 
 STYLE = Path(__file__).resolve().parents[1] / "resources" / "styles" / "tilldesk.qss"
-
-
-def needs_first_run(path: Path) -> bool:
-    """app.services.first_run.needs_first_run without importing the services (SQLAlchemy):
-    no file, or a file without a terminal (an aborted first start). Tested to agree."""
-    if not path.exists():
-        return True
-    try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as connection:
-            row = connection.execute(
-                "SELECT 1 FROM local_state WHERE key = 'terminal_id'"
-            ).fetchone()
-    except sqlite3.OperationalError:  # no such table: created but never set up
-        return True
-    return row is None
 
 
 def open_counter(path: Path) -> Counter:

@@ -17,7 +17,6 @@ from babel.numbers import get_territory_currencies, list_currencies
 
 from app.db.database import Database, open_database
 from app.db.private_files import SQLITE_SIDE_FILES
-from app.db.tables import LocalState
 from app.domain.errors import UserFacingError
 from app.domain.settings import Settings
 from app.services.setup import SetupResult, initialise
@@ -58,21 +57,6 @@ class ServerAnswers:
 Registrar = Callable[[Database], object]
 # The registrar for these server answers, terminal code, and the folder beside the counter.
 RegistrarFactory = Callable[[ServerAnswers, str, Path], Registrar]
-
-
-def needs_first_run(path: Path) -> bool:
-    """No counter here yet: no file, or a file without a terminal (an aborted first start)."""
-    if not path.exists():
-        return True
-    # A plain read-only query: this runs on every start of the client, before its window.
-    try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as connection:
-            row = connection.execute(
-                f"SELECT 1 FROM {LocalState.__tablename__} WHERE key = 'terminal_id'"
-            ).fetchone()
-    except sqlite3.OperationalError:  # no such table: created but never set up
-        return True
-    return row is None
 
 
 def check_answers(answers: FirstRunAnswers) -> dict[str, str]:

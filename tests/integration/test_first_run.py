@@ -15,11 +15,11 @@ from app.services.first_run import (
     ServerAnswers,
     check_answers,
     check_server_answers,
-    needs_first_run,
     set_up_counter,
     suggested_answers,
 )
 from app.services.settings import current_settings
+from ui.counter_file import needs_first_run
 
 GOOD = FirstRunAnswers("t07", "Main hall", "INR", "en_IN", "Asia/Kolkata", "482913", "482913")
 

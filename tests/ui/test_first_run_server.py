@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
 from app.db.database import open_database
-from app.services.first_run import needs_first_run
 from cli.wiring.first_run import first_run_registrar
 from sync.client import state, tokens
 from sync.server.tls import fingerprint_of
@@ -25,6 +24,7 @@ from tests.pg import pg_cluster, server_db_url, server_template  # noqa: F401
 from tests.server.tls import self_signed
 from tests.support.ui import replace_text, shot
 from tests.sync_client.support import ADMIN, ADMIN_PASSWORD, LiveServer, MemoryKeyring
+from ui.counter_file import needs_first_run
 from ui.first_run import FirstRunWizard
 
 Key = Qt.Key

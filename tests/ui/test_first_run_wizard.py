@@ -10,10 +10,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from app.db.database import open_database
-from app.services.first_run import needs_first_run
 from app.services.settings import current_settings
 from cli.wiring.first_run import first_run_registrar
 from tests.support.ui import replace_text, shot
+from ui.counter_file import needs_first_run
 from ui.first_run import FirstRunWizard
 
 Key = Qt.Key

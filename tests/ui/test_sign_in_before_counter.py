@@ -228,15 +228,17 @@ def test_the_first_frame_of_tilldesk_client_comes_before_sqlalchemy_loads(
     assert int(milliseconds) > 0
 
 
-def test_the_cheap_first_run_check_agrees_with_the_service(
+def test_the_first_run_check_names_the_table_the_models_use(
     counter_file: Path, tmp_path: Path
 ) -> None:
-    from app.services.first_run import needs_first_run as service_check
+    from app.db.tables import LocalState
+    from ui.counter_file import LOCAL_STATE_TABLE
 
+    assert LocalState.__tablename__ == LOCAL_STATE_TABLE  # the check loads no table model
     empty = tmp_path / "empty.sqlite"
     sqlite3.connect(empty).close()  # created, never set up
-    for path in (tmp_path / "missing.sqlite", empty, counter_file):
-        assert ui.app.needs_first_run(path) == service_check(path), path
+    assert ui.app.needs_first_run(tmp_path / "missing.sqlite")
+    assert ui.app.needs_first_run(empty)
     assert not ui.app.needs_first_run(counter_file)
 
 
