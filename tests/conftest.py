@@ -1,8 +1,13 @@
 """Shared fixtures: a real SQLite file, set up as a counter, with the spec's sample loaded."""
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+
+# PINs and passwords hashed with argon2's cheapest parameters in this process and the
+# `tilldesk` commands and servers it starts (app/services/actors.py): set before they import.
+os.environ["TILLDESK_TEST_CHEAP_HASHES"] = "1"
 
 import pytest
 

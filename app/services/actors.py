@@ -1,5 +1,6 @@
 """Who is acting: the signed-in (or named) user, resolved and checked once per use case."""
 
+import os
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -16,7 +17,16 @@ from app.domain.roles import Role, require
 from app.services import sign_in_guard
 from app.services.unit_of_work import UnitOfWork
 
-_hasher = PasswordHasher()
+# Set only by the test suite (tests/conftest.py), for its own processes and the `tilldesk`
+# commands it starts: new PINs are hashed with argon2's cheapest parameters, whose cost is not
+# what the tests check (a real hash takes a good part of a second on a busy machine). A hash
+# carries its parameters, so checking one never depends on this.
+CHEAP_HASHES_VARIABLE = "TILLDESK_TEST_CHEAP_HASHES"
+_hasher = (
+    PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    if os.environ.get(CHEAP_HASHES_VARIABLE) == "1"
+    else PasswordHasher()
+)
 ADMIN_USERNAME = "admin"
 MIN_SECRET_LENGTH = 4
 

@@ -7,9 +7,11 @@ Admin passwords are people's words, so they get argon2id.
 
 import hashlib
 import hmac
+import os
 import secrets
 import uuid
 from dataclasses import dataclass
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
@@ -18,9 +20,19 @@ from sqlalchemy import Connection, select
 from sync.server.ratelimit import argon2_slot
 from sync.server.tables import admins, terminals
 
-_hasher = PasswordHasher()
-# Verifying against a dummy hash when the user does not exist keeps the timing the same.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+# Cheap argon2 parameters only in the test suite's processes (app/services/actors.py says why).
+_hasher = (
+    PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    if os.environ.get("TILLDESK_TEST_CHEAP_HASHES") == "1"
+    else PasswordHasher()
+)
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified when the admin does not exist, so the answer takes as long as for a real one;
+    made at the first sign-in, not when the server starts."""
+    return _hasher.hash(secrets.token_hex(16))
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,6 @@ def password_matches(stored: str | None, password: str) -> bool:
     taken). Call it without holding a database connection, since it may wait."""
     try:
         with argon2_slot():
-            return _hasher.verify(stored or _DUMMY_HASH, password) and stored is not None
+            return _hasher.verify(stored or _dummy_hash(), password) and stored is not None
     except (VerifyMismatchError, InvalidHashError):
         return False
