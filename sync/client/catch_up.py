@@ -3,7 +3,7 @@ the server) catches up at bulk speed.
 
 Only a new counter's first load may set indexes aside (sync.client.first_load): here the
 tables are full, so the rows stay indexed and searchable throughout. What is saved is the
-per-change work: reference upserts of a page are shaped in one C call per row (bulk_rows) and
+per-change work: reference upserts of a page are shaped a column at a time (bulk_rows) and
 merged by bulk.bulk_upsert_values - the same merge the normal apply runs (a row that did not
 change is not rewritten, so its search entry is not either; an account or invoice number held
 locally by another id is left as it is and logged). A batch whose rows do not fit, or that the
@@ -18,6 +18,7 @@ end, however it ends.
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import select
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 
 CATCH_UP_FROM = 10_000  # changes behind: below this the normal apply is quick enough
 ECHO_CHUNK = 900  # ids per lookup (SQLite's bound parameters)
+_ENTITY = attrgetter("entity")
 
 
 def far_behind(totals: Mapping[str, int] | None) -> bool:
@@ -62,7 +64,7 @@ def store(session: Session, changes: Sequence[Change]) -> tuple[list[Change], li
 def _merge(connection: Connection, entity: str, batch: Sequence[Change]) -> None:
     table = first_load.TABLES[entity]
     shape = shape_of(table, connection.dialect)
-    rows = [shape.row({"id": change.key, **(change.data or {})}) for change in batch]
+    rows = shape.rows([{"id": change.key, **(change.data or {})} for change in batch])
     unique = NATURAL_KEYS.get(entity)
     for value in bulk_upsert_values(connection, table, shape.names, rows, unique=unique):
         log.warning("%s %s not applied: held locally by another id", entity, value)
@@ -79,6 +81,8 @@ def skip_echoes(
     here one query per chunk settles the unchanged ones. Anything that may change a row - a
     moving field that differs, a void (whose reversals must exist), a payment we do not hold or
     one still on its way to the server - goes to the normal apply, which decides as always."""
+    if "payment" not in set(map(_ENTITY, changes)):  # a first load's pages: looked at in C
+        return [], list(changes)
     mine: dict[uuid.UUID, Change] = {}
     rest: list[Change] = []
     for change in changes:

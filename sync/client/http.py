@@ -6,6 +6,7 @@ and TCP keep-alive probes that notice a dead peer on an idle pooled connection.
 """
 
 import hashlib
+import ipaddress
 import socket
 import ssl
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from urllib3.connection import HTTPConnection
 
 from sync.client.errors import ServerRefused, ServerUnavailable
 from sync.protocol import (
+    MAX_PULL_PAGE,
     Health,
     NumberBlock,
     NumberBlockRequest,
@@ -86,6 +88,10 @@ class ServerClient:
         # Passed with every request: a session-level verify loses to $REQUESTS_CA_BUNDLE.
         self.verify: str | bool = ca_file or True
         self.session.headers["Accept"] = "application/json"
+        if on_this_machine(self.base_url):
+            # Compressing a first load's 50,000-change page took the server 0.11 s and saved
+            # nothing a loopback connection would notice.
+            self.session.headers["Accept-Encoding"] = "identity"
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
 
@@ -119,7 +125,13 @@ class ServerClient:
     def pull_body(self, cursor: int, limit: int, *, totals: bool = False) -> bytes:
         """A page as it came, not yet parsed (parse_pull)."""
         params = {"cursor": cursor, "limit": limit} | ({"totals": 1} if totals else {})
-        return self._send("GET", "/v1/pull", params=params).content
+        try:
+            return self._send("GET", "/v1/pull", params=params).content
+        except ServerRefused:
+            if limit <= MAX_PULL_PAGE:
+                raise
+            # A server older than first-load pages refuses them: its own largest, then.
+            return self.pull_body(cursor, MAX_PULL_PAGE, totals=totals)
 
     def parse_pull(self, body: bytes) -> PullResponse:
         return _parse(PullResponse, body)
@@ -190,6 +202,17 @@ def _parse(model: type[Model], content: bytes) -> Model:
     except ValidationError as error:
         # A half-delivered body (proxy cut) looks like this too: worth another try.
         raise ServerUnavailable(f"The server's answer was not understood: {error}") from None
+
+
+def on_this_machine(server_url: str) -> bool:
+    """Whether the server is reached over loopback (a counter beside its server)."""
+    host = urlsplit(server_url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def pinned_certificate(server_url: str, fingerprint: str) -> str:

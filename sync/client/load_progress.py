@@ -4,8 +4,10 @@ the same reports, and the client turns LoadStatus into a signal for its status b
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 
 from app.domain.progress import Progress
 from sync.protocol import Change
@@ -23,6 +25,7 @@ LABELS = {
     "credit_note": "credit notes",
 }
 OTHER = "other records"
+_ENTITY = attrgetter("entity")
 
 
 def stage_of(entity: str) -> str:
@@ -52,9 +55,10 @@ class PullProgress:
 
     def add(self, changes: Iterable[Change]) -> None:
         counted: dict[str, int] = {}
-        for change in changes:
-            stage = stage_of(change.entity)
-            counted[stage] = counted.get(stage, 0) + 1
+        # Counted by entity in C (a first load's page holds 50,000 changes), then by stage.
+        for entity, count in Counter(map(_ENTITY, changes)).items():
+            stage = stage_of(entity)
+            counted[stage] = counted.get(stage, 0) + count
         for stage, count in counted.items():
             done = self.done[stage] = self.done.get(stage, 0) + count
             total = self.totals[stage] = max(self.totals.get(stage, 0), done)

@@ -22,7 +22,7 @@ from fastapi.security import (
 from sqlalchemy.exc import DataError
 
 from sync.protocol import (
-    MAX_PULL_PAGE,
+    MAX_BULK_PULL_PAGE,
     Health,
     PullResponse,
     PushRequest,
@@ -244,7 +244,7 @@ def create_app(
     def pull(
         who: Annotated[TerminalIdentity, Depends(terminal)],
         cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
-        limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 1000,
+        limit: Annotated[int, Query(ge=1, le=MAX_BULK_PULL_PAGE)] = 1000,
         totals: Annotated[bool, Query(description="count what follows, per entity")] = False,
     ) -> Response:
         with engine.connect() as conn:

@@ -126,13 +126,14 @@ def read_page(
 
 # What a counter at `cursor` will still receive, per entity: the same rule as a page (a record
 # counts once, in its latest change), so a first load's progress ends exactly at its total.
+# A record with any change after the cursor has exactly one latest change after it, so this is
+# the number of distinct records changed since: one pass over the (entity, key, seq) index
+# (0.9 s for 2.45 million changes) instead of a probe per change for a newer one (1.8-3 s).
 _COUNT_AFTER = text(
     """
-    SELECT c.entity, count(*) FROM changes AS c
-    WHERE c.seq > :cursor
-      AND NOT EXISTS (SELECT 1 FROM changes AS newer
-                      WHERE newer.entity = c.entity AND newer.key = c.key AND newer.seq > c.seq)
-    GROUP BY c.entity
+    SELECT entity, count(*)
+    FROM (SELECT DISTINCT entity, key FROM changes WHERE seq > :cursor) AS changed
+    GROUP BY entity
     """
 )
 

@@ -17,4 +17,5 @@ def test_each_new_counter_loads_everything_the_server_holds(server_db_url):  # n
     for run in result["runs"]:
         assert run["changes"] == result["feed_changes"] >= result["consumers"] + result["bills"]
         assert run["load_average_before"] >= 0 and run["load_average_after"] >= 0
+        assert run["client_cpu_s"] > 0
     assert 0 < result["p50_s"] <= result["p95_s"]
