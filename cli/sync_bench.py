@@ -5,8 +5,13 @@ Recipe: the benchmark file is registered as its terminal with a server whose fee
 `changes` new reference changes (`tilldesk server demo`'s consumers and bills), and its outbox
 holds `offline` payments taken offline. A sync thread on its own Database (as the desktop
 client's background sync) pushes them and pulls the feed, while this thread records payments and
-reads the KPI header through the window's Database. Reported: p50/p95 of both, the push's and
-the pull's seconds and counts, and the load average.
+reads the KPI header through the window's Database. Reported: p50/p95 of both, where a
+payment's time went (waiting for the write lock, its statements, the durable commit), the
+push's and the pull's seconds and counts, how the sync gave way, and the load average.
+
+The central server and its PostgreSQL, when started here, run at a lower CPU priority
+(SERVER_NICE): in the field they are another machine and never take the counter's cores. The
+sync thread's own behaviour is the client's (sync.client.courtesy), nothing set for the bench.
 
 Server: `--server-db URL` names a PostgreSQL database the benchmark may fill (migrated here);
 without it a throwaway cluster is started when PostgreSQL's binaries are installed. `--server
@@ -43,6 +48,7 @@ from app.demo.bench_offline import (
 )
 from app.demo.words import demo_words
 from app.domain.progress import Progress
+from cli.bench_phases import write_phases
 from cli.bench_postgres import free_port, throwaway_postgres
 from sync.client import courtesy, state
 from sync.client.background import CLIENT_PAGE
@@ -56,6 +62,7 @@ from sync.server.db import make_engine, migrate_database
 from sync.server.reference import SPECS, as_json
 
 CHANGES_PER_CONSUMER = 2.45  # a demo consumer brings ~1.4 bills and now and then a fee
+SERVER_NICE = 10  # the central server's processes: another machine in the field
 FOREGROUND_BILLS = 4_000  # more than a sync of this size leaves time to record
 
 
@@ -96,10 +103,17 @@ def run_sync_benchmark(
         migrate_database(db_url)
         engine = make_engine(db_url, pool_size=2)
         try:
+            # In the field the central server is another machine: here it and its
+            # PostgreSQL only get the counter's cores when the counter leaves them free.
+            nicer = [] if server_db else _nicer_postgres(engine)
             admin, password = f"bench-{secrets.token_hex(4)}", secrets.token_urlsafe(18)
             add_admin(engine, admin, password, datetime.now(UTC), actor="bench")
             with running_server(db_url, server_url) as url:
-                return _measure(copy, engine, url, admin, password, changes, offline, progress)
+                figures = _measure(copy, engine, url, admin, password, changes, offline, progress)
+            if not server_url:
+                nicer.append("central server")
+            figures["priorities"] = _priorities_note(nicer)
+            return figures
         finally:
             engine.dispose()
 
@@ -132,7 +146,9 @@ def _measure(
         progress("Preparing the sync benchmark", 3, 3)
         background = _Background(path, tokens)
         background.start()
-        foreground = measure_while(window, background.busy, bills, phase=background.phase)
+        with write_phases(window.writer) as phases:
+            foreground = measure_while(window, background.busy, bills, phase=background.phase)
+        foreground["record_payment_phases"] = phases.figures()
         background.join()
     finally:
         window.close()
@@ -267,6 +283,8 @@ def running_server(db_url: str, server_url: str | None) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=root)
+        with contextlib.suppress(OSError):  # its threads, started later, inherit it
+            os.setpriority(os.PRIO_PROCESS, process.pid, SERVER_NICE)
         try:
             _wait_until_up(url, process, log)
             yield url
@@ -276,6 +294,42 @@ def running_server(db_url: str, server_url: str | None) -> Iterator[str]:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def _nicer_postgres(engine: Engine) -> list[str]:
+    """The throwaway cluster's processes at SERVER_NICE: its postmaster (backends forked
+    later inherit it) and every process it started. ["PostgreSQL"], or [] if not allowed."""
+    with engine.connect() as conn:
+        backend = int(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+    postmaster = _parent(backend)
+    if postmaster is None:
+        return []
+    children = [pid for pid in _pids() if _parent(pid) == postmaster]
+    try:
+        for pid in (postmaster, *children):
+            os.setpriority(os.PRIO_PROCESS, pid, SERVER_NICE)
+    except OSError:
+        return []
+    return ["PostgreSQL"]
+
+
+def _pids() -> list[int]:
+    return [int(name) for name in os.listdir("/proc") if name.isdigit()]
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[1])  # the field after the state
+
+
+def _priorities_note(nicer: list[str]) -> str:
+    sync = f"the sync's threads lower their own priority by {courtesy.SYNC_NICE}, as in the client"
+    if not nicer:
+        return sync
+    return f"{' and '.join(nicer)} at nice {SERVER_NICE} (they stand for a remote machine); {sync}"
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, log: Any) -> None:

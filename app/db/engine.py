@@ -35,8 +35,9 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
     begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    def _on_connect(dbapi_connection: sqlite3.Connection, record: Any) -> None:
         _pragmas(dbapi_connection, read_only=read_only)
+        record.info["writer"] = not read_only  # which connections may take the write lock
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:

@@ -25,7 +25,12 @@ def resolve(
         raise UserFacingError(f"Select at least one unpaid {KIND_WORDS[kind]} to pay.")
     if len({r.casefold() for r in cleaned}) != len(cleaned):
         raise UserFacingError("The same item is selected twice.")
-    rows = uow.consumers.items(consumer_id, [r.upper() for r in cleaned])
+    upper = [r.upper() for r in cleaned]
+    # A payment names items of its own kind: the other kinds are read only to explain a
+    # reference that is not one (two statements fewer in the cashier's every payment).
+    rows = uow.consumers.items_by_kind(consumer_id, kind, upper)
+    if not all(any(matches(r, ref) for r in rows) for ref in cleaned):
+        rows = uow.consumers.items(consumer_id, upper)
     chosen: list[ItemRow] = []
     for ref in cleaned:
         candidates = [r for r in rows if matches(r, ref)]

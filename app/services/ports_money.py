@@ -109,7 +109,10 @@ class ConsumerRepository(Protocol):
     def items(self, consumer_id: uuid.UUID, refs: list[str] | None = None) -> list[ItemRow]:
         """The consumer's bills, services and installments (only those named, if refs)."""
 
-    def items_by_kind(self, consumer_id: uuid.UUID, kind: str) -> list[ItemRow]: ...
+    def items_by_kind(
+        self, consumer_id: uuid.UUID, kind: str, refs: list[str] | None = None
+    ) -> list[ItemRow]:
+        """The consumer's items of one kind (only those named, if refs)."""
 
     def plans(self, consumer_id: uuid.UUID) -> list[PaymentPlan]:
         """The consumer's payment plans, oldest first."""

@@ -48,6 +48,7 @@ def push_all(
         records = within_body_budget(records)
         epoch = state.connection(db).epoch
         request = PushRequest(epoch=epoch, client_time=db.clock(), records=records)
+        courtesy.pause()  # the request's JSON is made in one stretch that holds the GIL
         try:
             response = client.push(request)
         except ServerUnavailable as error:
@@ -74,6 +75,7 @@ def within_body_budget(records: list[PushRecord]) -> list[PushRecord]:
     kept: list[PushRecord] = []
     size = 0
     for record in records:
+        courtesy.checkpoint()  # a long Python loop on the client's sync thread
         record_size = len(record.model_dump_json())
         if kept and size + record_size > MAX_PUSH_BODY_BYTES:
             break

@@ -88,6 +88,13 @@ def test_the_sync_benchmark_times_the_counter_while_a_real_sync_runs(
         assert 0 <= foreground[name]["p50"] <= foreground[name]["p95"] <= foreground[name]["max"]
     assert foreground["samples"] >= 20
     assert "max" in foreground["load_average"]
+    # Where a payment's time went: each phase no longer than the whole payment took.
+    phases = foreground["record_payment_phases"]
+    assert set(phases) == {"lock_wait", "statements", "commit"}
+    for figures in phases.values():
+        assert 0 <= figures["p50"] <= figures["max"] <= foreground["record_payment"]["max"]
+    # The server it started stands for another machine, and the printed figures say so.
+    assert result["priorities"].startswith("central server at nice 10")
     assert result["push"]["sent"] >= 60  # the offline payments, and what was recorded meanwhile
     assert (result["push"]["parked"], result["push"]["flagged"]) == (0, 0)
     assert result["pull"]["changes"] >= result["feed_changes"] >= 200

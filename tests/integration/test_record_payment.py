@@ -5,7 +5,7 @@ import uuid
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select, text, update
+from sqlalchemy import event, func, select, text, update
 
 from app.db import audit
 from app.db.database import Database
@@ -461,3 +461,24 @@ def test_a_supervisor_approves_a_back_dated_payment_and_the_approval_is_audited(
 def test_a_wrong_supervisor_pin_is_refused(db) -> None:
     with pytest.raises(UserFacingError):
         pay(db, paid_on=date(2025, 4, 1), approver="mbrown", approver_pin="9999")
+
+
+def test_a_bill_payment_reads_only_bills_of_the_consumers_items(db: Database):
+    """The cashier's every payment is about twenty statements, each a wait for the GIL and
+    the CPU while a sync runs: a bill payment does not read services and installments
+    (they only explain a reference that is not a bill, as above)."""
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(db.writer, "before_cursor_execute", seen)
+    try:
+        recorded = pay(db)
+    finally:
+        event.remove(db.writer, "before_cursor_execute", seen)
+
+    assert recorded.receipt_number
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert any("FROM bills" in s for s in reads)
+    assert not [s for s in reads if "FROM service_charges" in s or "FROM installments" in s]

@@ -199,8 +199,10 @@ class FakeConsumerRepository:
         ]
         return sorted(rows, key=lambda r: (_KIND_ORDER[r.kind], r.due_date, r.reference))
 
-    def items_by_kind(self, consumer_id: uuid.UUID, kind: str) -> list[ItemRow]:
-        return [r for r in self.items(consumer_id) if r.kind == kind]
+    def items_by_kind(
+        self, consumer_id: uuid.UUID, kind: str, refs: list[str] | None = None
+    ) -> list[ItemRow]:
+        return [r for r in self.items(consumer_id, refs) if r.kind == kind]
 
     def plans(self, consumer_id: uuid.UUID) -> list[PaymentPlan]:
         plans = [p for p in self.store.plans if p.consumer_id == consumer_id]

@@ -3,14 +3,16 @@ is in the middle of a long write does not wait for it (the sync's transaction is
 rolled back and done again afterwards), and the sync still finishes."""
 
 import contextlib
+import os
 import sqlite3
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from app.db.database import Database, open_database
 from app.services.record_payment import PaymentRequest, record_payment
@@ -219,3 +221,93 @@ def test_a_payment_recorded_while_a_pulled_page_is_applied_is_committed_durably(
             text("SELECT count(*) FROM consumers WHERE account_number LIKE 'WU-7%'")
         ).scalar_one()
     assert pulled == 4000  # and the page, given way, was applied whole afterwards
+
+
+# After the cashier came in: SQLite's busy handler would try at 328 ms (the sync still writes)
+# and next at 428 ms, about 90 ms after the sync let go.
+HOLD_S = 0.335
+
+
+def test_a_payment_waiting_for_the_syncs_write_starts_the_moment_the_sync_lets_go(counter):
+    """A sync write the cashier cannot stop (it is committing, or gave way long enough):
+    her BEGIN IMMEDIATE is not polled in SQLite's busy-handler steps (1, 2, 5 ... 100 ms)."""
+    released: list[float] = []
+    locked: list[float] = []
+
+    def write_that_runs_to_the_end(db: Database, writing: threading.Event) -> None:
+        with db.unit_of_work() as uow:
+            uow.session.execute(text("DELETE FROM sync_scratch_test"))  # takes the write lock
+            writing.set()
+            while not courtesy.foreground_busy():  # the cashier came in
+                time.sleep(0.0005)
+            time.sleep(HOLD_S)
+            uow.commit()
+        released.append(time.monotonic())
+
+    # Runs after app.db.engine's own listener, i.e. once BEGIN IMMEDIATE has the lock.
+    event.listen(counter.writer, "begin", lambda _conn: locked.append(time.monotonic()))
+    time.sleep(courtesy.GRACE_S * 2)  # the fixture's own transaction is long over
+    sync = _Sync(counter.path, write_that_runs_to_the_end)
+    sync.start()
+    assert sync.started_writing.wait(30)
+
+    receipt = _pay(counter)
+
+    sync.join(60)
+    assert sync.error is None and receipt
+    late_ms = (locked[0] - released[0]) * 1000
+    assert late_ms < 40, f"the payment got the lock {late_ms:.0f} ms after the sync let go"
+
+
+def test_the_syncs_python_work_stops_while_the_cashier_is_recording(counter):
+    """Outside a transaction the sync waits for the cashier instead of competing with her
+    for the GIL at each of her SQLite calls; it goes on as soon as she is done."""
+    steps: list[float] = []
+    running, stop = threading.Event(), threading.Event()
+
+    def sync() -> None:
+        with courtesy.background():
+            running.set()
+            while not stop.is_set():
+                courtesy.checkpoint()  # between two steps of a batch
+                steps.append(time.monotonic())
+                sum(range(2_000))  # pure Python: holds the GIL
+
+    thread = threading.Thread(target=sync, daemon=True)
+    thread.start()
+    assert running.wait(10)
+    try:
+        with counter.unit_of_work() as uow:  # the cashier's transaction, 150 ms long
+            uow.session.execute(text("SELECT 1"))
+            started = time.monotonic()
+            time.sleep(0.15)
+            ended = time.monotonic()
+        time.sleep(0.3)
+    finally:
+        stop.set()
+        thread.join(10)
+
+    assert len([t for t in steps if started < t < ended]) <= 1  # the step under way at most
+    assert [t for t in steps if t > ended]  # and it went on afterwards
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priority: Linux")
+def test_the_sync_threads_run_at_a_lower_cpu_priority_than_the_cashier():
+    seen: dict[str, int] = {}
+
+    def helper() -> None:  # as the pull's page fetcher, started by the sync's thread
+        seen["helper"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    def sync() -> None:
+        with courtesy.background():
+            seen["sync"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+            fetcher = threading.Thread(target=helper)
+            fetcher.start()
+            fetcher.join()
+
+    thread = threading.Thread(target=sync)
+    thread.start()
+    thread.join(10)
+
+    cashier = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert seen["sync"] == seen["helper"] == min(19, cashier + courtesy.SYNC_NICE)

@@ -163,7 +163,9 @@ def all_items(session: Session, consumer_id: uuid.UUID, refs: Refs = None) -> li
     )
 
 
-def items_by_kind(session: Session, consumer_id: uuid.UUID, kind: str) -> list[ItemRow]:
+def items_by_kind(
+    session: Session, consumer_id: uuid.UUID, kind: str, refs: Refs = None
+) -> list[ItemRow]:
     return {"bill": bills, "service": services, "installment": installments}[kind](
-        session, consumer_id
+        session, consumer_id, refs
     )

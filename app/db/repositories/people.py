@@ -80,8 +80,11 @@ class ConsumerRepository:
         """The consumer's bills, services and installments (only those named, if refs)."""
         return dues.all_items(self.session, consumer_id, refs)
 
-    def items_by_kind(self, consumer_id: uuid.UUID, kind: str) -> list[ItemRow]:
-        return dues.items_by_kind(self.session, consumer_id, kind)
+    def items_by_kind(
+        self, consumer_id: uuid.UUID, kind: str, refs: list[str] | None = None
+    ) -> list[ItemRow]:
+        """The consumer's items of one kind (only those named, if refs)."""
+        return dues.items_by_kind(self.session, consumer_id, kind, refs)
 
     def plans(self, consumer_id: uuid.UUID) -> list[PaymentPlan]:
         """The consumer's payment plans, oldest first."""
