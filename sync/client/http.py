@@ -6,7 +6,6 @@ and TCP keep-alive probes that notice a dead peer on an idle pooled connection.
 """
 
 import hashlib
-import ipaddress
 import socket
 import ssl
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection
 
 from sync.client.errors import ServerRefused, ServerUnavailable
+from sync.loopback import is_loopback_url
 from sync.protocol import (
     MAX_PULL_PAGE,
     Health,
@@ -206,13 +206,7 @@ def _parse(model: type[Model], content: bytes) -> Model:
 
 def on_this_machine(server_url: str) -> bool:
     """Whether the server is reached over loopback (a counter beside its server)."""
-    host = urlsplit(server_url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return is_loopback_url(server_url)
 
 
 def pinned_certificate(server_url: str, fingerprint: str) -> str:

@@ -5,12 +5,10 @@ a look-up by key tells what became of a charge whose answer a crash lost.
 """
 
 import hashlib
-import ipaddress
 import logging
 import os
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from app.recovery.message_ledger import MessagePermit
 from app.recovery.ports import MessageResult
@@ -19,6 +17,7 @@ from sync.gateways.adapters.base import ChargeResult, GatewayAdapter
 from sync.gateways.adapters.nmi import NmiAdapter
 from sync.gateways.adapters.stripe import StripeAdapter
 from sync.gateways.config import nmi_adapter, stripe_adapter
+from sync.loopback import is_loopback_url
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +63,7 @@ def adapters_from(urls: Mapping[str, str]) -> dict[str, GatewayAdapter]:
     for name, url in urls.items():
         # A key from the environment is taken only for a gateway on this machine (a loopback
         # fake): a real gateway's key comes from the keyring and nowhere else.
-        key = os.environ.get(ENV_KEYS.get(name, ""), "") if _loopback(url) else ""
+        key = os.environ.get(ENV_KEYS.get(name, ""), "") if is_loopback_url(url) else ""
         extra: dict[str, Any] = {"base_url": url} if url else {}
         if name == "nmi":
             adapters[name] = NmiAdapter(key, **extra) if key else nmi_adapter(**extra)
@@ -73,16 +72,6 @@ def adapters_from(urls: Mapping[str, str]) -> dict[str, GatewayAdapter]:
         else:
             raise LookupError(f"unknown gateway {name!r}: nmi or stripe")
     return adapters
-
-
-def _loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class DemoGateway:
