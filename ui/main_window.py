@@ -13,10 +13,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
-    QHBoxLayout,
-    QLabel,
     QMainWindow,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -28,6 +25,7 @@ from app.domain.roles import PERMISSIONS
 from app.domain.settings import Settings
 from ui.context import ClientContext
 from ui.errors import show_crash_dialog, show_refusal
+from ui.nav_bar import NavBar
 from ui.ops import ServiceOp, hub
 from ui.recovery.entries import RecoveryEntry
 from ui.recovery.menu import build_menu, recovery_entries
@@ -35,9 +33,7 @@ from ui.screen_wiring import Screens, wire_screens, wire_settings
 from ui.screens.shift_guard import SHIFT_ROLES, ShiftGuard
 from ui.screens.sign_in import SignInScreen
 from ui.status_bar import StatusBarItems
-from ui.widgets.consumer_finder import ConsumerFinder
 from ui.widgets.edit_key import EditKeyToTables
-from ui.widgets.elided_label import ElidedLabel
 
 if TYPE_CHECKING:
     from app.services.actors import Actor
@@ -61,9 +57,6 @@ class _ActivityWatcher(QObject):
         if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress):
             self._on_activity()
         return False
-
-
-NAV_WIDTH_BUDGET = 1024  # the smallest screen a service center runs us on
 
 
 class MainWindow(QMainWindow):
@@ -115,64 +108,21 @@ class MainWindow(QMainWindow):
         self.screens[name] = screen
         self.stack.addWidget(screen)
 
-    def _button(self, name: str, text: str, slot: Callable[[], None]) -> QPushButton:
-        """'Dashboard  (F1)' shows 'Dashboard', the key in its tooltip: the bar fits 1366 px."""
-        label, _, keys = text.partition("  (")
-        button = QPushButton(label)
-        button.setObjectName(name)
-        button.setAccessibleName(label)
-        if keys:
-            button.setToolTip(f"{label} ({keys}")
-            button.setAccessibleDescription(f"Shortcut {keys.rstrip(')')}")
-        button.setProperty("role", "nav")
-        button.clicked.connect(slot)
-        return button
-
     def _build_nav(self) -> None:
-        self.nav = QWidget()
-        self.nav.setObjectName("navBar")
-        self.nav_dashboard = self._button("navDashboard", "Dashboard  (F1)", self.show_dashboard)
-        self.nav_record = self._button(
-            "navRecordPayment", "Record Payment  (F2)", self.show_record_payment
+        self.nav = bar = NavBar(self.context, self)
+        # The window's names for its parts (screens and tests read them there).
+        self.nav_dashboard, self.nav_record, self.nav_analytics = (
+            bar.dashboard, bar.record, bar.analytics,
+        )  # fmt: skip
+        self.nav_approvals, self.nav_shift, self.nav_settings = (
+            bar.approvals,
+            bar.shift,
+            bar.settings,
         )
-        self.nav_lock = self._button("navLock", "Lock  (Ctrl+L)", self.lock)
-        self.nav_sign_out = self._button("navSignOut", "Sign out", self.sign_out)
-        self.finder = ConsumerFinder(self.context)
-        self.finder.setMinimumWidth(140)  # with the rest of the bar, fits a 1024 px screen
-        self.finder.consumer_chosen.connect(self.show_consumer)
-        self.nav_user = ElidedLabel("")  # gives way first: the status bar names the user too
-        self.nav_user.setObjectName("navUser")
-        row = QHBoxLayout(self.nav)
-        row.setContentsMargins(8, 6, 8, 6)
-        self.brand = brand = QLabel("Tilldesk")
-        brand.setProperty("role", "brand")
-        row.addWidget(brand)
-        row.addSpacing(8)
-        self.nav_analytics = self._button("navAnalytics", "Analytics  (F3)", self.show_analytics)
-        self.nav_approvals = self._button("navApprovals", "Approvals  (F4)", self.show_approvals)
-        self.nav_shift = self._button("navShift", "Shift  (F5)", self.show_shift)
-        self.nav_settings = self._button("navSettings", "Settings  (F6)", self.show_settings)
-        # The recovery areas' screens (queue, alerts, experiments...), for the roles they allow.
+        self.nav_recovery, self.nav_lock, self.nav_sign_out = bar.recovery, bar.lock, bar.sign_out
+        self.finder, self.nav_user, self.brand = bar.finder, bar.user, bar.brand
         self.recovery_entries = recovery_entries()
-        self.nav_recovery = self._button("navRecovery", "Recovery  (F8)", self.show_recovery_menu)
-        self.nav_recovery.hide()  # shown at sign-in to the roles with entries (_ensure_screens)
         self.recovery_menu = build_menu(self, [], self.show_recovery_entry)
-        for button in (
-            self.nav_dashboard,
-            self.nav_record,
-            self.nav_analytics,
-            self.nav_approvals,
-            self.nav_shift,
-            self.nav_settings,
-            self.nav_recovery,
-        ):
-            row.addWidget(button)
-        row.addSpacing(8)
-        row.addWidget(self.finder)
-        row.addStretch(1)
-        row.addWidget(self.nav_user)
-        row.addWidget(self.nav_lock)
-        row.addWidget(self.nav_sign_out)
 
     def _build_status_bar(self) -> None:
         self.status_items = bar = StatusBarItems(self, lambda: self.context, self.show_sync)
@@ -236,14 +186,7 @@ class MainWindow(QMainWindow):
         allowed = self._recovery_entries_allowed()
         self.recovery_menu = build_menu(self, allowed, self.show_recovery_entry)
         self.nav_recovery.setVisible(bool(allowed))
-        self._fit_nav()
-
-    def _fit_nav(self) -> None:
-        """With every entry a role has, the bar must still fit a 1024 px screen: the brand
-        (the window title says it too) gives way first."""
-        self.brand.show()
-        if self.nav.layout().minimumSize().width() > NAV_WIDTH_BUDGET:
-            self.brand.hide()
+        self.nav.fit()
 
     @property
     def signed_in_screens(self) -> Screens:

@@ -81,4 +81,6 @@ def test_every_screen_of_every_role_fits_1024_by_768(qtbot, window, db, username
     user = window.context.actor
     assert window.nav_user.shown_text() == user.full_name
     finder = window.finder
+    # The bar is dark, in the app's style (white text on it would vanish otherwise).
+    assert window.grab().toImage().pixelColor(2, 2).lightness() < 100
     assert finder.fontMetrics().horizontalAdvance(finder.placeholderText()) < finder.width() - 24

@@ -146,3 +146,17 @@ def test_a_cashier_has_no_supervisor_screens(qtbot, window) -> None:
     assert not window.nav_analytics.isVisible()
     qtbot.keyClick(window, Qt.Key.Key_F3)
     assert on(window, "landing")
+
+
+def test_the_bars_buttons_open_their_screens_when_clicked(qtbot, window) -> None:
+    sign_in(qtbot, window, "mbrown", "2345")
+    qtbot.waitUntil(lambda: on(window, "landing"))
+    for button, screen in (
+        (window.nav_analytics, "dashboard"),
+        (window.nav_approvals, "approvals"),
+        (window.nav_dashboard, "landing"),
+    ):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda screen=screen: on(window, screen))
+    qtbot.mouseClick(window.nav_lock, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.sign_in
