@@ -9,11 +9,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import Qt
 
 from app.db.database import Database
-from app.services.counter_plans_cancel import cancel_plan
-from tests.support.ui import SCREEN_HEIGHT, SCREEN_WIDTH, main_window, open_plans, sign_in
+from tests.support.ui import SCREEN_HEIGHT, SCREEN_WIDTH, main_window, open_cancelled_plan, sign_in
 from tests.support.ui_fixtures import QT_CLEANUP
 from ui.main_window import MainWindow
 
@@ -27,12 +25,7 @@ def window(qtbot, db: Database, styled) -> Iterator[MainWindow]:
 
 def test_the_waiting_notice_has_the_notice_box_padding(qtbot, window, db) -> None:
     sign_in(qtbot, window, "rpatel", "3456")
-    screen = open_plans(qtbot, window)
-    cancel_plan(db.unit_of_work(), "PP-2025-0034", "Consumer moved out", username="mbrown")
-    screen.filter.setCurrentIndex(screen.filter.findText("All plans"))
-    qtbot.waitUntil(lambda: screen.model.rowCount() == 1)
-    qtbot.keyClick(screen.table, Qt.Key.Key_Return)
-    detail = screen.detail
+    detail = open_cancelled_plan(qtbot, window, db, "PP-2025-0034", "Consumer moved out")
     qtbot.waitUntil(
         lambda: detail.notice.isVisible() and detail.cancelled.isVisible(), timeout=5000
     )

@@ -10,17 +10,9 @@ from pathlib import Path
 from app.demo.words import demo_words
 from sync.server import demo
 from sync.server.db import make_engine
-from tests.support.e2e_sync import ROOT, TILLDESK, tilldesk
+from tests.support.e2e_sync import ROOT, TILLDESK, new_counter, tilldesk
 
 CONSUMERS = 1_500
-
-
-def _new_counter(env: dict[str, str], server_url: str, code: str) -> None:
-    assert tilldesk(env, "init", "--terminal", code, "--admin-pin", "9999").returncode == 0
-    registered = tilldesk(
-        env, "terminal", "register", "--server", server_url, "--code", code, "--insecure-http"
-    )
-    assert registered.returncode == 0, registered.stderr
 
 
 def _on_a_terminal(env: dict[str, str], *args: str) -> tuple[int, str]:
@@ -62,7 +54,7 @@ def test_the_first_load_shows_progress_as_each_output_wants(
         for code in ("T21", "T22", "T23")
     }
     for code, env in envs.items():
-        _new_counter(env, server_process.url, code)
+        new_counter(env, server_process.url, code)
 
     to_file = tilldesk(envs["T21"], "sync", "--once")
     assert to_file.returncode == 0, to_file.stderr

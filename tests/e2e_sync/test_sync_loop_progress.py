@@ -10,17 +10,9 @@ from pathlib import Path
 from app.demo.words import demo_words
 from sync.server import demo
 from sync.server.db import make_engine
-from tests.support.e2e_sync import ROOT, TILLDESK, tilldesk
+from tests.support.e2e_sync import ROOT, TILLDESK, new_counter
 
 CONSUMERS = 1_500
-
-
-def _new_counter(env: dict[str, str], server_url: str, code: str) -> None:
-    assert tilldesk(env, "init", "--terminal", code, "--admin-pin", "9999").returncode == 0
-    registered = tilldesk(
-        env, "terminal", "register", "--server", server_url, "--code", code, "--insecure-http"
-    )
-    assert registered.returncode == 0, registered.stderr
 
 
 def _loop_until_loaded(env: dict[str, str], tmp_path: Path, *args: str) -> tuple[str, str]:
@@ -57,7 +49,7 @@ def test_the_sync_loop_shows_the_first_load_and_then_stays_quiet(
         engine.dispose()
     total = server_process.query("SELECT count(*) FROM consumers")[0][0]
     env = {**child_env, "TILLDESK_DB": str(tmp_path / "T31.sqlite")}
-    _new_counter(env, server_process.url, "T31")
+    new_counter(env, server_process.url, "T31")
 
     stdout, stderr = _loop_until_loaded(env, tmp_path)
 
@@ -74,7 +66,7 @@ def test_the_sync_loop_with_json_adds_no_progress(server_process, child_env, tmp
     finally:
         engine.dispose()
     env = {**child_env, "TILLDESK_DB": str(tmp_path / "T33.sqlite")}
-    _new_counter(env, server_process.url, "T33")
+    new_counter(env, server_process.url, "T33")
 
     stdout, stderr = _loop_until_loaded(env, tmp_path, "--json")
 

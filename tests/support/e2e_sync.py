@@ -26,6 +26,15 @@ def tilldesk(env: dict[str, str], *args: str, timeout: float = 120) -> subproces
     )
 
 
+def new_counter(env: dict[str, str], server_url: str, code: str) -> None:
+    """`tilldesk init` and `terminal register` with a plain-HTTP test server: a new counter."""
+    assert tilldesk(env, "init", "--terminal", code, "--admin-pin", "9999").returncode == 0
+    registered = tilldesk(
+        env, "terminal", "register", "--server", server_url, "--code", code, "--insecure-http"
+    )
+    assert registered.returncode == 0, registered.stderr
+
+
 @dataclass
 class ServerProcess:
     """`tilldesk server run` as a child process: killed with SIGKILL, started again."""

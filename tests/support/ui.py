@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.db.database import Database
+from app.services.counter_plans_cancel import cancel_plan
 from app.services.runtime import counter_for
 from app.services.settings import current_settings
 from ui.context import ClientContext
@@ -182,3 +183,14 @@ def open_plans(qtbot, window: MainWindow) -> PlansScreen:
     screen = window.stack.currentWidget()
     qtbot.waitUntil(lambda: screen.model.rowCount() > 0)
     return screen
+
+
+def open_cancelled_plan(qtbot, window: MainWindow, db: Database, plan: str, reason: str):
+    """A billing manager (mbrown) cancels `plan` with `reason` while the plan screen is open;
+    All plans, Enter on it: the plan's detail (still being drawn: wait for what you check)."""
+    screen = open_plans(qtbot, window)
+    cancel_plan(db.unit_of_work(), plan, reason, username="mbrown")
+    screen.filter.setCurrentIndex(screen.filter.findText("All plans"))
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 1)
+    qtbot.keyClick(screen.table, Qt.Key.Key_Return)
+    return screen.detail

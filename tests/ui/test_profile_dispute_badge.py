@@ -5,11 +5,8 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from pathlib import Path
-
 from app.services.disputes import open_dispute, update_dispute
-
-SHOTS = Path(os.environ.get("TILLDESK_SCREENSHOTS", "/tmp/tilldesk-shots"))
+from tests.support.ui import shot
 
 
 def test_the_badge_shows_for_an_open_dispute_and_not_for_a_resolved_one(
@@ -31,8 +28,7 @@ def test_the_badge_shows_for_an_open_dispute_and_not_for_a_resolved_one(
     assert badge.toolTip() == (
         "Dispute on INV-2025-001234 (open): Meter read twice in March - owner rpatel"
     )
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    profile.grab().save(str(SHOTS / "profile_open_dispute_1024x768.png"))
+    shot(profile, "profile_open_dispute_1024x768")
 
     update_dispute(
         context.counter.write(), dispute_ref=str(dispute.id), status="under_review",
