@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cli import startup_bench
 from tests.e2e.cli import ADMIN_PIN, TILLDESK, run
+from tests.support.first_frame import loaded_at_first_frame
 
 
 def test_the_client_shows_its_window_prints_the_startup_ms_and_exits(tmp_path: Path) -> None:
@@ -64,24 +65,6 @@ def test_the_command_line_starts_without_the_heavy_libraries() -> None:
 
 # What the sign-in screen must not wait for: charts, printing, Excel, migrations, sync's HTTP.
 HEAVY_AT_START = ("pyqtgraph", "numpy", "reportlab", "escpos", "openpyxl", "alembic", "requests")
-FIRST_FRAME_PROBE = """
-import sys
-import ui.app
-
-report = ui.app.FirstFrame._report
-
-
-def loaded_at_first_frame(self):
-    heavy = [name for name in sys.argv[2].split(",") if name in sys.modules]
-    print("loaded:" + ",".join(heavy))
-    report(self)
-
-
-ui.app.FirstFrame._report = loaded_at_first_frame
-from cli.main import main
-
-sys.exit(main(["client", "--db", sys.argv[1], "--exit-after-startup"]))
-"""
 
 
 def test_the_sign_in_screen_is_shown_before_charts_printing_and_alembic_load(
@@ -89,18 +72,7 @@ def test_the_sign_in_screen_is_shown_before_charts_printing_and_alembic_load(
 ) -> None:
     db = tmp_path / "counter.sqlite"
     run(db, "init", "--admin-pin", ADMIN_PIN)
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    env["XDG_DATA_HOME"] = env["XDG_STATE_HOME"] = env["XDG_CACHE_HOME"] = str(tmp_path)
+    loaded, milliseconds = loaded_at_first_frame(db, HEAVY_AT_START, tmp_path)
 
-    done = subprocess.run(
-        [sys.executable, "-c", FIRST_FRAME_PROBE, str(db), ",".join(HEAVY_AT_START)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-
-    loaded, milliseconds = done.stdout.strip().splitlines()
     assert loaded == "loaded:"
-    assert int(milliseconds) > 0
+    assert milliseconds > 0

@@ -8,7 +8,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import shutil
 import sqlite3
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ import ui.app
 from app.db.engine import make_engine
 from app.db.migrate import alembic_config
 from app.db.schema_revision import HEAD_REVISION
+from tests.support.first_frame import loaded_at_first_frame
 from ui.app import CounterAfterFirstFrame, open_context, start_client, window_before_counter
 from ui.main_window import MainWindow
 from ui.ops import wait_for_all
@@ -189,43 +189,15 @@ def test_a_schema_behind_head_is_backed_up_and_migrated_after_the_first_frame(
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.screens.get("landing"))
 
 
-FIRST_FRAME_PROBE = """
-import sys
-import ui.app
-
-report = ui.app.FirstFrame._report
-
-
-def loaded_at_first_frame(self):
-    print("loaded:" + ",".join(m for m in ("sqlalchemy", "app.services") if m in sys.modules))
-    report(self)
-
-
-ui.app.FirstFrame._report = loaded_at_first_frame
-from cli.main import main
-
-sys.exit(main(["client", "--db", sys.argv[1], "--exit-after-startup"]))
-"""
-
-
 def test_the_first_frame_of_tilldesk_client_comes_before_sqlalchemy_loads(
     counter_file: Path, tmp_path: Path
 ) -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    env["XDG_DATA_HOME"] = env["XDG_STATE_HOME"] = env["XDG_CACHE_HOME"] = str(tmp_path)
-
-    done = subprocess.run(
-        [sys.executable, "-c", FIRST_FRAME_PROBE, str(counter_file)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
+    loaded, milliseconds = loaded_at_first_frame(
+        counter_file, ("sqlalchemy", "app.services"), tmp_path
     )
 
-    loaded, milliseconds = done.stdout.strip().splitlines()
     assert loaded == "loaded:"
-    assert int(milliseconds) > 0
+    assert milliseconds > 0
 
 
 def test_the_first_run_check_names_the_table_the_models_use(
