@@ -13,7 +13,7 @@ from pathlib import Path
 COMPONENTS: list[tuple[str, tuple[str, ...]]] = [
     ("ICU data and libraries (linked by QtCore)", ("PySide6/Qt/lib/libicu",)),
     ("Qt (PySide6, shiboken6)", ("PySide6/", "shiboken6/")),
-    ("pyarrow", ("pyarrow/", "pyarrow.libs/")),
+    ("arro3 (Parquet export)", ("arro3/",)),
     ("SciPy + its OpenBLAS", ("scipy/", "scipy.libs/")),
     ("NumPy + its OpenBLAS", ("numpy/", "numpy.libs/")),
     ("scikit-learn", ("sklearn/", "scikit_learn.libs/")),

@@ -1,5 +1,5 @@
-"""After PyInstaller: strip the bundle's ELF files where that is safe, turn identical copies of
-one library into symlinks, and drop the links to libraries left out. Run by tilldesk.spec on Linux.
+"""After PyInstaller: strip the bundle's ELF files where that is safe and turn identical copies
+of one library into symlinks. Run by tilldesk.spec on Linux.
 
 Why not PyInstaller's own `strip=True`: binutils' strip rewrites the program headers of
 libraries that auditwheel already rewrote with patchelf (the NumPy/SciPy OpenBLAS copies), and
@@ -11,7 +11,6 @@ fails keeps its unstripped original.
 import hashlib
 import os
 import shutil
-import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -115,51 +114,6 @@ def link_duplicates(root: Path) -> int:
     return saved
 
 
-def drop_needed(path: Path, sonames: set[str]) -> list[str]:
-    """Remove DT_NEEDED entries naming `sonames` from an ELF64 little-endian file, in place.
-
-    For libraries linked without --as-needed (pyarrow links every Arrow library into every
-    module): the entries are removed from the dynamic section and the rest moved up, nothing
-    else in the file changes. Python loads extensions with RTLD_NOW, so a symbol that was in
-    fact needed fails the import at once instead of later. Returns the names dropped."""
-    data = bytearray(path.read_bytes())
-    if data[:4] != ELF_MAGIC or data[4] != 2 or data[5] != 1:
-        return []
-    (phoff,) = struct.unpack_from("<Q", data, 0x20)
-    phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
-    loads, dynamic = [], None
-    for i in range(phnum):
-        kind, _, offset, vaddr, _, filesz, _, _ = struct.unpack_from(
-            "<IIQQQQQQ", data, phoff + i * phentsize
-        )
-        if kind == 1:  # PT_LOAD
-            loads.append((vaddr, offset, filesz))
-        elif kind == 2:  # PT_DYNAMIC
-            dynamic = (offset, filesz)
-    if dynamic is None:
-        return []
-    entries = [
-        struct.unpack_from("<qQ", data, dynamic[0] + 16 * i) for i in range(dynamic[1] // 16)
-    ]
-    end = next((i for i, (tag, _) in enumerate(entries) if tag == 0), len(entries))
-    strtab = next(value for tag, value in entries[:end] if tag == 5)  # DT_STRTAB, a vaddr
-    base = next(off + strtab - va for va, off, size in loads if va <= strtab < va + size)
-
-    def name(offset: int) -> str:
-        start = base + offset
-        return data[start : data.index(0, start)].decode()
-
-    dropped = [name(v) for tag, v in entries[:end] if tag == 1 and name(v) in sonames]
-    if not dropped:
-        return []
-    kept = [(tag, v) for tag, v in entries[:end] if not (tag == 1 and name(v) in sonames)]
-    kept += [(0, 0)] * (len(entries) - len(kept))
-    for i, (tag, value) in enumerate(kept):
-        struct.pack_into("<qQ", data, dynamic[0] + 16 * i, tag, value)
-    path.write_bytes(data)
-    return dropped
-
-
 def drop_dangling(root: Path) -> int:
     """PyInstaller's links at the top of _internal/ to libraries that were filtered out."""
     dangling = [p for p in root.iterdir() if p.is_symlink() and not p.exists()]
@@ -172,29 +126,17 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def unlink_left_out(root: Path, sonames: set[str]) -> int:
-    """Drop the DT_NEEDED entries naming libraries the spec left out (they must be unused)."""
-    changed = 0
-    for path in sorted(root.rglob("*.so*")):
-        if is_elf(path) and drop_needed(path, sonames):
-            changed += 1
-    return changed
-
-
-def slim(bundle: Path, left_out: set[str] = frozenset()) -> None:
-    """`left_out`: sonames of libraries the spec removed although other libraries list them."""
+def slim(bundle: Path) -> None:
     root = bundle / "_internal"
     if not sys.platform.startswith("linux") or shutil.which("strip") is None:
         print("slim_bundle: not Linux or no binutils strip: the bundle is left unstripped")
         return
     drop_dangling(root)
-    unlinked = unlink_left_out(root, set(left_out))
     linked = link_aliases(root) + link_duplicates(root)
     stripped, kept = strip_all(root)
     print(
         f"slim_bundle: {stripped / 1e6:.0f} MB stripped, {linked / 1e6:.0f} MB of duplicate "
-        f"libraries linked, {unlinked} files unlinked from left-out libraries; {len(kept)} ELF "
-        "files left unstripped (not safely strippable)"
+        f"libraries linked; {len(kept)} ELF files left unstripped (not safely strippable)"
     )
 
 

@@ -37,7 +37,7 @@ install -m 755 "$HERE"/debian/postinst "$HERE"/debian/prerm "$HERE"/debian/postr
 chmod -R u+rwX,go+rX,go-w "$pkg"
 
 # What the bundle does not carry, the system provides. The bundle holds the libraries of the
-# wheels (Qt, NumPy, pyarrow...) and Python; the operating system's own libraries are left out
+# wheels (Qt, NumPy, SciPy...) and Python; the operating system's own libraries are left out
 # by tilldesk.spec and come from these packages: the C library; OpenGL/EGL (libEGL, libGL: they
 # come with the GPU driver); X11/xcb and xkbcommon, which Qt's xcb platform plugin
 # (libqxcb.so, libQt6XcbQpa) links; fontconfig/FreeType, D-Bus and GLib, which Qt links;

@@ -2,10 +2,13 @@
 
 import csv
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+import pytest
+from arro3.core import DataType
+from arro3.io import read_parquet
 
 from app.db.recovery_tables import (
     recovery_attempts,
@@ -13,11 +16,22 @@ from app.db.recovery_tables import (
     recovery_decisions,
     recovery_messages,
 )
+from app.domain.errors import UserFacingError
+from app.services.recovery_export import write_rows
 from tests.support.recovery_cases import case
 from tests.support.recovery_cli import cli
 
 MAY_2 = datetime(2026, 5, 2, 14, 30, tzinfo=UTC)
 MAY_9 = datetime(2026, 5, 9, 8, 0, tzinfo=UTC)
+UTC_MICROSECONDS = DataType.timestamp("us", tz="UTC")
+
+
+def read_back(path: Path) -> tuple[dict[str, DataType], list[dict[str, Any]]]:
+    """A Parquet file's column types and rows, read by arro3 (Arrow's Rust Parquet reader)."""
+    assert path.read_bytes()[:4] == b"PAR1" and path.read_bytes()[-4:] == b"PAR1"
+    table = read_parquet(path).read_all()
+    types = dict(zip(table.schema.names, table.schema.types, strict=True))
+    return types, table.to_struct_array().to_pylist()
 
 
 def seed(engine) -> None:
@@ -83,15 +97,16 @@ def test_attempts_as_parquet_are_typed(recovery_url, recovery_engine, tmp_path, 
     out = tmp_path / "attempts.parquet"
     export(capsys, recovery_url, "attempts", "parquet", out)
 
-    table = pq.read_table(out)
-    assert table.schema.field("amount_minor").type == pa.int64()
-    assert table.schema.field("at").type == pa.timestamp("us", tz="UTC")
-    assert table.schema.field("approved").type == pa.bool_()
-    rows = table.to_pylist()
+    types, rows = read_back(out)
+    assert (types["amount_minor"], types["approved"], types["code"]) == (
+        DataType.int64(), DataType.bool(), DataType.string(),
+    )  # fmt: skip
+    assert types["at"] == UTC_MICROSECONDS and types["at"].tz == "UTC"
     assert [(r["case_id"], r["amount_minor"], r["currency"], r["approved"]) for r in rows] == [
         ("K1", 12_345, "USD", False), ("K1", 12_345, "USD", True),
     ]  # fmt: skip
-    assert rows[0]["at"] == MAY_2.replace(hour=20) and rows[1]["category"] is None
+    assert rows[0]["at"] == MAY_2.replace(hour=20) and rows[0]["at"].utcoffset() == timedelta(0)
+    assert rows[0]["category"] == "insufficient_funds" and rows[1]["category"] is None
 
 
 def test_decisions_and_messages_read_back_exactly(recovery_url, recovery_engine, tmp_path, capsys):
@@ -99,7 +114,9 @@ def test_decisions_and_messages_read_back_exactly(recovery_url, recovery_engine,
     export(capsys, recovery_url, "decisions", "parquet", tmp_path / "d.parquet")
     export(capsys, recovery_url, "messages", "csv", tmp_path / "m.csv")
 
-    [decision] = pq.read_table(tmp_path / "d.parquet").to_pylist()
+    types, [decision] = read_back(tmp_path / "d.parquet")
+    assert (types["score"], types["act_at"]) == (DataType.float64(), UTC_MICROSECONDS)
+    assert decision["channel"] is None
     assert {k: decision[k] for k in ("case_id", "kind", "act_at", "amount_minor", "currency",
                                       "reason", "score")} == {
         "case_id": "K1", "kind": "retry_at", "act_at": MAY_9, "amount_minor": 12_345,
@@ -119,13 +136,14 @@ def test_from_and_to_are_utc_days_with_both_ends_included(
     out = tmp_path / "cases.parquet"
     span = ("--from", "2026-05-09", "--to", "2026-05-09")
     assert export(capsys, recovery_url, "cases", "parquet", out, *span)["rows"] == 1
-    assert pq.read_table(out).column("id").to_pylist() == ["K2"]
+    assert [row["id"] for row in read_back(out)[1]] == ["K2"]
     export(capsys, recovery_url, "attempts", "csv", tmp_path / "a.csv", "--to", "2026-05-08")
     with (tmp_path / "a.csv").open(newline="") as file:
         assert [r["idempotency_key"] for r in csv.DictReader(file)] == ["K1-1"]
     export(capsys, recovery_url, "messages", "parquet", tmp_path / "m.parquet", *span)
-    empty = pq.read_table(tmp_path / "m.parquet")  # nothing that week: the columns all the same
-    assert empty.num_rows == 0 and empty.column_names[:3] == ["id", "case_id", "consumer_id"]
+    types, rows = read_back(tmp_path / "m.parquet")  # nothing that week: the columns all the same
+    assert rows == [] and list(types)[:3] == ["id", "case_id", "consumer_id"]
+    assert (types["at"], types["urgent"]) == (UTC_MICROSECONDS, DataType.bool())
 
 
 def test_a_bad_date_or_folder_is_refused_and_no_file_is_left(
@@ -160,7 +178,7 @@ def test_experiment_results_per_variant_agree_with_the_results_report(
     export(capsys, recovery_url, "results", "parquet", tmp_path / "r.parquet")
     export(capsys, recovery_url, "results", "csv", tmp_path / "r.csv", "--from", "2026-05-03")
 
-    rows = pq.read_table(tmp_path / "r.parquet").to_pylist()
+    rows = read_back(tmp_path / "r.parquet")[1]
     expected = [
         (v["name"], v["n"], v["recovered"], v["rate"], v["prob_best"], v["control"])
         for v in report["variants"]
@@ -175,3 +193,43 @@ def test_experiment_results_per_variant_agree_with_the_results_report(
     assert smart["chi_square_p_holm"] == pair["chi_square"]["p_holm"]
     with (tmp_path / "r.csv").open(newline="") as file:
         assert list(csv.DictReader(file)) == []  # started May 2, before --from
+
+
+EVERY_KIND = ["name", "count", "share", "done", "at"]
+KINDS = ["string", "int64", "float64", "bool", "timestamp"]
+
+
+def test_batches_stream_into_one_file_with_nulls_of_every_kind_and_times_in_utc(tmp_path):
+    india = timezone(timedelta(hours=5, minutes=30))
+    batches = iter([
+        [["Zoë", 2**53 + 1, 0.1, True, datetime(2026, 5, 2, 20, 0, tzinfo=india)]],
+        [],
+        [[None, None, None, None, None], ["b", -7, 1e300, False, datetime(2026, 5, 2, 14, 30)]],
+    ])  # fmt: skip
+    out = tmp_path / "mixed.parquet"
+    assert write_rows(out, "parquet", EVERY_KIND, KINDS, batches) == 3
+
+    types, rows = read_back(out)
+    assert types == {
+        "name": DataType.string(), "count": DataType.int64(), "share": DataType.float64(),
+        "done": DataType.bool(), "at": UTC_MICROSECONDS,
+    }  # fmt: skip
+    assert [list(row.values()) for row in rows] == [
+        ["Zoë", 2**53 + 1, 0.1, True, datetime(2026, 5, 2, 14, 30, tzinfo=UTC)],
+        [None, None, None, None, None],
+        ["b", -7, 1e300, False, MAY_2],  # a time without a zone is taken as UTC
+    ]
+    assert rows[0]["at"].utcoffset() == timedelta(0)
+
+
+def test_a_failure_while_rows_stream_is_raised_as_it_was_and_no_file_is_left(tmp_path):
+    def batches():
+        yield [["a", 1, 0.5, True, MAY_2]]
+        raise UserFacingError("The recovery database went away.")
+
+    out = tmp_path / "broken.parquet"
+    with pytest.raises(UserFacingError, match="went away"):
+        write_rows(out, "parquet", EVERY_KIND, KINDS, batches())
+    with pytest.raises(TypeError):  # a value of the wrong kind: Python's own error, not Rust's
+        write_rows(out, "parquet", EVERY_KIND, KINDS, iter([[["a", "1", 0.5, True, MAY_2]]]))
+    assert list(tmp_path.iterdir()) == []

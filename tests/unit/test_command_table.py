@@ -36,7 +36,7 @@ try:
 except SystemExit as done:  # --help, --version
     code = done.code
 heavy = ("fastapi", "numpy", "scipy", "sklearn", "jinja2", "alembic", "requests", "keyring",
-         "reportlab", "escpos", "pyarrow", "PySide6", "sqlalchemy", "babel")
+         "reportlab", "escpos", "arro3", "PySide6", "sqlalchemy", "babel")
 print("commands:" + ",".join(sorted(m for m in sys.modules if m.startswith("cli.commands."))))
 print("heavy:" + ",".join(m for m in heavy if m in sys.modules))
 print("code:", code)
