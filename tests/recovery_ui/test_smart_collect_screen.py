@@ -2,14 +2,16 @@
 Reschedule to optimal moving the upcoming date, Attempt now for supervisors only, and the
 charts with data and with none."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from PySide6.QtCore import Qt
 
+from app.recovery.smart_collect.income import Credit
 from app.services.recovery_database import shared_recovery_database
 from app.services.recovery_intake import save_consumers
 from app.services.recovery_portfolio import Consumer
 from app.services.smart_collect_queue import recovery_queue
+from tests.smart_collect.rows import add_case, add_consumer, add_credits
 from tests.support.recovery_ui import PAYDAY, SOFT, open_consumer, shot
 from ui.recovery.smart_collect_common import BAND_TONES
 from ui.recovery.smart_collect_screen import SmartCollectScreen
@@ -155,3 +157,25 @@ def test_the_dashboard_and_tabs_show_money_percent_and_words(qtbot, recovery, ma
     types = [screen.recommendations.recommendations.index(r, 1).data()
              for r in range(screen.recommendations.recommendations.rowCount())]  # fmt: skip
     assert types and all(t == t.capitalize() and "_" not in t for t in types)
+
+
+def test_risk_signals_show_amounts_as_the_branchs_money(qtbot, empty_recovery, manager):
+    engine = shared_recovery_database(empty_recovery)
+    now = datetime.now(UTC)
+    add_consumer(engine, "LOW1")
+    add_case(engine, "LOW1-C1", "LOW1", now - timedelta(days=2), amount_minor=500_000)
+    balances = [Credit(now.date() - timedelta(days=30 * k), 250_000, "bank",
+                       balance_minor=290_000) for k in range(1, 4)]  # fmt: skip
+    add_credits(engine, "LOW1", balances, now)
+    screen = open_consumer(qtbot, manager, "LOW1")
+    screen.tabs.setCurrentIndex(2)
+    signals = screen.recommendations.signals
+    shown = {signals.index(r, 1).data(): signals.index(r, 2).data()
+             for r in range(signals.rowCount())}  # fmt: skip
+    low = shown["Low average balance"]
+    assert "$2,900.00 against $5,000.00 owed" in low and "2900.00 USD" not in low
+    plans = screen.recommendations.recommendations
+    reasons = [plans.index(r, 2).data() for r in range(plans.rowCount())]
+    assert any("$2,900.00" in reason for reason in reasons)  # the flexible plan quotes it
+    assert not any("USD" in reason for reason in reasons)
+    shot(screen, "smart_collect_risk_signals")

@@ -12,6 +12,7 @@ from app.domain.money import format_money
 from app.services.recovery_database import shared_recovery_database
 from app.services.smart_collect_actions import ActionResult
 from ui.context import ClientContext
+from ui.recovery.case_text import amounts_as_money
 from ui.widgets.charts import CURRENT
 from ui.widgets.style import stylesheet_colour
 
@@ -37,6 +38,12 @@ def band_brush(band: str) -> QBrush | None:
 def money(context: ClientContext, minor: int, currency: str) -> str:
     """A case's amount in its own currency (recovery cases need not be in the counter's)."""
     return format_money(minor, currency or context.settings.currency, context.settings.locale)
+
+
+def money_in_text(context: ClientContext, text: str) -> str:
+    """The engine's sentences ('balance 2900.00 USD') with their amounts as the branch writes
+    money ('$2,900.00'): the engine, the server and its JSON keep the plain form."""
+    return amounts_as_money(text, lambda minor, currency: money(context, minor, currency))
 
 
 def action_text(context: ClientContext, result: ActionResult) -> str:

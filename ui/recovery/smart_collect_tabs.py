@@ -25,7 +25,14 @@ from app.services.smart_collect import HistoryEntry, SmartCollectView
 from ui.context import ClientContext
 from ui.models.rows_model import RowsModel
 from ui.recovery.smart_collect_charts import IncomeChart, SpendingChart, StatusPie
-from ui.recovery.smart_collect_common import band_brush, band_text, button, money, read_only_table
+from ui.recovery.smart_collect_common import (
+    band_brush,
+    band_text,
+    button,
+    money,
+    money_in_text,
+    read_only_table,
+)
 from ui.widgets.style import stylesheet_colour
 
 INSIGHTS_LEGEND = (
@@ -134,14 +141,18 @@ def _words(code: str) -> str:
 
 class RecommendationModel(ViewModel):
     def cells(self, row: Recommendation) -> list[str]:
-        return [row.priority.capitalize(), _words(row.recommendation_type), row.reason,
-                row.expected_impact, row.action_required]  # fmt: skip
+        # A flexible plan's reason quotes the signals' descriptions, amounts and all.
+        return [row.priority.capitalize(), _words(row.recommendation_type),
+                money_in_text(self.context, row.reason),
+                money_in_text(self.context, row.expected_impact),
+                money_in_text(self.context, row.action_required)]  # fmt: skip
 
 
 class SignalModel(ViewModel):
     def cells(self, row: RiskSignal) -> list[str]:
         return [str(row.severity).capitalize(), _words(row.signal_type),
-                row.description, self.context.day(row.detected_date)]  # fmt: skip
+                money_in_text(self.context, row.description),
+                self.context.day(row.detected_date)]  # fmt: skip
 
     def look(self, row: RiskSignal, role: int) -> object:
         if role == Qt.ItemDataRole.ForegroundRole:

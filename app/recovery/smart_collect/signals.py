@@ -97,5 +97,6 @@ def risk_signals(
 
 
 def money_text(currency: str) -> Callable[[int], str]:
-    """Minor units as '1,234.50 USD' for the signals' and recommendations' text."""
+    """Minor units as '1234.50 USD' in the signals' text: plain, as the JSON and the CLI show
+    it; the Smart Collect screen writes these amounts as the branch's money."""
     return lambda minor: f"{decimal_text(minor, currency)} {currency}"
