@@ -16,7 +16,8 @@ sync thread's own behaviour is the client's (sync.client.courtesy), nothing set 
 Server: `--server-db URL` names a PostgreSQL database the benchmark may fill (migrated here);
 without it a throwaway cluster is started when PostgreSQL's binaries are installed. `--server
 URL` uses a server already running on that database; without it `tilldesk server run` is started
-on a free loopback port.
+on a free loopback port. Both stop with the benchmark, whether it ends, fails, or is ended by
+SIGTERM or Ctrl-C (cli.bench_postgres.ended_by_signals).
 """
 
 import contextlib
@@ -49,13 +50,14 @@ from app.demo.bench_offline import (
 from app.demo.words import demo_words
 from app.domain.progress import Progress
 from cli.bench_phases import write_phases
-from cli.bench_postgres import free_port, throwaway_postgres
+from cli.bench_postgres import ended_by_signals, free_port, throwaway_postgres
 from sync.client import courtesy, state
 from sync.client.background import CLIENT_PAGE
 from sync.client.pull import pull_all
 from sync.client.push import push_all
 from sync.client.register import register_terminal
 from sync.client.runner import default_client
+from sync.client.sync_thread import SYNC_NICE
 from sync.server import demo
 from sync.server.admins import add_admin
 from sync.server.db import make_engine, migrate_database
@@ -99,7 +101,7 @@ def run_sync_benchmark(
 ) -> dict[str, Any]:
     """The file at `path` is a built benchmark file (run_benchmark made it); the sync runs on
     a copy, so the file stays as built (a pull fills it with the server's consumers)."""
-    with _copy_of(path) as copy, server_database(server_db) as db_url:
+    with ended_by_signals(), _copy_of(path) as copy, server_database(server_db) as db_url:
         migrate_database(db_url)
         engine = make_engine(db_url, pool_size=2)
         try:
@@ -281,11 +283,11 @@ def running_server(db_url: str, server_url: str | None) -> Iterator[str]:
     command += ["--port", str(port), "--insecure-http"]
     root = Path(__file__).resolve().parents[1]
     url = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryFile() as log:
+    with ended_by_signals(), tempfile.TemporaryFile() as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=root)
-        with contextlib.suppress(OSError):  # its threads, started later, inherit it
-            os.setpriority(os.PRIO_PROCESS, process.pid, SERVER_NICE)
         try:
+            with contextlib.suppress(OSError):  # its threads, started later, inherit it
+                os.setpriority(os.PRIO_PROCESS, process.pid, SERVER_NICE)
             _wait_until_up(url, process, log)
             yield url
         finally:
@@ -294,6 +296,7 @@ def running_server(db_url: str, server_url: str | None) -> Iterator[str]:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
 
 
 def _nicer_postgres(engine: Engine) -> list[str]:
@@ -326,7 +329,7 @@ def _parent(pid: int) -> int | None:
 
 
 def _priorities_note(nicer: list[str]) -> str:
-    sync = f"the sync's threads lower their own priority by {courtesy.SYNC_NICE}, as in the client"
+    sync = f"the sync's threads lower their own priority by {SYNC_NICE}, as in the client"
     if not nicer:
         return sync
     return f"{' and '.join(nicer)} at nice {SERVER_NICE} (they stand for a remote machine); {sync}"

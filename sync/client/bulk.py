@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import Column, MetaData, Table, insert
 from sqlalchemy.engine import Connection
 
+from sync.client import courtesy
+
 
 def _scratch(connection: Connection, table: Table) -> Table:
     name = f"sync_scratch_{table.name}"
@@ -57,6 +59,7 @@ def bulk_upsert_values(
     connection.exec_driver_sql(
         f"INSERT INTO {scratch.name} ({', '.join(names)}) VALUES ({marks})", list(rows)
     )
+    courtesy.checkpoint()  # between the two statements, the cashier may go first
     return _merge(connection, table, scratch.name, update=None, key="id", unique=unique)
 
 

@@ -24,32 +24,20 @@ So, on a thread that declared itself with `background()`:
   of a batch, the page fetcher before it parses) while the cashier holds a connection, so the
   GIL is the cashier's alone: with a busy sync beside it, each of a payment's SQLite calls
   waited for the GIL to come back.
-* The sync's threads run at a lower CPU priority (Linux: per thread), so a cashier who wakes up
-  takes a core from them rather than queueing behind them. The price, seen only when other
-  programs keep both cores busy: a sync that must let go of the lock for her waits longer for a
-  core to do it (most of her p95 12-17 ms wait for the sync's writer at load 4-6).
-
-While a background sync runs, the GIL changes hands every SWITCH_S instead of Python's 5 ms
-(the cashier's thread releases the GIL at every SQLite call; each time it wants it back from a
-thread busy in Python it waits up to the interval). Threads that do not compete never switch.
-
-Nor does the cashier's commit checkpoint the WAL while a background sync runs (a commit that
-copies the WAL into the database file and syncs it took the payments' p95 from 45 to 105-128 ms
-at load 11): the foreground's connections get wal_autocheckpoint=0 when they are checked out,
-and the sync's own commits checkpoint as SQLite always does. (Checkpointing instead on a timer
-after the sync's writer let go left the WAL growing, and the cashier's fsync p95 went from 3 to
-17 ms at load 1.) Durability is unchanged: every commit is synchronous=FULL.
+* The process is tuned while a sync runs (sync.client.sync_thread): the GIL changes hands
+  quickly, the sync's threads run at a lower CPU priority, and the collector leaves the
+  application's long-lived objects alone.
+* No commit checkpoints the WAL while a sync runs (wal_autocheckpoint=0 on every connection):
+  the sync writes its WAL to disk and copies it into the database file on its own thread after
+  its writer let go, and the cashier stops the copy if she comes in (sync.client.wal_upkeep).
 
 Other threads' use is seen through the connection pool's checkout and checkin events, which
 come before the BEGIN IMMEDIATE that may wait for the lock and after the COMMIT; nothing in the
 application needs to know.
 """
 
-import contextlib
 import logging
-import os
 import sqlite3
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -59,6 +47,8 @@ from typing import Any, ParamSpec, TypeVar
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import Pool
+
+from sync.client import sync_thread, wal_upkeep
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +60,7 @@ MOST_S = 2.0
 PAUSE_MOST_S = 0.25  # one pause outside a transaction (a payment takes a few ms)
 HANDOFF_MOST_S = 10.0  # the cashier's wait for the sync's writer; then busy_timeout's polling
 STALE_S = 10.0  # a connection held longer than this is a lost event, not a cashier
-SWITCH_S = 0.0005  # the GIL's switch interval while a background sync runs
 AUTOCHECKPOINT = 1000  # SQLite's default (pages), for a foreground with no sync beside it
-SYNC_NICE = 10  # added to the sync threads' CPU niceness (Linux: per thread)
 
 _lock = threading.Lock()
 _changed = threading.Condition(_lock)  # a connection of either side was checked in
@@ -82,10 +70,15 @@ _last_end = 0.0
 _background_writers: dict[int, tuple[int, float]] = {}
 _background = threading.local()
 _installed = False
-# One entry per background sync running: the switch interval before it started.
-_intervals: list[float] = []
 # For the benchmark's report.
-stats = {"gave_way_s": 0.0, "interrupted": 0, "paused_s": 0.0, "cashier_waited_s": 0.0}
+stats = {
+    "gave_way_s": 0.0,
+    "interrupted": 0,
+    "paused_s": 0.0,
+    "cashier_waited_s": 0.0,
+    "checkpoints": 0,
+    "checkpoints_interrupted": 0,
+}
 
 
 class GaveWay(Exception):
@@ -125,14 +118,15 @@ def background() -> Iterator[None]:
     """Mark this thread as a background sync for the duration (and start watching)."""
     _install()
     _background.active = True
-    _quicken_switching()
-    niceness = _lower_priority()
+    wal_upkeep.restart()
+    sync_thread.enter()
+    niceness = sync_thread.lower_priority()
     try:
         yield
     finally:
         _background.active = False
-        _restore_priority(niceness)
-        _restore_switching()
+        sync_thread.restore_priority(niceness)
+        sync_thread.leave()
 
 
 def beside(work: Callable[P, T]) -> Callable[P, T]:
@@ -234,44 +228,6 @@ def _interrupt() -> int:
     return 0
 
 
-def _quicken_switching() -> None:
-    with _lock:
-        _intervals.append(sys.getswitchinterval())
-        sys.setswitchinterval(min(SWITCH_S, _intervals[0]))
-
-
-def _restore_switching() -> None:
-    with _lock:
-        if _intervals:
-            first = _intervals[0]
-            _intervals.pop()
-            if not _intervals:
-                sys.setswitchinterval(first)
-
-
-def _lower_priority() -> int | None:
-    """This thread's niceness before (threads it starts inherit the new one), or None where
-    a thread's priority cannot be set."""
-    if not hasattr(os, "setpriority") or not sys.platform.startswith("linux"):
-        return None
-    thread = threading.get_native_id()
-    try:
-        before = os.getpriority(os.PRIO_PROCESS, thread)
-        os.setpriority(os.PRIO_PROCESS, thread, min(19, before + SYNC_NICE))
-    except OSError as error:
-        log.debug("sync thread priority left as it is: %s", error)
-        return None
-    return before
-
-
-def _restore_priority(before: int | None) -> None:
-    if before is None:
-        return
-    # Lowering niceness again needs a privilege most users lack: the thread then stays nicer.
-    with contextlib.suppress(OSError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), before)
-
-
 def _install() -> None:
     global _installed
     with _lock:
@@ -300,13 +256,14 @@ def _began(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
     if getattr(_background, "active", False):
         dbapi_connection.set_progress_handler(_interrupt, PROGRESS_STEPS)
         if _is_writer(record):
-            _autocheckpoint(dbapi_connection, record, AUTOCHECKPOINT)
+            _autocheckpoint(dbapi_connection, record, 0)  # it checkpoints after checkin
             with _lock:
                 _background_writers[id(record)] = (threading.get_ident(), time.monotonic())
         return
     with _lock:
         _open.setdefault(threading.get_ident(), []).append(time.monotonic())
-        pages = 0 if _intervals else AUTOCHECKPOINT  # 0 while a background sync runs
+    wal_upkeep.interrupt()  # a checkpoint the sync is copying stops at once
+    pages = 0 if sync_thread.running() else AUTOCHECKPOINT
     _autocheckpoint(dbapi_connection, record, pages)
 
 
@@ -339,6 +296,8 @@ def _ended(dbapi_connection: Any, record: Any) -> None:
             _changed.notify_all()
     if was_background_writer or getattr(_background, "active", False):
         dbapi_connection.set_progress_handler(None, 0)  # the next user may be the cashier
+        if was_background_writer and getattr(_background, "active", False):
+            _upkeep(dbapi_connection)
         return
     with _changed:
         opened = _open.get(threading.get_ident())
@@ -346,3 +305,14 @@ def _ended(dbapi_connection: Any, record: Any) -> None:
             opened.pop()
         _last_end = time.monotonic()
         _changed.notify_all()
+
+
+def _upkeep(dbapi_connection: sqlite3.Connection) -> None:
+    """On the sync's thread, its writer just checked in (nobody else uses it: the sync's
+    Database is its own): its WAL to disk, and into the database file when it is time."""
+    wal_upkeep.flush(dbapi_connection)
+    outcome = wal_upkeep.tidy(dbapi_connection, quiet=lambda: not foreground_busy())
+    if outcome == "done":
+        stats["checkpoints"] += 1
+    elif outcome == "interrupted":
+        stats["checkpoints_interrupted"] += 1

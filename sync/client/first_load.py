@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from app.db.database import Database
 from app.db.tables import Bill, Consumer, Installment, PaymentPlan, ServiceCharge
+from sync.client import courtesy
 from sync.client.bulk_rows import shape_of
 from sync.protocol import Change
 
@@ -221,6 +222,7 @@ def store_batches(
         batch = by_entity.get(entity)
         if not batch:
             continue
+        courtesy.checkpoint()  # between two entities' batches: the cashier may go first
         try:
             if savepoint:
                 with session.begin_nested():
