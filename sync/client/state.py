@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app.db.database import Database
 from app.db.tables import OutboxRecord, SyncState
 from app.db.unit_of_work import UnitOfWork
+from sync.client import courtesy
 from sync.client.errors import NotRegistered
 from sync.protocol import Outcome, PushRecord, PushResult
 
@@ -85,17 +86,20 @@ def pending_batch(db: Database, limit: int) -> list[PushRecord]:
         .order_by(OutboxRecord.seq)
         .limit(limit)
     )
+    records: list[PushRecord] = []
     with db.read() as uow:
-        return [
-            PushRecord(
-                id=r.id,
-                entity=r.entity,
-                entity_id=r.entity_id,
-                payload=json.loads(r.payload_json),
-                created_at=r.created_at,
+        for r in uow.session.execute(query):
+            courtesy.checkpoint()  # on the client's sync thread: the cashier's GIL goes first
+            records.append(
+                PushRecord(
+                    id=r.id,
+                    entity=r.entity,
+                    entity_id=r.entity_id,
+                    payload=json.loads(r.payload_json),
+                    created_at=r.created_at,
+                )
             )
-            for r in uow.session.execute(query)
-        ]
+    return records
 
 
 def count_attempt(db: Database, ids: list[uuid.UUID], error: str) -> None:
