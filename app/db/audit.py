@@ -14,6 +14,8 @@ from app.db.tables import AuditEvent
 from app.domain.ids import new_id
 
 GENESIS = "0" * 64
+# Read at every audited change: built once, its cache key reused.
+_LAST_HASH = select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
 
 
 def _canonical(event: AuditEvent) -> bytes:
@@ -55,7 +57,7 @@ def append(
     after: dict[str, Any] | None = None,
 ) -> None:
     """Record one change. The caller holds the write lock, so the chain cannot fork."""
-    last = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1))
+    last = session.scalar(_LAST_HASH)
     event = AuditEvent(
         id=new_id(),
         occurred_at=at,

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, bindparam, func, select
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from app.db.tables import (
@@ -57,19 +57,26 @@ def _credited(column: _Key, target: _Key) -> ColumnElement[int]:
     )
 
 
-def bills(session: Session, consumer_id: uuid.UUID, refs: Refs = None) -> list[ItemRow]:
-    query = (
-        select(
-            Bill,
-            _paid(PaymentAllocation.bill_id, Bill.id),
-            _credited(CreditNoteApplication.bill_id, Bill.id),
-        )
-        .where(Bill.consumer_id == consumer_id)
-        .order_by(Bill.due_date, Bill.invoice_number)
+_BILLS = (
+    select(
+        Bill,
+        _paid(PaymentAllocation.bill_id, Bill.id),
+        _credited(CreditNoteApplication.bill_id, Bill.id),
     )
-    if refs is not None:
-        query = query.where(func.upper(Bill.invoice_number).in_(refs))
-    rows = session.execute(query).all()
+    .where(Bill.consumer_id == bindparam("consumer_id"))
+    .order_by(Bill.due_date, Bill.invoice_number)
+)
+# A bill payment reads its bills by reference: built once, so SQLAlchemy reuses the cache key
+# instead of walking the statement with its two subqueries at every payment.
+_BILLS_BY_REF = _BILLS.where(func.upper(Bill.invoice_number).in_(bindparam("refs", expanding=True)))
+
+
+def bills(session: Session, consumer_id: uuid.UUID, refs: Refs = None) -> list[ItemRow]:
+    if refs is None:
+        rows = session.execute(_BILLS, {"consumer_id": consumer_id}).all()
+    else:
+        params = {"consumer_id": consumer_id, "refs": list(refs)}
+        rows = session.execute(_BILLS_BY_REF, params).all()
     return [
         ItemRow(
             b.id,

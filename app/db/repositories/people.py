@@ -3,7 +3,7 @@
 import uuid
 from datetime import date
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.db.queries import consumer_search, dues
@@ -22,13 +22,18 @@ from app.db.tables import (
 )
 from app.domain.credit_notes import CreditNoteStatus
 
+# Lookups every payment makes, built once: SQLAlchemy then reuses their cache keys instead of
+# walking each new statement (about a tenth of a payment's Python time).
+_BY_USERNAME = select(User).where(User.username == bindparam("username"))
+_BY_ACCOUNT = select(Consumer).where(Consumer.account_number == bindparam("account"))
+
 
 class UserRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
     def by_username(self, username: str) -> User | None:
-        return self.session.scalar(select(User).where(User.username == username))
+        return self.session.scalar(_BY_USERNAME, {"username": username})
 
     def get(self, user_id: uuid.UUID) -> User | None:
         return self.session.get(User, user_id)
@@ -62,9 +67,7 @@ class ConsumerRepository:
         self.session = session
 
     def by_account_number(self, account_number: str) -> Consumer | None:
-        return self.session.scalar(
-            select(Consumer).where(Consumer.account_number == account_number)
-        )
+        return self.session.scalar(_BY_ACCOUNT, {"account": account_number})
 
     def get(self, consumer_id: uuid.UUID) -> Consumer | None:
         return self.session.get(Consumer, consumer_id)

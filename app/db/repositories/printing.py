@@ -3,11 +3,18 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.db.tables import Printer, PrintJob
 from app.domain.printing import JobState
+
+# Read at every payment (its automatic receipt): built once, its cache key reused.
+_ON_TERMINAL = (
+    select(Printer)
+    .where(Printer.terminal_id == bindparam("terminal_id"))
+    .order_by(Printer.created_at, Printer.name)
+)
 
 
 class PrinterRepository:
@@ -16,12 +23,7 @@ class PrinterRepository:
 
     def on_terminal(self, terminal_id: uuid.UUID) -> list[Printer]:
         """The terminal's printers in the order they were added."""
-        query = (
-            select(Printer)
-            .where(Printer.terminal_id == terminal_id)
-            .order_by(Printer.created_at, Printer.name)
-        )
-        return list(self.session.scalars(query))
+        return list(self.session.scalars(_ON_TERMINAL, {"terminal_id": terminal_id}))
 
     def by_name(self, terminal_id: uuid.UUID, name: str) -> Printer | None:
         return self.session.scalar(

@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.db.tables import (
@@ -19,17 +19,18 @@ from app.db.tables import (
 )
 from app.domain.shifts import ShiftStatus
 
+# Read at every payment: built once, its cache key reused.
+_OPEN_ON = select(Shift).where(
+    Shift.terminal_id == bindparam("terminal_id"), Shift.status == ShiftStatus.OPEN.value
+)
+
 
 class ShiftRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
     def open_on(self, terminal_id: uuid.UUID) -> Shift | None:
-        return self.session.scalar(
-            select(Shift).where(
-                Shift.terminal_id == terminal_id, Shift.status == ShiftStatus.OPEN.value
-            )
-        )
+        return self.session.scalar(_OPEN_ON, {"terminal_id": terminal_id})
 
     def count_on(self, terminal_id: uuid.UUID) -> int:
         return int(
