@@ -127,6 +127,29 @@ def test_signals_name_their_severity_and_date():
     assert found["PAYMENT_DELAYS"].severity == "HIGH"  # 14 days late
 
 
+def test_poor_cash_management_names_only_what_was_seen():
+    """A balance always below the amount owed, with no declines, is said as such (it read
+    "0 declines for insufficient funds ...; balance below ... 100% of the time")."""
+    steady = MONTHLY_15
+    balances = [Credit(date(2027, 2, d), 50_000, "aa", balance_minor=5_000) for d in (1, 10, 20)]
+    signals = risk_signals(
+        today=date(2027, 3, 20), income=steady, spending=spending_pattern([], balances, EMI),
+        behaviour=payment_behaviour([], []), attempts=[], owed_minor=EMI,
+        money=money_text("USD"),
+    )  # fmt: skip
+    [cash] = [s for s in signals if s.signal_type == "POOR_CASH_MANAGEMENT"]
+    assert cash.description == "Balance below the amount owed 100% of the time"
+
+    with_declines = risk_signals(
+        today=date(2027, 3, 20), income=steady,
+        spending=spending_pattern(_declines(2), balances, EMI),
+        behaviour=payment_behaviour([], []), attempts=_declines(2), owed_minor=EMI,
+        money=money_text("USD"),
+    )  # fmt: skip
+    [cash] = [s for s in with_declines if s.signal_type == "POOR_CASH_MANAGEMENT"]
+    assert cash.description.startswith("2 declines for insufficient funds in the last 90 days")
+
+
 def test_a_risky_collection_is_recommended_a_reschedule_to_the_window():
     upcoming = place_upcoming(
         [Scheduled("C1", "case", 200_000, "USD", date(2027, 3, 12))],

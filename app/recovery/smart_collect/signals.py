@@ -72,14 +72,21 @@ def risk_signals(
             )
         )
     if len(low_funds) >= 2 or spending.low_balance_share >= 0.3:
-        why = f"{len(low_funds)} declines for insufficient funds in the last 90 days"
+        # Only what holds: a signal raised by the balance alone does not lead with "0 declines".
+        reasons = []
+        if low_funds:
+            count = len(low_funds)
+            reasons.append(f"{count} decline{'s' if count > 1 else ''} for insufficient funds "
+                           "in the last 90 days")  # fmt: skip
         if spending.low_balance_share >= 0.3:
-            why += f"; balance below the amount owed {spending.low_balance_share:.0%} of the time"
+            share = f"{spending.low_balance_share:.0%}"
+            reasons.append(f"balance below the amount owed {share} of the time")
+        why = "; ".join(reasons)
         found.append(
             RiskSignal(
                 "POOR_CASH_MANAGEMENT",
                 Severity.HIGH if len(low_funds) >= 3 else Severity.MEDIUM,
-                why,
+                why[:1].upper() + why[1:],
                 max((a.at.date() for a in low_funds), default=today),
             )
         )
