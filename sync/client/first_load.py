@@ -230,8 +230,8 @@ def store_batches(
             else:
                 write(session.connection(), entity, batch)
             stored += batch
-        except OperationalError:  # a lock or a full disk: the sync fails, nothing is refused
-            raise
+        except (OperationalError, courtesy.GaveWay):
+            raise  # a lock, a full disk, or the cashier came in: no change is at fault
         except Exception as error:  # the normal apply sorts out which change is at fault
             log.info("%s: %s %s batch left to the normal apply (%s)", label, len(batch),
                      entity, error)  # fmt: skip

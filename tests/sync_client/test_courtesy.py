@@ -17,7 +17,7 @@ from sqlalchemy import event, text
 
 from app.db.database import Database, open_database
 from app.services.record_payment import PaymentRequest, record_payment
-from sync.client import courtesy, sync_thread
+from sync.client import courtesy, first_load, sync_thread
 from sync.client.apply import apply_changes
 from sync.protocol import Change
 
@@ -314,3 +314,15 @@ def test_the_sync_threads_run_at_a_lower_cpu_priority_than_the_cashier():
 
     cashier = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
     assert seen["sync"] == seen["helper"] == min(19, cashier + sync_thread.SYNC_NICE)
+
+
+def test_a_bulk_batch_stopped_for_the_cashier_is_not_handed_to_the_normal_apply(counter):
+    """The catch-up's merge stops at courtesy.checkpoint() between its two statements: that
+    stop must end the unit (rolled back, done again), not pass as a batch the database refused
+    (which the normal apply would then take, change by change, with the cashier still there)."""
+
+    def stopped(_connection, _entity, _batch) -> None:
+        raise courtesy.GaveWay
+
+    with counter.unit_of_work() as uow, pytest.raises(courtesy.GaveWay):
+        first_load.store_batches(uow.session, _consumer_page(3), stopped, "catch-up")
