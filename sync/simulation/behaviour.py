@@ -36,6 +36,23 @@ class PaySchedule:
     anchor: str = ""  # biweekly: ISO date of one payday
     salt: int = 0  # irregular: which days are paydays
 
+    def __post_init__(self) -> None:
+        """Refuse a schedule that cannot say when payday is (it used to fail mid-simulation,
+        e.g. "day is out of range for month" for a monthly one left at day 0)."""
+        if self.kind not in CYCLE_DAYS:
+            raise ValueError(f"unknown pay schedule {self.kind!r}: one of {', '.join(CYCLE_DAYS)}")
+        if self.kind == "monthly" and not 1 <= self.day <= 31:
+            raise ValueError(
+                f"a monthly pay schedule needs a day of the month 1-31, not {self.day}"
+            )
+        if self.kind == "biweekly":
+            try:
+                date.fromisoformat(self.anchor)
+            except ValueError:
+                raise ValueError(
+                    f"a biweekly pay schedule needs the ISO date of one payday, not {self.anchor!r}"
+                ) from None
+
 
 @dataclass
 class Traits:

@@ -157,3 +157,23 @@ def test_the_command_line_writes_a_portfolio_and_says_how_big_it_is(tmp_path):
     counts = json.loads(done.stdout)
     assert counts["cases"] == counts["consumers"] == 20
     assert counts["history"] == len(rows(tmp_path / "p", "history.csv"))
+
+
+@pytest.mark.parametrize(
+    ("schedule", "says"),
+    [
+        (dict(kind="monthly"), "day of the month 1-31, not 0"),
+        (dict(kind="monthly", day=32), "day of the month 1-31, not 32"),
+        (dict(kind="biweekly"), "ISO date of one payday"),
+        (dict(kind="weekly"), "unknown pay schedule 'weekly'"),
+    ],
+)
+def test_a_pay_schedule_that_cannot_name_its_payday_is_refused_when_made(schedule, says):
+    with pytest.raises(ValueError, match=re.escape(says)):
+        behaviour.PaySchedule(**schedule)
+
+
+def test_a_monthly_payday_on_the_31st_falls_on_the_last_business_day_of_short_months():
+    pay = behaviour.PaySchedule("monthly", day=31)
+    assert behaviour.is_payday(pay, datetime(2026, 2, 27).date())  # Friday, 28th is a Saturday
+    assert not behaviour.is_payday(pay, datetime(2026, 2, 28).date())
