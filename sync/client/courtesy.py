@@ -297,7 +297,7 @@ def _ended(dbapi_connection: Any, record: Any) -> None:
     if was_background_writer or getattr(_background, "active", False):
         dbapi_connection.set_progress_handler(None, 0)  # the next user may be the cashier
         if was_background_writer and getattr(_background, "active", False):
-            _upkeep(dbapi_connection)
+            _upkeep(dbapi_connection, record.info)
         return
     with _changed:
         opened = _open.get(threading.get_ident())
@@ -307,10 +307,10 @@ def _ended(dbapi_connection: Any, record: Any) -> None:
         _changed.notify_all()
 
 
-def _upkeep(dbapi_connection: sqlite3.Connection) -> None:
+def _upkeep(dbapi_connection: sqlite3.Connection, info: dict[str, Any]) -> None:
     """On the sync's thread, its writer just checked in (nobody else uses it: the sync's
     Database is its own): its WAL to disk, and into the database file when it is time."""
-    wal_upkeep.flush(dbapi_connection)
+    wal_upkeep.flush(dbapi_connection, info)
     outcome = wal_upkeep.tidy(dbapi_connection, quiet=lambda: not foreground_busy())
     if outcome == "done":
         stats["checkpoints"] += 1

@@ -25,12 +25,15 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
+from typing import Any
 
 log = logging.getLogger(__name__)
 
 TIDY_EVERY_S = 0.5  # the sync's own WAL checkpoints: at most this often
 TIDY_MOST_S = 5.0  # put off (the cashier busy, or interrupting) at most this long
+
+WAL_PATH_KEY = "tilldesk_database_path"  # in the pool record's info
 
 _lock = threading.Lock()
 _tidying: sqlite3.Connection | None = None  # copying the WAL now: the cashier may stop it
@@ -44,11 +47,14 @@ def restart() -> None:
     _last_tidy = max(_last_tidy, time.monotonic())
 
 
-def flush(dbapi_connection: sqlite3.Connection) -> None:
-    """Write the WAL of this connection's database to disk (fdatasync)."""
+def flush(dbapi_connection: sqlite3.Connection, info: MutableMapping[str, Any]) -> None:
+    """Write the WAL of this connection's database to disk (fdatasync). `info` is the pool's
+    record of the connection: the database's path is asked once and kept there."""
     if not hasattr(os, "fdatasync"):  # not on Windows or macOS: her commit writes them there
         return
-    path = dbapi_connection.execute("PRAGMA database_list").fetchone()[2]
+    path = info.get(WAL_PATH_KEY)
+    if path is None:
+        path = info[WAL_PATH_KEY] = dbapi_connection.execute("PRAGMA database_list").fetchone()[2]
     try:
         fd = os.open(f"{path}-wal", os.O_RDONLY)
     except OSError:  # no WAL (in memory, or a rollback journal): nothing to write

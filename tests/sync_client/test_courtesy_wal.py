@@ -134,3 +134,26 @@ def test_a_cashier_coming_in_stops_the_syncs_checkpoint_at_once(db: Database, mo
     (what, seconds), = outcome  # fmt: skip
     assert what == "interrupted"
     assert seconds < 5  # counting to a billion takes minutes
+
+
+def test_the_wal_is_written_by_path_asked_once_per_connection(tmp_path, monkeypatch):
+    """Asked at every checkin of the sync's writer, the database's path was a statement each
+    time; it is kept on the pool's record of the connection."""
+    written: list[str] = []
+    monkeypatch.setattr(
+        os, "fdatasync", lambda fd: written.append(os.readlink(f"/proc/self/fd/{fd}"))
+    )
+    connection = sqlite3.connect(tmp_path / "counter.db")
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("CREATE TABLE t (v)")
+    connection.commit()
+    statements: list[str] = []
+    connection.set_trace_callback(statements.append)
+    info: dict = {}
+
+    for _ in range(3):
+        wal_upkeep.flush(connection, info)
+
+    assert written == [str(tmp_path / "counter.db-wal")] * 3
+    assert statements == ["PRAGMA database_list"]
+    connection.close()
