@@ -219,7 +219,7 @@ def run_show(args: Namespace) -> int:
     def fmt(minor: int) -> str:
         return format_money(minor, details.currency, locale)
 
-    pairs = [
+    pairs: list[tuple[str, str | None]] = [  # emit_pairs leaves out the empty ones
         ("Payment ID", details.payment_number),
         ("Status", details.status),
         ("Amount paid", fmt(details.amount_minor)),

@@ -184,7 +184,7 @@ def _json(view: ReconciliationView, unmatched_only: bool) -> dict:
 
 
 def _plain(value: object) -> dict:
-    return plain(value)  # type: ignore[no-any-return]
+    return plain(value)
 
 
 def run_decide(args: Namespace) -> int:

@@ -254,13 +254,13 @@ def run_warn(args: Namespace) -> int:
         ["consumer", "due", "amount", "method", "risk"],
         [
             [
-                r["consumer_id"],
-                r["due_at"][:16],
-                f"{r['amount_minor']} {r['currency']}",
-                r["method"],
-                f"{r['risk']:.0%}",
+                w.charge.consumer_id,
+                w.charge.due_at.isoformat()[:16],
+                f"{w.charge.amount_minor} {w.charge.currency}",
+                w.charge.method,
+                f"{w.risk:.0%}",
             ]
-            for r in rows
+            for w in warnings
         ],
     )
     return 0

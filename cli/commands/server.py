@@ -9,7 +9,7 @@ import os
 import sys
 import tempfile
 import time
-from argparse import Namespace, _SubParsersAction
+from argparse import ArgumentParser, Namespace, _SubParsersAction
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -30,7 +30,7 @@ def register(sub: _SubParsersAction, common: list) -> None:
     commands = server.add_subparsers(dest="server_command", metavar="SUBCOMMAND")
     server.set_defaults(run=lambda args: server.print_help() or 2)
 
-    def with_db(name: str, help_text: str) -> object:
+    def with_db(name: str, help_text: str) -> ArgumentParser:
         parser = commands.add_parser(name, help=help_text)
         parser.add_argument("--db", help="PostgreSQL URL (default: $TILLDESK_SERVER_DB)")
         parser.add_argument("--json", action="store_true", help="machine-readable output")

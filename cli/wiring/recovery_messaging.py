@@ -91,7 +91,9 @@ def build_messaging(
         return unsubscribe_url(settings.public_url, token)
 
     render = template_render(payment_link_for, unsubscribe_for)
-    messenger = RecoveryMessenger(engine, channels, render=render, clock=clock)
+    # The messenger looks channels up by the plain names cases and preferences store.
+    by_name = {name.value: channel for name, channel in channels.items()}
+    messenger = RecoveryMessenger(engine, by_name, render=render, clock=clock)
     recipients = alert_recipients(values)
     notifiers = (supervisor_notifier(channels, recipients),) if recipients else ()
     return Messaging(messenger, notifiers)

@@ -9,7 +9,7 @@ import contextlib
 import logging
 import os
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
+from app.domain.plan_compliance import PlanState
 from cli.wiring.server_options import ServerOptions
 from cli.wiring.server_plan_notices import HandOver, hand_over_notices
 from sync.server.incoming import server_settings
@@ -92,7 +93,9 @@ def _rounds(stop: threading.Event, interval: float, round_once: Callable[[], Non
         round_once()
 
 
-def follow_offered_plans(recovery: Engine, now: datetime, states: list[tuple[str, str]]) -> None:
+def follow_offered_plans(
+    recovery: Engine, now: datetime, states: Sequence[tuple[str, PlanState]]
+) -> None:
     """Plans offered on recovery cases: their missed installments' cases point back to the
     case, and one paid off settles it. `states`: (plan number, standing) of every plan, as the
     round's scan found them (not read a second time)."""

@@ -44,7 +44,7 @@ class ScanReport:
     reviews: list[str] = field(default_factory=list)  # plan numbers given a review this round
     # (plan number, standing) of every plan, as this round found them: what follows plans
     # (recovery cases offered a plan) reads them here instead of scanning every plan again.
-    states: list[tuple[str, str]] = field(default_factory=list)
+    states: list[tuple[str, PlanState]] = field(default_factory=list)
 
 
 def scan_plans(engine: Engine, now: datetime, currency: str) -> ScanReport:
