@@ -33,7 +33,7 @@ recovery_plan_offers = Table(
     Column("installment_count", Integer, nullable=False),  # regular ones after the down payment
     Column("frequency", String(16), nullable=False),  # Weekly, Fortnightly, Monthly
     Column("first_due", Date, nullable=False),
-    Column("status", String(16), nullable=False, default="offered"),  # accepted, declined
+    Column("status", String(16), nullable=False, default="offered"),  # accepted, declined, expired
     Column("offered_by", String(64), nullable=False),
     Column("offered_at", UtcDateTime, nullable=False),
     Column("accepted_at", UtcDateTime),
@@ -42,7 +42,7 @@ recovery_plan_offers = Table(
     Column("acceptance_text", Text),  # what they said or signed
     Column("recorded_by", String(64)),  # the user who recorded the yes (or the no)
     Column("plan_number", String(32), unique=True),  # PP-2026-0042 once accepted
-    Column("closed_reason", Text),  # why it was declined
+    Column("closed_reason", Text),  # why it was declined, or that it expired
     CheckConstraint("total_minor > 0", name="total_positive"),
     CheckConstraint("installment_count >= 1", name="count_positive"),
     Index("ix_recovery_plan_offers_status", "status"),

@@ -78,6 +78,25 @@ def parse_first_due(value: date | str | None, today: date, frequency: Frequency)
         ) from None
 
 
+def has_lapsed(first_due: date, today: date) -> bool:
+    """An offer not accepted by its first due date has expired: the plan it would make starts
+    with an installment already overdue. Its first due date itself is still in time."""
+    return first_due < today
+
+
+def lapse_reason(first_due: date) -> str:
+    """Why an expired offer closed, on the offer and on the case's timeline."""
+    return f"not accepted by {first_due.isoformat()}, its first due date"
+
+
+def refuse_lapsed(case_id: str, first_due: date) -> UserFacingError:
+    """What a person is told who records a yes to an expired offer."""
+    return UserFacingError(
+        f"The plan offer on case {case_id} has expired: it was {lapse_reason(first_due)}, so "
+        "its first installment would already be overdue. Offer new terms."
+    )
+
+
 def offer_terms(
     total_minor: int,
     down_payment_minor: int,

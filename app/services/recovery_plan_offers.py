@@ -8,10 +8,15 @@ counter through the plan sync and is paid there. The case is then "on a plan" (s
 the engine no longer charges or reminds it). Missed installments come back as cases through the
 server's plan round (intake source "counter_plan"); `link_plan_cases` ties them to this case.
 
+An offer not accepted by its first due date expires (the plan would start overdue): accepting
+it is refused, the recovery service's round closes it (`expire_lapsed_offers`), and so does a
+new offer on the case, in its own transaction.
+
 Recovery's own RP- plans (app/services/recovery_plans.py) take no new offers: the ones made
 before keep running to their end.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -30,14 +35,18 @@ from app.domain.plan_offers import (
     Acceptance,
     AcceptedOffer,
     check_acceptance,
+    has_lapsed,
+    lapse_reason,
     offer_terms,
     parse_count,
     parse_first_due,
     parse_frequency,
+    refuse_lapsed,
 )
 
 OFFERABLE = ("open", "paused")  # a case paid, stopped, disputed, at a counter or on a plan: no
-OFFERED, ACCEPTED, DECLINED = "offered", "accepted", "declined"
+OFFERED, ACCEPTED, DECLINED, EXPIRED = "offered", "accepted", "declined", "expired"
+EXPIRED_EVENT = "plan_offer_expired"  # on the case's timeline
 offers, links = recovery_plan_offers, recovery_plan_case_links
 
 MakePlan = Callable[[AcceptedOffer, datetime], str]  # -> the PP- number the server gave it
@@ -58,7 +67,7 @@ class OfferView:
     offer_id: str
     case_id: str
     consumer_id: str
-    status: str  # offered (awaiting acceptance), accepted, declined
+    status: str  # offered (awaiting acceptance), accepted, declined, expired
     total_minor: int
     currency: str
     down_payment_minor: int
@@ -73,6 +82,7 @@ class OfferView:
     acceptance_text: str | None
     recorded_by: str | None
     plan_number: str | None  # the PP- plan, once accepted
+    closed_reason: str | None = None  # why it was declined or expired
 
     @property
     def is_plan(self) -> bool:
@@ -88,7 +98,7 @@ def offer_plan(
         raise UserFacingError("Say who offers the plan.")
     with engine.begin() as connection:
         case = _case(connection, case_id, lock=True)
-        _require_offerable(connection, case)
+        _require_offerable(connection, case, now)
         owed = case["amount_minor"] - case["recovered_minor"]
         terms = _terms(request, owed, case["currency"], now.date())
         offer_id = str(new_id())
@@ -122,6 +132,8 @@ def accept_offer(
     with engine.begin() as connection:
         case = _case(connection, case_id, lock=True)
         offer = _open_offer(connection, case["id"], lock=True)
+        if has_lapsed(offer["first_due"], now.date()):
+            raise refuse_lapsed(case["id"], offer["first_due"])
         owed = case["amount_minor"] - case["recovered_minor"]
         if case["status"] not in OFFERABLE or owed != offer["total_minor"]:
             raise UserFacingError(
@@ -193,16 +205,38 @@ def decline_offer(
         return _view(connection, offer["id"])
 
 
-def case_offers(engine: Engine, case_id: str) -> list[OfferView]:
-    """The case's offers, oldest first: the open one (if any) is the last."""
+def case_offers(engine: Engine, case_id: str, today: date | None = None) -> list[OfferView]:
+    """The case's offers, oldest first: the open one (if any) is the last. Given `today`, an
+    open offer past its first due date shows as expired before the round has closed it."""
     query = select(offers.c.id).where(offers.c.case_id == case_id).order_by(offers.c.offered_at)
     with engine.connect() as connection:
-        return [_view(connection, i) for i in connection.execute(query).scalars()]
+        return [_view(connection, i, today) for i in connection.execute(query).scalars()]
 
 
-def open_offer(engine: Engine, case_id: str) -> OfferView | None:
-    found = [o for o in case_offers(engine, case_id) if o.status == OFFERED]
+def open_offer(engine: Engine, case_id: str, today: date | None = None) -> OfferView | None:
+    found = [o for o in case_offers(engine, case_id, today) if o.status == OFFERED]
     return found[-1] if found else None
+
+
+def expire_lapsed_offers(engine: Engine, now: datetime) -> list[str]:
+    """The recovery round's sweep: every open offer not accepted by its first due date closes
+    as expired; returns the cases whose offer expired. Safe to run any number of times, and by
+    several workers at once (only an offer still 'offered' moves)."""
+    lapsed = (
+        select(offers)
+        .where(offers.c.status == OFFERED, offers.c.first_due < now.date())
+        .order_by(offers.c.offered_at, offers.c.id)
+    )
+    with engine.connect() as connection:
+        found = [dict(row._mapping) for row in connection.execute(lapsed)]
+    expired = []
+    for offer in found:
+        with engine.begin() as connection:
+            # The case first, as accepting and offering lock them: no deadlock with either.
+            _case(connection, offer["case_id"], lock=True)
+            if _expire(connection, offer, now):
+                expired.append(offer["case_id"])
+    return expired
 
 
 def schedule(view: OfferView) -> list[ScheduledInstallment]:
@@ -228,6 +262,16 @@ def describe(view: OfferView) -> str:
     return text
 
 
+_FIRST_DUE = re.compile(r" from (\d{4}-\d\d-\d\d) \(")
+
+
+def first_due_in(described: str) -> date | None:
+    """The first due date in `describe`'s words: a counter without the recovery database has
+    only the timeline's text of an offer."""
+    found = _FIRST_DUE.search(described)
+    return date.fromisoformat(found.group(1)) if found else None
+
+
 # -- the case, the offer -------------------------------------------------------------------
 def _terms(request: OfferRequest, owed: int, currency: str, today: date) -> PlanTerms:
     frequency = parse_frequency(request.frequency)
@@ -238,15 +282,19 @@ def _terms(request: OfferRequest, owed: int, currency: str, today: date) -> Plan
     return offer_terms(owed, down, count, frequency, first_due, today)
 
 
-def _require_offerable(connection: Connection, case: dict[str, Any]) -> None:
+def _require_offerable(connection: Connection, case: dict[str, Any], now: datetime) -> None:
+    """Refused when the case cannot take an offer or one awaits an answer; an open offer past
+    its first due date is closed as expired here, so new terms replace it."""
     if case["status"] not in OFFERABLE:
         raise UserFacingError(
             f"Case {case['id']} is {case['status'].replace('_', ' ')}: no plan is offered."
         )
-    pending = connection.execute(
-        select(offers.c.id).where(offers.c.case_id == case["id"], offers.c.status == OFFERED)
-    ).first()
-    if pending is not None:
+    query = select(offers).where(offers.c.case_id == case["id"], offers.c.status == OFFERED)
+    pending = [dict(row._mapping) for row in connection.execute(query.with_for_update())]
+    for offer in pending:
+        if has_lapsed(offer["first_due"], now.date()):
+            _expire(connection, offer, now)
+    if any(not has_lapsed(offer["first_due"], now.date()) for offer in pending):
         raise UserFacingError(
             f"Case {case['id']} already has a plan offer awaiting the consumer's answer: record "
             "the acceptance or decline it first."
@@ -269,20 +317,48 @@ def _open_offer(connection: Connection, case_id: str, lock: bool = False) -> dic
     )
     row = connection.execute(query.with_for_update() if lock else query).first()
     if row is None:
+        newest = connection.execute(
+            select(offers.c.status, offers.c.first_due)
+            .where(offers.c.case_id == case_id.strip())
+            .order_by(offers.c.offered_at.desc())
+        ).first()
+        if newest is not None and newest.status == EXPIRED:
+            raise refuse_lapsed(case_id.strip(), newest.first_due)
         raise UserFacingError(f"Case {case_id} has no plan offer awaiting an answer.")
     return dict(row._mapping)
 
 
-def _view(connection: Connection, offer_id: str) -> OfferView:
+def _expire(connection: Connection, offer: dict[str, Any], now: datetime) -> bool:
+    """Close a lapsed open offer as expired, with a line on its case's timeline; False when
+    someone closed it first."""
+    reason = lapse_reason(offer["first_due"])
+    closed = connection.execute(
+        update(offers)
+        .where(offers.c.id == offer["id"], offers.c.status == OFFERED)
+        .values(status=EXPIRED, closed_reason=reason)
+    )
+    if closed.rowcount != 1:
+        return False
+    view = _view(connection, offer["id"])
+    _event(connection, offer["case_id"], now, EXPIRED_EVENT, 0,
+           f"{describe(view)}, offered by {view.offered_by} on {view.offered_at:%Y-%m-%d}: "
+           f"{reason}")  # fmt: skip
+    return True
+
+
+def _view(connection: Connection, offer_id: str, today: date | None = None) -> OfferView:
     row = connection.execute(select(offers).where(offers.c.id == offer_id)).one()
+    status, closed_reason = row.status, row.closed_reason
+    if status == OFFERED and today is not None and has_lapsed(row.first_due, today):
+        status, closed_reason = EXPIRED, lapse_reason(row.first_due)  # the round has not run yet
     return OfferView(
-        offer_id=row.id, case_id=row.case_id, consumer_id=row.consumer_id, status=row.status,
+        offer_id=row.id, case_id=row.case_id, consumer_id=row.consumer_id, status=status,
         total_minor=row.total_minor, currency=row.currency,
         down_payment_minor=row.down_payment_minor, installment_count=row.installment_count,
         frequency=row.frequency, first_due=row.first_due, offered_by=row.offered_by,
         offered_at=row.offered_at, accepted_at=row.accepted_at, accepted_by=row.accepted_by,
         accepted_channel=row.accepted_channel, acceptance_text=row.acceptance_text,
-        recorded_by=row.recorded_by, plan_number=row.plan_number,
+        recorded_by=row.recorded_by, plan_number=row.plan_number, closed_reason=closed_reason,
     )  # fmt: skip
 
 

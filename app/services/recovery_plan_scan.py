@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine, func, select, update
 from app.db.recovery_tables import recovery_cases
 from app.recovery.plans import PlanRules, installment_status, is_missed
 from app.services.recovery_intake import Failure, intake
+from app.services.recovery_plan_offers import expire_lapsed_offers
 from app.services.recovery_plans import (
     DEFAULT_RULES,
     apply_payment,
@@ -38,8 +39,11 @@ class ScanReport:
 
 
 def scan_missed_installments(engine: Engine, now: datetime) -> ScanReport:
-    """The recovery service's daily round, with the default grace and rules."""
-    return missed_installments(engine, now, DEFAULT_GRACE_DAYS)
+    """The recovery service's daily round, with the default grace and rules; then the plan
+    offers not accepted by their first due date expire."""
+    report = missed_installments(engine, now, DEFAULT_GRACE_DAYS)
+    expire_lapsed_offers(engine, now)
+    return report
 
 
 def missed_installments(

@@ -109,16 +109,17 @@ def run_offers(args: Namespace) -> int:
 
     engine = open_recovery_db(args)
     try:
-        views = case_offers(engine, args.case_id)
+        views = case_offers(engine, args.case_id, _now().date())  # lapsed ones: expired
     finally:
         engine.dispose()
     if args.json:
         emit_json([offer_dict(v) for v in views])
         return 0
     emit_table(
-        ["offered", "status", "total", "installments", "plan", "accepted by"],
+        ["offered", "status", "total", "installments", "first due", "plan", "accepted by"],
         [[f"{v.offered_at:%Y-%m-%d %H:%M}Z", v.status, money(v.total_minor, v.currency) or "",
-          f"{v.installment_count} {v.frequency.lower()}", v.plan_number or "",
+          f"{v.installment_count} {v.frequency.lower()}", v.first_due.isoformat(),
+          v.plan_number or "",
           f"{v.accepted_by} ({v.accepted_channel})" if v.accepted_by else ""] for v in views],
         right=frozenset({2}),
     )  # fmt: skip
@@ -143,12 +144,13 @@ class _server:
     """The PP- plan maker on the central server's database, disposed of afterwards."""
 
     def __init__(self, args: Namespace) -> None:
-        self.url = getattr(args, "server_db", None) or os.environ.get(SERVER_DB_VARIABLE)
-        if not self.url:
+        url = getattr(args, "server_db", None) or os.environ.get(SERVER_DB_VARIABLE)
+        if not url:
             raise UserFacingError(
                 "Making the plan needs the central server's database: give --server-db URL "
                 f"or set ${SERVER_DB_VARIABLE} (plans are numbered and kept there)."
             )
+        self.url: str = url
 
     def __enter__(self) -> Any:
         from cli.wiring.server_plan_offers import plan_maker
@@ -194,7 +196,9 @@ def _emit(args: Namespace, view: Any) -> int:
         emit_json(offer_dict(view))
         return 0
     cur = view.currency
-    status = {"offered": "offered: awaiting the consumer's answer (not a plan yet)"}
+    status = {"offered": "offered: awaiting the consumer's answer (not a plan yet)",
+              "expired": f"expired: {view.closed_reason}; offer new terms",
+              "declined": f"declined: {view.closed_reason or '-'}"}  # fmt: skip
     emit_pairs(
         [
             ("case", view.case_id),

@@ -98,8 +98,11 @@ def follow_offered_plans(
 ) -> None:
     """Plans offered on recovery cases: their missed installments' cases point back to the
     case, and one paid off settles it. `states`: (plan number, standing) of every plan, as the
-    round's scan found them (not read a second time)."""
+    round's scan found them (not read a second time). Offers not accepted by their first due
+    date expire here too, for a server whose recovery database has no `recovery run` of its own."""
     from app.services.recovery_plan_offer_links import link_plan_cases, settle_paid_plans
+    from app.services.recovery_plan_offers import expire_lapsed_offers
 
     link_plan_cases(recovery, now)
     settle_paid_plans(recovery, states, now)
+    expire_lapsed_offers(recovery, now)

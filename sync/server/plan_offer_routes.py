@@ -3,7 +3,8 @@ answer, through the server: POST /v1/recovery/cases/{id}/plan-offer with the ter
 The counter has no recovery database and cannot number plans, so the server does both at once
 (the PP- plan goes out on the feed with the case) or refuses with the reason; offline the
 counter says so and writes nothing. The server checks the user the terminal names: a known,
-active user whose role may work recovery cases."""
+active user whose role may work recovery cases. An offer not accepted by its first due date has
+expired: its acceptance is refused (409, saying so), and new terms may be offered at once."""
 
 from collections.abc import Callable
 from datetime import datetime
@@ -36,7 +37,7 @@ class PlanOfferIn(BaseModel):
 
 class PlanOfferOut(BaseModel):
     case_id: str
-    status: str  # the offer's: offered (awaiting acceptance), accepted, declined
+    status: str  # the offer's: offered (awaiting acceptance), accepted, declined, expired
     plan_number: str  # the PP- plan once accepted, else ""
     message: str
 

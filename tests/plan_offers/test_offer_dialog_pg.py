@@ -3,20 +3,23 @@ real central server: the dialog's fields in Tab order, OK only when the answer h
 needs, and the PP- plan made on the server with the consumer's acceptance."""
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from app.services.counter_plans_views import plan_detail
+from app.services.recovery_plan_offers import OfferRequest, offer_plan
 from sync.client import recovery_actions
+from tests.plan_offers.test_offer_expiry_pg import statuses as offer_statuses
 from tests.plan_offers.test_offer_roundtrip_pg import case_status, offers_written, publish
 from tests.support.recovery_feed import open_case
 from tests.support.recovery_ui import context_as
 from tests.sync_client.support import sync
 from ui.recovery import case_server
-from ui.recovery.case_screen import CaseScreen
+from ui.recovery.case_screen import CaseScreen, TimelineColumn
 from ui.recovery.plan_offer_dialog import PlanOfferDialog
 
 pytestmark = pytest.mark.usefixtures(
@@ -165,3 +168,38 @@ def test_a_declined_offer_closes_and_the_case_goes_on(qtbot, feed_server, recove
     qtbot.waitUntil(lambda: "declined" in screen.message.text(), timeout=30_000)
     assert case_status(recovery, "K-3004") == "open"
     assert feed_server.query("SELECT 1 FROM plan_acceptances") == []
+
+
+def test_an_offer_not_accepted_by_its_first_due_date_shows_expired_and_new_terms_replace_it(
+    qtbot, feed_server, recovery, counter, port
+):
+    lapsed = datetime.now(UTC).date() - timedelta(days=4)
+    open_case(recovery, "K-3005", 9_000)
+    offer_plan(recovery, "K-3005", OfferRequest(3, "Monthly", first_due=lapsed), user="rpatel",
+               now=datetime.now(UTC) - timedelta(days=30))  # fmt: skip
+    publish(feed_server, recovery)
+    sync(counter)
+    screen = case_screen(qtbot, counter, "K-3005")
+
+    dialog = open_dialog(qtbot, screen)
+
+    # Not "record the answer": the offer can no longer be accepted, so the terms are asked for.
+    expired = dialog.findChild(QLabel, "casePlanExpired")
+    assert dialog.pending is None and expired is not None and expired.isVisible()
+    assert f"not accepted by {lapsed.isoformat()}, its first due date" in expired.text()
+    assert "3 monthly installments of about 30.00 USD" in expired.text()
+    assert dialog.focusWidget() is dialog.count and dialog.ok.text() == "&Offer"
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        dialog.grab().save(str(Path(SHOTS) / "plan_offer_expired_dialog.png"))
+    qtbot.keyClick(dialog.count, Qt.Key.Key_Return)
+
+    qtbot.waitUntil(lambda: "Awaiting the consumer's answer" in screen.message.text(),
+                    timeout=30_000)  # fmt: skip
+    assert offer_statuses(recovery, "K-3005") == ["expired", "offered"]
+    qtbot.waitUntil(lambda: screen.plan_button.isEnabled(), timeout=20_000)
+    lines = [screen.model.text(row, TimelineColumn.TEXT) for row in screen.page.timeline]
+    assert lines[1].startswith("Plan offer expired: 3 monthly installments of about $30.00")
+    assert lines[1].endswith(f"not accepted by {lapsed.isoformat()}, its first due date")
+    if SHOTS:
+        screen.window().grab().save(str(Path(SHOTS) / "plan_offer_expired_case_screen.png"))

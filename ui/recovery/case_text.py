@@ -46,6 +46,7 @@ EVENT_NAMES = {
     "open": "Resumed:",
     "paused": "Paused:",
     "stopped": "Stopped:",
+    "plan_offer_expired": "Plan offer expired:",
 }
 PLANNED_DAY = "EEE d MMM"  # Tue 8 Dec, then the time as the branch writes it (10:00 AM)
 

@@ -3,11 +3,13 @@
 The plan is the counter's own kind (PP-, numbered by the central server and paid at any
 counter), so the offer always goes through the server (sync/client/plan_offers.py); offline it
 is refused with a message. An offer the consumer has not accepted yet is not a plan: the case
-shows it as awaiting an answer until someone records the yes (who, how) or the no.
+shows it as awaiting an answer until someone records the yes (who, how) or the no. An offer
+not accepted by its first due date has expired: the dialog says so and asks for new terms.
 """
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, date, datetime
 from typing import Any, Protocol, cast
 
 from PySide6.QtWidgets import (
@@ -23,8 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import UserFacingError
-from app.domain.plan_offers import PlanOfferRequest
+from app.domain.plan_offers import PlanOfferRequest, has_lapsed, lapse_reason
 from app.services.recovery_feed_case import CasePage
+from app.services.recovery_plan_offers import EXPIRED_EVENT, first_due_in
 from app.services.runtime import Counter
 from ui.context import ClientContext
 from ui.ops import ServiceOp
@@ -39,7 +42,7 @@ ANSWERS = (
     ("Accepted by the payment link", "link"),
 )
 DECLINED = "declined"
-PLAN_EVENTS = ("plan_offered", "plan_accepted", "plan_declined")
+PLAN_EVENTS = ("plan_offered", "plan_accepted", "plan_declined", EXPIRED_EVENT)
 
 
 class PlanServer(Protocol):
@@ -81,16 +84,30 @@ def pending_offer(page: CasePage) -> str | None:
     return None
 
 
+def lapsed_on(pending: str | None, today: date) -> date | None:
+    """The first due date of a pending offer that has expired since (the server closes it when
+    new terms are offered); None when there is none or it can still be accepted."""
+    first_due = first_due_in(pending) if pending else None
+    return first_due if first_due is not None and has_lapsed(first_due, today) else None
+
+
 class PlanOfferDialog(QDialog):
     """The terms and the consumer's answer; OK stays off until what the answer needs is given.
     The server checks the terms with the counter's plan rules and says what is wrong."""
 
     def __init__(
-        self, case_id: str, owed: str, pending: str | None = None, parent: QWidget | None = None
+        self,
+        case_id: str,
+        owed: str,
+        pending: str | None = None,
+        parent: QWidget | None = None,
+        *,
+        expired: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("casePlanDialog")
         self.pending = pending
+        self.expired = expired  # an offer not accepted in time: new terms replace it
         verb = "Record the answer to the plan offer" if pending else "Offer a payment plan"
         self.setWindowTitle(f"{verb} for case {case_id}")
         self.count = QSpinBox()
@@ -136,6 +153,13 @@ class PlanOfferDialog(QDialog):
             offered.setWordWrap(True)
             form.addRow(offered)
         else:
+            if expired:
+                lapsed = QLabel(expired)
+                lapsed.setObjectName("casePlanExpired")
+                lapsed.setAccessibleName("The expired offer")
+                lapsed.setWordWrap(True)
+                lapsed.setProperty("role", "strong")
+                form.addRow(lapsed)
             form.addRow("&Installments", self.count)
             form.addRow("&Frequency", self.frequency)
             form.addRow("&Down payment", self.down)
@@ -167,8 +191,8 @@ class PlanOfferDialog(QDialog):
         channel = self.channel()
         if channel == DECLINED:
             return PlanOfferRequest(verb="decline", username=username, reason=self.evidence.text())
-        said = {"accepted_by": self.accepted_by.text(), "channel": channel,
-                "evidence": self.evidence.text()}  # fmt: skip
+        said: dict[str, Any] = {"accepted_by": self.accepted_by.text(), "channel": channel,
+                                "evidence": self.evidence.text()}  # fmt: skip
         if self.pending:
             return PlanOfferRequest(verb="accept", username=username, **said)
         terms = PlanOfferRequest(
@@ -214,7 +238,15 @@ def open_plan_offer(
     thread, and `done` or `failed` gets the message to show."""
     case = page.case
     owed = case["amount_minor"] - case.get("recovered_minor", 0)
-    dialog = PlanOfferDialog(case_id, context.money(owed), pending_offer(page), parent)
+    pending, expired = pending_offer(page), None
+    first_due = lapsed_on(pending, datetime.now(UTC).date())  # the server's "today" is UTC's
+    if pending is not None and first_due is not None:
+        offered, reason = pending.split(": awaiting", 1)[0], lapse_reason(first_due)
+        expired = (
+            f"The offer made before ({offered}) has expired: it was {reason}. Offer new terms."
+        )
+        pending = None
+    dialog = PlanOfferDialog(case_id, context.money(owed), pending, parent, expired=expired)
     counter, who = context.counter, context.username or ""
 
     def run() -> Any:
