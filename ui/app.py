@@ -1,15 +1,17 @@
 """Start the desktop client: show the sign-in window, then open (and migrate) the counter's
-database right after its first frame - the frame waits neither for the database nor for
-SQLAlchemy: the services are imported by that step, not at the top of the window's modules."""
+database right after its first frame, on a thread - the frame waits neither for the database
+nor for SQLAlchemy: the services are imported by that step, not at the top of the window's
+modules."""
 
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.domain.settings import Settings
@@ -17,7 +19,7 @@ from ui.context import ClientContext
 from ui.counter_file import needs_first_run
 from ui.errors import install_excepthook, setup_logging
 from ui.main_window import MainWindow
-from ui.ops import wait_for_all
+from ui.ops import collect_on_gui_thread, freeze_long_lived, wait_for_all
 from ui.process_age import process_age_ms
 from ui.warm_up import LIBRARIES, QT_MODULES, WarmUp, import_steps
 
@@ -100,6 +102,7 @@ def run_client(
     )
     window = opener.window
     code = app.exec()
+    opener.finish()
     wait_for_all()
     if opener.failure is not None:
         raise opener.failure
@@ -125,17 +128,27 @@ def start_client(
     if exit_after_startup:  # installed last, its filter sees the paint first: reports first
         FirstFrame(window, app)  # type: ignore[arg-type]
     background = [*warm_ups, *import_steps(LIBRARIES)]
-    WarmUp(window, background=background, steps=import_steps(QT_MODULES))
+    WarmUp(
+        window,
+        background=background,
+        steps=import_steps(QT_MODULES),
+        when_done=freeze_long_lived,
+    )
     window.show()
     window.sign_in.username.setFocus()  # the cashier may type before the counter is open
     return opener
 
 
 class CounterAfterFirstFrame(QObject):
-    """On the window's first paint, open the counter on the next turn of the event loop (on
-    the GUI thread: keys typed meanwhile wait in the queue and reach the sign-in screen).
-    A failure to open ends the client, raised from run_client as when the counter was opened
-    before the window: nothing can be done without a counter."""
+    """On the window's first paint, open the counter on a thread of its own: the services'
+    imports, the file (with its backup and migration when the schema is behind) and the
+    settings take about 0.4 s, during which the window, on the GUI thread, keeps answering -
+    the cashier's keys show as she types, and a sign-in submitted meanwhile waits for the
+    counter ("Opening the counter..."). A failure to open ends the client, raised from
+    run_client as when the counter was opened before the window: nothing can be done without
+    a counter."""
+
+    opened = Signal(object)  # the ClientContext or the exception, from the opening thread
 
     def __init__(
         self, window: MainWindow, db_path: Path, before: Sequence[Callable[[], object]] = ()
@@ -145,6 +158,9 @@ class CounterAfterFirstFrame(QObject):
         self.db_path = db_path
         self.before = list(before)
         self.failure: Exception | None = None
+        self.thread: threading.Thread | None = None
+        self._unattached: ClientContext | None = None  # opened, but the client had ended
+        self.opened.connect(self._attach)
         window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -154,20 +170,41 @@ class CounterAfterFirstFrame(QObject):
         return False
 
     def open(self) -> None:
-        # Busy while the services load and the file opens (longer when a backup and a
-        # migration run first): the window is up, but does not answer until then.
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)  # busy, and still answering
+        collect_on_gui_thread()  # the thread allocates a lot: no collection there
+        # Not a daemon: a client closed at once waits for the file to be opened and closes it.
+        self.thread = threading.Thread(target=self._open, name="open-counter")
+        self.thread.start()
+
+    def _open(self) -> None:
         try:
             for step in self.before:
                 step()
-            context = open_context(self.db_path)
+            result: ClientContext | Exception = open_context(self.db_path)
         except Exception as error:  # raised again by run_client, as before the window
-            self.failure = error
+            result = error
+        if isinstance(result, ClientContext):
+            self._unattached = result
+        self.opened.emit(result)  # queued: _attach runs on the GUI thread
+
+    @Slot(object)
+    def _attach(self, result: ClientContext | Exception) -> None:
+        QApplication.restoreOverrideCursor()
+        if isinstance(result, Exception):
+            self.failure = result
             QApplication.exit(1)
             return
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.window.attach_counter(context)
+        self._unattached = None
+        self.window.attach_counter(result)
+
+    def finish(self) -> None:
+        """After the event loop: wait for an opening still under way, and close a counter
+        opened after the client ended (it never reached the window)."""
+        if self.thread is not None:
+            self.thread.join()
+        if self._unattached is not None:
+            self._unattached.counter.close()
+            self._unattached = None
 
 
 class FirstFrame(QObject):

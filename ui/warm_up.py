@@ -26,6 +26,7 @@ LIBRARIES = (  # no Qt in them, so a thread may import them
     "printing.profiles",  # python-escpos' capability database, for the receipt preview
     "openpyxl",
     "reportlab.platypus",
+    "app.services.disputes",  # the payment details' disputes: holidays, phonenumbers (90 ms)
 )
 QT_MODULES = (
     "pyqtgraph",
@@ -53,7 +54,8 @@ def _run(step: Step) -> None:
 
 class WarmUp(QObject):
     """START_AFTER_MS after `window`'s first paint: `background` on a thread, then `steps`
-    one by one on the GUI thread, the event loop handling input between two of them."""
+    one by one on the GUI thread, the event loop handling input between two of them; then
+    `when_done`."""
 
     def __init__(
         self,
@@ -61,10 +63,12 @@ class WarmUp(QObject):
         *,
         background: Sequence[Step] = (),
         steps: Sequence[Step] = (),
+        when_done: Step | None = None,
     ) -> None:
         super().__init__(window)
         self.background = list(background)
         self.steps = list(steps)
+        self.when_done = when_done  # on the GUI thread, after the last step
         self.done = 0  # GUI steps run so far
         self.thread: threading.Thread | None = None
         self._timer = QTimer(self, singleShot=True)  # a child: stops with the window
@@ -85,7 +89,10 @@ class WarmUp(QObject):
     @property
     def finished(self) -> bool:
         return (
-            self.thread is not None and not self.thread.is_alive() and self.done == len(self.steps)
+            self.thread is not None
+            and not self.thread.is_alive()
+            and self.done == len(self.steps)
+            and self.when_done is None
         )
 
     def _turn(self) -> None:
@@ -102,6 +109,10 @@ class WarmUp(QObject):
             self.done += 1
             _run(step)
             self._timer.start(0)
+            return
+        if self.when_done is not None:
+            when_done, self.when_done = self.when_done, None
+            _run(when_done)
 
     def _run_background(self) -> None:
         for step in self.background:

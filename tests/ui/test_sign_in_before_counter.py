@@ -9,6 +9,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import shutil
 import sqlite3
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -235,3 +236,50 @@ def test_a_counter_that_cannot_be_opened_ends_the_client_with_its_message(
             if isinstance(window, MainWindow):
                 window.close()
                 window.deleteLater()
+
+
+def test_the_window_answers_while_the_counter_opens(qtbot, counter_file, monkeypatch, started):
+    """The counter opens on a thread: what the cashier types shows at once, not after the
+    file is open (it used to open on the GUI thread, the window frozen for about 0.4 s)."""
+    may_open = threading.Event()
+    real = ui.app.open_counter
+
+    def slow(path: Path):
+        may_open.wait(5)
+        return real(path)
+
+    monkeypatch.setattr(ui.app, "open_counter", slow)
+    window = start(qtbot, started, counter_file)
+    qtbot.waitUntil(lambda: started[0].thread is not None)  # opening, after the first frame
+
+    qtbot.keyClicks(window.sign_in.username, "jsmith")
+    qtbot.keyClick(window.sign_in.username, Qt.Key.Key_Return)
+    qtbot.keyClicks(window.sign_in.secret, "1234")
+    qtbot.keyClick(window.sign_in.secret, Qt.Key.Key_Return)
+
+    assert window.context.counter is None  # still opening
+    assert window.sign_in.username.text() == "jsmith"
+    assert window.sign_in.subtitle.text() == "Opening the counter..."
+    may_open.set()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.screens.get("landing"))
+    assert window.context.username == "jsmith"
+
+
+def test_a_counter_opened_after_the_client_ended_is_closed(counter_file, monkeypatch, started):
+    from app.services.runtime import Counter
+
+    closed: list[str] = []
+    close = Counter.close
+
+    def recorded(counter: Counter) -> None:
+        closed.append(counter.database.path.name)
+        close(counter)
+
+    monkeypatch.setattr(Counter, "close", recorded)
+    opener = CounterAfterFirstFrame(window_before_counter(), counter_file)
+    opener.open()  # as on the first frame; the event loop never runs again: the client ended
+    opener.finish()
+    opener.window.deleteLater()
+
+    assert closed == ["counter.sqlite"]
+    assert opener.window.context.counter is None  # it never reached the window

@@ -67,3 +67,35 @@ def test_a_failing_step_is_logged_and_the_rest_still_warm(qtbot, caplog) -> None
 def test_every_module_the_client_warms_exists() -> None:
     missing = [name for name in (*LIBRARIES, *QT_MODULES) if importlib.util.find_spec(name) is None]
     assert missing == []
+
+
+def test_once_the_last_step_ran_the_start_up_objects_are_frozen_out_of_the_collector(
+    qtbot,
+) -> None:
+    """The client's `when_done` is gc.freeze: what the start-up imported lives as long as the
+    process, and a full collection over it held the GUI thread for about 140 ms."""
+    import gc
+
+    from ui.ops import freeze_long_lived
+
+    ran: list[tuple[str, str]] = []
+    window = QWidget()
+    qtbot.addWidget(window)
+    gc.unfreeze()
+    warming = WarmUp(
+        window,
+        background=[recorder(ran, "numpy")],
+        steps=[
+            recorder(ran, "pyqtgraph"),
+            lambda: ran.append(("frozen", str(gc.get_freeze_count()))),
+        ],
+        when_done=freeze_long_lived,
+    )
+    window.show()
+    try:
+        qtbot.waitUntil(lambda: warming.finished, timeout=5000)
+
+        assert ran[-1] == ("frozen", "0")  # not before the last step
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
