@@ -18,24 +18,23 @@ from app.services.credit_notes import (
     create_credit_note,
 )
 from app.services.credit_notes_list import credit_note_details
-from app.services.record_payment import PaymentRequest, RecordedPayment, record_payment
+from app.services.record_payment import RecordedPayment
 from app.services.settings import update_settings
+from tests.support.recording import ACCOUNT, APRIL_BILL, MARCH_BILL, outstanding
+from tests.support.recording import footprint as written
+from tests.support.recording import pay as recorded
 
-ACCOUNT = "WU-10001"
-MARCH_BILL = "INV-2025-001234"  # $145.50
-APRIL_BILL = "INV-2025-001567"  # $152.25
+CREDIT_NOTE_TABLES = (
+    "credit_notes",
+    "credit_note_applications",
+    "outbox",
+    "audit_events",
+    "print_jobs",
+)
 
 
 def pay(db: Database, amount: str, item: str = MARCH_BILL, method: str = "Cash") -> RecordedPayment:
-    request = PaymentRequest(
-        account_number=ACCOUNT,
-        payment_type="Bill",
-        items=(item,),
-        method=method,
-        amount=amount,
-        username="jsmith",
-    )
-    return record_payment(db.unit_of_work(), request)
+    return recorded(db, items=(item,), amount=amount, method=method)
 
 
 def create(
@@ -65,37 +64,13 @@ def apply(
     )
 
 
-def outstanding(db: Database, reference: str) -> int:
-    account = consumer_account(db.read(), ACCOUNT)
-    return sum(i.outstanding_minor for i in account.unpaid if i.reference == reference)
-
-
 def footprint(db: Database) -> dict[str, object]:
     """Everything a credit-note action could write."""
     with db.read() as uow:
-        counts = {
-            table: uow.session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
-            for table in (
-                "credit_notes",
-                "credit_note_applications",
-                "outbox",
-                "audit_events",
-                "print_jobs",
-            )
-        }
-        sequences = uow.session.execute(
-            text("SELECT series, period, last_value FROM number_sequences ORDER BY 1, 2")
-        ).all()
         statuses = uow.session.execute(
             text("SELECT number, status FROM credit_notes ORDER BY number")
         ).all()
-    balance = consumer_account(db.read(), ACCOUNT).balance_minor
-    return {
-        **counts,
-        "sequences": [tuple(s) for s in sequences],
-        "statuses": [tuple(s) for s in statuses],
-        "balance": balance,
-    }
+    return {**written(db, CREDIT_NOTE_TABLES), "statuses": [tuple(s) for s in statuses]}
 
 
 # -- creating --------------------------------------------------------------------------------

@@ -34,19 +34,23 @@ def outstanding(db: Database, reference: str) -> int:
     return sum(i.outstanding_minor for i in account.unpaid if i.reference == reference)
 
 
-def footprint(db: Database) -> dict[str, object]:
-    """Everything a payment could write: row counts, sequences, the consumer's balance."""
+PAYMENT_TABLES = (
+    "payments",
+    "payment_allocations",
+    "credit_notes",
+    "outbox",
+    "audit_events",
+    "print_jobs",
+)
+
+
+def footprint(db: Database, tables: tuple[str, ...] = PAYMENT_TABLES) -> dict[str, object]:
+    """What an action could write: the tables' row counts, the number sequences, the
+    consumer's balance (payments by default; credit notes name their own tables)."""
     with db.read() as uow:
         counts = {
             table: uow.session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
-            for table in (
-                "payments",
-                "payment_allocations",
-                "credit_notes",
-                "outbox",
-                "audit_events",
-                "print_jobs",
-            )
+            for table in tables
         }
         sequences = uow.session.execute(
             text("SELECT series, period, last_value FROM number_sequences ORDER BY 1, 2")
