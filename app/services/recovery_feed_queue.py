@@ -4,12 +4,16 @@ the counter's copy of the cases the server published on the sync feed (a branch,
 The screens ask here and do not care which it was."""
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from app.db.repositories.recovery_feed import holds_cases
+from sqlalchemy import select
+
+from app.db.recovery_tables import recovery_consumers
+from app.db.repositories.recovery_feed import NAMES_CHUNK, holds_cases
 from app.recovery.smart_collect.priority import priority
 from app.services.recovery_database import (
     BESIDE_COUNTER,
@@ -68,14 +72,38 @@ class QueueRow:
     probability: float | None
     priority: float | None
     priority_why: str
+    consumer_name: str = ""  # "" where neither recovery nor this counter knows it
 
 
 def load_queue(counter: Counter, now: datetime, every_case: bool) -> list[QueueRow]:
     """Open and paused cases by priority; with `every_case`, the closed ones after them."""
     source = recovery_source(counter)
     if source.url is None:
-        return synced_queue(counter, now, every_case)
-    return database_queue(shared_recovery_database(source.url), now, every_case)
+        return named(counter, synced_queue(counter, now, every_case), {})
+    engine = shared_recovery_database(source.url)
+    rows = database_queue(engine, now, every_case)
+    return named(counter, rows, recovery_names(engine, {r.consumer_id for r in rows}))
+
+
+def named(counter: Counter, rows: list[QueueRow], known: Mapping[str, str]) -> list[QueueRow]:
+    """The rows with their consumers' names: those `known` (the recovery database's), else
+    what this counter knows of them (their Smart Collect view's, or its own consumer's)."""
+    with counter.read() as uow:
+        found = uow.recovery_feed.consumer_names({r.consumer_id for r in rows} - known.keys())
+    names = {**found, **known}
+    return [replace(r, consumer_name=names[r.consumer_id]) if r.consumer_id in names else r
+            for r in rows]  # fmt: skip
+
+
+def recovery_names(engine: Any, consumer_ids: set[str]) -> dict[str, str]:
+    """consumer id -> name, for these consumers that the recovery database has a name for."""
+    c, wanted, names = recovery_consumers.c, sorted(consumer_ids), {}
+    with engine.connect() as connection:
+        for start in range(0, len(wanted), NAMES_CHUNK):
+            chunk = wanted[start : start + NAMES_CHUNK]
+            query = select(c.id, c.name).where(c.id.in_(chunk), c.name != "")
+            names.update({r.id: r.name for r in connection.execute(query)})
+    return names
 
 
 def synced_queue(counter: Counter, now: datetime, every_case: bool) -> list[QueueRow]:

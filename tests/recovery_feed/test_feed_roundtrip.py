@@ -4,9 +4,9 @@ a recovery executive's pause there goes through the server."""
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from app.db.recovery_tables import recovery_cases
+from app.db.recovery_tables import recovery_cases, recovery_consumers
 from app.services.recovery_feed_case import load_case
 from app.services.recovery_feed_queue import load_queue, recovery_source
 from app.services.runtime import counter_for
@@ -42,6 +42,7 @@ def test_a_case_opened_on_the_server_reaches_the_counters_queue_with_its_timelin
         "K-1001", "WU-10001", "open", 14_550,
     )  # fmt: skip
     assert row.next_action == "retry_at: after the consumer's payday"
+    assert row.consumer_name == "John Doe"  # the counter's consumer with that account number
     assert row.next_at is not None and row.priority is not None and row.band
     page = load_case(branch, "K-1001", datetime.now(UTC))
     kinds = [entry.kind for entry in page.timeline]
@@ -51,6 +52,19 @@ def test_a_case_opened_on_the_server_reaches_the_counters_queue_with_its_timelin
     assert "code 51" in texts["attempt"] and "declined" in texts["attempt"]
     assert "reminder on email with a payment link" in texts["message"]
     assert page.synced and "value" in page.segments_text
+
+
+def test_a_name_only_recovery_knows_reaches_the_queue_in_the_consumers_smart_collect(
+    feed_server, recovery, counter
+):
+    open_case(recovery, "K-1004", 5_000, account="RC-0077")  # no consumer of the counter's
+    with recovery.begin() as connection:
+        connection.execute(update(recovery_consumers).where(recovery_consumers.c.id == "RC-0077")
+                           .values(name="Dana Cruz"))  # fmt: skip
+    publish(feed_server, recovery)
+    sync(counter)
+    [row] = load_queue(counter_for(counter), datetime.now(UTC), every_case=False)
+    assert (row.case_id, row.consumer_id, row.consumer_name) == ("K-1004", "RC-0077", "Dana Cruz")
 
 
 def test_a_pause_at_the_branch_goes_through_the_server_and_comes_back_on_the_feed(

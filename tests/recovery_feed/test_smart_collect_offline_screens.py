@@ -117,6 +117,7 @@ def test_reschedule_to_optimal_on_the_copy_changes_the_upcoming_date(qtbot, sync
     [row] = screen.view.upcoming
     assert row.in_window and row.scheduled_date == row.window.start
     assert screen.upcoming.model.index(0, 7).data() == "Optimal"
+    assert screen.upcoming.model.index(0, 6).data() == f"{row.collection_probability:.0f}%"
     qtbot.wait(50)
     shot(screen, "smart-collect-synced-rescheduled")
 

@@ -32,6 +32,7 @@ from ui.recovery.smart_collect_common import (
     action_text,
     band_text,
     button,
+    chance_text,
     engine_of,
     money,
     read_only_table,
@@ -226,7 +227,11 @@ class CaseScreen(QWidget):
         forgiven = case.get("written_off_minor") or 0
         owed = 0 if case["status"] == "paid" else case["amount_minor"] - case["recovered_minor"]
         owed = max(0, owed - forgiven)
-        chance = f" - {band_text(page.band)} ({page.probability:.0f} %)" if page.band else ""
+        chance = (
+            f" - {band_text(page.band)} ({chance_text(self._context, page.probability)})"
+            if page.band
+            else ""
+        )
         due = self._context.moment(case["next_at"]) if case["next_at"] else "not due"
         self.facts.setText(
             f"Consumer {case['consumer_id']} · {case['status'].replace('_', ' ')}"

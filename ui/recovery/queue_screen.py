@@ -2,6 +2,7 @@
 action and time, band; filters and search; Enter opens the case, Escape comes back."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -11,6 +12,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QStackedWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +39,15 @@ STATUSES = (("Open and paused", ""), ("Open", "open"), ("Paused", "paused"),
             ("On a plan", "plan"), ("All cases", ALL_CASES))  # fmt: skip
 QUEUED_CHOICES = ("", "open", "paused")  # the others need the closed cases loaded too
 SYNCED = "The server's copy, as of this counter's last sync."
+CONSUMER_CHARS = 28  # "Matthew Sanders (WU-10002, VIP)" or so; a longer name elides
+
+
+class MiddleElided(QStyledItemDelegate):
+    """Elides in the middle: "Christopher Mo…(WU-10001)" keeps the consumer's id readable."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Any) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
 
 
 class QueueList(QWidget):
@@ -60,8 +72,8 @@ class QueueList(QWidget):
                                 *((BAND_TEXT[b], b) for b in BANDS)))  # fmt: skip
         self.search = QLineEdit()
         self.search.setObjectName("queueSearch")
-        self.search.setAccessibleName("Search consumer or case id")
-        self.search.setPlaceholderText("Consumer or case id  (Ctrl+F)")
+        self.search.setAccessibleName("Search consumer name or id, or case id")
+        self.search.setPlaceholderText("Consumer name or id, or case id  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.clear_drill = button("queueClearDrill", "Show the whole queue")
         self.clear_drill.hide()
@@ -76,9 +88,11 @@ class QueueList(QWidget):
         self.table.setTabKeyNavigation(False)  # Tab reaches the filters; arrows move in the list
         # The next action is the long column: it takes the room left and elides the rest.
         self.table.horizontalHeader().setStretchLastSection(False)
-        self.table.horizontalHeader().setSectionResizeMode(
-            QueueColumn.NEXT_ACTION, QHeaderView.ResizeMode.Stretch
-        )
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QueueColumn.NEXT_ACTION, QHeaderView.ResizeMode.Stretch)
+        # Names can be long: the consumer fits its contents up to a cap (see _fit_consumer).
+        header.setSectionResizeMode(QueueColumn.CONSUMER, QHeaderView.ResizeMode.Interactive)
+        self.table.setItemDelegateForColumn(QueueColumn.CONSUMER, MiddleElided(self.table))
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         top = QHBoxLayout()
         top.addWidget(heading)
@@ -136,6 +150,7 @@ class QueueList(QWidget):
         wanted = self.filters()
         shown = [r for r in self.loaded if wanted.keeps(r)]
         self.model.set_rows(shown)
+        self._fit_consumer()
         if not self.loaded:
             self.summary.setText(NO_CASES)
         elif not shown:
@@ -150,6 +165,12 @@ class QueueList(QWidget):
             self.summary.setText(f"{cases}, {amounts} owed. Enter opens a case.{synced}")
         if shown and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
+
+    def _fit_consumer(self) -> None:
+        self.table.resizeColumnToContents(QueueColumn.CONSUMER)
+        cap = self.table.fontMetrics().averageCharWidth() * CONSUMER_CHARS
+        if self.table.columnWidth(QueueColumn.CONSUMER) > cap:
+            self.table.setColumnWidth(QueueColumn.CONSUMER, cap)
 
     def _on_status_changed(self) -> None:
         if self.status.currentData() not in QUEUED_CHOICES and not self._loaded_every_case:

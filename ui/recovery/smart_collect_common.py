@@ -1,9 +1,11 @@
-"""What the Smart Collect screens share: band names and tones, money in a case's currency,
-read-only tables, and the recovery database a screen's service calls open."""
+"""What the Smart Collect screens share: band names and tones, a forecast's chance and money
+as the branch writes them, read-only tables, and the recovery database a screen's service calls
+open."""
 
 from collections.abc import Callable
 from typing import Any
 
+from babel.numbers import format_percent
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QPushButton, QTableView
@@ -28,6 +30,14 @@ SEGMENT_TEXT = {"high_value": "High value", "standard": "Standard", "at_risk": "
 
 def band_text(band: str) -> str:
     return BAND_TEXT.get(band, band.replace("_", " ").capitalize() if band else "")
+
+
+def chance_text(context: ClientContext, probability: float | None) -> str:
+    """A forecast's chance of collection (0-100) as the branch writes a percentage: "95%" in
+    en_US, "95 %" in de_DE; "" when nothing was forecast."""
+    if probability is None:
+        return ""
+    return format_percent(probability / 100, locale=context.settings.locale)
 
 
 def band_brush(band: str) -> QBrush | None:

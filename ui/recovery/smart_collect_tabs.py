@@ -29,6 +29,7 @@ from ui.recovery.smart_collect_common import (
     band_brush,
     band_text,
     button,
+    chance_text,
     money,
     money_in_text,
     read_only_table,
@@ -123,7 +124,7 @@ class UpcomingModel(ViewModel):
         return [
             row.collection_id, row.kind, money(self.context, row.amount_minor, row.currency),
             self.context.day(row.scheduled_date), window, suggested,
-            f"{row.collection_probability:.0f} %", band_text(row.status.value),
+            chance_text(self.context, row.collection_probability), band_text(row.status.value),
         ]  # fmt: skip
 
     def look(self, row: UpcomingCollection, role: int) -> object:

@@ -1,6 +1,7 @@
 """The counter's synced copy of the recovery cases (what the server published on the feed), as
 the Recovery queue and Case screens read it; and whether a recovery database holds any case."""
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -9,12 +10,15 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from app.db.recovery_tables import recovery_cases
+from app.db.tables import Consumer
 from app.db.tables.recovery_feed import SyncedRecoveryCase, SyncedTimelineEntry
 from app.db.tables.smart_collect_feed import (
     SyncedCaseFacts,
     SyncedEscalationStep,
     SyncedSmartCollectView,
 )
+
+NAMES_CHUNK = 500  # consumer ids per query, well under SQLite's bound parameters
 
 
 class RecoveryFeedRepository:
@@ -44,6 +48,25 @@ class RecoveryFeedRepository:
     def smart_collect(self, consumer_id: str) -> SyncedSmartCollectView | None:
         """The consumer's Smart Collect view as the server last published it."""
         return self.session.get(SyncedSmartCollectView, consumer_id)
+
+    def consumer_names(self, consumer_ids: Collection[str]) -> dict[str, str]:
+        """consumer id -> name, for those of these recovery consumers this counter can name: the
+        name in their published Smart Collect view, else that of the counter's consumer with
+        the account number (recovery knows a consumer by it)."""
+        view, names = SyncedSmartCollectView, {}
+        in_view = func.json_extract(view.view_json, "$.name")  # the name alone, not the view
+        wanted = sorted(consumer_ids)
+        for start in range(0, len(wanted), NAMES_CHUNK):
+            chunk = wanted[start : start + NAMES_CHUNK]
+            at_counter = select(Consumer.account_number, Consumer.name).where(
+                Consumer.account_number.in_(chunk), Consumer.name != ""
+            )
+            published = select(view.consumer_id, in_view).where(
+                view.consumer_id.in_(chunk), in_view != ""
+            )
+            names.update({r[0]: r[1] for r in self.session.execute(at_counter)})
+            names.update({r[0]: r[1] for r in self.session.execute(published)})
+        return names
 
     def escalation_steps(self, case_id: str) -> list[SyncedEscalationStep]:
         query = select(SyncedEscalationStep).where(SyncedEscalationStep.case_id == case_id)
