@@ -9,6 +9,8 @@ from app.domain.errors import UserFacingError
 
 CHANNELS = ("counter", "phone", "link")  # how the consumer accepted
 CHANNEL_TEXT = {"counter": "at the counter", "phone": "by phone", "link": "by the payment link"}
+# Who records a yes given on the payment link page: no person does, the consumer answers alone.
+LINK_RECORDER = "payment link"
 NAME_MAX, EVIDENCE_MAX = 120, 1000
 # The recovery plans' old spellings, still typed by habit and scripts.
 _FREQUENCY_ALIASES = {"biweekly": Frequency.FORTNIGHTLY, "every two weeks": Frequency.FORTNIGHTLY}

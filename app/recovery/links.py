@@ -14,6 +14,8 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from app.domain.counter_plans import ScheduledInstallment
+
 MAX_TOKEN_CHARS = 512  # longer than any link we issue; refuse bigger ones before any work
 MIN_SECRET_BYTES = 32
 DEFAULT_TTL = timedelta(days=7)
@@ -74,6 +76,23 @@ class LinkPage:
     paid: bool = False
     plan_requested: bool = False
     discount_minor: int = 0  # already taken off owed_minor by the consumer's discount offer
+
+
+@dataclass(frozen=True)
+class LinkPlanOffer:
+    """The payment plan a recovery executive offered on the link's case, as its page shows it:
+    open (awaiting the consumer's yes) or, once accepted, with the plan's number."""
+
+    offer_id: str  # the form names it: a yes given to these terms accepts no other
+    total_minor: int
+    currency: str
+    down_payment_minor: int  # due the day the plan is accepted
+    installment_count: int
+    frequency: str  # Weekly, Fortnightly, Monthly
+    first_due: date  # the offer expires after it
+    schedule: tuple[ScheduledInstallment, ...]
+    plan_number: str | None = None  # the PP- plan, once accepted
+    accepted_by: str | None = None
 
 
 def new_nonce() -> str:

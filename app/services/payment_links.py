@@ -96,6 +96,13 @@ class Settlement:
     case_status: str
 
 
+@dataclass(frozen=True)
+class OpenLink:
+    nonce: str  # the link's id
+    case_id: str
+    owed_minor: int  # what the case owes now, before the link's discount
+
+
 CreateCheckout = Callable[[CheckoutRequest], CheckoutSession]
 SecretSource = Callable[[], bytes]
 
@@ -153,6 +160,12 @@ class PaymentLinks:
                 connection.execute(_link(link).values(opened_at=now))
                 _event(connection, case["id"], now, "clicked", 0, {"link": link["nonce"]})
             return self._page(connection, link, case, policy)
+
+    def open_link(self, token: str) -> OpenLink:
+        """A link that can still be used, refused (LinkRefused) as its page would be."""
+        with self.engine.connect() as connection:
+            link, case = self._usable(connection, token, self.clock())
+        return OpenLink(link["nonce"], case["id"], _owed(case))
 
     def start_checkout(
         self, token: str, create: CreateCheckout, success_url: str, cancel_url: str

@@ -1,16 +1,23 @@
 """The central server's payment_links routes, wired to the recovery database (composition root).
 
+A plan offer accepted on a link's page is made on this server's database (the same PP- plan
+maker as the plan-offer route) and the case is published to the counters at once.
+
 The links are signed with the keyring's "payment-link-secret" (service tilldesk-server); the
 checkout uses Stripe with the keyring's "stripe-secret-key" at $TILLDESK_STRIPE_API_URL (the
 real API when unset); Stripe's webhook for it is checked with "stripe-webhook-secret".
 """
 
+import logging
 import os
 from collections.abc import Callable
+from datetime import datetime
 
 from fastapi import APIRouter
+from sqlalchemy import Engine
 
-from app.recovery.links import LinkPage
+from app.recovery.links import LinkPage, LinkPlanOffer, verify_link
+from app.services.payment_link_plans import LinkPlans
 from app.services.payment_links import (
     CheckoutPaid,
     CheckoutRequest,
@@ -26,6 +33,7 @@ from sync.server.keys import PAYMENT_LINK_SECRET, STRIPE_SECRET, keyring_secret
 from sync.server.payment_links import payment_link_router
 
 STRIPE_API_VARIABLE = "TILLDESK_STRIPE_API_URL"
+log = logging.getLogger(__name__)
 
 
 def routers(
@@ -42,7 +50,7 @@ def routers(
         return []
     engine = shared_recovery_database(recovery_db_url(options.recovery_db))
     service = PaymentLinks(engine, link_secret or keyring_link_secret, options.clock)
-    port = LinkPort(service, checkout_gateway or stripe_checkout)
+    port = LinkPort(service, checkout_gateway or stripe_checkout, options.clock)
     secret = webhook_secret or (lambda: keyring_secret(STRIPE_SECRET))
     return [payment_link_router(port, options.public_url, secret, options.clock)]
 
@@ -65,9 +73,40 @@ def stripe_checkout() -> StripeCheckout:
 class LinkPort:
     """The server's PaymentLinkPort over the service and Stripe Checkout."""
 
-    def __init__(self, service: PaymentLinks, gateway: Callable[[], StripeCheckout]) -> None:
+    def __init__(
+        self,
+        service: PaymentLinks,
+        gateway: Callable[[], StripeCheckout],
+        clock: Callable[[], datetime],
+    ) -> None:
         self.service = service
         self.gateway = gateway
+        self.plans = LinkPlans(service)
+        self.clock = clock
+
+    def plan_offer(self, token: str) -> LinkPlanOffer | None:
+        return self.plans.offered(token)
+
+    def accepted_plan(self, token: str) -> LinkPlanOffer | None:
+        return self.plans.accepted(token)
+
+    def accept_plan(
+        self, server: Engine, token: str, offer_id: str, name: str, agreed: bool
+    ) -> LinkPlanOffer:
+        from cli.wiring.server_plan_offers import plan_maker
+        from cli.wiring.server_recovery_sources import case_source
+        from sync.server.recovery_feed import publish_recovery_cases
+
+        plan = self.plans.accept(token, offer_id, name, agreed, plan_maker(server))
+        # The counters see the case on its plan now rather than at the feed's next round; that
+        # round publishes it anyway, so a failure here must not tell the consumer otherwise.
+        case_id = verify_link(token, self.service.secret()).case_id
+        try:
+            publish_recovery_cases(server, case_source(self.service.engine), self.clock(),
+                                   only=[case_id])  # fmt: skip
+        except Exception:
+            log.exception("case %s on plan %s not published yet", case_id, plan.plan_number)
+        return plan
 
     def page(self, token: str) -> LinkPage:
         return self.service.page(token)

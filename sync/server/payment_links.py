@@ -1,5 +1,10 @@
 """Payment link routes: the consumer's page, the hand-over to Stripe Checkout, the thank-you
-page and Stripe's `checkout.session.completed` webhook that settles the case.
+page and Stripe's `checkout.session.completed` webhook that settles the case; and the recovery
+executive's plan offer on the page, accepted there (the PP- plan made on this server).
+
+Like the page's other forms, accepting is a POST to the link's own unguessable address (no
+other site can know it, and the page may not be framed), answered with a 303 to a page that is
+safe to reload; the same form sent twice gets the same answer and makes one plan.
 
 The recovery database is reached only through `PaymentLinkPort` (wired in cli/wiring): this
 module never imports app.db or app.services. A refused link gets a plain page with 403, 404 or
@@ -10,16 +15,20 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
+from urllib.parse import parse_qs
 
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
+from sqlalchemy import Engine
 
-from app.recovery.links import REFUSALS, LinkPage, LinkRefused
+from app.domain.errors import UserFacingError
+from app.recovery.links import REFUSALS, LinkPage, LinkPlanOffer, LinkRefused
 from sync.gateways.adapters.stripe_checkout import CheckoutCompleted, checkout_completed
 from sync.gateways.errors import GatewayError, PayloadError, SignatureError
 from sync.gateways.webhooks import verified_stripe_json
+from sync.server.payment_offer_pages import offer_html, plan_accepted_html
 from sync.server.payment_pages import link_html, refusal_html, thanks_html
 
 log = logging.getLogger(__name__)
@@ -45,6 +54,14 @@ class PaymentLinkPort(Protocol):
     def receipt(self, token: str) -> LinkPage: ...
 
     def settle(self, paid: CheckoutCompleted) -> bool: ...
+
+    def plan_offer(self, token: str) -> LinkPlanOffer | None: ...
+
+    def accept_plan(
+        self, server: Engine, token: str, offer_id: str, name: str, agreed: bool
+    ) -> LinkPlanOffer: ...
+
+    def accepted_plan(self, token: str) -> LinkPlanOffer | None: ...
 
 
 class CheckoutAnswer(BaseModel):
@@ -79,7 +96,7 @@ def payment_link_router(
 
     @router.get("/pay/{token}", response_class=HTMLResponse)
     def open_link(token: str) -> Response:
-        return respond(lambda: _html(link_html(port.page(token), token)))
+        return respond(lambda: _html(_link_page(port, token)))
 
     @router.post("/pay/{token}/checkout", response_class=HTMLResponse)
     def checkout(token: str, request: Request) -> Response:
@@ -99,6 +116,31 @@ def payment_link_router(
             return RedirectResponse(f"{base(request)}/pay/{token}", 303, HEADERS)
 
         return respond(asked)
+
+    @router.post("/pay/{token}/plan-offer", response_class=HTMLResponse)
+    async def accept_plan(token: str, request: Request) -> Response:
+        form = parse_qs((await request.body()).decode("utf-8", "replace"))
+        offer_id, name = _field(form, "offer"), _field(form, "name")
+        agreed = _field(form, "agree") == "yes"
+
+        def accepted() -> Response:
+            try:
+                port.accept_plan(request.app.state.engine, token, offer_id, name, agreed)
+            except UserFacingError as refused:  # the page again, saying why; nothing written
+                return _html(_link_page(port, token, refused.message, name), 409)
+            return RedirectResponse(f"{base(request)}/pay/{token}/plan-offer", 303, HEADERS)
+
+        return await run_in_threadpool(respond, accepted)
+
+    @router.get("/pay/{token}/plan-offer", response_class=HTMLResponse)
+    def plan_accepted(token: str, request: Request) -> Response:
+        def shown() -> Response:
+            plan = port.accepted_plan(token)
+            if plan is None:  # nothing accepted on a link of this case: the link's own page
+                return RedirectResponse(f"{base(request)}/pay/{token}", 303, HEADERS)
+            return _html(plan_accepted_html(port.receipt(token), plan))
+
+        return respond(shown)
 
     @router.get("/pay/{token}/done", response_class=HTMLResponse)
     def done(token: str) -> Response:
@@ -141,8 +183,28 @@ def _settle(
     return CheckoutAnswer(received=True, settled=settled, case_id=paid.case_id)
 
 
-def _html(text: str) -> Response:
-    return HTMLResponse(text, headers=HEADERS)
+def _link_page(port: PaymentLinkPort, token: str, problem: str = "", name: str = "") -> str:
+    """The link's page, with the executive's open offer if there is one; a link whose case is
+    on the plan its consumer accepted there shows that plan, not "nothing is owed"."""
+    try:
+        page = port.page(token)
+    except LinkRefused as refused:
+        plan = port.accepted_plan(token) if refused.reason == "settled" else None
+        if plan is None:
+            raise
+        return plan_accepted_html(port.receipt(token), plan)
+    offer = port.plan_offer(token)
+    if offer is None:
+        return link_html(page, token, problem=problem)
+    return link_html(page, token, offer_html(page, token, offer, problem, name))
+
+
+def _field(form: dict[str, list[str]], name: str) -> str:
+    return form.get(name, [""])[0]
+
+
+def _html(text: str, code: int = 200) -> Response:
+    return HTMLResponse(text, code, headers=HEADERS)
 
 
 def _trouble(code: int, message: str) -> Response:

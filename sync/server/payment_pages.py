@@ -3,6 +3,7 @@
 Every value is escaped; money and dates are formatted with Babel in the consumer's locale.
 """
 
+from datetime import date
 from html import escape
 
 from babel import Locale, UnknownLocaleError
@@ -34,6 +35,21 @@ button{display:block;width:100%;min-height:3rem;border:0;border-radius:10px;
 .note{font-size:.95rem;color:#374151;margin:.75rem 0 0}
 .small{font-size:.85rem;color:#4a5563}
 .status{font-size:1.1rem}
+h2{font-size:1.2rem;margin:0 0 .75rem}
+#plan-offer{margin-top:1rem}
+dl{display:grid;grid-template-columns:auto auto;gap:.25rem 1rem;margin:0 0 1rem}
+dt{color:#4a5563}dd{margin:0;text-align:right;font-weight:600}
+table{width:100%;border-collapse:collapse;margin:0 0 1rem;font-size:.95rem}
+caption{text-align:left;font-weight:600;padding:0 0 .25rem}
+th,td{padding:.35rem .25rem;border-bottom:1px solid #e3e7eb;text-align:left}
+td.money,th.money{text-align:right;white-space:nowrap}
+label{display:block;font-weight:600;margin:0 0 .25rem}
+input[type=text]{width:100%;font:inherit;padding:.6rem .75rem;border:2px solid #8a94a3;
+ border-radius:8px;margin:0 0 .75rem}
+input:focus-visible{outline:3px solid #f0a500;outline-offset:2px}
+label.agree{display:flex;gap:.6rem;align-items:flex-start;font-weight:400;margin:0 0 1rem}
+label.agree input{width:1.4rem;height:1.4rem;margin:.1rem 0 0;flex:none}
+.problem{background:#fdecea;color:#8a1c12;border-radius:8px;padding:.6rem .75rem;margin:0 0 1rem}
 """
 
 
@@ -48,8 +64,11 @@ def page_html(title: str, body: str) -> str:
     )
 
 
-def link_html(page: LinkPage, token: str) -> str:
-    """The page a consumer opens from a reminder: what is owed, and the ways to pay it."""
+def link_html(page: LinkPage, token: str, plan_offer: str = "", problem: str = "") -> str:
+    """The page a consumer opens from a reminder: what is owed, and the ways to pay it.
+
+    `plan_offer` is the executive's offer (payment_offer_pages): it takes the place of asking
+    for a plan. `problem` says why the consumer's last answer was refused."""
     amount = money(page)
     hello = f"Hello {escape(page.first_name)}," if page.first_name else "Hello,"
     due = f'<p class="due">Due by {escape(date_text(page))}</p>' if page.due_date else ""
@@ -63,11 +82,12 @@ def link_html(page: LinkPage, token: str) -> str:
     if "upi" in page.alternatives:
         notes.append("On the next page you can also pay by UPI from your bank app.")
     notes_html = "".join(f'<p class="note">{escape(n)}</p>' for n in notes)
-    plan = ""
-    if "plan" in page.alternatives:
+    plan = plan_offer
+    if not plan and "plan" in page.alternatives:
         plan = _plan_html(page, token)
+    alert = f'<p class="problem" role="alert" id="problem">{escape(problem)}</p>' if problem else ""
     body = (
-        f"<h1>{hello} your payment did not go through</h1>"
+        f"<h1>{hello} your payment did not go through</h1>{alert}"
         '<section class="card" aria-labelledby="owed-label">'
         f'<p class="label" id="owed-label">Amount due</p>'
         f'<p class="amount" id="amount">{escape(amount)}</p>{due}</section>'
@@ -119,15 +139,25 @@ def refusal_html(title: str, message: str) -> str:
 
 
 def money(page: LinkPage) -> str:
+    return amount_text(page.owed_minor, page.currency, page.locale)
+
+
+def amount_text(minor: int, currency: str, locale: str) -> str:
+    """An amount as the page shows money, in the consumer's region."""
     try:
-        return format_money(page.owed_minor, page.currency, _locale(page.locale))
+        return format_money(minor, currency, _locale(locale))
     except (UnknownLocaleError, ValueError):
-        return format_money(page.owed_minor, page.currency, FALLBACK_LOCALE)
+        return format_money(minor, currency, FALLBACK_LOCALE)
 
 
 def date_text(page: LinkPage) -> str:
     assert page.due_date is not None
-    return format_date(page.due_date, format="long", locale=_locale(page.locale))
+    return day_text(page, page.due_date)
+
+
+def day_text(page: LinkPage, day: date) -> str:
+    """A date as the page shows dates: 'December 20, 2026' (long, the consumer's region)."""
+    return format_date(day, format="long", locale=_locale(page.locale))
 
 
 def _locale(name: str) -> str:

@@ -22,7 +22,13 @@ from app.domain.counter_plans import (
 )
 from app.domain.errors import UserFacingError
 from app.domain.ids import new_id
-from app.domain.plan_offers import Acceptance, AcceptedOffer, check_acceptance, offer_terms
+from app.domain.plan_offers import (
+    LINK_RECORDER,
+    Acceptance,
+    AcceptedOffer,
+    check_acceptance,
+    offer_terms,
+)
 from app.domain.record_rules import RecordInvalid
 from sync.server.events import record_event
 from sync.server.feed import NewChange, publish
@@ -50,7 +56,10 @@ def make_accepted_plan(engine: Engine, offer: AcceptedOffer, now: datetime) -> M
                             now.date())  # fmt: skip
         schedule = tuple(build_schedule(terms))
         check_acceptance(Acceptance(offer.accepted_by, offer.channel, offer.evidence))
-        _require_plan_manager(conn, offer.recorded_by)
+        # A yes on the payment link page is recorded by no user: the executive who offered
+        # those terms answers for the plan there.
+        link = (offer.channel, offer.recorded_by) == ("link", LINK_RECORDER)
+        _require_plan_manager(conn, offer.offered_by if link else offer.recorded_by)
         consumer_id = _consumer_id(conn, offer.account_number)
         currency = server_settings(conn).currency
         if offer.currency != currency:
