@@ -108,3 +108,19 @@ def test_the_engines_amounts_read_as_money_and_other_codes_stay() -> None:
     assert amounts_as_money("1300.00 USD failed at stripe", money) == "$1,300.00 failed at stripe"
     assert amounts_as_money("paid 500 JPY", money) == "paid ¥500"
     assert amounts_as_money("sent 2 SMS, code 202 ABC", money) == "sent 2 SMS, code 202 ABC"
+
+
+def test_a_last_action_reads_as_its_kind_without_a_dangling_until() -> None:
+    """'wait: ...' read 'Waiting until: ...' (the time is not in that line)."""
+    untimed = timeline_text("decision", "wait: expired card: ask for a new card", str)
+
+    assert untimed == "Waiting: expired card: ask for a new card"
+
+
+def test_a_category_already_said_in_words_is_not_said_twice() -> None:
+    """The rich demo's 'hard decline' read 'Hard decline decline'; the code alone still
+    becomes the name."""
+    said = timeline_text("decision", "wait: demo: hard decline: ask for a new payment method", str)
+
+    assert said == "Waiting: demo: hard decline: ask for a new payment method"
+    assert timeline_text("event", "declined 05 (hard)", str) == "declined 05 (Hard decline)"

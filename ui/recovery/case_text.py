@@ -37,6 +37,11 @@ DECISION_TEXT = {
     DecisionKind.WAIT: "Waiting until {when}",
     DecisionKind.STOP: "Stop",
 }
+# The kind alone, where the time is said elsewhere: "Retry planned for {when}" -> "Retry planned".
+ACTION_NAMES = {
+    str(kind): re.sub(r",? (?:for |until )?\{when\}$", "", text)
+    for kind, text in DECISION_TEXT.items()
+}
 EVENT_NAMES = {
     "counter_payment": "Counter payment:",
     "counter_payment_voided": "Counter payment voided:",
@@ -104,8 +109,16 @@ def timeline_text(kind: str, text: str, when: Callable[[datetime], str]) -> str:
         text = _decision(text, when)
     elif kind == "event":
         text = _event(text)
-    text = _CATEGORY.sub(lambda m: category_name(m.group(1)), text)
+    text = _CATEGORY.sub(_category_words, text)
     return _NO_SOURCE.sub("", _SAID_TWICE.sub(r"\g<name>", text))
+
+
+def _category_words(found: re.Match[str]) -> str:
+    """A category code as its name - unless the text already says the name there: "hard
+    decline" stays as it is (it read "Hard decline decline")."""
+    name = category_name(found.group(1))
+    already = found.string[found.start() : found.start() + len(name)]
+    return found.group(0) if already.lower() == name.lower() else name
 
 
 def _decision(text: str, when: Callable[[datetime], str]) -> str:
@@ -115,9 +128,8 @@ def _decision(text: str, when: Callable[[datetime], str]) -> str:
         template = DECISION_TEXT[DecisionKind(found["kind"])]
         return template.format(when=when(at)) + found["rest"]
     found = _LAST_ACTION.match(text)
-    if found is not None and found["kind"] in DECISION_TEXT:
-        name = DECISION_TEXT[DecisionKind(found["kind"])].split(" {when}")[0].rstrip(",")
-        return f"{name}: {text[found.end() :]}"
+    if found is not None and found["kind"] in ACTION_NAMES:
+        return f"{ACTION_NAMES[found['kind']]}: {text[found.end() :]}"
     return text
 
 

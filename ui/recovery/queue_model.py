@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QWidget
 from app.services.recovery_feed_queue import QUEUED, QueueRow
 from ui.context import ClientContext
 from ui.models.rows_model import RowsModel
-from ui.recovery.case_text import DECISION_TEXT, planned_moment
+from ui.recovery.case_text import ACTION_NAMES, planned_moment
 from ui.recovery.smart_collect_common import (
     SEGMENT_TEXT,
     band_brush,
@@ -51,8 +51,7 @@ class QueueFilters:
 
 
 # The queue's When column says the time: "Retry planned for {when}" -> "Retry planned".
-ACTION_WORDS = {str(kind): re.sub(r",? (?:for |until )?\{when\}$", "", text)
-                for kind, text in DECISION_TEXT.items()} | {"paused": "Paused"}  # fmt: skip
+ACTION_WORDS = ACTION_NAMES | {"paused": "Paused"}
 # A reason may start with the name of what decided it: a policy ("daily-3: retry 1 of 3"),
 # the rules ("rules: ...") or the demo's history ("demo: ..."). Said last, in brackets.
 _DECIDED_BY = re.compile(r"^(?P<name>[a-z0-9][a-z0-9_.-]*): ")
