@@ -61,6 +61,7 @@ def started(qtbot) -> Iterator[list[CounterAfterFirstFrame]]:
     yield openers
     wait_for_all()
     for opener in openers:
+        opener.finish()  # an opening still under way ends (and a counter never attached closes)
         opener.window.close()
         if opener.window.context.counter is not None:
             opener.window.context.counter.close()
