@@ -55,6 +55,7 @@ def recovery_consumer(account_number: str, row: Mapping[str, Any], country: str)
         timezone=str(row.get("timezone") or "UTC"),
         language=str(row.get("language") or "en"),
         vip=False,
+        name=str(row.get("name") or ""),
     )
 
 

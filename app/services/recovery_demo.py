@@ -7,7 +7,8 @@ queue, Smart Collect and the analytics with months of history at once.
 """
 
 import random
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -59,8 +60,15 @@ class _Payer:
     regular: bool
 
 
-def rich_demo(engine: Engine, now: datetime, consumers: int = 150, seed: int = 12) -> RichDemo:
-    """Consumers RC0001.., their credits, cases RICH-00001.. and their recovery so far."""
+def rich_demo(
+    engine: Engine,
+    now: datetime,
+    consumers: int = 150,
+    seed: int = 12,
+    names: Sequence[str] = (),
+) -> RichDemo:
+    """Consumers RC0001.. (named from `names` in turn), their credits, cases RICH-00001.. and
+    their recovery so far."""
     with engine.connect() as connection:
         known = connection.execute(
             select(recovery_cases.c.id).where(recovery_cases.c.id.like(f"{PREFIX}-%")).limit(1)
@@ -69,6 +77,11 @@ def rich_demo(engine: Engine, now: datetime, consumers: int = 150, seed: int = 1
         return RichDemo(0, 0, 0, 0, already_there=True)
     rng = random.Random(seed)
     payers = [_payer(rng, n) for n in range(1, consumers + 1)]
+    if names:  # apart from the draws: the same seed makes the same demo, named or not
+        payers = [
+            replace(p, consumer=replace(p.consumer, name=names[i % len(names)]))
+            for i, p in enumerate(payers)
+        ]
     save_consumers(engine, [p.consumer for p in payers])
     _credits(engine, rng, payers, now)
     failures: list[tuple[_Payer, Failure, bool]] = []

@@ -1,12 +1,13 @@
 """Intake: failed payments become recovery cases exactly once, keyed by (source, external id)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from statistics import median
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.db.recovery_tables import recovery_cases, recovery_consumers
@@ -175,21 +176,30 @@ def _insert_new(
 
 
 def save_consumers(engine: Engine, consumers: list[Consumer]) -> None:
-    """Insert consumers not known yet (the first record of a consumer is kept)."""
+    """Insert consumers not known yet (the first record of a consumer is kept; only a name
+    it lacked is filled in from a later one)."""
     if not consumers:
         return
     with engine.begin() as connection:
         have = _known_consumers_in(connection)
         rows = [_consumer_row(c) for c in {c.consumer_id: c for c in consumers}.values()]
-        rows = [r for r in rows if r["id"] not in have]
-        if rows:
-            connection.execute(recovery_consumers.insert(), rows)
+        new = [r for r in rows if r["id"] not in have]
+        if new:
+            connection.execute(recovery_consumers.insert(), new)
+        named = [{"key": r["id"], "name": r["name"]} for r in rows if r["id"] in have and r["name"]]
+        if named:
+            connection.execute(
+                update(recovery_consumers)
+                .where(recovery_consumers.c.id == bindparam("key"), recovery_consumers.c.name == "")
+                .values(name=bindparam("name")),
+                named,
+            )
 
 
 def _consumer_row(consumer: Consumer) -> dict[str, Any]:
     return {
         "id": consumer.consumer_id,
-        "name": "",
+        "name": consumer.name,
         "email": consumer.email,
         "phone": consumer.phone,
         "country": consumer.country,
@@ -239,13 +249,18 @@ DEMO_CASES = (
 )
 
 
-def demo_failures(now: datetime, prefix: str = "DEMO") -> tuple[list[Consumer], list[Failure]]:
-    """A small portfolio of failed card payments, so a newcomer sees cases move."""
+def demo_failures(
+    now: datetime, prefix: str = "DEMO", names: Sequence[str] = ()
+) -> tuple[list[Consumer], list[Failure]]:
+    """A small portfolio of failed card payments, so a newcomer sees cases move; `names`
+    (the demo's people) are given to its consumers in turn."""
     consumers, failures = [], []
     for i, (gateway, network, code, amount, hours, product) in enumerate(DEMO_CASES, start=1):
+        name = names[(i - 1) % len(names)] if names else ""
         consumer = Consumer(
-            f"DC{i:03d}", f"demo{i}@example.com", "", "US", "NY", "America/New_York", "en", i == 2
-        )
+            f"DC{i:03d}", f"demo{i}@example.com", "", "US", "NY", "America/New_York", "en", i == 2,
+            name,
+        )  # fmt: skip
         consumers.append(consumer)
         failed = now - timedelta(hours=hours)
         row = CaseRow(

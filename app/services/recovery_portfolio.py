@@ -10,6 +10,8 @@ from typing import TypeVar
 from app.domain.errors import UserFacingError
 from app.recovery.history import PastAttempt
 
+NAME_MAX = 128  # recovery_consumers.name
+
 METHODS = {"card", "enach", "upi_autopay"}
 GATEWAYS = {"nmi", "stripe", "razorpay"}
 NETWORKS = {"visa", "mastercard", "amex", "rupay", ""}
@@ -34,6 +36,7 @@ class Consumer:
     timezone: str
     language: str
     vip: bool
+    name: str = ""  # full name, for a person to read and a reminder to greet by; "" unknown
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,7 @@ def _consumer(row: dict[str, str]) -> Consumer:
         timezone=_text(row, "timezone", required=False),
         language=_text(row, "language", required=False),
         vip=_text(row, "vip", required=False) == "1",
+        name=_text(row, "name", required=False)[:NAME_MAX],
     )
 
 

@@ -286,16 +286,18 @@ def run_import(args: Namespace) -> int:
 
 
 def run_demo(args: Namespace) -> int:
+    from app.demo.words import person_names
     from app.services.recovery_intake import demo_failures, intake, save_consumers
 
     engine = open_recovery_db(args)
-    consumers, failures = demo_failures(datetime.now(UTC))
+    names = person_names(200)  # DC001.. and RC0001.. are people, as the counter's consumers are
+    consumers, failures = demo_failures(datetime.now(UTC), names=names)
     save_consumers(engine, consumers)
     report = intake(engine, "demo", failures)
     if getattr(args, "rich", False):
         from app.services.recovery_demo import rich_demo
 
-        rich = rich_demo(engine, datetime.now(UTC))
+        rich = rich_demo(engine, datetime.now(UTC), names=names[len(consumers) :])
         if not args.json:
             print(
                 f"Rich demo: {rich.cases} cases of {rich.consumers} consumers, "

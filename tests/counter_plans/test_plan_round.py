@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from app.db.recovery_tables import recovery_cases
+from app.db.recovery_tables import recovery_cases, recovery_consumers
 from app.services.counter_plans import PlanRequest, create_plan
 from app.services.counter_plans_views import disconnection_standing, plan_detail
 from app.services.recovery_database import open_recovery_database
@@ -57,6 +57,9 @@ def test_missed_installments_open_one_case_each_and_a_broken_plan_one_review(
         ("PP-2025-0034/2", 6_750, "WU-10001"),
         ("PP-2025-0034/3", 6_750, "WU-10001"),
     ]
+    with recovery.connect() as conn:  # the recovery side knows whom it chases by name
+        consumer = conn.execute(select(recovery_consumers.c.name)).scalar_one()
+    assert consumer == "John Doe"
     assert (first.scan.reviews, again.scan.reviews, again.scan.notices) == (
         ["PP-2025-0034"],
         [],

@@ -118,3 +118,44 @@ def test_consumers_whose_phone_or_email_reaches_no_one_are_refused_by_line(tmp_p
     engine.dispose()
     assert sorted(kept) == ["C1", "C2", "C5"]
     assert kept["C5"] == "+14155552671"  # kept in E.164
+
+
+def test_imported_consumers_keep_their_names_and_a_later_name_fills_a_missing_one(
+    tmp_path, capsys
+) -> None:
+    """consumers.csv's names were dropped: the queue showed ids only, and a WhatsApp reminder
+    (its template needs the first name) was refused for every imported consumer."""
+    from app.services.recovery_intake import save_consumers
+    from app.services.recovery_portfolio import Consumer
+
+    cases, consumers = write_files(tmp_path)
+    db = str(tmp_path / "recovery.sqlite")
+    cli(capsys, "recovery", "import", str(cases), "--consumers", str(consumers), "--db", db)
+    engine = open_recovery_database(f"sqlite:///{db}")
+    try:
+        save_consumers(engine, [Consumer("C0", "", "", "US", "", "", "en", False)])  # no name
+        save_consumers(engine, [
+            Consumer("C0", "", "", "US", "", "", "en", False, "Zoe Park"),
+            Consumer("C1", "", "", "US", "", "", "en", False, "Not Ann"),  # first record kept
+        ])  # fmt: skip
+        with engine.connect() as connection:
+            query = select(recovery_consumers.c.id, recovery_consumers.c.name)
+            names = {key: name for key, name in connection.execute(query)}
+    finally:
+        engine.dispose()
+
+    assert names == {"C0": "Zoe Park", "C1": "Ann", "C2": "Raj"}
+
+
+def test_the_demo_portfolio_is_of_named_people(tmp_path, capsys) -> None:
+    db = str(tmp_path / "recovery.sqlite")
+    code, _, err = cli(capsys, "recovery", "demo", "--rich", "--db", db)
+    assert code == 0, err
+    engine = open_recovery_database(f"sqlite:///{db}")
+    try:
+        with engine.connect() as connection:
+            names = list(connection.execute(select(recovery_consumers.c.name)).scalars())
+    finally:
+        engine.dispose()
+
+    assert len(names) == 158 and all(" " in name for name in names)  # "First Last"

@@ -17,7 +17,7 @@ def cli(capsys, *argv: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def db(tmp_path: Path, capsys) -> str:
-    """The demo portfolio (`tilldesk recovery demo`): eight US consumers, no names."""
+    """The demo portfolio (`tilldesk recovery demo`): eight named US consumers."""
     path = str(tmp_path / "recovery.sqlite")
     assert cli(capsys, "recovery", "demo", "--db", path)[0] == 0
     return path
@@ -35,15 +35,34 @@ def test_list_shows_every_template_with_its_variants(capsys) -> None:
     assert code == 0 and "reminder_high_value" in out and "professional, urgent" in out
 
 
+def name_of(db: str, consumer_id: str) -> str:
+    with sqlite3.connect(db) as connection:
+        (name,) = connection.execute(
+            "SELECT name FROM recovery_consumers WHERE id = ?", (consumer_id,)
+        ).fetchone()
+    return str(name)
+
+
+def without_name(db: str, consumer_id: str) -> None:
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE recovery_consumers SET name = '' WHERE id = ?", (consumer_id,))
+
+
 def test_preview_renders_an_expired_card_case_as_an_email(db: str, capsys) -> None:
     code, out, err = cli(
         capsys, "recovery", "template", "preview", "reminder", "--case", "DEMO-005", "--db", db
     )
     assert code == 0, err
     assert "subject     Your bill payment of $61.00 was not completed" in out
-    assert "Dear customer," in out  # the demo consumers have no name
+    assert f"Dear {name_of(db, 'DC005')}," in out
     assert "Your Visa card has expired or its details have changed." in out
     assert "--- HTML part ---" in out and ">Add a new card</a>" in out
+    without_name(db, "DC005")  # a consumer whose name is not known
+    code, out, err = cli(
+        capsys, "recovery", "template", "preview", "reminder", "--case", "DEMO-005", "--db", db
+    )
+    assert code == 0, err
+    assert "Dear customer," in out
 
 
 def test_preview_json_counts_the_sms_segments(db: str, capsys) -> None:
@@ -53,8 +72,9 @@ def test_preview_json_counts_the_sms_segments(db: str, capsys) -> None:
     )  # fmt: skip
     assert code == 0, err
     shown = json.loads(out)
+    first_name = name_of(db, "DC003").split()[0]
     assert shown["text"].startswith(
-        "Tilldesk Utilities: Hi there, your $29.99 service payment failed. "
+        f"Tilldesk Utilities: Hi {first_name}, your $29.99 service payment failed. "
         "Pay now, pick a date or a plan: https://"
     )
     assert shown["sms"]["encoding"] == "GSM-7" and shown["sms"]["segments"] == 2
@@ -92,6 +112,7 @@ def test_a_language_without_a_version_falls_back_to_english_and_says_so(
 
 
 def test_refusals_exit_3_with_the_reason_and_print_no_message(db: str, capsys) -> None:
+    without_name(db, "DC001")  # WhatsApp's approved template greets by the first name
     code, out, err = cli(
         capsys, "recovery", "template", "preview", "reminder", "--case", "DEMO-001",
         "--channel", "whatsapp", "--db", db,
