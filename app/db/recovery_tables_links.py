@@ -8,7 +8,8 @@ from app.db.recovery_tables import metadata
 # One row per issued link. The nonce is the link's id inside its signed token: a link that is
 # not here (or whose row says it was paid) is refused whatever its signature says.
 # status: issued -> checkout (sent to the gateway's page) -> paid; plan requests stay 'issued'
-# or 'checkout' and are recorded as recovery events.
+# or 'checkout' and are recorded as recovery events. checkout -> closed: the case stopped being
+# payable through links and the session was expired (a 'link_closed' event says when and why).
 payment_links = Table(
     "recovery_payment_links",
     metadata,

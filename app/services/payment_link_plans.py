@@ -7,6 +7,8 @@ link asks for: a case on a plan owes nothing through a link, so its page and its
 refused as for any settled case, and the page shows the plan instead.
 """
 
+import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
@@ -27,6 +29,7 @@ from app.services.recovery_plan_offers import (
     schedule,
 )
 
+log = logging.getLogger(__name__)
 CHANNEL = "link"
 NOT_OPEN = (
     "This payment plan offer is no longer open: it was answered or changed since you opened "
@@ -37,8 +40,12 @@ NOT_OPEN = (
 class LinkPlans:
     """The executive's plan offer on the payment links of one recovery database."""
 
-    def __init__(self, links: PaymentLinks) -> None:
+    def __init__(
+        self, links: PaymentLinks, close_checkouts: Callable[[str], object] | None = None
+    ) -> None:
         self.links = links
+        # Given a case, expires its links' open checkouts (payment_link_closing).
+        self.close_checkouts = close_checkouts
 
     def offered(self, token: str) -> LinkPlanOffer | None:
         """The offer the link's consumer may accept now: open, in time, for what the case owes
@@ -83,7 +90,18 @@ class LinkPlans:
             self.links.engine, link.case_id, Acceptance(name, CHANNEL, evidence),
             user=LINK_RECORDER, now=now, make_plan=make_the_plan_shown,
         )  # fmt: skip
+        self._close_checkouts(link.case_id)
         return _shown(accepted, accepted)
+
+    def _close_checkouts(self, case_id: str) -> None:
+        """The plan asks for the money now: a checkout left open would take it twice. The plan
+        is made, so a failure here must not tell the consumer otherwise: the round retries."""
+        if self.close_checkouts is None:
+            return
+        try:
+            self.close_checkouts(case_id)
+        except Exception:
+            log.exception("checkouts of case %s not closed yet; the next round will", case_id)
 
     def accepted(self, token: str) -> LinkPlanOffer | None:
         """The plan the consumer accepted on a payment link of this case, if they did: for the

@@ -39,6 +39,10 @@ LINKABLE = ("open", "paused")  # a paused case may still be paid by the consumer
 SESSION_LIFE = timedelta(hours=23)
 SESSION_MIN = timedelta(minutes=31)
 CHANNEL = "link"
+CLOSED_MESSAGE = (
+    "This payment link is closed: nothing more is due through it. "
+    "Ask us if you think you still owe something."
+)
 
 
 @dataclass(frozen=True)
@@ -305,6 +309,8 @@ class PaymentLinks:
             raise LinkRefused("unknown", "This payment link is not valid. Ask us for a new one.")
         if link["status"] == "paid":
             raise LinkRefused("used", "This link has already been used to pay. Thank you.")
+        if link["status"] == "closed":  # its checkout was expired (payment_link_closing)
+            raise LinkRefused("settled", CLOSED_MESSAGE)
         case = _case(connection, claims.case_id)
         assert case is not None  # the foreign key
         due = _owed(case) - int(link["discount_minor"])

@@ -41,6 +41,7 @@ def build_app(options: ServerOptions) -> FastAPI:
     server_disputes.install(app, options)  # disputes and circumstances reach recovery
     server_recovery_feed.install(app, options)  # counter payments settle cases; cases published
     server_plans.install(app, options)  # plan notices, disconnection reviews, missed installments
+    server_payment_links.install(app, options)  # checkouts of cases paid elsewhere expire
     return app
 
 

@@ -6,17 +6,30 @@ maker as the plan-offer route) and the case is published to the counters at once
 The links are signed with the keyring's "payment-link-secret" (service tilldesk-server); the
 checkout uses Stripe with the keyring's "stripe-secret-key" at $TILLDESK_STRIPE_API_URL (the
 real API when unset); Stripe's webhook for it is checked with "stripe-webhook-secret".
+
+Every $TILLDESK_LINK_CLOSE_SECONDS (a minute by default; 0: never) a round expires the open
+checkouts of links whose case is no longer payable through them (app/services/
+payment_link_closing.py); a plan accepted on a link's page does it for its case at once.
 """
 
+import asyncio
+import contextlib
 import logging
 import os
-from collections.abc import Callable
+import threading
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
+from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI
 from sqlalchemy import Engine
 
 from app.recovery.links import LinkPage, LinkPlanOffer, verify_link
+from app.services.payment_link_closing import (
+    CheckoutStillOpen,
+    ExpireCheckout,
+    close_unpayable_links,
+)
 from app.services.payment_link_plans import LinkPlans
 from app.services.payment_links import (
     CheckoutPaid,
@@ -29,10 +42,13 @@ from cli.wiring.server_options import ServerOptions
 from sync.gateways.adapters.stripe import STRIPE_API
 from sync.gateways.adapters.stripe_checkout import CheckoutCompleted, StripeCheckout
 from sync.gateways.config import STRIPE_SECRET_KEY, gateway_key
+from sync.gateways.errors import GatewayError
 from sync.server.keys import PAYMENT_LINK_SECRET, STRIPE_SECRET, keyring_secret
 from sync.server.payment_links import payment_link_router
 
 STRIPE_API_VARIABLE = "TILLDESK_STRIPE_API_URL"
+CLOSE_INTERVAL_VARIABLE = "TILLDESK_LINK_CLOSE_SECONDS"
+DEFAULT_CLOSE_INTERVAL_S = 60.0
 log = logging.getLogger(__name__)
 
 
@@ -53,6 +69,62 @@ def routers(
     port = LinkPort(service, checkout_gateway or stripe_checkout, options.clock)
     secret = webhook_secret or (lambda: keyring_secret(STRIPE_SECRET))
     return [payment_link_router(port, options.public_url, secret, options.clock)]
+
+
+def install(
+    app: FastAPI,
+    options: ServerOptions,
+    *,
+    checkout_gateway: Callable[[], StripeCheckout] | None = None,
+) -> None:
+    """The closing round in the background while the app's lifespan runs."""
+    interval = float(os.environ.get(CLOSE_INTERVAL_VARIABLE) or DEFAULT_CLOSE_INTERVAL_S)
+    if not options.recovery_db or interval <= 0:
+        return
+    engine = shared_recovery_database(recovery_db_url(options.recovery_db))
+    expire = expire_checkout(checkout_gateway or stripe_checkout)
+
+    def round_once() -> None:
+        try:
+            close_unpayable_links(engine, expire, options.clock())
+        except Exception:  # a recovery database that is down: the next round tries again
+            log.exception("payment link closing round failed")
+
+    previous = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(application: FastAPI) -> AsyncIterator[Any]:
+        stop = threading.Event()
+        loop = threading.Thread(target=_rounds, args=(stop, interval, round_once), daemon=True,
+                                name="link-closing")  # fmt: skip
+        loop.start()
+        try:
+            async with previous(application) as state:
+                yield state
+        finally:
+            stop.set()
+            await asyncio.to_thread(loop.join, 30)
+
+    app.router.lifespan_context = lifespan
+
+
+def _rounds(stop: threading.Event, interval: float, round_once: Callable[[], None]) -> None:
+    # The first round waits one interval, as the plan round does: a server started often (a
+    # test, an upgrade) does not call the gateway at every start.
+    while not stop.wait(interval):
+        round_once()
+
+
+def expire_checkout(gateway: Callable[[], StripeCheckout]) -> ExpireCheckout:
+    """Stripe's expiry as the closing service asks for it (a missing key is a gateway error)."""
+
+    def expire(session_id: str) -> str:
+        try:
+            return gateway().expire_session(session_id)
+        except GatewayError as error:
+            raise CheckoutStillOpen(error.message) from None
+
+    return expire
 
 
 def keyring_link_secret() -> bytes:
@@ -81,7 +153,10 @@ class LinkPort:
     ) -> None:
         self.service = service
         self.gateway = gateway
-        self.plans = LinkPlans(service)
+        expire = expire_checkout(gateway)
+        self.plans = LinkPlans(
+            service, lambda case_id: close_unpayable_links(service.engine, expire, clock(), case_id)
+        )
         self.clock = clock
 
     def plan_offer(self, token: str) -> LinkPlanOffer | None:

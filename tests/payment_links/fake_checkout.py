@@ -1,5 +1,6 @@
-"""The loopback Stripe with a minimal hosted Checkout: sessions, a page with a Pay button, and
-the signed `checkout.session.completed` webhook Stripe would send when it is paid."""
+"""The loopback Stripe with a minimal hosted Checkout: sessions, a page with a Pay button, the
+signed `checkout.session.completed` webhook Stripe would send when it is paid, and expiring a
+session (only an open one, as Stripe does; `expired` lists the sessions it expired)."""
 
 import html
 import json
@@ -31,6 +32,8 @@ class FakeStripeCheckout(FakeStripe):
         self.webhook_secret = webhook_secret
         self.sessions: dict[str, dict[str, Any]] = {}
         self.webhook_answers: list[int] = []
+        self.expired: list[str] = []  # the sessions expired through the API, in order
+        self.held: list[dict[str, Any]] | None = None  # paid sessions whose webhook waits
 
     def answer(self, seen: Seen) -> Reply:
         if seen.path.startswith(PAGE):  # the customer's browser: no API key
@@ -51,7 +54,43 @@ class FakeStripeCheckout(FakeStripe):
     def _post(self, seen: Seen) -> Reply:
         if seen.path == "/v1/checkout/sessions":
             return self._create_session(seen.form)
+        parts = seen.path.strip("/").split("/")
+        if parts[:3] == ["v1", "checkout", "sessions"] and parts[4:] == ["expire"]:
+            return self._expire(parts[3])
         return super()._post(seen)
+
+    def _get(self, seen: Seen) -> Reply:
+        parts = seen.path.strip("/").split("/")
+        if parts[:3] == ["v1", "checkout", "sessions"] and len(parts) == 4:
+            session = self._session(parts[3])
+            if session is None:
+                return _no_such_session(parts[3])
+            return _json(_public(session))
+        return super()._get(seen)
+
+    def _expire(self, session_id: str) -> Reply:
+        session = self._session(session_id)
+        if session is None:
+            return _no_such_session(session_id)
+        if session["status"] != "open":
+            return _stripe_error(
+                400,
+                "invalid_request_error",
+                f"Only Checkout Sessions with a status in [open] can be expired; this one is "
+                f"{session['status']}.",
+            )
+        session["status"] = "expired"
+        self.expired.append(session_id)
+        return _json(_public(session))
+
+    def _session(self, session_id: str) -> dict[str, Any] | None:
+        """The session as it is now: an open one past its expires_at has expired."""
+        session = self.sessions.get(session_id)
+        if session is None:
+            return None
+        if session["status"] == "open" and self.now() >= session["expires_at"]:
+            session["status"] = "expired"
+        return session
 
     def _create_session(self, form: dict[str, str]) -> Reply:
         if form["mode"] != "payment":
@@ -108,9 +147,20 @@ class FakeStripeCheckout(FakeStripe):
             session["intent_metadata"],
         )
         session |= {"status": "complete", "payment_status": "paid", "payment_intent": intent["id"]}
-        self.send_event("checkout.session.completed", session)
+        if self.held is not None:
+            self.held.append(session)
+        else:
+            self.send_event("checkout.session.completed", session)
         location = session["success_url"].replace("{CHECKOUT_SESSION_ID}", session["id"])
         return Reply(303, b"", "text/plain", headers={"Location": location})
+
+    def hold_webhooks(self) -> None:
+        """Payments go through, their webhooks wait for `release_webhooks`: a slow Stripe."""
+        self.held = []
+
+    def release_webhooks(self) -> list[int]:
+        held, self.held = self.held or [], None
+        return [self.send_event("checkout.session.completed", session) for session in held]
 
     def send_event(self, kind: str, session: dict[str, Any]) -> int:
         """Sign and POST an event about `session` to the webhook URL, as Stripe would."""
@@ -133,6 +183,13 @@ class FakeStripeCheckout(FakeStripe):
         )
         self.webhook_answers.append(answer.status_code)
         return answer.status_code
+
+
+def _no_such_session(session_id: str) -> Reply:
+    return _stripe_error(
+        404, "invalid_request_error", f"No such checkout.session: '{session_id}'",
+        code="resource_missing",
+    )  # fmt: skip
 
 
 def _nested(form: dict[str, str], prefix: str) -> dict[str, str]:

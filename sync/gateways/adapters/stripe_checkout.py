@@ -7,11 +7,17 @@ PaymentIntent), so `checkout.session.completed` says which link it pays without 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
+from uuid import uuid4
+
+import requests
 
 from sync.gateways.adapters.http import HttpClient
 from sync.gateways.adapters.stripe import STRIPE_API
 from sync.gateways.errors import GatewayError, PayloadError
 
+# A session in either state can no longer take a payment (Stripe expires only an open one).
+NOT_OPEN = ("expired", "complete")
 # Sent once the customer paid; a bank debit or UPI may complete later, as async_payment_succeeded.
 PAID_EVENTS = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
 
@@ -74,18 +80,37 @@ class StripeCheckout:
             "POST", "/v1/checkout/sessions", data=form, headers={"Idempotency-Key": idempotency_key}
         )
         if response.status_code >= 400:
-            try:
-                error = response.json().get("error") or {}
-            except ValueError:
-                error = {}
             raise GatewayError(
-                f"Stripe refused the checkout: {error.get('message') or response.reason}",
+                f"Stripe refused the checkout: {_error(response)}",
                 retryable=response.status_code >= 500 or response.status_code == 429,
                 http_status=response.status_code,
-                code=error.get("code"),
+                code=_error_code(response),
             )
         session = response.json()
         return HostedCheckout(session_id=str(session["id"]), url=str(session["url"]))
+
+    def expire_session(self, session_id: str) -> str:
+        """POST /v1/checkout/sessions/{id}/expire: no one can pay through the session after it.
+
+        Returns the session's status now: "expired", or "complete" when it was paid first (its
+        webhook reports that payment). Stripe refuses to expire a session that is not open, so
+        a refusal is checked by reading the session back. GatewayError: it may still be open."""
+        path = f"/v1/checkout/sessions/{quote(session_id, safe='')}"
+        # A fresh key per call: Stripe replays a key's first answer, a 500 included.
+        key = f"tilldesk-expire-{uuid4().hex}"
+        response = self.http.request("POST", f"{path}/expire", headers={"Idempotency-Key": key})
+        if response.status_code < 400:
+            return _status(response)
+        if response.status_code < 500 and response.status_code != 429:
+            read = self.http.request("GET", path)
+            if read.status_code < 400 and _status(read) in NOT_OPEN:
+                return _status(read)
+        raise GatewayError(
+            f"Stripe did not expire checkout session {session_id}: {_error(response)}",
+            retryable=True,  # it may still be open: the next round tries again
+            http_status=response.status_code,
+            code=_error_code(response),
+        )
 
 
 def checkout_completed(event: dict[str, Any]) -> CheckoutCompleted | None:
@@ -113,3 +138,31 @@ def checkout_completed(event: dict[str, Any]) -> CheckoutCompleted | None:
     if completed.amount_minor <= 0:
         raise PayloadError(f"Stripe checkout event with amount {completed.amount_minor}.")
     return completed
+
+
+def _status(response: requests.Response) -> str:
+    """A checkout session's status, from Stripe's answer with the session."""
+    try:
+        status = response.json().get("status")
+    except (ValueError, AttributeError):
+        status = None
+    if not isinstance(status, str):
+        raise GatewayError("Stripe answered about a checkout session without its status.")
+    return status
+
+
+def _error_body(response: requests.Response) -> dict[str, Any]:
+    try:
+        error = response.json().get("error")
+    except (ValueError, AttributeError):
+        return {}
+    return error if isinstance(error, dict) else {}
+
+
+def _error(response: requests.Response) -> str:
+    return str(_error_body(response).get("message") or response.reason)
+
+
+def _error_code(response: requests.Response) -> str | None:
+    code = _error_body(response).get("code")
+    return str(code) if code else None
