@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, or_, select, update
 
 from app.db.recovery_tables import recovery_cases, recovery_events
 from app.db.recovery_tables_links import payment_links
@@ -44,7 +44,8 @@ def close_unpayable_links(
     engine: Engine, expire: ExpireCheckout, now: datetime, case_id: str | None = None
 ) -> ClosingRound:
     """Expire the open checkout session of every link whose case is no longer payable through
-    links (or of one case's links) and mark those links closed. Doing it again changes nothing."""
+    links, or owes another amount than the link asks (or of one case's links), and mark those
+    links closed. Doing it again changes nothing."""
     done = ClosingRound()
     for link in _open_checkouts(engine, case_id):
         session = str(link["checkout_session"])
@@ -71,7 +72,13 @@ def _open_checkouts(engine: Engine, case_id: str | None) -> list[dict[str, Any]]
             payment_links.c.status == "checkout",
             payment_links.c.checkout_session.is_not(None),
             payment_links.c.checkout_at.is_not(None),
-            recovery_cases.c.status.not_in(LINKABLE),
+            or_(
+                recovery_cases.c.status.not_in(LINKABLE),
+                # Part-paid since (at a counter, by a retry): the page refuses the link, but
+                # its session would still take the old amount.
+                payment_links.c.amount_minor + payment_links.c.discount_minor
+                != recovery_cases.c.amount_minor - recovery_cases.c.recovered_minor,
+            ),
         )
         .order_by(payment_links.c.checkout_at)
     )
@@ -97,7 +104,10 @@ def _mark_closed(engine: Engine, link: dict[str, Any], ended: str, now: datetime
         ).rowcount
         if not changed:
             return False
-        reason = f"the case is {link['case_status']}: nothing more is due through the link"
+        if link["case_status"] in LINKABLE:
+            reason = "what the case owes changed: the link's amount is no longer due"
+        else:
+            reason = f"the case is {link['case_status']}: nothing more is due through the link"
         if ended == "complete":  # paid before it could be expired: its webhook settles that
             reason += "; its checkout was paid first, recorded when the gateway reports it"
         connection.execute(

@@ -161,3 +161,25 @@ def test_a_session_past_its_life_is_closed_without_asking_stripe(stack: Stack) -
 
     assert done.closed == [link.nonce] and stack.stripe.expired == []
     assert not [r for r in stack.stripe.requests if r.path.endswith("/expire")]
+
+
+def test_a_link_whose_case_now_owes_less_is_closed_though_the_case_stays_open(
+    stack: Stack,
+) -> None:
+    """Part of it recovered since (here by a retry): the link's page refuses the old amount,
+    and its session, which would still take it, is expired too."""
+    case_id = seed_case(stack.recovery, "C9", amount_minor=14550)
+    link, hosted = open_checkout(stack, case_id)
+    with stack.recovery.begin() as connection:
+        connection.execute(
+            update(recovery_cases)
+            .where(recovery_cases.c.id == case_id)
+            .values(recovered_minor=5000)
+        )
+
+    done = closing_round(stack)
+
+    assert done.closed == [link.nonce] and stack.stripe.expired == [session_of(hosted)]
+    assert case_status(stack.recovery, case_id) == "open"
+    assert requests.post(hosted, allow_redirects=False).status_code == 400  # cannot pay 145.50
+    assert ("link_closed", 0) in events(stack.recovery, case_id)
