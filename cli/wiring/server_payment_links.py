@@ -12,14 +12,10 @@ checkouts of links whose case is no longer payable through them (app/services/
 payment_link_closing.py); a plan accepted on a link's page does it for its case at once.
 """
 
-import asyncio
-import contextlib
 import logging
 import os
-import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import Engine
@@ -38,6 +34,7 @@ from app.services.payment_links import (
     PaymentLinks,
 )
 from app.services.recovery_database import recovery_db_url, shared_recovery_database
+from cli.wiring.background_rounds import run_rounds
 from cli.wiring.server_options import ServerOptions
 from sync.gateways.adapters.stripe import STRIPE_API
 from sync.gateways.adapters.stripe_checkout import CheckoutCompleted, StripeCheckout
@@ -84,35 +81,8 @@ def install(
     engine = shared_recovery_database(recovery_db_url(options.recovery_db))
     expire = expire_checkout(checkout_gateway or stripe_checkout)
 
-    def round_once() -> None:
-        try:
-            close_unpayable_links(engine, expire, options.clock())
-        except Exception:  # a recovery database that is down: the next round tries again
-            log.exception("payment link closing round failed")
-
-    previous = app.router.lifespan_context
-
-    @contextlib.asynccontextmanager
-    async def lifespan(application: FastAPI) -> AsyncIterator[Any]:
-        stop = threading.Event()
-        loop = threading.Thread(target=_rounds, args=(stop, interval, round_once), daemon=True,
-                                name="link-closing")  # fmt: skip
-        loop.start()
-        try:
-            async with previous(application) as state:
-                yield state
-        finally:
-            stop.set()
-            await asyncio.to_thread(loop.join, 30)
-
-    app.router.lifespan_context = lifespan
-
-
-def _rounds(stop: threading.Event, interval: float, round_once: Callable[[], None]) -> None:
-    # The first round waits one interval, as the plan round does: a server started often (a
-    # test, an upgrade) does not call the gateway at every start.
-    while not stop.wait(interval):
-        round_once()
+    run_rounds(app, "link-closing", interval,
+               lambda: close_unpayable_links(engine, expire, options.clock()))  # fmt: skip
 
 
 def expire_checkout(gateway: Callable[[], StripeCheckout]) -> ExpireCheckout:

@@ -4,20 +4,17 @@ disconnection review for a broken plan and opens a recovery case for each missed
 Plans themselves need no route: they arrive by push (sync/server/plans_ingest.py) and leave
 by the change feed."""
 
-import asyncio
-import contextlib
 import logging
 import os
-import threading
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from app.domain.plan_compliance import PlanState
+from cli.wiring.background_rounds import run_rounds
 from cli.wiring.server_options import ServerOptions
 from cli.wiring.server_plan_notices import HandOver, hand_over_notices
 from sync.server.incoming import server_settings
@@ -61,36 +58,8 @@ def install(app: FastAPI, options: ServerOptions) -> None:
 
         recovery = shared_recovery_database(recovery_db_url(options.recovery_db))
 
-    def round_once() -> None:
-        try:
-            plans_round(server, recovery, options.clock())
-        except Exception:  # the next round tries again; a bad round never stops the server
-            log.exception("payment plan round failed")
-
-    previous = app.router.lifespan_context
-
-    @contextlib.asynccontextmanager
-    async def lifespan(application: FastAPI) -> AsyncIterator[Any]:
-        stop = threading.Event()
-        loop = threading.Thread(
-            target=_rounds, args=(stop, interval, round_once), daemon=True, name="plan-round"
-        )
-        loop.start()
-        try:
-            async with previous(application) as state:
-                yield state
-        finally:
-            stop.set()
-            await asyncio.to_thread(loop.join, 30)
-
-    app.router.lifespan_context = lifespan
-
-
-def _rounds(stop: threading.Event, interval: float, round_once: Callable[[], None]) -> None:
-    # The first round waits one interval: a server started (or restarted) often - a test, an
-    # upgrade - does not scan at every start, and the notices are dated by when it runs.
-    while not stop.wait(interval):
-        round_once()
+    run_rounds(app, "plan-round", interval,
+               lambda: plans_round(server, recovery, options.clock()))  # fmt: skip
 
 
 def follow_offered_plans(

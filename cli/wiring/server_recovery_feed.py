@@ -3,12 +3,9 @@ the counters (after every counter push, after a counter's case action, and every
 $TILLDESK_RECOVERY_FEED_SECONDS), counter payments settling cases as soon as the push that
 brought them is stored, and the route a counter's case actions come through."""
 
-import asyncio
-import contextlib
 import logging
 import os
-import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -16,6 +13,7 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from app.domain.errors import UserFacingError
+from cli.wiring.background_rounds import run_rounds
 from cli.wiring.server_options import ServerOptions
 from cli.wiring.server_recovery_sources import case_source, recovery_engine_for
 from sync.server.recovery_feed import publish_recovery_cases
@@ -126,12 +124,6 @@ def install(app: FastAPI, options: ServerOptions) -> None:
         except Exception:  # the push is stored; the periodic round catches up
             log.exception("settling counter payments after a push failed")
 
-    def periodic() -> None:
-        try:
-            feed_round(server, recovery, options.clock())
-        except Exception:  # a recovery database that is down: the next round tries again
-            log.exception("recovery feed round failed")
-
     @app.middleware("http")
     async def recovery_after_push(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
@@ -142,27 +134,10 @@ def install(app: FastAPI, options: ServerOptions) -> None:
         return response
 
     interval = float(os.environ.get(INTERVAL_VARIABLE) or DEFAULT_INTERVAL_S)
-    previous = app.router.lifespan_context
-
-    @contextlib.asynccontextmanager
-    async def lifespan(application: FastAPI) -> AsyncIterator[object]:
-        stop = threading.Event()
-        loop = threading.Thread(target=_rounds, args=(stop, interval, periodic), daemon=True,
-                                name="recovery-feed")  # fmt: skip
-        if interval > 0:
-            loop.start()
-        try:
-            async with previous(application) as state:
-                yield state
-        finally:
-            stop.set()
-            if loop.is_alive():
-                await asyncio.to_thread(loop.join, 30)
-
-    app.router.lifespan_context = lifespan  # type: ignore[assignment]  # wraps, yields its state
-
-
-def _rounds(stop: threading.Event, interval: float, round_once: Callable[[], None]) -> None:
-    while not stop.is_set():
-        round_once()
-        stop.wait(interval)
+    run_rounds(
+        app,
+        "recovery-feed",
+        interval,
+        lambda: feed_round(server, recovery, options.clock()),
+        first_at_start=True,
+    )
