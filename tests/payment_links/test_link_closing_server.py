@@ -3,7 +3,6 @@ link's page expires the link's open checkout at once, and the background round e
 of a case paid at a counter. Real PostgreSQL, real HTTP on loopback, the Stripe Checkout fake
 (its key in the keyring, its address in $TILLDESK_STRIPE_API_URL)."""
 
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -12,13 +11,9 @@ from pathlib import Path
 import keyring
 import pytest
 import requests
-import uvicorn
 from sqlalchemy import Engine
 
 from app.services.payment_links import PaymentLinks
-from app.services.recovery_database import open_recovery_database
-from cli.wiring.server_app import build_app
-from cli.wiring.server_options import ServerOptions
 from cli.wiring.server_payment_links import CLOSE_INTERVAL_VARIABLE, STRIPE_API_VARIABLE
 from sync.gateways.config import SERVICE, STRIPE_SECRET_KEY
 from sync.server.keys import PAYMENT_LINK_SECRET, STRIPE_SECRET
@@ -26,13 +21,13 @@ from tests.payment_links.closing import link_status, paid_at_counter, session_of
 from tests.payment_links.fake_checkout import FakeStripeCheckout
 from tests.payment_links.offer_site import Site, offered, serve_links
 from tests.payment_links.seed import LINK_SECRET, events, seed_case
+from tests.payment_links.server_app import served_app
 from tests.recovery_feed.conftest import (  # noqa: F401
     feed_server,
     memory_keyring,
     recovery,
     recovery_url,
 )
-from tests.server.live import free_port
 from tests.support.keyring import MemoryKeyring
 from tests.support.recovery_feed import FeedServer, open_case
 
@@ -115,18 +110,8 @@ def test_the_servers_background_round_expires_the_checkout_of_a_case_paid_at_a_c
     monkeypatch.setenv(CLOSE_INTERVAL_VARIABLE, "0.2")
     monkeypatch.setenv("TILLDESK_RECOVERY_FEED_SECONDS", "0")  # not this test's rounds
     monkeypatch.setenv("TILLDESK_PLAN_SCAN_SECONDS", "0")
-    recovery_db = f"sqlite:///{tmp_path / 'recovery.db'}"
-    port = free_port()
-    public = f"http://127.0.0.1:{port}"
-    app = build_app(ServerOptions(server_db_url, recovery_db=recovery_db, public_url=public))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    stored = open_recovery_database(recovery_db)
-    try:
-        while not server.started:
-            assert thread.is_alive()
-            time.sleep(0.02)
+    with served_app(server_db_url, tmp_path) as served:
+        app, public, stored = served.app, served.public, served.recovery
         case_id = seed_case(stored, "W1", amount_minor=7000)
         link = PaymentLinks(stored, lambda: LINK_SECRET, app.state.clock).issue(case_id)
         hosted = requests.post(f"{link.url(public)}/checkout", allow_redirects=False)
@@ -140,8 +125,3 @@ def test_the_servers_background_round_expires_the_checkout_of_a_case_paid_at_a_c
         assert link_status(stored, link.nonce) == "closed"
         assert stripe.expired == [session_of(hosted.headers["location"])]
         assert ("link_closed", 0) in events(stored, case_id)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        app.state.engine.dispose()
-        stored.dispose()
