@@ -30,6 +30,7 @@ from app.recovery.links import (
 )
 from app.recovery.segment_rules import link_policy
 from app.services.experiment_arms import arms_of
+from app.services.payment_link_checkout import CheckoutPaid, CheckoutRequest, CreateCheckout
 from app.services.recovery_discounts import discount_offer
 from app.services.segment_rules_lookup import SegmentLookup
 
@@ -60,40 +61,6 @@ class IssuedLink:
 
 
 @dataclass(frozen=True)
-class CheckoutRequest:
-    """What the gateway's hosted page needs; the gateway adapter turns it into its API call."""
-
-    case_id: str
-    nonce: str
-    amount_minor: int
-    currency: str
-    description: str
-    email: str
-    success_url: str
-    cancel_url: str
-    expires_at: datetime  # the session's own end: never after the link's
-    idempotency_key: str
-
-
-@dataclass(frozen=True)
-class CheckoutSession:
-    session_id: str
-    url: str
-
-
-@dataclass(frozen=True)
-class CheckoutPaid:
-    """A gateway's signed word that a checkout for this link was paid."""
-
-    case_id: str
-    nonce: str
-    amount_minor: int
-    currency: str
-    session_id: str
-    payment_reference: str
-
-
-@dataclass(frozen=True)
 class Settlement:
     case_id: str
     settled: bool  # False: this payment was settled before (a repeated webhook)
@@ -107,7 +74,6 @@ class OpenLink:
     owed_minor: int  # what the case owes now, before the link's discount
 
 
-CreateCheckout = Callable[[CheckoutRequest], CheckoutSession]
 SecretSource = Callable[[], bytes]
 
 

@@ -21,18 +21,14 @@ from fastapi import APIRouter, FastAPI
 from sqlalchemy import Engine
 
 from app.recovery.links import LinkPage, LinkPlanOffer, verify_link
+from app.services.payment_link_checkout import CheckoutPaid, CheckoutRequest, CheckoutSession
 from app.services.payment_link_closing import (
     CheckoutStillOpen,
     ExpireCheckout,
     close_unpayable_links,
 )
 from app.services.payment_link_plans import LinkPlans
-from app.services.payment_links import (
-    CheckoutPaid,
-    CheckoutRequest,
-    CheckoutSession,
-    PaymentLinks,
-)
+from app.services.payment_links import PaymentLinks
 from app.services.recovery_database import recovery_db_url, shared_recovery_database
 from cli.wiring.background_rounds import run_rounds
 from cli.wiring.server_options import ServerOptions

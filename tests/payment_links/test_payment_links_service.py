@@ -10,12 +10,8 @@ from sqlalchemy import Engine, update
 from app.db.recovery_tables import recovery_cases
 from app.domain.errors import UserFacingError
 from app.recovery.links import LinkRefused
-from app.services.payment_links import (
-    CheckoutPaid,
-    CheckoutRequest,
-    CheckoutSession,
-    PaymentLinks,
-)
+from app.services.payment_link_checkout import CheckoutPaid, CheckoutRequest, CheckoutSession
+from app.services.payment_links import PaymentLinks
 from app.services.recovery_database import open_recovery_database
 from tests.payment_links.seed import LINK_SECRET, case_row, events, seed_case
 

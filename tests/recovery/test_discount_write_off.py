@@ -220,7 +220,8 @@ def test_a_no_offer_arm_overrides_the_segments_discount(tmp_path, nmi):
 
 
 def test_a_payment_link_asks_for_the_discounted_price_and_paying_it_closes_the_case(tmp_path, nmi):
-    from app.services.payment_links import CheckoutPaid, PaymentLinks
+    from app.services.payment_link_checkout import CheckoutPaid
+    from app.services.payment_links import PaymentLinks
     from sync.server.payment_pages import link_html
     from tests.payment_links.seed import LINK_SECRET
 

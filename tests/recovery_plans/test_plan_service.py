@@ -211,7 +211,8 @@ def date_at(year: int, month: int, day: int):
 
 
 def test_a_link_paid_after_the_plan_was_accepted_pays_the_installments(tmp_path) -> None:
-    from app.services.payment_links import CheckoutPaid, PaymentLinks
+    from app.services.payment_link_checkout import CheckoutPaid
+    from app.services.payment_links import PaymentLinks
 
     _, engine = seeded(tmp_path / "r.sqlite", [6_000])
     links = PaymentLinks(engine, lambda: b"plan-test-secret-0123456789abcdef0123", lambda: NOW)
