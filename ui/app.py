@@ -21,6 +21,8 @@ from ui.errors import install_excepthook, setup_logging
 from ui.main_window import MainWindow
 from ui.ops import collect_on_gui_thread, freeze_long_lived, wait_for_all
 from ui.process_age import process_age_ms
+from ui.server_link import ServerLink
+from ui.server_link import install as install_server_link
 from ui.warm_up import LIBRARIES, QT_MODULES, WarmUp, import_steps
 
 if TYPE_CHECKING:
@@ -73,13 +75,18 @@ def run_client(
     warm_ups: Sequence[Callable[[], object]] = (),
     first_run_registrar: RegistrarFactory | None = None,
     before_counter: Sequence[Callable[[], object]] = (),
+    connect_registrar: RegistrarFactory | None = None,
+    start_sync_later: Callable[[], object] | None = None,
 ) -> int:
     """`warm_ups`: the composition root's own imports (printing), without Qt: they run on the
     warm-up thread after the first frame (ui/warm_up.py). `first_run_registrar`: how the
     first-run wizard registers a new counter with a server (cli/wiring/first_run.py).
     `before_counter`: the composition root's installs that load the services (SQLAlchemy),
     run on the GUI thread after the first frame, before the counter opens and so before any
-    sign-in."""
+    sign-in. `connect_registrar` and `start_sync_later`: how the Sync screen connects a counter
+    that runs on its own to a server, and then starts its sync (ui/server_link.py)."""
+    if connect_registrar is not None and start_sync_later is not None:
+        install_server_link(ServerLink(connect_registrar, start_sync_later))
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Tilldesk")
     apply_style(app)  # type: ignore[arg-type]

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QFormLayout,
     QLabel,
@@ -35,6 +34,7 @@ from app.services.first_run import (
 from app.services.setup import SetupResult
 from ui.errors import show_crash_dialog
 from ui.ops import ServiceOp, hub
+from ui.widgets.server_fields import ServerFields
 from ui.widgets.style import role_label
 
 Button = QWizard.WizardButton
@@ -187,33 +187,13 @@ class FirstRunWizard(QWizard):
             "Central server (optional)",
             "To sync with a central server, give its address and a server admin's sign-in; "
             "the admin's password is used once and not kept. Leave the address empty to "
-            "register later with 'tilldesk terminal register'.",
+            "connect later (an admin: Sync screen, Connect to a server).",
         )
-        self.server_url = QLineEdit()
-        self.server_url.setObjectName("firstRunServerUrl")
-        self.server_url.setPlaceholderText("https://sync.example:8443")
-        self.fingerprint = QLineEdit()
-        self.fingerprint.setObjectName("firstRunFingerprint")
-        self.fingerprint.setPlaceholderText("for a self-signed certificate: as 'server run' prints")
-        self.admin_user = QLineEdit()
-        self.admin_user.setObjectName("firstRunAdminUser")
-        self.admin_password = QLineEdit()
-        self.admin_password.setObjectName("firstRunAdminPassword")
-        self.admin_password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.insecure_http = QCheckBox("Allow plain &HTTP (only on a network you trust)")
-        self.insecure_http.setObjectName("firstRunInsecureHttp")
-        page.form.addRow("Server &address", self.server_url)
-        page.form.addRow("Certificate &fingerprint", self.fingerprint)
-        page.form.addRow("Server admin &user", self.admin_user)
-        page.form.addRow("Server admin pass&word", self.admin_password)
-        page.form.addRow("", self.insecure_http)
-        for edit, name in (
-            (self.server_url, "Server address"),
-            (self.fingerprint, "Certificate fingerprint"),
-            (self.admin_user, "Server admin user"),
-            (self.admin_password, "Server admin password"),
-        ):
-            edit.setAccessibleName(name)
+        # The same fields as the Sync screen's "Connect to a server" dialog.
+        self.server_fields = fields = ServerFields(page.form, "firstRun")
+        self.server_url, self.fingerprint = fields.url, fields.fingerprint
+        self.admin_user, self.admin_password = fields.admin_user, fields.admin_password
+        self.insecure_http = fields.insecure_http
         return page
 
     def answers(self) -> FirstRunAnswers:
@@ -230,13 +210,7 @@ class FirstRunWizard(QWizard):
     def server_answers(self) -> ServerAnswers:
         if self.registrar is None:
             return ServerAnswers("")
-        return ServerAnswers(
-            url=self.server_url.text().strip(),
-            fingerprint=self.fingerprint.text().strip(),
-            admin_user=self.admin_user.text().strip(),
-            admin_password=self.admin_password.text(),
-            insecure_http=self.insecure_http.isChecked(),
-        )
+        return self.server_fields.answers()
 
     def _show_summary(self, _page_id: int) -> None:
         a = self.answers()
@@ -245,8 +219,8 @@ class FirstRunWizard(QWizard):
             then = f" and registers it with {server.url} as terminal {a.terminal_code}."
         else:
             then = (
-                ". To sync with a central server later: tilldesk terminal register --server URL "
-                f"--code {a.terminal_code}."
+                ". To sync with a central server later: Connect to a server on the Sync screen "
+                f"(F7), or tilldesk terminal register --server URL --code {a.terminal_code}."
             )
         self.summary.setText(
             f"Terminal {a.terminal_code} ({a.terminal_name.strip()}), amounts in {a.currency} "

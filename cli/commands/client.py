@@ -4,9 +4,15 @@ import threading
 from argparse import Namespace, _SubParsersAction
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cli.context import database_path
+
+if TYPE_CHECKING:
+    from app.db.database import Database
+    from app.services.first_run import Registrar, ServerAnswers
+
+NOTHING_CHANGED = "Nothing was changed on this counter."
 
 
 def register(sub: _SubParsersAction, common: list) -> None:
@@ -54,14 +60,30 @@ class SyncAfterFirstFrame:
         self._running = ExitStack()
         self._lock = threading.Lock()
         self._closed = False
+        self._registered_later = False
 
     def start(self) -> None:
+        with self._lock:  # a window closed meanwhile (or connected first): no sync to start
+            if not self._closed and not self._registered_later:
+                self._enter()
+
+    def start_registered(self) -> None:
+        """The counter was just registered from the Sync screen: the sync started with the
+        window found it unregistered and runs no runner, so start it again, without a restart
+        of the client. On the worker that registered, never on the GUI thread."""
+        with self._lock:
+            if self._closed:
+                return
+            self._registered_later = True
+            self._running.close()  # the start-up's: its own connection, no runner
+            self._running = ExitStack()
+            self._enter()
+
+    def _enter(self) -> None:
         from sync.client.background import background_sync
         from ui.sync_progress import report  # the first load's progress, to the status bar
 
-        with self._lock:  # a window closed meanwhile: no sync to start
-            if not self._closed:
-                self._running.enter_context(background_sync(self.path, on_load=report))
+        self._running.enter_context(background_sync(self.path, on_load=report))
 
     def stop(self) -> None:
         with self._lock:
@@ -78,6 +100,23 @@ def install_ports() -> None:
 
     install(PrintingOnFirstUse())
     install_case_server(RecoveryActionsOnFirstUse())
+
+
+def connect_registrar(server: "ServerAnswers", code: str, folder: Path) -> "Registrar":
+    """The wizard's registrar for a counter already in use (the Sync screen's "Connect to a
+    server..."): the same refusals, but nothing to press Finish on."""
+    from app.domain.errors import UserFacingError
+    from cli.wiring.first_run import NOTHING_SET_UP, first_run_registrar
+
+    register = first_run_registrar(server, code, folder)
+
+    def connect(db: "Database") -> object:
+        try:
+            return register(db)
+        except UserFacingError as error:
+            raise UserFacingError(error.message.replace(NOTHING_SET_UP, NOTHING_CHANGED)) from None
+
+    return connect
 
 
 def run_client_command(args: Namespace) -> int:
@@ -100,6 +139,8 @@ def run_client_command(args: Namespace) -> int:
             warm_ups=(sync.start, warm_printing),
             first_run_registrar=first_run_registrar,
             before_counter=(install_ports,),
+            connect_registrar=connect_registrar,
+            start_sync_later=sync.start_registered,
         )
     finally:
         sync.stop()

@@ -2,7 +2,8 @@
 parked (the server refused them), flagged (the server holds other content under the same id),
 quarantined (a change from the server this counter could not apply) and the server's flags
 (e.g. a bill paid at two counters) - each with its reason. A supervisor resolves a server flag
-here (Resolve…): the resolution goes to the server by the outbox."""
+here (Resolve…): the resolution goes to the server by the outbox. An admin on a counter that
+runs on its own connects it to a server here (Connect to a server…)."""
 
 from dataclasses import dataclass
 
@@ -21,12 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.changes import Area
+from app.domain.roles import Role
 from app.services.sync_flags import ResolvedFlag
 from app.services.sync_retry import Retried, retry_parked, retry_quarantined
 from app.services.sync_status import SyncIssue, SyncStatus, status_line, sync_issues, sync_status
 from ui.context import ClientContext
+from ui.dialogs.connect_server import Connected, ConnectServerDialog
 from ui.dialogs.resolve_flag import ResolveFlagDialog
 from ui.ops import ServiceOp, hub
+from ui.server_link import server_link
 from ui.sync_progress import loading_text, sync_load
 from ui.widgets.toast import show_toast
 
@@ -59,8 +63,12 @@ class SyncScreen(QWidget):
         self.setObjectName("syncScreen")
         self._context = context
         self._issues: list[SyncIssue] = []
+        self._status: SyncStatus | None = None
         self._refresh_timer = QTimer(self, singleShot=True, interval=250)
         self._refresh_timer.timeout.connect(self.refresh)
+        # Just connected: follow the first sync (it runs elsewhere) until it has run or failed.
+        self._first_sync_timer = QTimer(self, interval=2000)
+        self._first_sync_timer.timeout.connect(self.on_first_sync_timer_timeout)
         self._build()
         hub.changed.connect(self.on_hub_changed)
         sync_load.progressed.connect(self.on_sync_load_progressed)
@@ -115,6 +123,10 @@ class SyncScreen(QWidget):
             "Apply again, at the next sync, the server changes this counter could not apply"
         )
         self.retry_quarantined_button.clicked.connect(self.on_retry_quarantined_button_clicked)
+        self.connect_button = self._button("syncConnect", "&Connect to a server…", "primary")
+        self.connect_button.setToolTip("Register this counter with a central server and sync")
+        self.connect_button.hide()  # admins, on a counter not registered (once loaded)
+        self.connect_button.clicked.connect(self.on_connect_button_clicked)
         self.refresh_button = self._button("syncRefresh", "&Refresh")
         self.refresh_button.clicked.connect(self.refresh)
         self.back_button = self._button("syncBack", "Back")
@@ -123,6 +135,7 @@ class SyncScreen(QWidget):
         buttons.addWidget(self.back_button)
         buttons.addStretch(1)
         buttons.addWidget(self.notice)
+        buttons.addWidget(self.connect_button)
         buttons.addWidget(self.refresh_button)
         buttons.addWidget(self.resolve_button)
         buttons.addWidget(self.retry_quarantined_button)
@@ -160,7 +173,10 @@ class SyncScreen(QWidget):
         ).run()
 
     def _show(self, view: SyncView) -> None:
-        status = view.status
+        self._status = status = view.status
+        self.connect_button.setVisible(self.can_connect())
+        if status.last_sync_at is not None or status.last_error is not None:
+            self._first_sync_timer.stop()
         self.summary.setText(status_line(status, self._context.settings.zone))
         details = []
         if status.server_url:
@@ -202,6 +218,36 @@ class SyncScreen(QWidget):
         if len(rows) != 1 or rows[0].row() >= len(self._issues):
             return None
         return self._issues[rows[0].row()]
+
+    def can_connect(self) -> bool:
+        """Admins only, and only while the counter is not registered with a server."""
+        actor, status = self._context.actor, self._status
+        return (
+            actor is not None
+            and actor.role == Role.ADMIN
+            and status is not None
+            and not status.registered
+            and server_link() is not None
+        )
+
+    def on_connect_button_clicked(self) -> None:
+        link, status = server_link(), self._status
+        if not self.can_connect() or link is None or status is None:
+            return
+        dialog = ConnectServerDialog(self._context, link, status, self)
+        dialog.connected.connect(self._connected)
+        dialog.open()
+
+    def _connected(self, result: Connected) -> None:
+        self.connect_button.hide()
+        self.notice.setText(f"Connected to {result.server_url} as terminal {result.terminal_code}.")
+        show_toast(self, "Connected: the sync has started.")
+        self._first_sync_timer.start()
+        self.refresh()
+
+    def on_first_sync_timer_timeout(self) -> None:
+        if self.isVisible():
+            self.refresh()
 
     def on_table_selection_changed(self) -> None:
         """Resolve is for the server's open flags; parked and flagged records are retried."""
