@@ -1,7 +1,7 @@
 """One recovery case for the Case screen, from the recovery database when this counter has one,
 else from the counter's synced copy (the timeline as the server last published it)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -9,7 +9,12 @@ from app.domain.errors import UserFacingError
 from app.recovery.smart_collect.segments import Segment, described
 from app.services.recovery_cases import TimelineEntry
 from app.services.recovery_database import shared_recovery_database
-from app.services.recovery_feed_queue import QUEUED, recovery_source
+from app.services.recovery_feed_queue import (
+    QUEUED,
+    consumer_names,
+    recovery_names,
+    recovery_source,
+)
 from app.services.runtime import Counter
 from app.services.smart_collect_escalations import EscalationRow
 
@@ -25,13 +30,21 @@ class CasePage:
     segments_text: str = ""
     synced: bool = False  # the counter's copy: actions go through the server
     published_at: datetime | None = None
+    consumer_name: str = ""  # "" where neither recovery nor this counter knows it
 
 
 def load_case(counter: Counter, case_id: str, now: datetime) -> CasePage:
     source = recovery_source(counter)
+    known: dict[str, str] = {}
     if source.url is None:
-        return synced_case(counter, case_id)
-    return database_case(shared_recovery_database(source.url), case_id, now)
+        page = synced_case(counter, case_id)
+    else:
+        engine = shared_recovery_database(source.url)
+        page = database_case(engine, case_id, now)
+        known = recovery_names(engine, {page.case["consumer_id"]})
+    consumer_id = page.case["consumer_id"]
+    name = consumer_names(counter, {consumer_id}, known).get(consumer_id, "")
+    return replace(page, consumer_name=name)
 
 
 def database_case(engine: Any, case_id: str, now: datetime) -> CasePage:

@@ -86,13 +86,20 @@ def load_queue(counter: Counter, now: datetime, every_case: bool) -> list[QueueR
 
 
 def named(counter: Counter, rows: list[QueueRow], known: Mapping[str, str]) -> list[QueueRow]:
-    """The rows with their consumers' names: those `known` (the recovery database's), else
-    what this counter knows of them (their Smart Collect view's, or its own consumer's)."""
-    with counter.read() as uow:
-        found = uow.recovery_feed.consumer_names({r.consumer_id for r in rows} - known.keys())
-    names = {**found, **known}
+    """The rows with their consumers' names (see consumer_names)."""
+    names = consumer_names(counter, {r.consumer_id for r in rows}, known)
     return [replace(r, consumer_name=names[r.consumer_id]) if r.consumer_id in names else r
             for r in rows]  # fmt: skip
+
+
+def consumer_names(
+    counter: Counter, consumer_ids: set[str], known: Mapping[str, str]
+) -> dict[str, str]:
+    """consumer id -> name: those `known` (the recovery database's), else what this counter
+    knows of them (their Smart Collect view's, or its own consumer's)."""
+    with counter.read() as uow:
+        found = uow.recovery_feed.consumer_names(consumer_ids - known.keys())
+    return {**found, **known}
 
 
 def recovery_names(engine: Any, consumer_ids: set[str]) -> dict[str, str]:

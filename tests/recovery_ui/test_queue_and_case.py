@@ -93,7 +93,7 @@ def test_enter_opens_the_case_with_its_decisions_and_escape_returns(qtbot, recov
     decisions = [case.model.rows[i].text for i, k in enumerate(kinds) if k == "Decision"]
     assert any("daily-3" in text for text in decisions)  # the policy's reason is shown
     assert (
-        f"Consumer {chosen.consumer_id}" in case.facts.text()
+        f"Consumer {chosen.consumer_name} ({chosen.consumer_id}" in case.facts.text()
         and re.search(r" \(\d+%\)", case.facts.text())  # the band's chance: "(95%)"
         and re.match(r"Segments: (Low|Medium|High) value \(", case.segments.text())
         and " handling (" in case.segments.text()  # plain words, not 'config high_value'

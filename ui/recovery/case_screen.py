@@ -23,6 +23,7 @@ from ui.recovery.case_server import case_server
 from ui.recovery.case_text import (
     amounts_as_money,
     category_name,
+    consumer_label,
     planned_moment,
     timeline_text,
     words,
@@ -234,7 +235,8 @@ class CaseScreen(QWidget):
         )
         due = self._context.moment(case["next_at"]) if case["next_at"] else "not due"
         self.facts.setText(
-            f"Consumer {case['consumer_id']} · {case['status'].replace('_', ' ')}"
+            f"Consumer {consumer_label(case['consumer_id'], page.consumer_name)} · "
+            f"{case['status'].replace('_', ' ')}"
             f"{chance} · owes {money(self._context, owed, case['currency'])} of "
             f"{money(self._context, case['amount_minor'], case['currency'])} · "
             f"{case['method']} at {case['gateway']}, {category_name(case['category'])}"

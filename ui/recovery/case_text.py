@@ -71,6 +71,14 @@ def words(code: str) -> str:
     return code.replace("_", " ").strip().capitalize()
 
 
+def consumer_label(consumer_id: str, name: str, vip: bool = False) -> str:
+    """A consumer as everywhere on the counter, "John Doe (WU-10001)" ("..., VIP"); the id
+    alone when no name is known."""
+    if name:
+        return f"{name} ({consumer_id}{', VIP' if vip else ''})"
+    return consumer_id + (" (VIP)" if vip else "")
+
+
 def category_name(code: str) -> str:
     """'insufficient_funds' -> 'Insufficient funds'; an unknown code loses its underscores."""
     try:

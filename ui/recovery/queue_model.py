@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QWidget
 from app.services.recovery_feed_queue import QUEUED, QueueRow
 from ui.context import ClientContext
 from ui.models.rows_model import RowsModel
-from ui.recovery.case_text import ACTION_NAMES, planned_moment
+from ui.recovery.case_text import ACTION_NAMES, consumer_label, planned_moment
 from ui.recovery.smart_collect_common import (
     SEGMENT_TEXT,
     band_brush,
@@ -62,12 +62,7 @@ WHEN_RESUMED = "when resumed"
 
 
 def consumer_text(row: QueueRow) -> str:
-    """The consumer as everywhere on the counter, "John Doe (WU-10001)"; the id alone when
-    no name is known."""
-    if row.consumer_name:
-        vip = ", VIP" if row.vip else ""
-        return f"{row.consumer_name} ({row.consumer_id}{vip})"
-    return row.consumer_id + (" (VIP)" if row.vip else "")
+    return consumer_label(row.consumer_id, row.consumer_name, row.vip)
 
 
 def next_action_text(context: ClientContext, text: str) -> str:
