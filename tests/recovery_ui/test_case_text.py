@@ -124,3 +124,11 @@ def test_a_category_already_said_in_words_is_not_said_twice() -> None:
 
     assert said == "Waiting: demo: hard decline: ask for a new payment method"
     assert timeline_text("event", "declined 05 (hard)", str) == "declined 05 (Hard decline)"
+
+
+def test_a_message_reads_as_what_was_sent_how_and_whether_it_went() -> None:
+    sent = timeline_text("message", "payment_failed on whatsapp with a payment link: accepted", str)
+    bounced = timeline_text("message", "reminder_vip on email: refused: bounced (550)", str)
+
+    assert sent == "Payment failed notice by WhatsApp with a payment link: sent"
+    assert bounced == "Reminder (VIP) by e-mail: not sent: bounced (550)"

@@ -97,6 +97,7 @@ def test_enter_opens_the_case_with_its_decisions_and_escape_returns(qtbot, recov
         and re.search(r" \(\d+%\)", case.facts.text())  # the band's chance: "(95%)"
         and re.match(r"Segments: (Low|Medium|High) value \(", case.segments.text())
         and " handling (" in case.segments.text()  # plain words, not 'config high_value'
+        and re.search(r"value \(\$[\d,]+\.\d\d; ", case.segments.text())  # money: "$600.00"
     )
     assert case.attempt_button.isVisible()  # a billing manager is a supervisor
     shot(screen, "case")

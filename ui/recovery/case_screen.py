@@ -245,7 +245,10 @@ class CaseScreen(QWidget):
             + (f" · {SYNCED_AS_OF} {self._context.moment(page.published_at)}"
                if page.synced and page.published_at else "")
         )  # fmt: skip
-        self.segments.setText("Segments: " + (page.segments_text or "-"))
+        said = amounts_as_money(
+            page.segments_text, lambda minor, cur: money(self._context, minor, cur)
+        )
+        self.segments.setText("Segments: " + (said or "-"))
         self.segments.setToolTip(self.segments.text())
         self.model.set_rows(page.timeline)
         self.escalations.setText(

@@ -53,9 +53,21 @@ EVENT_NAMES = {
     "stopped": "Stopped:",
     "plan_offer_expired": "Plan offer expired:",
 }
+CHANNEL_NAMES = {"email": "e-mail", "sms": "SMS", "whatsapp": "WhatsApp"}
+TEMPLATE_NAMES = {  # resources/recovery/templates; others read as words
+    "reminder": "Reminder",
+    "reminder_first_time": "First reminder",
+    "reminder_vip": "Reminder (VIP)",
+    "reminder_high_value": "Reminder (high value)",
+    "payment_failed": "Payment failed notice",
+}
 PLANNED_DAY = "EEE d MMM"  # Tue 8 Dec, then the time as the branch writes it (10:00 AM)
 
 _DECISION = re.compile(r"^(?P<kind>[a-z_]+) at (?P<at>\d{4}-\d\d-\d\d \d\d:\d\d)Z?(?P<rest>.*)$")
+_MESSAGE = re.compile(
+    r"^(?P<template>[a-z][a-z0-9_]*) on (?P<channel>[a-z]+)(?P<link> with a payment link)?: "
+    r"(?P<outcome>.*)$"
+)
 _LAST_ACTION = re.compile(r"^(?P<kind>[a-z_]+): ")
 _CATEGORY = re.compile(r"\b(" + "|".join(CATEGORY_NAMES) + r")\b")
 _CODE_WORD = re.compile(r"^[a-z]+(?:_[a-z]+)+\b")
@@ -117,6 +129,8 @@ def timeline_text(kind: str, text: str, when: Callable[[datetime], str]) -> str:
         text = _decision(text, when)
     elif kind == "event":
         text = _event(text)
+    elif kind == "message":
+        text = _message(text)
     text = _CATEGORY.sub(_category_words, text)
     return _NO_SOURCE.sub("", _SAID_TWICE.sub(r"\g<name>", text))
 
@@ -139,6 +153,22 @@ def _decision(text: str, when: Callable[[datetime], str]) -> str:
     if found is not None and found["kind"] in ACTION_NAMES:
         return f"{ACTION_NAMES[found['kind']]}: {text[found.end() :]}"
     return text
+
+
+def _message(text: str) -> str:
+    """ "payment_failed on whatsapp with a payment link: accepted" -> "Payment failed by
+    WhatsApp with a payment link: sent" (accepted: the provider took it to deliver)."""
+    found = _MESSAGE.match(text)
+    if found is None:
+        return text
+    outcome = found["outcome"]
+    if outcome == "accepted":
+        outcome = "sent"
+    elif outcome.startswith("refused: "):
+        outcome = "not sent: " + outcome.removeprefix("refused: ")
+    channel = CHANNEL_NAMES.get(found["channel"], found["channel"])
+    template = TEMPLATE_NAMES.get(found["template"]) or words(found["template"])
+    return f"{template} by {channel}{found['link'] or ''}: {outcome}"
 
 
 def _event(text: str) -> str:
