@@ -5,6 +5,8 @@ and an in-memory keyring (tests only: production refuses anything but a real OS 
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -120,6 +122,23 @@ class LiveServer:
                 return list(conn.execute(text(sql), params).all())
         finally:
             engine.dispose()
+
+
+@contextmanager
+def https_live_server(db_url: str, folder: Path) -> Iterator[tuple[LiveServer, str]]:
+    """A live server over TLS with a self-signed certificate made in `folder`, its admin
+    added: (the server, the certificate's fingerprint as `server run` prints it)."""
+    from sync.server.tls import fingerprint_of
+    from tests.server.tls import self_signed
+
+    cert, key = self_signed(folder)
+    live = LiveServer(db_url, tls=(cert, key))
+    live.add_admin()
+    live.start()
+    try:
+        yield live, fingerprint_of(cert)
+    finally:
+        live.stop()
 
 
 def seed_server_from(counter: Database, db_url: str) -> None:

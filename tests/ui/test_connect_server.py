@@ -24,9 +24,7 @@ from app.services.sync_status import sync_status
 from cli.commands.client import SyncAfterFirstFrame, connect_registrar
 from sync.client.register import register_terminal
 from sync.client.tokens import TokenStore
-from sync.server.tls import fingerprint_of
 from tests.pg import pg_cluster, server_db_url, server_template  # noqa: F401
-from tests.server.tls import self_signed
 from tests.support.ui import (
     SCREEN_HEIGHT,
     SCREEN_WIDTH,
@@ -37,7 +35,14 @@ from tests.support.ui import (
     shot,
     sign_in,
 )
-from tests.sync_client.support import ADMIN, ADMIN_PASSWORD, LiveServer, MemoryKeyring, pay
+from tests.sync_client.support import (
+    ADMIN,
+    ADMIN_PASSWORD,
+    LiveServer,
+    MemoryKeyring,
+    https_live_server,
+    pay,
+)
 from ui.context import ClientContext
 from ui.dialogs.connect_server import ConnectServerDialog
 from ui.main_window import MainWindow
@@ -203,12 +208,8 @@ def test_a_wrong_password_is_said_in_the_dialog_and_the_counter_stays_on_its_own
 
 @pytest.fixture
 def https_server(server_db_url: str, tmp_path: Path) -> Iterator[tuple[LiveServer, str]]:  # noqa: F811
-    cert, key = self_signed(tmp_path)
-    live = LiveServer(server_db_url, tls=(cert, key))
-    live.add_admin()
-    live.start()
-    yield live, fingerprint_of(cert)
-    live.stop()
+    with https_live_server(server_db_url, tmp_path) as served:
+        yield served
 
 
 def test_a_fingerprint_that_does_not_match_is_refused_then_the_right_one_connects(

@@ -19,11 +19,15 @@ from PySide6.QtWidgets import QWizard
 from app.db.database import open_database
 from cli.wiring.first_run import first_run_registrar
 from sync.client import state, tokens
-from sync.server.tls import fingerprint_of
 from tests.pg import pg_cluster, server_db_url, server_template  # noqa: F401
-from tests.server.tls import self_signed
 from tests.support.ui import replace_text, shot
-from tests.sync_client.support import ADMIN, ADMIN_PASSWORD, LiveServer, MemoryKeyring
+from tests.sync_client.support import (
+    ADMIN,
+    ADMIN_PASSWORD,
+    LiveServer,
+    MemoryKeyring,
+    https_live_server,
+)
 from ui.counter_file import needs_first_run
 from ui.first_run import FirstRunWizard
 
@@ -47,12 +51,8 @@ def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
 
 @pytest.fixture
 def https_server(server_db_url: str, tmp_path: Path) -> Iterator[tuple[LiveServer, str]]:  # noqa: F811
-    cert, key = self_signed(tmp_path)
-    live = LiveServer(server_db_url, tls=(cert, key))
-    live.add_admin()
-    live.start()
-    yield live, fingerprint_of(cert)
-    live.stop()
+    with https_live_server(server_db_url, tmp_path) as served:
+        yield served
 
 
 def _wizard_at_server_page(qtbot, path: Path) -> FirstRunWizard:
